@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    // e2e tests spawn the built binary; two workers keep a 2-core machine responsive.
+    maxWorkers: 2,
+  },
+});
