@@ -1,0 +1,249 @@
+import { Command, CommanderError, Option } from "commander";
+import type { CreateFlags } from "./commands/create.js";
+import type { DownloadFlags } from "./commands/download.js";
+import type { CommonFlags, Runtime } from "./commands/session.js";
+import type { WaitFlags } from "./commands/wait.js";
+import { ExitCode, GrokvidError } from "./errors.js";
+import { redact } from "./redact.js";
+import { resolveColorLevel } from "./ui/color.js";
+import { VERSION } from "./version.js";
+
+/** Every flag's help line ends with its default, so `--help` is the whole reference. */
+function option(flags: string, description: string, defaultText?: string): Option {
+  return new Option(
+    flags,
+    defaultText === undefined ? description : `${description} (default: ${defaultText})`,
+  );
+}
+
+function addCommon(cmd: Command, withProvider = true): Command {
+  if (withProvider) {
+    cmd
+      .addOption(
+        option(
+          "--provider <name>",
+          "gateway: apimart, xcompute, jimmyai, duoyuanx, or sandbox (offline, in-process)",
+          "$GROKVID_PROVIDER, else defaultProvider in the config file",
+        ),
+      )
+      .addOption(
+        option(
+          "--base-url <url>",
+          "override the provider's base URL",
+          "$GROKVID_<PROVIDER>_BASE_URL, config, or the provider's own",
+        ),
+      );
+  }
+  return cmd
+    .addOption(
+      option(
+        "--config <path>",
+        "read this config file instead of searching",
+        "$GROKVID_CONFIG, else search from the current folder",
+      ),
+    )
+    .addOption(option("--json", "print one JSON document on stdout instead of text", "off"))
+    .addOption(option("-q, --quiet", "print nothing on stderr but warnings and errors", "off"))
+    .addOption(
+      option("--verbose", "print requests, retries and stack traces on stderr (keys are never shown)", "off"),
+    )
+    .addOption(
+      option(
+        "--no-color",
+        "disable colours (NO_COLOR and FORCE_COLOR are honoured too)",
+        "colour on a terminal",
+      ),
+    );
+}
+
+function addPolling(cmd: Command): Command {
+  return cmd
+    .addOption(
+      option(
+        "--interval <duration>",
+        "time between status checks: 250ms, 5s, 2m, 1h or seconds",
+        "5s, or poll.interval in config",
+      ),
+    )
+    .addOption(
+      option(
+        "--timeout <duration>",
+        "stop waiting after this long; 0 checks once",
+        "30m, or poll.timeout in config",
+      ),
+    );
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Commands are imported when they run, so `--help` and `--version` load almost nothing. */
+export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }): Command {
+  const program = new Command("grokvid")
+    .description("Submit Grok Imagine video jobs to any gateway, wait for them, and download the mp4.")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => runtime.stdout.write(s), writeErr: (s) => runtime.stderr.write(s) })
+    .showHelpAfterError("(run with --help for usage)");
+
+  addPolling(
+    addCommon(
+      program
+        .command("create")
+        .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
+        .addOption(option("-p, --prompt <text>", "what the video shows (this or --prompt-file is required)"))
+        .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input"))
+        .addOption(
+          option(
+            "-m, --model <model>",
+            "model id or alias",
+            "the provider's model, or providers.<name>.model in config",
+          ),
+        )
+        .addOption(
+          option(
+            "-d, --duration <seconds>",
+            "length in whole seconds",
+            "the provider's, or defaults.duration in config",
+          ),
+        )
+        .addOption(
+          option(
+            "-r, --ratio <w:h>",
+            "aspect ratio such as 16:9",
+            "the provider's, or defaults.ratio in config",
+          ),
+        )
+        .addOption(
+          option(
+            "--resolution <res>",
+            "480p, 540p, 720p or 1080p as the model allows",
+            "the provider's, or defaults.resolution in config",
+          ),
+        )
+        .addOption(
+          option(
+            "-i, --image <path-or-url>",
+            "reference image: public URL, local file or data: URI; repeatable",
+          )
+            .argParser(collect)
+            .default([], "none"),
+        )
+        .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
+        .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
+        .addOption(
+          option(
+            "-o, --output <path>",
+            "where --download saves: a file, or a folder for the default name",
+            "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+          ),
+        )
+        .addOption(option("-f, --force", "overwrite an existing output file", "off"))
+        .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
+    ),
+  ).action(async (flags: CreateFlags) => (await import("./commands/create.js")).runCreate(flags, runtime));
+
+  addCommon(
+    program.command("status").description("show a task's status once").argument("<id>", "task id"),
+  ).action(async (id: string, flags: CommonFlags) =>
+    (await import("./commands/status.js")).runStatus(id, flags, runtime),
+  );
+
+  addPolling(
+    addCommon(
+      program
+        .command("wait")
+        .description("wait until a task finishes; exit 7 if it failed")
+        .argument("<id>", "task id"),
+    ),
+  ).action(async (id: string, flags: WaitFlags) =>
+    (await import("./commands/wait.js")).runWait(id, flags, runtime),
+  );
+
+  addPolling(
+    addCommon(
+      program
+        .command("download")
+        .description("download a task's video (waiting first if it is still running); prints the path")
+        .argument("<id>", "task id")
+        .addOption(
+          option(
+            "-o, --output <path>",
+            "a file, or a folder for the default name",
+            "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+          ),
+        )
+        .addOption(option("-f, --force", "overwrite an existing file", "off")),
+    ),
+  ).action(async (id: string, flags: DownloadFlags) =>
+    (await import("./commands/download.js")).runDownload(id, flags, runtime),
+  );
+
+  addCommon(
+    program
+      .command("sandbox")
+      .description("run the offline gateway simulator in the foreground (Ctrl-C stops it)")
+      .addOption(option("--port <n>", "port on 127.0.0.1; 0 picks a free one", "0")),
+    false,
+  ).action(async (flags: { port?: string }) =>
+    (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
+  );
+
+  return program;
+}
+
+/** The one place that turns errors into messages and exit codes. */
+export function reportError(err: unknown, runtime: Runtime, verbose: boolean): number {
+  if (err instanceof CommanderError) {
+    // Commander has printed its own one-line message (or the help/version text) already.
+    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  const colored =
+    resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, !process.argv.includes("--no-color")) > 0;
+  const red = (s: string) => (colored ? `\u001b[31m${s}\u001b[39m` : s);
+  if (err instanceof GrokvidError) {
+    runtime.stderr.write(`${red("error:")} ${redact(err.message)}\n`);
+    if (err.hint) runtime.stderr.write(`${redact(err.hint)}\n`);
+    if (verbose && err.cause instanceof Error)
+      runtime.stderr.write(`${redact(err.cause.stack ?? err.cause.message)}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  runtime.stderr.write(`${red("error:")} internal error: ${redact(message)}\n`);
+  if (verbose && err instanceof Error && err.stack) runtime.stderr.write(`${redact(err.stack)}\n`);
+  else runtime.stderr.write("run again with --verbose for details, and please report it\n");
+  return ExitCode.internal;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  // First Ctrl-C lets the command say how to resume; a second one leaves at once.
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort();
+  });
+  process.on("SIGTERM", () => controller.abort());
+  const runtime = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    get stdin(): NodeJS.ReadableStream {
+      return process.stdin;
+    },
+  };
+  try {
+    await buildProgram(runtime).parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    return reportError(err, runtime, argv.includes("--verbose"));
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;
+// A handle left open by a library must not keep a finished command alive.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -1,0 +1,107 @@
+import { configCreateDefaults, resolvePoll, selectProvider } from "../config/resolve.js";
+import { assertWritable, downloadVideo } from "../core/download.js";
+import { loadImages } from "../core/load-images.js";
+import { submitTask } from "../core/tasks.js";
+import { validateCreate } from "../core/validate-create.js";
+import { describeRequest } from "../http/encode.js";
+import { providers } from "../providers/registry.js";
+import { createStatusDisplay } from "../ui/status-display.js";
+import { isFolderTarget, resolveDestination } from "./destination.js";
+import { readPrompt } from "./prompt.js";
+import { guardInterrupt, renderFinal } from "./render.js";
+import { type CommonFlags, createOutput, loadSessionConfig, openSession, type Runtime } from "./session.js";
+import { waitAndReport } from "./wait.js";
+
+export interface CreateFlags extends CommonFlags {
+  prompt?: string;
+  promptFile?: string;
+  model?: string;
+  duration?: string;
+  ratio?: string;
+  resolution?: string;
+  image: string[];
+  wait?: boolean;
+  download?: boolean;
+  output?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  interval?: string;
+  timeout?: string;
+}
+
+export async function runCreate(
+  flags: CreateFlags,
+  runtime: Runtime & { stdin: NodeJS.ReadableStream },
+): Promise<void> {
+  const out = createOutput(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime);
+  // Everything the user typed is checked before a key is looked up or a byte is sent.
+  const selection = selectProvider(flags.provider, runtime.env, config);
+  const provider = providers[selection.dialect];
+  const defaults = configCreateDefaults(selection.dialect, config);
+  const prompt = await readPrompt(flags, runtime.stdin);
+  const { params, model } = validateCreate(provider, {
+    prompt,
+    images: flags.image,
+    ...defaults,
+    ...(flags.model === undefined ? {} : { model: { value: flags.model } }),
+    ...(flags.duration === undefined ? {} : { duration: { value: flags.duration } }),
+    ...(flags.ratio === undefined ? {} : { ratio: { value: flags.ratio } }),
+    ...(flags.resolution === undefined ? {} : { resolution: { value: flags.resolution } }),
+  });
+  const wantWait = flags.wait === true || flags.download === true;
+  const poll = resolvePoll(flags, config, selection.choice);
+  // A file that would be refused after the job is paid for is refused now instead.
+  if (flags.download && flags.output !== undefined && !(await isFolderTarget(flags.output))) {
+    await assertWritable(flags.output, flags.force === true);
+  }
+  const images = await loadImages(params.images, model);
+  const session = await openSession(flags, runtime, out, config);
+  try {
+    const loaded = { ...params, images };
+    if (flags.dryRun) {
+      const spec = provider.buildCreate(loaded, model);
+      out.resultJson(describeRequest(session.gateway.baseUrl, session.gateway.apiKey, spec));
+      return;
+    }
+    const submitted = await guardInterrupt(
+      session,
+      `before ${session.gateway.name} answered`,
+      `a job may exist on ${session.gateway.name}; check before submitting again`,
+      () => submitTask(session.gateway, loaded, model, session.deps),
+    );
+    const id = submitted.task.id;
+    for (const w of submitted.warnings) out.warn(w);
+    // Shown before any waiting: if anything goes wrong later, the paid job can still be found.
+    out.info(`submitted task ${id} to ${session.gateway.name}`);
+    if (!wantWait) {
+      if (out.mode.json) out.resultJson(submitted.task);
+      else out.result(id);
+      return;
+    }
+    const task = await waitAndReport(session, id, poll);
+    if (task.status !== "succeeded" || !flags.download) {
+      renderFinal(session, task);
+      return;
+    }
+    const dest = await resolveDestination(flags.output, config, session.gateway.name, id);
+    const display = await createStatusDisplay(out);
+    const saved = await guardInterrupt(
+      session,
+      `while downloading task ${id}`,
+      `the task finished; download it with: grokvid download ${id}${session.resumeFlags}`,
+      () =>
+        downloadVideo(
+          session.gateway,
+          task,
+          dest,
+          { force: flags.force === true, onProgress: display.downloading },
+          session.http,
+        ),
+    ).finally(() => display.stop());
+    out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
+    renderFinal(session, task, { path: saved.path });
+  } finally {
+    await session.close();
+  }
+}

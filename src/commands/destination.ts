@@ -1,0 +1,25 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { GrokvidConfig } from "../config/schema.js";
+import { DEFAULT_TEMPLATE, defaultOutputPath, renderFileName } from "../core/output-path.js";
+
+/** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
+export async function isFolderTarget(output: string): Promise<boolean> {
+  if (/[\\/]$/.test(output)) return true;
+  return (await stat(output).catch(() => undefined))?.isDirectory() === true;
+}
+
+export async function resolveDestination(
+  output: string | undefined,
+  config: GrokvidConfig,
+  provider: string,
+  id: string,
+): Promise<string> {
+  const template = config.download?.template ?? DEFAULT_TEMPLATE;
+  const fields = { provider, id, date: new Date() };
+  let dest: string;
+  if (output === undefined) dest = defaultOutputPath(config.download?.dir ?? ".", template, fields);
+  else if (await isFolderTarget(output)) dest = join(output, renderFileName(template, fields));
+  else dest = output;
+  return dest;
+}

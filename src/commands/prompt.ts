@@ -1,0 +1,30 @@
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Exactly one of --prompt and --prompt-file; `-` reads standard input (for heredocs and pipes). */
+export async function readPrompt(
+  flags: { prompt?: string; promptFile?: string },
+  stdin: NodeJS.ReadableStream,
+): Promise<string> {
+  if (flags.prompt !== undefined && flags.promptFile !== undefined) {
+    throw new UsageError("pass either --prompt or --prompt-file, not both");
+  }
+  if (flags.promptFile === undefined) {
+    if (flags.prompt === undefined) throw new UsageError("--prompt (or --prompt-file) is required");
+    return flags.prompt;
+  }
+  const path = flags.promptFile;
+  const text =
+    path === "-"
+      ? await readStdin(stdin)
+      : await readFile(path, "utf8").catch(() => {
+          throw new UsageError(`--prompt-file ${path}: cannot read the file`);
+        });
+  return text.replace(/\r?\n$/, "");
+}

@@ -1,0 +1,112 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { loadConfig } from "../config/load.js";
+import { type ProviderSelection, resolveConnection, selectProvider } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import type { TaskDeps } from "../core/tasks.js";
+import { UsageError } from "../errors.js";
+import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
+import { providers } from "../providers/registry.js";
+import { Output, type Streams } from "../ui/output.js";
+import { VERSION } from "../version.js";
+
+/** What the process gives a command: streams, environment, a cancel signal. Tests pass their own. */
+export interface Runtime extends Streams {
+  cwd: string;
+  signal: AbortSignal;
+}
+
+export interface CommonFlags {
+  provider?: string;
+  config?: string;
+  baseUrl?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  json?: boolean;
+}
+
+export interface Session {
+  out: Output;
+  config: GrokvidConfig;
+  selection: ProviderSelection;
+  gateway: Gateway;
+  http: HttpDeps;
+  deps: TaskDeps;
+  /** The flags that reach this same task again, for "resume with:" hints. */
+  resumeFlags: string;
+  close(): Promise<void>;
+}
+
+const SANDBOX_KEY = "sandbox";
+
+export function createOutput(flags: CommonFlags, runtime: Runtime): Output {
+  return new Output(runtime, {
+    json: flags.json === true,
+    quiet: flags.quiet === true,
+    verbose: flags.verbose === true,
+    color: flags.color !== false,
+  });
+}
+
+export async function loadSessionConfig(flags: CommonFlags, runtime: Runtime): Promise<GrokvidConfig> {
+  return (await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd)).config;
+}
+
+/**
+ * Resolves provider, base URL and key, and builds the injected I/O. `--provider sandbox` starts the
+ * simulator in this process on 127.0.0.1, so the tool works with no network and no key.
+ */
+export async function openSession(
+  flags: CommonFlags,
+  runtime: Runtime,
+  out: Output,
+  config: GrokvidConfig,
+): Promise<Session> {
+  const selection = selectProvider(flags.provider, runtime.env, config);
+  const provider = providers[selection.dialect];
+  let baseUrl: string;
+  let apiKey: string;
+  let keyVariable: string;
+  let stopSandbox: (() => Promise<void>) | undefined;
+  if (selection.choice === "sandbox") {
+    if (flags.baseUrl !== undefined) {
+      throw new UsageError(
+        "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
+      );
+    }
+    const { startSandbox } = await import("../sandbox/server.js");
+    const sandbox = await startSandbox();
+    baseUrl = sandbox.baseUrl(selection.dialect);
+    apiKey = SANDBOX_KEY;
+    keyVariable = "(none: the sandbox needs no key)";
+    stopSandbox = () => sandbox.close();
+    out.debug(`sandbox listening on ${sandbox.url}`);
+  } else {
+    ({ baseUrl, apiKey, keyVariable } = resolveConnection(selection, flags.baseUrl, runtime.env, config));
+  }
+  const dispatcher = await createDispatcher();
+  const http: HttpDeps = {
+    dispatcher,
+    now: Date.now,
+    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+    random: Math.random,
+    signal: runtime.signal,
+    userAgent: `grokvid/${VERSION}`,
+    onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
+  };
+  out.debug(`provider ${selection.choice} at ${baseUrl}`);
+  const resumeFlags = ` --provider ${selection.choice}${flags.baseUrl ? ` --base-url ${flags.baseUrl}` : ""}`;
+  return {
+    out,
+    config,
+    selection,
+    gateway: { name: selection.choice, provider, baseUrl, apiKey, keyVariable },
+    http,
+    deps: { http, now: () => new Date() },
+    resumeFlags,
+    async close() {
+      await dispatcher.close();
+      await stopSandbox?.();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { fetchTask } from "../core/tasks.js";
+import { formatStatusLine } from "./render.js";
+import { type CommonFlags, createOutput, loadSessionConfig, openSession, type Runtime } from "./session.js";
+
+/** One query, reported as is: a failed task is a successful report (exit 0); `wait` is for exit codes. */
+export async function runStatus(id: string, flags: CommonFlags, runtime: Runtime): Promise<void> {
+  const out = createOutput(flags, runtime);
+  const session = await openSession(flags, runtime, out, await loadSessionConfig(flags, runtime));
+  try {
+    const { task, warnings } = await fetchTask(session.gateway, id, session.deps);
+    for (const w of warnings) out.warn(w);
+    if (out.mode.json) out.resultJson(task);
+    else out.result(formatStatusLine(task));
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,145 @@
+import type { Sourced } from "../core/validate-create.js";
+import { ConfigError, UsageError } from "../errors.js";
+import { providers } from "../providers/registry.js";
+import type { ProviderId } from "../providers/types.js";
+import { registerSecret } from "../redact.js";
+import { parseDuration } from "../util/duration.js";
+import { type GrokvidConfig, type ProviderChoice, providerChoices } from "./schema.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ProviderSelection {
+  /** What the user chose (`sandbox` included). */
+  choice: ProviderChoice;
+  /** The dialect spoken: the sandbox speaks apimart's. */
+  dialect: ProviderId;
+}
+
+export function keyVariable(choice: ProviderChoice): string {
+  return `GROKVID_${choice.toUpperCase()}_API_KEY`;
+}
+
+function isChoice(value: string): value is ProviderChoice {
+  return (providerChoices as readonly string[]).includes(value);
+}
+
+/** Flag, then GROKVID_PROVIDER, then the config file's defaultProvider. */
+export function selectProvider(flag: string | undefined, env: Env, config: GrokvidConfig): ProviderSelection {
+  const raw = flag ?? env.GROKVID_PROVIDER ?? config.defaultProvider;
+  if (raw === undefined) {
+    throw new UsageError(
+      `no provider chosen; pass --provider (${providerChoices.join(", ")}) or set GROKVID_PROVIDER`,
+    );
+  }
+  const choice = raw.trim().toLowerCase();
+  if (!isChoice(choice)) {
+    const from =
+      flag !== undefined
+        ? "--provider"
+        : env.GROKVID_PROVIDER !== undefined
+          ? "GROKVID_PROVIDER"
+          : "defaultProvider";
+    throw new UsageError(`${from} ${raw} is not a known provider; accepted: ${providerChoices.join(", ")}`);
+  }
+  return { choice, dialect: choice === "sandbox" ? "apimart" : choice };
+}
+
+export interface Connection {
+  baseUrl: string;
+  apiKey: string;
+  keyVariable: string;
+}
+
+function checkUrl(value: string, from: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new UsageError(`${from} must be an http(s) URL`);
+  }
+  return value;
+}
+
+/**
+ * Base URL and key for a real gateway: flags, then environment, then config, then built-in defaults.
+ * A missing key is a configuration error (exit 3) and every key found is registered for redaction.
+ */
+export function resolveConnection(
+  selection: ProviderSelection,
+  baseUrlFlag: string | undefined,
+  env: Env,
+  config: GrokvidConfig,
+): Connection {
+  const id = selection.dialect;
+  const upper = id.toUpperCase();
+  const fileSettings = config.providers?.[id];
+  const variable = keyVariable(id);
+  const envKey = env[variable]?.trim();
+  const apiKey = envKey || fileSettings?.apiKey;
+  registerSecret(envKey);
+  registerSecret(fileSettings?.apiKey);
+  const baseUrl =
+    (baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined) ??
+    (env[`GROKVID_${upper}_BASE_URL`]
+      ? checkUrl(env[`GROKVID_${upper}_BASE_URL`] ?? "", `GROKVID_${upper}_BASE_URL`)
+      : undefined) ??
+    fileSettings?.baseUrl ??
+    providers[id].defaultBaseUrl;
+  if (!apiKey) {
+    throw new ConfigError(`no API key for ${id}`, {
+      hint: `set ${variable} or providers.${id}.apiKey in a config file (see .grokvideorc.example)`,
+    });
+  }
+  return { baseUrl, apiKey, keyVariable: variable };
+}
+
+export interface CreateDefaults {
+  model?: Sourced<string>;
+  duration?: Sourced<string | number>;
+  ratio?: Sourced<string>;
+  resolution?: Sourced<string | number>;
+}
+
+/** Per-provider defaults from the config file, labelled with their key path for error messages. */
+export function configCreateDefaults(id: ProviderId, config: GrokvidConfig): CreateDefaults {
+  const s = config.providers?.[id];
+  const at = (key: string) => `providers.${id}.${key}`;
+  const out: CreateDefaults = {};
+  if (s?.model !== undefined) out.model = { value: s.model, configKey: at("model") };
+  const d = s?.defaults;
+  if (d?.duration !== undefined) out.duration = { value: d.duration, configKey: at("defaults.duration") };
+  if (d?.ratio !== undefined) out.ratio = { value: d.ratio, configKey: at("defaults.ratio") };
+  if (d?.resolution !== undefined)
+    out.resolution = { value: d.resolution, configKey: at("defaults.resolution") };
+  return out;
+}
+
+export const POLL_DEFAULTS = { interval: "5s", timeout: "30m" } as const;
+
+/** Sandbox jobs take seconds, not minutes: poll it often so the demo shows each state. */
+export const SANDBOX_INTERVAL = "1s";
+
+export function resolvePoll(
+  flags: { interval?: string; timeout?: string },
+  config: GrokvidConfig,
+  choice?: ProviderChoice,
+): { intervalMs: number; timeoutMs: number } {
+  const read = (
+    flag: string | undefined,
+    setting: string | number | undefined,
+    fallback: string,
+    name: string,
+  ) => {
+    const ms = parseDuration(flag ?? setting ?? fallback);
+    if (ms === undefined) {
+      throw new UsageError(
+        `--${name} ${flag} is not a duration; use e.g. 250ms, 5s, 2m, 1h or a number of seconds`,
+      );
+    }
+    return ms;
+  };
+  const fallback = choice === "sandbox" ? SANDBOX_INTERVAL : POLL_DEFAULTS.interval;
+  const intervalMs = read(flags.interval, config.poll?.interval, fallback, "interval");
+  if (intervalMs < 100) throw new UsageError("--interval must be at least 100ms");
+  return {
+    intervalMs,
+    timeoutMs: read(flags.timeout, config.poll?.timeout, POLL_DEFAULTS.timeout, "timeout"),
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { providerIds } from "../providers/types.js";
+import { parseDuration } from "../util/duration.js";
+
+export const providerChoices = [...providerIds, "sandbox"] as const;
+export type ProviderChoice = (typeof providerChoices)[number];
+
+const durationSetting = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== undefined, {
+  message: "expected a duration such as 250ms, 5s, 2m or 1h",
+});
+
+const providerSettings = z.strictObject({
+  apiKey: z.string().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+  model: z.string().min(1).optional(),
+  defaults: z
+    .strictObject({
+      duration: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+      ratio: z.string().min(1).optional(),
+      resolution: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
+    })
+    .optional(),
+});
+export type ProviderSettings = z.infer<typeof providerSettings>;
+
+/** The whole config file. Strict: a misspelt key is an error, not a silently ignored setting. */
+export const configSchema = z.strictObject({
+  defaultProvider: z.enum(providerChoices).optional(),
+  providers: z.partialRecord(z.enum(providerIds), providerSettings).optional(),
+  poll: z
+    .strictObject({ interval: durationSetting.optional(), timeout: durationSetting.optional() })
+    .optional(),
+  download: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      template: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+export type GrokvidConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,40 @@
+import { callGateway, type Gateway, type HttpDeps } from "../http/client.js";
+import type { CreateParams, LoadedImage, ModelSpec, ParsedTask } from "../providers/types.js";
+
+export interface TaskDeps {
+  http: HttpDeps;
+  /** Injected so parsed tasks carry deterministic timestamps in tests. */
+  now: () => Date;
+}
+
+/** Sends the paid create call exactly once (the HTTP layer only resends when nothing left the machine). */
+export async function submitTask(
+  gateway: Gateway,
+  params: CreateParams<LoadedImage>,
+  model: ModelSpec,
+  deps: TaskDeps,
+): Promise<ParsedTask> {
+  const spec = gateway.provider.buildCreate(params, model);
+  const res = await callGateway(gateway, spec, deps.http, { idempotent: false });
+  return asGateway(gateway, gateway.provider.parseCreate(res.body, deps.now()));
+}
+
+export interface FetchedTask extends ParsedTask {
+  /** The gateway's own hint for the next poll (`openai-poll-after-ms`), when it sends one. */
+  pollAfterMs?: number;
+}
+
+export async function fetchTask(gateway: Gateway, id: string, deps: TaskDeps): Promise<FetchedTask> {
+  const res = await callGateway(gateway, gateway.provider.buildQuery(id), deps.http, {
+    idempotent: true,
+    taskId: id,
+  });
+  const parsed = asGateway(gateway, gateway.provider.parseQuery(res.body, id, deps.now()));
+  const hint = Number(res.headers["openai-poll-after-ms"]);
+  return Number.isFinite(hint) && hint > 0 ? { ...parsed, pollAfterMs: hint } : parsed;
+}
+
+/** Tasks carry the name the user chose, so `--provider sandbox` output says sandbox, not apimart. */
+function asGateway(gateway: Gateway, parsed: ParsedTask): ParsedTask {
+  return { ...parsed, task: { ...parsed.task, provider: gateway.name } };
+}

@@ -1,0 +1,172 @@
+import { UsageError } from "../errors.js";
+import { findModel } from "../providers/registry.js";
+import type { CreateParams, DurationRule, ImageRef, ModelSpec, Provider } from "../providers/types.js";
+
+/** A value as the user gave it, and where from, so an error can point at the right place. */
+export interface Sourced<T> {
+  value: T;
+  /** Undefined for a flag; a config key path ("providers.apimart.defaults.duration") otherwise. */
+  configKey?: string;
+}
+
+export interface CreateInput {
+  prompt: string;
+  model?: Sourced<string>;
+  duration?: Sourced<string | number>;
+  ratio?: Sourced<string>;
+  resolution?: Sourced<string | number>;
+  images: readonly string[];
+}
+
+function where(provider: Provider, model: ModelSpec): string {
+  return provider.models.length > 1 ? `${provider.id} model ${model.id}` : provider.id;
+}
+
+function fromConfig(s: Sourced<unknown>): string {
+  return s.configKey ? ` (set by ${s.configKey} in the config file)` : "";
+}
+
+function describeDurations(rule: DurationRule): string {
+  if (rule.kind === "set") return rule.values.map((v) => `${v}`).join(", ");
+  return rule.max === undefined ? `a whole number of seconds >= ${rule.min}` : `${rule.min}-${rule.max}`;
+}
+
+export function resolveModel(provider: Provider, model: Sourced<string> | undefined): ModelSpec {
+  if (model === undefined) {
+    const spec = findModel(provider, provider.defaultModel);
+    if (!spec) throw new Error(`provider ${provider.id} has no default model spec`);
+    return spec;
+  }
+  const spec = findModel(provider, model.value);
+  if (!spec) {
+    const accepted = provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]).join(", ");
+    throw new UsageError(
+      `--model ${model.value} is not offered by ${provider.id}${fromConfig(model)}; accepted: ${accepted}`,
+    );
+  }
+  return spec;
+}
+
+function checkDuration(input: Sourced<string | number>, provider: Provider, model: ModelSpec): number {
+  const text = String(input.value).trim();
+  const match = /^(\d+)\s*s?$/i.exec(text);
+  const seconds = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+  const rule = model.durations;
+  const ok =
+    Number.isSafeInteger(seconds) &&
+    (rule.kind === "set"
+      ? rule.values.includes(seconds)
+      : seconds >= rule.min && (rule.max === undefined || seconds <= rule.max));
+  if (!ok) {
+    throw new UsageError(
+      `--duration ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${describeDurations(rule)}`,
+    );
+  }
+  return seconds;
+}
+
+const RATIO = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/;
+
+function checkRatio(input: Sourced<string>, provider: Provider, model: ModelSpec): string {
+  const text = input.value.replace(/\s+/g, "");
+  const presets = model.ratios;
+  if (presets.length === 0) {
+    throw new UsageError(
+      `--ratio is not accepted by ${where(provider, model)}${fromConfig(input)}; leave it out`,
+    );
+  }
+  if (presets.includes(text)) return text;
+  const m = RATIO.exec(text);
+  if (model.customRatio && m && Number(m[1]) > 0 && Number(m[2]) > 0) return text;
+  const accepted = presets.join(", ") + (model.customRatio ? ", or any N:M" : "");
+  throw new UsageError(
+    `--ratio ${input.value} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${accepted}`,
+  );
+}
+
+function checkResolution(input: Sourced<string | number>, provider: Provider, model: ModelSpec): number {
+  const text = String(input.value).trim();
+  if (model.resolutions.length === 0) {
+    throw new UsageError(
+      `--resolution is not accepted by ${where(provider, model)}${fromConfig(input)}; leave it out`,
+    );
+  }
+  const m = /^(\d+)p?$/i.exec(text);
+  const lines = m?.[1] === undefined ? Number.NaN : Number(m[1]);
+  if (!model.resolutions.includes(lines)) {
+    const accepted = model.resolutions.map((r) => `${r}p`).join(", ");
+    throw new UsageError(
+      `--resolution ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${accepted}`,
+    );
+  }
+  return lines;
+}
+
+export function classifyImage(value: string): ImageRef {
+  if (/^https?:\/\//i.test(value)) return { kind: "url", url: value };
+  if (/^data:/i.test(value)) return { kind: "data-uri", uri: value };
+  return { kind: "file", path: value };
+}
+
+const imageAdvice = {
+  url: "takes only public http(s) image URLs (no local files, no base64); upload the image and pass its URL",
+  "data-uri": "takes images as inline data, not URLs; pass a local image file and grokvid encodes it",
+  file: "takes one uploaded image file, not a URL; pass a local image file",
+} as const;
+
+function checkImages(values: readonly string[], provider: Provider, model: ModelSpec): ImageRef[] {
+  const rule = model.images;
+  const refs = values.map(classifyImage);
+  for (const [i, ref] of refs.entries()) {
+    const fits =
+      ref.kind === rule.accepts ||
+      (rule.accepts === "data-uri" && ref.kind === "file") ||
+      (rule.accepts === "file" && ref.kind === "data-uri");
+    if (ref.kind === "url" && !URL.canParse(ref.url)) {
+      throw new UsageError(`--image ${values[i]} is not a valid URL`);
+    }
+    if (!fits)
+      throw new UsageError(`--image ${values[i]}: ${where(provider, model)} ${imageAdvice[rule.accepts]}`);
+  }
+  if (refs.length < rule.min || refs.length > rule.max) {
+    const need =
+      rule.min === rule.max
+        ? `exactly ${rule.min}`
+        : rule.max === Number.POSITIVE_INFINITY
+          ? `at least ${rule.min}`
+          : `${rule.min} to ${rule.max}`;
+    throw new UsageError(
+      `--image: ${where(provider, model)} needs ${need} reference image${rule.max === 1 ? "" : "s"} (got ${refs.length})`,
+    );
+  }
+  return refs;
+}
+
+/** Every documented constraint, checked before anything is read from disk or sent. */
+export function validateCreate(
+  provider: Provider,
+  input: CreateInput,
+): { params: CreateParams; model: ModelSpec } {
+  const model = resolveModel(provider, input.model);
+  const prompt = input.prompt;
+  if (prompt.trim() === "") throw new UsageError("--prompt is empty; describe the video to generate");
+  const length = [...prompt].length;
+  if (model.promptMax !== undefined && length > model.promptMax) {
+    throw new UsageError(
+      `--prompt is ${length} characters; ${where(provider, model)} accepts at most ${model.promptMax}`,
+    );
+  }
+  const params: CreateParams = {
+    prompt,
+    model: model.id,
+    images: checkImages(input.images, provider, model),
+  };
+  if (input.duration !== undefined) params.duration = checkDuration(input.duration, provider, model);
+  // A config default for a field this model has no use for is skipped; a flag for it is an error.
+  const ratio = input.ratio?.configKey && model.ratios.length === 0 ? undefined : input.ratio;
+  const resolution =
+    input.resolution?.configKey && model.resolutions.length === 0 ? undefined : input.resolution;
+  if (ratio !== undefined) params.ratio = checkRatio(ratio, provider, model);
+  if (resolution !== undefined) params.resolution = checkResolution(resolution, provider, model);
+  return { params, model };
+}

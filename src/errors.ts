@@ -1,0 +1,79 @@
+/** Exit codes are part of the public contract (design.md, "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  config: 3,
+  auth: 4,
+  quota: 5,
+  provider: 6,
+  taskFailed: 7,
+  timeout: 8,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * Every expected failure is one of these. Layers below `cli.ts` throw them and never exit,
+ * so the one exit point can map the error to its code and one-line message.
+ */
+export class GrokvidError extends Error {
+  readonly exitCode: ExitCodeValue;
+  /** A second line telling the user what to do next (resume command, accepted values...). */
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: ExitCodeValue, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad flag, argument or input file: nothing was sent. */
+export class UsageError extends GrokvidError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+export class ConfigError extends GrokvidError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, ExitCode.config, options);
+  }
+}
+
+/** An error answered by a gateway (or the network on the way to it). */
+export class ApiError extends GrokvidError {
+  readonly status: number | undefined;
+  readonly providerCode: string | undefined;
+
+  constructor(
+    message: string,
+    exitCode: ExitCodeValue,
+    details: { status?: number; providerCode?: string; hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, exitCode, details);
+    this.status = details.status;
+    this.providerCode = details.providerCode;
+  }
+}
+
+/** The provider says the task failed, was cancelled or expired. */
+export class TaskFailedError extends GrokvidError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super(message, ExitCode.taskFailed, options);
+  }
+}
+
+export class WaitTimeoutError extends GrokvidError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super(message, ExitCode.timeout, options);
+  }
+}
+
+export class InterruptedError extends GrokvidError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super(message, ExitCode.interrupted, options);
+  }
+}

@@ -1,0 +1,216 @@
+import type { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
+import { ApiError, ExitCode } from "../errors.js";
+import type { Provider, RequestSpec } from "../providers/types.js";
+import { buildUrl, encodeBody } from "./encode.js";
+import { mapHttpError } from "./map-error.js";
+import { type Outcome, parseRetryAfter, RETRY_DEFAULTS, retryDelay, shouldRetry } from "./retry-policy.js";
+
+export interface HttpTimeouts {
+  connectMs: number;
+  headersMs: number;
+  /** Longest silence allowed between two chunks of a body. */
+  bodyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 60_000, bodyMs: 60_000 };
+
+/** Everything the HTTP layer needs from outside, injected so tests control time and randomness. */
+export interface HttpDeps {
+  dispatcher: Dispatcher;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+  signal?: AbortSignal;
+  userAgent: string;
+  maxRetries?: number;
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface Gateway {
+  /** The name the user chose (`sandbox` speaks apimart's dialect), used in every message. */
+  name: string;
+  provider: Provider;
+  baseUrl: string;
+  apiKey: string;
+  /** Named in auth errors so the user knows which setting to fix. */
+  keyVariable: string;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Dispatcher> {
+  const { Agent } = await import("undici");
+  return new Agent({
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+  });
+}
+
+export function flattenHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+function networkCode(err: unknown): string | undefined {
+  const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
+  const cause = err && typeof err === "object" && "cause" in err ? err.cause : undefined;
+  return typeof code === "string" ? code : cause ? networkCode(cause) : undefined;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * One gateway call: Bearer auth, JSON answer, typed errors, and retries where they are safe
+ * (`idempotent`). A 2xx body that is not JSON is an error too: it cannot be a task.
+ */
+export async function callGateway(
+  gateway: Gateway,
+  spec: RequestSpec,
+  deps: HttpDeps,
+  opts: { idempotent: boolean; taskId?: string },
+): Promise<JsonResponse> {
+  const { request } = await import("undici");
+  const url = buildUrl(gateway.baseUrl, spec);
+  const encoded = spec.body ? encodeBody(spec.body) : undefined;
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${gateway.apiKey}`,
+    accept: "application/json",
+    "user-agent": deps.userAgent,
+  };
+  if (encoded) headers["content-type"] = encoded.contentType;
+  const name = gateway.name;
+  const maxRetries = deps.maxRetries ?? RETRY_DEFAULTS.maxRetries;
+  for (let attempt = 0; ; attempt++) {
+    let outcome: Outcome;
+    let hint: number | undefined;
+    try {
+      const res = await request(url, {
+        method: spec.method,
+        headers,
+        body: encoded?.payload ?? null,
+        dispatcher: deps.dispatcher,
+        signal: deps.signal ?? null,
+      });
+      const resHeaders = flattenHeaders(res.headers);
+      const text = await res.body.text();
+      const parsed = parseJson(text);
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        if (parsed.ok) return { status: res.statusCode, headers: resHeaders, body: parsed.value };
+        outcome = { kind: "status", status: 599 };
+        if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
+          throw new ApiError(
+            `unparseable response from ${name} (HTTP ${res.statusCode}, ${resHeaders["content-type"] ?? "no content type"})`,
+            ExitCode.provider,
+            { status: res.statusCode },
+          );
+        }
+      } else {
+        outcome = { kind: "status", status: res.statusCode };
+        if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
+          const info = parsed.ok ? gateway.provider.parseError(res.statusCode, parsed.value) : undefined;
+          throw mapHttpError(res.statusCode, info, {
+            provider: name,
+            keyVariable: gateway.keyVariable,
+            ...(opts.taskId === undefined ? {} : { taskId: opts.taskId }),
+          });
+        }
+        hint = parseRetryAfter(resHeaders, deps.now());
+      }
+    } catch (err) {
+      if (err instanceof ApiError || deps.signal?.aborted) throw err;
+      outcome = { kind: "network", code: networkCode(err) };
+      if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
+        throw networkError(name, gateway.baseUrl, outcome.code, spec, err);
+      }
+    }
+    const delayMs = retryDelay(attempt, hint, deps.random);
+    deps.onRetry?.({ attempt: attempt + 1, delayMs, reason: describeOutcome(outcome) });
+    await deps.sleep(delayMs, deps.signal);
+  }
+}
+
+function describeOutcome(o: Outcome): string {
+  return o.kind === "status" ? `HTTP ${o.status}` : (o.code ?? "network error");
+}
+
+function networkError(
+  provider: string,
+  baseUrl: string,
+  code: string | undefined,
+  spec: RequestSpec,
+  cause: unknown,
+): ApiError {
+  const origin = new URL(baseUrl).origin;
+  const what = code ?? (cause instanceof Error ? cause.message : "network error");
+  const mayExist = spec.method === "POST" && code !== "ECONNREFUSED";
+  return new ApiError(`could not reach ${provider} at ${origin} (${what})`, ExitCode.provider, {
+    cause,
+    ...(mayExist
+      ? {
+          hint: `the request may have reached ${provider} at ${new Date().toISOString()}: a job may exist; check your ${provider} dashboard before retrying`,
+        }
+      : { hint: "check your network and the base URL, then run the command again" }),
+  });
+}
+
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Readable;
+  url: string;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * GET a video for streaming. Redirects are followed by hand, only to http(s) and a bounded number
+ * of times, and the gateway key is sent only to the gateway's own origin (new-api proxy URLs).
+ */
+export async function openDownload(
+  url: string,
+  deps: HttpDeps,
+  auth: { origin: string; apiKey: string } | undefined,
+  extraHeaders: Record<string, string> = {},
+): Promise<StreamResponse> {
+  const { request } = await import("undici");
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const target = new URL(current);
+    if (target.protocol !== "http:" && target.protocol !== "https:") {
+      throw new ApiError(`refusing to download from a ${target.protocol} URL`, ExitCode.provider);
+    }
+    const headers: Record<string, string> = { "user-agent": deps.userAgent, ...extraHeaders };
+    if (auth && target.origin === auth.origin) headers.authorization = `Bearer ${auth.apiKey}`;
+    const res = await request(current, {
+      method: "GET",
+      headers,
+      dispatcher: deps.dispatcher,
+      signal: deps.signal ?? null,
+    });
+    const resHeaders = flattenHeaders(res.headers);
+    const location = resHeaders.location;
+    if (res.statusCode >= 300 && res.statusCode < 400 && location) {
+      await res.body.dump();
+      current = new URL(location, current).toString();
+      continue;
+    }
+    return { status: res.statusCode, headers: resHeaders, body: res.body, url: current };
+  }
+  throw new ApiError(`too many redirects while downloading ${new URL(url).origin}`, ExitCode.provider);
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { MultipartField, RequestBody, RequestSpec } from "../providers/types.js";
+import { maskKey } from "../redact.js";
+
+export function buildUrl(baseUrl: string, spec: Pick<RequestSpec, "path" | "query">): string {
+  // Keep any path prefix of the base URL (mirrors and the sandbox mount gateways below one).
+  const url = new URL(baseUrl.replace(/\/+$/, "") + spec.path);
+  for (const [k, v] of Object.entries(spec.query ?? {})) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+function encodeMultipart(fields: readonly MultipartField[], boundary: string): Buffer {
+  const parts: Buffer[] = [];
+  const quote = (s: string) => s.replace(/["\r\n]/g, "_");
+  for (const f of fields) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${quote(f.name)}"`;
+    if ("data" in f) head += `; filename="${quote(f.filename)}"\r\nContent-Type: ${f.contentType}`;
+    parts.push(
+      Buffer.from(`${head}\r\n\r\n`),
+      "data" in f ? Buffer.from(f.data) : Buffer.from(f.value),
+      Buffer.from("\r\n"),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(parts);
+}
+
+export function encodeBody(body: RequestBody): { contentType: string; payload: Buffer } {
+  if (body.kind === "json") {
+    return { contentType: "application/json", payload: Buffer.from(JSON.stringify(body.value)) };
+  }
+  const boundary = `grokvid-${randomUUID()}`;
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    payload: encodeMultipart(body.fields, boundary),
+  };
+}
+
+/** Inline images are megabytes of base64; a dry run shows their size, not their bytes. */
+function abbreviate(value: unknown): unknown {
+  if (typeof value === "string") {
+    const m = /^(data:[^;,]+;base64,)(.*)$/s.exec(value);
+    return m?.[1] && m[2] && m[2].length > 48
+      ? `${m[1]}${m[2].slice(0, 24)}...(${m[2].length} base64 chars)`
+      : value;
+  }
+  if (Array.isArray(value)) return value.map(abbreviate);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, abbreviate(v)]));
+  }
+  return value;
+}
+
+export interface RequestDescription {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** The request exactly as it would be sent, with the key masked: what `--dry-run` prints. */
+export function describeRequest(baseUrl: string, apiKey: string, spec: RequestSpec): RequestDescription {
+  const headers: Record<string, string> = { Authorization: `Bearer ${maskKey(apiKey)}` };
+  let body: unknown;
+  if (spec.body?.kind === "json") {
+    headers["Content-Type"] = "application/json";
+    body = abbreviate(spec.body.value);
+  } else if (spec.body?.kind === "multipart") {
+    headers["Content-Type"] = "multipart/form-data";
+    body = Object.fromEntries(
+      spec.body.fields.map((f) => [
+        f.name,
+        "data" in f ? { file: f.filename, type: f.contentType, bytes: f.data.byteLength } : f.value,
+      ]),
+    );
+  }
+  return { method: spec.method, url: buildUrl(baseUrl, spec), headers, body: body ?? null };
+}

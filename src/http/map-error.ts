@@ -1,0 +1,48 @@
+import { ApiError, ExitCode } from "../errors.js";
+import type { ProviderErrorInfo } from "../providers/types.js";
+
+export interface ErrorContext {
+  provider: string;
+  /** The environment variable that holds this provider's key, for the hint. */
+  keyVariable: string;
+  taskId?: string;
+}
+
+/** One factory from an HTTP answer to a typed error, so every command reports a refusal the same way. */
+export function mapHttpError(
+  status: number,
+  info: ProviderErrorInfo | undefined,
+  ctx: ErrorContext,
+): ApiError {
+  const said = info?.message ? `: ${info.message}` : "";
+  const details = { status, ...(info?.code ? { providerCode: info.code } : {}) };
+  if (status === 401 || status === 403) {
+    return new ApiError(`${ctx.provider} rejected the API key (HTTP ${status})${said}`, ExitCode.auth, {
+      ...details,
+      hint: `check ${ctx.keyVariable} or providers.${ctx.provider}.apiKey in the config file`,
+    });
+  }
+  if (status === 402) {
+    return new ApiError(`${ctx.provider}: out of balance or quota (HTTP 402)${said}`, ExitCode.quota, {
+      ...details,
+      hint: `top up your ${ctx.provider} account, then run the command again`,
+    });
+  }
+  if (info?.notFound || (status === 404 && ctx.taskId !== undefined)) {
+    return new ApiError(
+      `task ${ctx.taskId ?? ""} was not found on ${ctx.provider} (HTTP ${status})${said}`,
+      ExitCode.provider,
+      {
+        ...details,
+        hint: "check the id and --provider (a task lives on the gateway that created it)",
+      },
+    );
+  }
+  if (status === 429) {
+    return new ApiError(`${ctx.provider} is rate limiting requests (HTTP 429)${said}`, ExitCode.provider, {
+      ...details,
+      hint: "wait a little and run the command again",
+    });
+  }
+  return new ApiError(`${ctx.provider} answered HTTP ${status}${said}`, ExitCode.provider, details);
+}

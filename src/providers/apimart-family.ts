@@ -1,0 +1,192 @@
+import { z } from "zod";
+import {
+  buildTask,
+  errorField,
+  firstNonEmpty,
+  looseNumberish,
+  looseString,
+  type StatusTable,
+} from "./parse-helpers.js";
+import { unexpectedResponse } from "./response-error.js";
+import type {
+  CreateParams,
+  LoadedImage,
+  ModelSpec,
+  ParsedTask,
+  Provider,
+  ProviderErrorInfo,
+  ProviderId,
+  RequestSpec,
+} from "./types.js";
+
+/** apimart's documented words, `submitted` from its create answer, and new-api's synonyms for this channel. */
+export const apimartStatusTable: StatusTable = {
+  submitted: "queued",
+  pending: "queued",
+  queued: "queued",
+  processing: "running",
+  in_progress: "running",
+  running: "running",
+  completed: "succeeded",
+  success: "succeeded",
+  succeeded: "succeeded",
+  failed: "failed",
+  failure: "failed",
+  error: "failed",
+  cancelled: "cancelled",
+  canceled: "cancelled",
+};
+
+export function apimartModel(id: string): ModelSpec {
+  return {
+    id,
+    durations: { kind: "range", min: 6, max: 30 },
+    ratios: ["16:9", "9:16", "1:1", "3:2", "2:3"],
+    resolutions: [480, 720],
+    images: { min: 0, max: 7, accepts: "url" },
+  };
+}
+
+export function buildApimartCreate(params: CreateParams<LoadedImage>): RequestSpec {
+  const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
+  // `size` is apimart's name for the aspect ratio, `quality` for the resolution.
+  if (params.ratio !== undefined) body.size = params.ratio;
+  // Must be a bare JSON number: apimart rejects a quoted duration.
+  if (params.duration !== undefined) body.duration = params.duration;
+  if (params.resolution !== undefined) body.quality = `${params.resolution}p`;
+  const urls = params.images.flatMap((img) => (img.kind === "url" ? [img.url] : []));
+  if (urls.length > 0) body.image_urls = urls;
+  return { method: "POST", path: "/v1/videos/generations", body: { kind: "json", value: body } };
+}
+
+const idFields = z.object({ task_id: looseString, id: looseString, status: looseString }).partial();
+
+const createBody = z.object({
+  code: looseNumberish,
+  // apimart answers an array of tasks, xcompute a single object; accept both.
+  data: z
+    .union([z.array(idFields), idFields])
+    .optional()
+    .catch(undefined),
+  error: errorField,
+});
+
+export function parseApimartCreate(provider: ProviderId, body: unknown, now: Date): ParsedTask {
+  const parsed = createBody.safeParse(body);
+  if (!parsed.success) throw unexpectedResponse(provider, "the create answer is not a JSON object");
+  const { data, error } = parsed.data;
+  const first = Array.isArray(data) ? data[0] : data;
+  const id = firstNonEmpty(first?.task_id, first?.id);
+  if (!id)
+    throw unexpectedResponse(provider, `no task id in the create answer${error ? `: ${error.message}` : ""}`);
+  return buildTask({
+    provider,
+    id,
+    model: undefined,
+    statusWord: first?.status ?? "submitted",
+    table: apimartStatusTable,
+    progress: 0,
+    videoUrl: undefined,
+    errorMessage: undefined,
+    errorCode: undefined,
+    createdAt: undefined,
+    updatedAt: undefined,
+    urlRequired: true,
+    raw: body,
+    now,
+  });
+}
+
+// The video URL's shape is known only from new-api's code and apimart's image example:
+// `url` may be a string or an array of strings, so both are accepted.
+const urlValue = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .catch(undefined);
+const taskFields = z.object({
+  id: looseString,
+  task_id: looseString,
+  status: looseString,
+  progress: looseNumberish,
+  created: looseNumberish,
+  completed: looseNumberish,
+  model: looseString,
+  result: z
+    .object({
+      videos: z
+        .array(z.object({ url: urlValue }))
+        .optional()
+        .catch(undefined),
+      video_url: looseString,
+    })
+    .optional()
+    .catch(undefined),
+  error: errorField,
+});
+
+function pickVideoUrl(result: z.infer<typeof taskFields>["result"]): string | undefined {
+  for (const video of result?.videos ?? []) {
+    const url = Array.isArray(video.url) ? video.url.find((u) => u !== "") : video.url;
+    if (url) return url;
+  }
+  return firstNonEmpty(result?.video_url);
+}
+
+/** apimart wraps the task as `{code, data}`; xcompute's documented example is flat. Both are read. */
+export function parseApimartQuery(provider: ProviderId, body: unknown, id: string, now: Date): ParsedTask {
+  const wrapper = z
+    .object({ data: taskFields.optional().catch(undefined), error: errorField })
+    .safeParse(body);
+  const flat = taskFields.safeParse(body);
+  if (!wrapper.success || !flat.success)
+    throw unexpectedResponse(provider, "the task answer is not a JSON object");
+  const wrapped = wrapper.data.data?.status !== undefined;
+  const task = wrapped && wrapper.data.data ? wrapper.data.data : flat.data;
+  const error = task.error ?? wrapper.data.error;
+  return buildTask({
+    provider,
+    id: firstNonEmpty(task.id, task.task_id) ?? id,
+    model: task.model,
+    statusWord: task.status,
+    table: apimartStatusTable,
+    progress: task.progress,
+    videoUrl: pickVideoUrl(task.result),
+    errorMessage: firstNonEmpty(error?.message),
+    errorCode: error?.code,
+    createdAt: task.created,
+    updatedAt: task.completed,
+    urlRequired: true,
+    raw: body,
+    now,
+  });
+}
+
+const apimartError = z.object({
+  error: z.object({ message: z.string().optional(), type: z.string().optional(), code: z.unknown() }),
+});
+
+export function parseApimartError(_status: number, body: unknown): ProviderErrorInfo | undefined {
+  const parsed = apimartError.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { message, type } = parsed.data.error;
+  return { message: message ?? type ?? "unknown error", ...(type ? { code: type } : {}) };
+}
+
+export function buildTaskQuery(id: string): RequestSpec {
+  return { method: "GET", path: `/v1/tasks/${encodeURIComponent(id)}` };
+}
+
+/** apimart and xcompute differ only in host, model and create-answer shape, which the parser tolerates. */
+export function makeApimartFamily(id: ProviderId, defaultBaseUrl: string, modelId: string): Provider {
+  return {
+    id,
+    defaultBaseUrl,
+    models: [apimartModel(modelId)],
+    defaultModel: modelId,
+    buildCreate: (params) => buildApimartCreate(params),
+    parseCreate: (body, now) => parseApimartCreate(id, body, now),
+    buildQuery: buildTaskQuery,
+    parseQuery: (body, taskId, now) => parseApimartQuery(id, body, taskId, now),
+    parseError: parseApimartError,
+  };
+}

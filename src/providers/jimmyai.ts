@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { ApiError, ExitCode } from "../errors.js";
+import { buildTask, firstNonEmpty, looseNumberish, looseString, type StatusTable } from "./parse-helpers.js";
+import { unexpectedResponse } from "./response-error.js";
+import type { ParsedTask, Provider, ProviderErrorInfo, RequestSpec } from "./types.js";
+
+const OK_CODE = "20000";
+
+export const jimmyaiStatusTable: StatusTable = {
+  queued: "queued",
+  pending: "queued",
+  submitted: "queued",
+  processing: "running",
+  completed: "succeeded",
+  failed: "failed",
+};
+
+// `code` is documented as a string; a number is tolerated in case a proxy re-encodes it.
+const codeField = z.union([z.string(), z.number()]).transform(String).optional().catch(undefined);
+
+const envelope = z.object({ code: codeField, msg: looseString, data: z.unknown() });
+
+/** jimmyai reports errors in-band: any `code` other than "20000" is a refusal, whatever the HTTP status. */
+function readEnvelope(body: unknown): { code: string | undefined; msg: string | undefined; data: unknown } {
+  const parsed = envelope.safeParse(body);
+  if (!parsed.success) throw unexpectedResponse("jimmyai", "the answer is not a JSON object");
+  const { code, msg, data } = parsed.data;
+  if (code !== undefined && code !== OK_CODE) {
+    throw new ApiError(
+      `jimmyai refused the request: ${msg ?? "no message"} (code ${code})`,
+      ExitCode.provider,
+      {
+        providerCode: code,
+      },
+    );
+  }
+  return { code, msg, data };
+}
+
+const createData = z.object({
+  task_id: looseString,
+  status: looseString,
+  model: looseString,
+  created_at: looseNumberish,
+});
+
+const taskData = createData.extend({
+  progress: looseNumberish,
+  completed_at: looseNumberish,
+  result: z.object({ video_url: looseString }).optional().catch(undefined),
+  error_message: looseString,
+});
+
+function parseCreate(body: unknown, now: Date): ParsedTask {
+  const { code, data } = readEnvelope(body);
+  const parsed = createData.safeParse(code === undefined ? body : data);
+  const id = parsed.success ? firstNonEmpty(parsed.data.task_id) : undefined;
+  if (!parsed.success || !id) throw unexpectedResponse("jimmyai", "no task_id in the create answer");
+  return buildTask({
+    provider: "jimmyai",
+    id,
+    model: parsed.data.model,
+    // The initial status is not documented; a fresh task is waiting.
+    statusWord: parsed.data.status ?? "queued",
+    table: jimmyaiStatusTable,
+    progress: 0,
+    videoUrl: undefined,
+    errorMessage: undefined,
+    errorCode: undefined,
+    createdAt: parsed.data.created_at,
+    updatedAt: undefined,
+    urlRequired: true,
+    raw: body,
+    now,
+  });
+}
+
+/** The en query page wraps the task in `{code,msg,data}`; the zh page shows it bare. Both are read. */
+function parseQuery(body: unknown, id: string, now: Date): ParsedTask {
+  const { code, data } = readEnvelope(body);
+  const parsed = taskData.safeParse(code === undefined ? body : data);
+  if (!parsed.success) throw unexpectedResponse("jimmyai", "the task answer has no task object");
+  const t = parsed.data;
+  return buildTask({
+    provider: "jimmyai",
+    id: firstNonEmpty(t.task_id) ?? id,
+    model: t.model,
+    statusWord: t.status,
+    table: jimmyaiStatusTable,
+    progress: t.progress,
+    videoUrl: firstNonEmpty(t.result?.video_url),
+    errorMessage: firstNonEmpty(t.error_message),
+    errorCode: undefined,
+    createdAt: t.created_at,
+    updatedAt: t.completed_at,
+    urlRequired: true,
+    raw: body,
+    now,
+  });
+}
+
+function parseError(_status: number, body: unknown): ProviderErrorInfo | undefined {
+  const parsed = envelope.safeParse(body);
+  if (!parsed.success || (parsed.data.msg === undefined && parsed.data.code === undefined)) return undefined;
+  const { code, msg } = parsed.data;
+  return { message: msg ?? `code ${code}`, ...(code ? { code } : {}) };
+}
+
+export const jimmyai: Provider = {
+  id: "jimmyai",
+  defaultBaseUrl: "https://www.jimmyai.cn",
+  models: [
+    {
+      id: "grok-imagine-video-1.5",
+      aliases: ["grok-1.5", "grok_1_5"],
+      durations: { kind: "set", values: [10, 15] },
+      ratios: ["16:9", "9:16", "1:1", "3:2", "2:3"],
+      resolutions: [],
+      images: { min: 1, max: 1, accepts: "url" },
+    },
+  ],
+  defaultModel: "grok-imagine-video-1.5",
+  buildCreate(params): RequestSpec {
+    const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
+    if (params.ratio !== undefined) body.ratio = params.ratio;
+    if (params.duration !== undefined) body.duration = params.duration;
+    body.image_urls = params.images.flatMap((img) => (img.kind === "url" ? [img.url] : []));
+    return { method: "POST", path: "/api/open-api/v1/grok/videos", body: { kind: "json", value: body } };
+  },
+  parseCreate,
+  buildQuery: (id) => ({ method: "GET", path: `/api/open-api/v1/videos/${encodeURIComponent(id)}` }),
+  parseQuery,
+  parseError,
+};

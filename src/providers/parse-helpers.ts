@@ -1,0 +1,132 @@
+import { z } from "zod";
+import type { TaskStatus } from "../core/task.js";
+import { unexpectedResponse } from "./response-error.js";
+import type { NormalizedTask, ParsedTask } from "./types.js";
+
+/** One table per provider: every status word its documents (and new-api) use, lower-case. */
+export type StatusTable = Readonly<Record<string, TaskStatus>>;
+
+/**
+ * Unknown words mean "running" plus a warning, never success: a gateway that adds a new
+ * intermediate state must not make us download nothing or stop polling early.
+ */
+export function mapStatus(
+  word: string | undefined,
+  table: StatusTable,
+): { status: TaskStatus; warning?: string } {
+  const key = (word ?? "").trim().toLowerCase();
+  const status = table[key];
+  if (status) return { status };
+  return {
+    status: "running",
+    warning: `unknown status "${word ?? ""}" from provider; treating it as running`,
+  };
+}
+
+/** Progress arrives as a number, a "NN%" string (new-api), or not at all. */
+export function parseProgress(value: unknown): number | null {
+  let n: number | undefined;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string") {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+    if (m?.[1]) n = Number(m[1]);
+  }
+  if (n === undefined || !Number.isFinite(n)) return null;
+  return Math.min(100, Math.max(0, Math.round(n)));
+}
+
+/** Gateways send unix seconds, unix milliseconds or ISO strings; normalise all to ISO 8601. */
+export function toIsoTime(value: unknown): string | null {
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) {
+    const ms = value < 1e12 ? value * 1000 : value;
+    return new Date(ms).toISOString();
+  }
+  if (typeof value === "string" && value.trim() !== "") {
+    if (/^\d+$/.test(value)) return toIsoTime(Number(value));
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? null : new Date(t).toISOString();
+  }
+  return null;
+}
+
+export const looseString = z.string().optional().catch(undefined);
+export const looseNumberish = z.union([z.number(), z.string()]).optional().catch(undefined);
+
+/** `{message}` objects or bare strings: both appear as `error` across the new-api family. */
+export const errorField = z
+  .union([
+    z.string().transform((message) => ({ message, code: undefined as string | undefined })),
+    z
+      .object({ message: z.string().optional(), code: z.union([z.string(), z.number()]).optional() })
+      .transform((e) => ({
+        message: e.message ?? "",
+        code: e.code === undefined ? undefined : String(e.code),
+      })),
+  ])
+  .optional()
+  .catch(undefined);
+
+export function firstNonEmpty(...values: Array<string | null | undefined>): string | undefined {
+  return values.find((v): v is string => typeof v === "string" && v.trim() !== "");
+}
+
+interface TaskFacts {
+  provider: string;
+  id: string;
+  model: string | undefined;
+  statusWord: string | undefined;
+  table: StatusTable;
+  progress: unknown;
+  videoUrl: string | undefined;
+  errorMessage: string | undefined;
+  errorCode: string | undefined;
+  createdAt: unknown;
+  updatedAt: unknown;
+  /** False where the dialect can fetch the video without a URL (duoyuanx `/content`). */
+  urlRequired: boolean;
+  raw: unknown;
+  now: Date;
+}
+
+/**
+ * The rules every dialect shares once its fields are found: status through the table,
+ * "completed" without a video (or with an error) is a failure with the reason, progress 100 on success.
+ */
+export function buildTask(f: TaskFacts): ParsedTask {
+  if (f.statusWord === undefined) {
+    throw unexpectedResponse(f.provider, f.errorMessage ?? "no status in the task answer");
+  }
+  const warnings: string[] = [];
+  const mapped = mapStatus(f.statusWord, f.table);
+  if (mapped.warning) warnings.push(mapped.warning);
+  let status = mapped.status;
+  let error: NormalizedTask["error"] = null;
+  if (status === "succeeded" && f.errorMessage) {
+    status = "failed";
+  } else if (status === "succeeded" && !f.videoUrl && f.urlRequired) {
+    status = "failed";
+    error = {
+      code: "no_video_url",
+      message: "the provider reported the task completed but returned no video URL",
+    };
+  }
+  if (!error && status !== "succeeded" && status !== "queued" && status !== "running") {
+    error = { code: f.errorCode ?? null, message: f.errorMessage ?? `task ${status}` };
+  }
+  const progress = status === "succeeded" ? 100 : parseProgress(f.progress);
+  return {
+    task: {
+      id: f.id,
+      provider: f.provider,
+      model: f.model ?? null,
+      status,
+      progress,
+      videoUrl: status === "succeeded" ? (f.videoUrl ?? null) : null,
+      error,
+      createdAt: toIsoTime(f.createdAt),
+      updatedAt: toIsoTime(f.updatedAt) ?? f.now.toISOString(),
+      raw: f.raw,
+    },
+    warnings,
+  };
+}

@@ -1,0 +1,52 @@
+import { formatMs } from "../core/wait.js";
+import type { NormalizedTask } from "../providers/types.js";
+import type { Output } from "./output.js";
+
+export interface StatusDisplay {
+  update(task: NormalizedTask, elapsedMs: number): void;
+  downloading(received: number, total: number | undefined): void;
+  stop(): void;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function describe(task: NormalizedTask, elapsedMs: number): string {
+  const progress = task.progress === null || task.status === "succeeded" ? "" : ` ${task.progress}%`;
+  return `${task.id}: ${task.status}${progress} (${formatMs(Math.round(elapsedMs / 1000) * 1000)})`;
+}
+
+/**
+ * A spinner on an interactive terminal; otherwise one plain line per status change, so logs and
+ * CI output stay readable. Never writes to stdout.
+ */
+export async function createStatusDisplay(out: Output): Promise<StatusDisplay> {
+  if (!out.interactive) {
+    let lastStatus: string | undefined;
+    return {
+      update(task, elapsedMs) {
+        if (task.status === lastStatus) return;
+        lastStatus = task.status;
+        out.info(describe(task, elapsedMs));
+      },
+      downloading() {},
+      stop() {},
+    };
+  }
+  const { default: ora } = await import("ora");
+  const spinner = ora({ stream: out.streams.stderr, color: "cyan", discardStdin: false }).start();
+  return {
+    update(task, elapsedMs) {
+      spinner.text = describe(task, elapsedMs);
+    },
+    downloading(received, total) {
+      spinner.text = `downloading ${formatBytes(received)}${total === undefined ? "" : ` of ${formatBytes(total)}`}`;
+    },
+    stop() {
+      spinner.stop();
+    },
+  };
+}
