@@ -1,0 +1,108 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { type MultipartPart, parseMultipart, summarizeParts } from "./multipart.js";
+import type { SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";
+
+export type RequestBody =
+  | { kind: "none" }
+  | { kind: "json"; value: unknown }
+  | { kind: "invalid-json" }
+  | { kind: "multipart"; parts: MultipartPart[] }
+  | { kind: "invalid-multipart"; reason: string }
+  | { kind: "too-large" };
+
+/** Everything a dialect handler needs for one request; `send*` also records the status in the log. */
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  /** Path segments after the dialect prefix, URL-decoded (left raw when not decodable). */
+  segments: string[];
+  nowMs: number;
+  timeline: SandboxTimeline;
+  variants: SandboxVariants;
+  body: RequestBody;
+  entry: SandboxRequest;
+  fileUrl(id: string): string;
+}
+
+/** Large enough for several data-URI images, small enough that a runaway client cannot exhaust memory. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export function sendJson(
+  ctx: RequestContext,
+  status: number,
+  body: unknown,
+  headers: OutgoingHttpHeaders = {},
+): void {
+  const payload = Buffer.from(JSON.stringify(body));
+  ctx.entry.status = status;
+  ctx.res.writeHead(status, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": payload.length,
+  });
+  ctx.res.end(payload);
+}
+
+export function sendBytes(
+  ctx: RequestContext,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  bytes?: Buffer,
+): void {
+  ctx.entry.status = status;
+  ctx.res.writeHead(status, headers);
+  ctx.res.end(bytes);
+}
+
+export function decodeSegments(pathname: string): string[] {
+  return pathname
+    .split("/")
+    .slice(1)
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    });
+}
+
+async function readRaw(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    // Keep draining so the client sees our 413 instead of a reset connection.
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(buffer);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+/** Reads and parses the body once, for the handler and for the request log. */
+export async function readBody(req: IncomingMessage, entry: SandboxRequest): Promise<RequestBody> {
+  const raw = await readRaw(req);
+  if (raw === undefined) return { kind: "too-large" };
+  const contentType = req.headers["content-type"] ?? "";
+  if (contentType !== "") entry.contentType = contentType;
+  if (/^multipart\/form-data/i.test(contentType)) {
+    const result = parseMultipart(raw, contentType);
+    if (!result.ok) return { kind: "invalid-multipart", reason: result.reason };
+    entry.body = summarizeParts(result.parts);
+    return { kind: "multipart", parts: result.parts };
+  }
+  if (raw.length === 0) return { kind: "none" };
+  // JSON is parsed whatever the declared type: the gateways' docs only ever show JSON bodies.
+  const text = raw.toString("utf8");
+  try {
+    const value: unknown = JSON.parse(text);
+    entry.body = value;
+    return { kind: "json", value };
+  } catch {
+    entry.body = text.length > 2048 ? `${text.slice(0, 2048)}…` : text;
+    return { kind: "invalid-json" };
+  }
+}

@@ -1,0 +1,105 @@
+import type { OutgoingHttpHeaders } from "node:http";
+import { type RequestContext, sendBytes, sendJson } from "./context.js";
+import { decodeTaskId } from "./ids.js";
+import { generateMp4 } from "./mp4.js";
+import { computeTaskState } from "./tasks.js";
+
+const CACHE_LIMIT = 8;
+const videoCache = new Map<string, Buffer>();
+
+/** Bytes are a pure function of the id, so the cache is only about speed and may be shared by all sandboxes. */
+export function loadVideo(id: string): Buffer {
+  const cached = videoCache.get(id);
+  if (cached) {
+    videoCache.delete(id);
+    videoCache.set(id, cached);
+    return cached;
+  }
+  const bytes = generateMp4(id);
+  videoCache.set(id, bytes);
+  for (const key of videoCache.keys()) {
+    if (videoCache.size <= CACHE_LIMIT) break;
+    videoCache.delete(key);
+  }
+  return bytes;
+}
+
+export type ByteRange = { start: number; end: number } | "unsatisfiable";
+
+/**
+ * Only a single range is honoured; anything else (several ranges, other units, syntax errors) is
+ * ignored and answered with the whole file, which RFC 9110 allows.
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match) return undefined;
+  const [, first = "", last = ""] = match;
+  if (first === "" && last === "") return undefined;
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  if (last !== "" && Number(last) < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
+}
+
+export function sendVideo(ctx: RequestContext, id: string, extraHeaders: OutgoingHttpHeaders = {}): void {
+  const bytes = loadVideo(id);
+  const base: OutgoingHttpHeaders = {
+    ...extraHeaders,
+    "Content-Type": "video/mp4",
+    "Accept-Ranges": "bytes",
+    ETag: `"${id}"`,
+  };
+  const range = parseRange(ctx.req.headers.range, bytes.length);
+  if (range === "unsatisfiable") {
+    sendBytes(ctx, 416, { ...base, "Content-Range": `bytes */${bytes.length}`, "Content-Length": 0 });
+    return;
+  }
+  if (range) {
+    const slice = bytes.subarray(range.start, range.end + 1);
+    sendBytes(
+      ctx,
+      206,
+      {
+        ...base,
+        "Content-Range": `bytes ${range.start}-${range.end}/${bytes.length}`,
+        "Content-Length": slice.length,
+      },
+      slice,
+    );
+    return;
+  }
+  sendBytes(ctx, 200, { ...base, "Content-Length": bytes.length }, bytes);
+}
+
+/** GET /files/{id}.mp4: the public "CDN" URL, no auth, like the gateways' result URLs. */
+export function handleFiles(ctx: RequestContext): void {
+  const [root, file, ...rest] = ctx.segments;
+  const match = /^(.+)\.mp4$/.exec(file ?? "");
+  if (root !== "files" || !match || rest.length > 0) {
+    sendJson(ctx, 404, { error: { message: "not found", type: "not_found" } });
+    return;
+  }
+  if (ctx.method !== "GET" && ctx.method !== "HEAD") {
+    sendJson(
+      ctx,
+      405,
+      { error: { message: "method not allowed", type: "method_not_allowed" } },
+      { Allow: "GET, HEAD" },
+    );
+    return;
+  }
+  const id = match[1] ?? "";
+  const info = decodeTaskId(id);
+  if (!info || computeTaskState(info, ctx.nowMs, ctx.timeline).phase !== "completed") {
+    // Unknown, unfinished and failed tasks look alike on a CDN: there is simply no object yet.
+    sendJson(ctx, 404, { error: { message: "video not found", type: "not_found" } });
+    return;
+  }
+  sendVideo(ctx, id, { "Cache-Control": "public, max-age=86400" });
+}

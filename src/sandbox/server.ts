@@ -1,0 +1,147 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { decodeSegments, type RequestBody, type RequestContext, readBody, sendJson } from "./context.js";
+import { handleApimartFamily } from "./dialect-apimart.js";
+import { handleDuoyuanx } from "./dialect-duoyuanx.js";
+import { handleJimmyai } from "./dialect-jimmyai.js";
+import { handleFiles } from "./files.js";
+import {
+  DEFAULT_VARIANTS,
+  SANDBOX_DIALECTS,
+  type Sandbox,
+  type SandboxDialect,
+  type SandboxOptions,
+  type SandboxRequest,
+  type SandboxTimeline,
+  type SandboxVariants,
+} from "./types.js";
+
+export type {
+  Sandbox,
+  SandboxDialect,
+  SandboxOptions,
+  SandboxRequest,
+  SandboxTimeline,
+  SandboxVariants,
+} from "./types.js";
+
+export const DEFAULT_TIMELINE: SandboxTimeline = { queuedMs: 1000, runningMs: 2000 };
+
+interface Environment {
+  url: string;
+  now: () => number;
+  timeline: SandboxTimeline;
+  variants: SandboxVariants;
+  requests: SandboxRequest[];
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/** Query parameters that could carry a secret are masked before the path reaches the request log. */
+function redactPath(url: URL): string {
+  const params = new URLSearchParams(url.search);
+  for (const name of [...params.keys()]) {
+    if (/key|token|auth|secret/i.test(name)) params.set(name, "[redacted]");
+  }
+  const search = params.toString();
+  return search === "" ? url.pathname : `${url.pathname}?${search}`;
+}
+
+function findDialect(segment: string | undefined): SandboxDialect | undefined {
+  return SANDBOX_DIALECTS.find((dialect) => dialect === segment);
+}
+
+async function routeRequest(ctx: RequestContext, dialect: SandboxDialect | undefined): Promise<void> {
+  switch (dialect) {
+    case "apimart":
+    case "xcompute":
+      return handleApimartFamily(ctx, dialect);
+    case "jimmyai":
+      return handleJimmyai(ctx);
+    case "duoyuanx":
+      return handleDuoyuanx(ctx);
+    case undefined:
+      return handleFiles(ctx);
+  }
+}
+
+async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Environment): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+  const [first, ...rest] = decodeSegments(url.pathname);
+  const dialect = findDialect(first);
+  const entry: SandboxRequest = { method, path: redactPath(url), status: 0, dialect: dialect ?? "files" };
+  env.requests.push(entry);
+  let body: RequestBody = { kind: "none" };
+  try {
+    if (BODY_METHODS.has(method)) body = await readBody(req, entry);
+  } catch {
+    // The client went away mid-upload: nobody is left to answer.
+    entry.status = 499;
+    res.destroy();
+    return;
+  }
+  const ctx: RequestContext = {
+    req,
+    res,
+    method,
+    segments: dialect ? rest : [first ?? "", ...rest],
+    nowMs: Math.floor(env.now()),
+    timeline: env.timeline,
+    variants: env.variants,
+    body,
+    entry,
+    fileUrl: (id) => `${env.url}/files/${encodeURIComponent(id)}.mp4`,
+  };
+  try {
+    await routeRequest(ctx, dialect);
+  } catch {
+    // A sandbox bug must not take the host process (the CLI, a test run) down with it.
+    if (res.headersSent) res.destroy();
+    else sendJson(ctx, 500, { error: { message: "sandbox internal error", type: "server_error" } });
+  }
+}
+
+function listen(server: Server, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    // Loopback only: the sandbox accepts any key, so it must never be reachable from the network.
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      const address = server.address();
+      if (address === null || typeof address === "string") reject(new Error("sandbox: no TCP address"));
+      else resolve(address);
+    });
+  });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const env: Environment = {
+    url: "",
+    now: options.now ?? Date.now,
+    timeline: options.timeline ?? DEFAULT_TIMELINE,
+    variants: { ...DEFAULT_VARIANTS, ...options.variants },
+    requests: [],
+  };
+  const server = createServer((req, res) => {
+    void handleRequest(req, res, env);
+  });
+  const address = await listen(server, options.port ?? 0);
+  env.url = `http://127.0.0.1:${address.port}`;
+  return {
+    url: env.url,
+    baseUrl: (dialect) => `${env.url}/${dialect}`,
+    requests: env.requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Idempotent, so a test may close early and still leave the sandbox to a shared afterEach.
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets would otherwise hold close() open for the idle timeout.
+        server.closeAllConnections();
+      }),
+  };
+}
