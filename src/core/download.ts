@@ -86,9 +86,18 @@ export async function downloadVideo(
   });
   // `flush` fsyncs before close, so a crash right after the rename cannot leave a hollow file.
   const file = createWriteStream(part, { flush: true });
-  await (http.signal
-    ? pipeline(res.body, meter, file, { signal: http.signal })
-    : pipeline(res.body, meter, file));
+  try {
+    await (http.signal
+      ? pipeline(res.body, meter, file, { signal: http.signal })
+      : pipeline(res.body, meter, file));
+  } catch (err) {
+    if (http.signal?.aborted) throw err;
+    throw new ApiError(
+      `the download of task ${task.id} broke off after ${received} bytes; the partial file is ${part}`,
+      ExitCode.provider,
+      { cause: err },
+    );
+  }
   if (total !== undefined && received !== total) {
     throw new ApiError(
       `the download of task ${task.id} stopped at ${received} of ${total} bytes; the partial file is ${part}`,

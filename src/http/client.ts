@@ -202,6 +202,12 @@ export async function openDownload(
       headers,
       dispatcher: deps.dispatcher,
       signal: deps.signal ?? null,
+    }).catch((err: unknown) => {
+      if (deps.signal?.aborted) throw err;
+      const what = networkCode(err) ?? (err instanceof Error ? err.message : "network error");
+      throw new ApiError(`could not download the video from ${target.origin} (${what})`, ExitCode.provider, {
+        cause: err,
+      });
     });
     const resHeaders = flattenHeaders(res.headers);
     const location = resHeaders.location;

@@ -162,7 +162,11 @@ export function parseApimartQuery(provider: ProviderId, body: unknown, id: strin
 }
 
 const apimartError = z.object({
-  error: z.object({ message: z.string().optional(), type: z.string().optional(), code: z.unknown() }),
+  error: z.object({
+    message: z.string().optional(),
+    type: z.string().optional(),
+    code: z.unknown().optional(),
+  }),
 });
 
 export function parseApimartError(_status: number, body: unknown): ProviderErrorInfo | undefined {

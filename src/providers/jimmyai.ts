@@ -18,7 +18,7 @@ export const jimmyaiStatusTable: StatusTable = {
 // `code` is documented as a string; a number is tolerated in case a proxy re-encodes it.
 const codeField = z.union([z.string(), z.number()]).transform(String).optional().catch(undefined);
 
-const envelope = z.object({ code: codeField, msg: looseString, data: z.unknown() });
+const envelope = z.object({ code: codeField, msg: looseString, data: z.unknown().optional() });
 
 /** jimmyai reports errors in-band: any `code` other than "20000" is a refusal, whatever the HTTP status. */
 function readEnvelope(body: unknown): { code: string | undefined; msg: string | undefined; data: unknown } {

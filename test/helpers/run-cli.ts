@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const BIN = fileURLToPath(new URL("../../bin/grokvid.js", import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string>;
+  cwd: string;
+  input?: string;
+}
+
+/**
+ * Runs the built binary with a clean environment: only PATH, a temp HOME (so no user config is
+ * found) and what the test passes. Colour off so assertions see plain text.
+ */
+export function runCli(args: readonly string[], opts: CliOptions): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: opts.cwd,
+        XDG_CONFIG_HOME: join(opts.cwd, ".config"),
+        NO_COLOR: "1",
+        ...opts.env,
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "grokvid-e2e-"));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}

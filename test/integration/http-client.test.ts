@@ -1,0 +1,203 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { downloadVideo } from "../../src/core/download.js";
+import { fetchTask } from "../../src/core/tasks.js";
+import { validateCreate } from "../../src/core/validate-create.js";
+import { waitForTask } from "../../src/core/wait.js";
+import { ApiError } from "../../src/errors.js";
+import { callGateway } from "../../src/http/client.js";
+import type { NormalizedTask } from "../../src/providers/types.js";
+import { gatewayFor, makeDeps, scriptedServer, type TestDeps } from "../helpers/http-deps.js";
+
+let deps: TestDeps;
+let dir: string;
+const servers: Array<{ close(): Promise<void> }> = [];
+
+beforeEach(async () => {
+  deps = await makeDeps();
+  dir = await mkdtemp(join(tmpdir(), "grokvid-http-"));
+});
+afterEach(async () => {
+  await deps.close();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function serve(handler: Parameters<typeof scriptedServer>[0]) {
+  const server = await scriptedServer(handler);
+  servers.push(server);
+  return server;
+}
+
+const running = JSON.stringify({ code: 200, data: { id: "task_1", status: "processing", progress: 10 } });
+const done = JSON.stringify({
+  code: 200,
+  data: {
+    id: "task_1",
+    status: "completed",
+    progress: 100,
+    result: { videos: [{ url: ["http://x/v.mp4"] }] },
+  },
+});
+
+describe("retries", () => {
+  it("a status query retries a 429 after the Retry-After the server asked for", async () => {
+    const server = await serve((_req, res, hit) => {
+      if (hit === 1) res.writeHead(429, { "retry-after": "7", "content-type": "application/json" }).end("{}");
+      else res.writeHead(200, { "content-type": "application/json" }).end(running);
+    });
+    const { task } = await fetchTask(gatewayFor("apimart", server.url), "task_1", deps);
+    expect(task.status).toBe("running");
+    expect(server.hits).toHaveLength(2);
+    expect(deps.sleeps).toEqual([7000]);
+  });
+
+  it("retry-after-ms wins over retry-after", async () => {
+    const server = await serve((_req, res, hit) => {
+      if (hit === 1) res.writeHead(503, { "retry-after-ms": "250", "retry-after": "9" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(running);
+    });
+    await fetchTask(gatewayFor("apimart", server.url), "task_1", deps);
+    expect(deps.sleeps).toEqual([250]);
+  });
+
+  it("gives up after 3 retries with capped exponential backoff and exits 6", async () => {
+    const server = await serve((_req, res) => {
+      res
+        .writeHead(502, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: 502, message: "bad gateway", type: "bad_gateway" } }));
+    });
+    const err = await fetchTask(gatewayFor("apimart", server.url), "task_1", deps).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ exitCode: 6, message: "apimart answered HTTP 502: bad gateway" });
+    expect(server.hits).toHaveLength(4);
+    // random() is 0.5 in tests: half of 500, 1000, 2000 ms.
+    expect(deps.sleeps).toEqual([250, 500, 1000]);
+  });
+
+  it("a create answered 500 is sent exactly once", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(500, { "content-type": "application/json" }).end("{}");
+    });
+    const gateway = gatewayFor("apimart", server.url);
+    const { params, model } = validateCreate(gateway.provider, { prompt: "p", images: [] });
+    const spec = gateway.provider.buildCreate({ ...params, images: [] }, model);
+    await expect(callGateway(gateway, spec, deps.http, { idempotent: false })).rejects.toMatchObject({
+      exitCode: 6,
+    });
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it("a refused connection is retried, then reported with exit 6", async () => {
+    const server = await serve(() => {});
+    const url = server.url;
+    await server.close();
+    const err = await fetchTask(gatewayFor("apimart", url), "task_1", deps).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      exitCode: 6,
+      message: expect.stringMatching(/could not reach apimart .*ECONNREFUSED/),
+    });
+    expect(deps.sleeps).toHaveLength(3);
+  });
+
+  it("a 200 that is not JSON is an unparseable-response error, exit 6", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>maintenance</html>");
+    });
+    await expect(fetchTask(gatewayFor("apimart", server.url), "task_1", deps)).rejects.toMatchObject({
+      exitCode: 6,
+      message: expect.stringContaining("unparseable response from apimart (HTTP 200, text/html)"),
+    });
+  });
+});
+
+describe("poll hints", () => {
+  it("waiting honours openai-poll-after-ms", async () => {
+    const server = await serve((_req, res, hit) => {
+      res
+        .writeHead(200, { "content-type": "application/json", "openai-poll-after-ms": "1200" })
+        .end(hit < 3 ? running : done);
+    });
+    const task = await waitForTask(
+      gatewayFor("apimart", server.url),
+      "task_1",
+      { intervalMs: 5000, timeoutMs: 60_000, resumeHint: "" },
+      deps,
+    );
+    expect(task.status).toBe("succeeded");
+    expect(deps.sleeps).toEqual([1200, 1200]);
+  });
+});
+
+function finished(videoUrl: string): NormalizedTask {
+  return {
+    id: "task_1",
+    provider: "apimart",
+    model: null,
+    status: "succeeded",
+    progress: 100,
+    videoUrl,
+    error: null,
+    createdAt: null,
+    updatedAt: new Date(0).toISOString(),
+    raw: {},
+  };
+}
+
+describe("download safety", () => {
+  it("never sends the key to another origin when a redirect leaves the gateway", async () => {
+    const cdn = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "video/mp4" }).end(Buffer.from("movie"));
+    });
+    const gatewayServer = await serve((_req, res) => {
+      res.writeHead(302, { location: `${cdn.url}/signed.mp4` }).end();
+    });
+    const gateway = gatewayFor("duoyuanx", gatewayServer.url);
+    await downloadVideo(
+      gateway,
+      finished(`${gatewayServer.url}/v1/videos/task_1/content`),
+      join(dir, "a.mp4"),
+      { force: false },
+      deps.http,
+    );
+    expect(gatewayServer.hits[0]?.headers.authorization).toBe(`Bearer ${gateway.apiKey}`);
+    expect(cdn.hits[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it("an HTML page is not saved as a video", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<html>login</html>");
+    });
+    const gateway = gatewayFor("apimart", "http://127.0.0.1:9");
+    await expect(
+      downloadVideo(
+        gateway,
+        finished(`${server.url}/v.mp4`),
+        join(dir, "v.mp4"),
+        { force: false },
+        deps.http,
+      ),
+    ).rejects.toThrow(/answered text\/html; charset=utf-8 instead of a video; nothing was saved/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("a body shorter than its Content-Length is an error and the final name stays empty", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "video/mp4", "content-length": "100" });
+      res.write(Buffer.alloc(40), () => setTimeout(() => res.destroy(), 20));
+    });
+    const gateway = gatewayFor("apimart", "http://127.0.0.1:9");
+    await expect(
+      downloadVideo(
+        gateway,
+        finished(`${server.url}/v.mp4`),
+        join(dir, "v.mp4"),
+        { force: false },
+        deps.http,
+      ),
+    ).rejects.toMatchObject({ exitCode: 6, message: expect.stringMatching(/broke off after 40 bytes/) });
+    expect(await readdir(dir)).toEqual(["v.mp4.part"]);
+  });
+});
