@@ -93,8 +93,12 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
       program
         .command("create")
         .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
-        .addOption(option("-p, --prompt <text>", "what the video shows (this or --prompt-file is required)"))
-        .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input"))
+        .addOption(
+          option("-p, --prompt <text>", "what the video shows", "none: this or --prompt-file is required"),
+        )
+        .addOption(
+          option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
+        )
         .addOption(
           option(
             "-m, --model <model>",
@@ -185,9 +189,16 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
     program
       .command("sandbox")
       .description("run the offline gateway simulator in the foreground (Ctrl-C stops it)")
-      .addOption(option("--port <n>", "port on 127.0.0.1; 0 picks a free one", "0")),
+      .addOption(option("--port <n>", "port on 127.0.0.1; 0 picks a free one", "0"))
+      .addOption(
+        option(
+          "--delay <duration>",
+          "how long each job takes, from submit to done",
+          "$GROKVID_SANDBOX_DELAY, else 3s",
+        ),
+      ),
     false,
-  ).action(async (flags: { port?: string }) =>
+  ).action(async (flags: { port?: string; delay?: string }) =>
     (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
   );
 

@@ -1,21 +1,23 @@
 import { once } from "node:events";
 import { UsageError } from "../errors.js";
 import { providerIds } from "../providers/types.js";
+import { sandboxTimeline } from "./sandbox-timeline.js";
 import type { Runtime } from "./session.js";
 import { createOutput } from "./session.js";
 
 /** Runs the simulator in the foreground until Ctrl-C, for testing scripts offline. */
 export async function runSandbox(
-  flags: { port?: string; quiet?: boolean; color?: boolean },
+  flags: { port?: string; delay?: string; quiet?: boolean; color?: boolean },
   runtime: Runtime,
 ): Promise<void> {
   const port = Number(flags.port ?? "0");
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port ${flags.port} must be a whole number from 0 to 65535`);
   }
+  const timeline = sandboxTimeline(flags.delay, runtime.env);
   const out = createOutput(flags, runtime);
   const { startSandbox } = await import("../sandbox/server.js");
-  const sandbox = await startSandbox({ port });
+  const sandbox = await startSandbox({ port, timeline });
   try {
     out.info(`grokvid sandbox listening on ${sandbox.url} (any key works; Ctrl-C stops it)`);
     for (const id of providerIds)

@@ -8,6 +8,7 @@ import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js
 import { providers } from "../providers/registry.js";
 import { Output, type Streams } from "../ui/output.js";
 import { VERSION } from "../version.js";
+import { sandboxTimeline } from "./sandbox-timeline.js";
 
 /** What the process gives a command: streams, environment, a cancel signal. Tests pass their own. */
 export interface Runtime extends Streams {
@@ -75,7 +76,7 @@ export async function openSession(
       );
     }
     const { startSandbox } = await import("../sandbox/server.js");
-    const sandbox = await startSandbox();
+    const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
     baseUrl = sandbox.baseUrl(selection.dialect);
     apiKey = SANDBOX_KEY;
     keyVariable = "(none: the sandbox needs no key)";
