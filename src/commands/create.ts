@@ -9,7 +9,14 @@ import { createStatusDisplay } from "../ui/status-display.js";
 import { isFolderTarget, resolveDestination } from "./destination.js";
 import { readPrompt } from "./prompt.js";
 import { guardInterrupt, renderFinal } from "./render.js";
-import { type CommonFlags, createOutput, loadSessionConfig, openSession, type Runtime } from "./session.js";
+import {
+  type CommonFlags,
+  createOutput,
+  loadSessionConfig,
+  openSession,
+  type Runtime,
+  resolveGateway,
+} from "./session.js";
 import { waitAndReport } from "./wait.js";
 
 export interface CreateFlags extends CommonFlags {
@@ -56,14 +63,15 @@ export async function runCreate(
     await assertWritable(flags.output, flags.force === true);
   }
   const images = await loadImages(params.images, model);
+  const loaded = { ...params, images };
+  if (flags.dryRun) {
+    const { gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config);
+    await stopSandbox?.();
+    out.resultJson(describeRequest(gateway.baseUrl, gateway.apiKey, provider.buildCreate(loaded, model)));
+    return;
+  }
   const session = await openSession(flags, runtime, out, config);
   try {
-    const loaded = { ...params, images };
-    if (flags.dryRun) {
-      const spec = provider.buildCreate(loaded, model);
-      out.resultJson(describeRequest(session.gateway.baseUrl, session.gateway.apiKey, spec));
-      return;
-    }
     const submitted = await guardInterrupt(
       session,
       `before ${session.gateway.name} answered`,

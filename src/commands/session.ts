@@ -53,38 +53,59 @@ export async function loadSessionConfig(flags: CommonFlags, runtime: Runtime): P
   return (await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd)).config;
 }
 
+export interface ResolvedGateway {
+  selection: ProviderSelection;
+  gateway: Gateway;
+  stopSandbox: (() => Promise<void>) | undefined;
+}
+
 /**
- * Resolves provider, base URL and key, and builds the injected I/O. `--provider sandbox` starts the
- * simulator in this process on 127.0.0.1, so the tool works with no network and no key.
+ * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
+ * on 127.0.0.1, so the tool works with no network and no key.
  */
+export async function resolveGateway(
+  flags: CommonFlags,
+  runtime: Runtime,
+  out: Output,
+  config: GrokvidConfig,
+): Promise<ResolvedGateway> {
+  const selection = selectProvider(flags.provider, runtime.env, config);
+  const provider = providers[selection.dialect];
+  const name = selection.choice;
+  if (selection.choice !== "sandbox") {
+    const connection = resolveConnection(selection, flags.baseUrl, runtime.env, config);
+    return { selection, gateway: { name, provider, ...connection }, stopSandbox: undefined };
+  }
+  if (flags.baseUrl !== undefined) {
+    throw new UsageError(
+      "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
+    );
+  }
+  const { startSandbox } = await import("../sandbox/server.js");
+  const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
+  out.debug(`sandbox listening on ${sandbox.url}`);
+  return {
+    selection,
+    gateway: {
+      name,
+      provider,
+      baseUrl: sandbox.baseUrl(selection.dialect),
+      apiKey: SANDBOX_KEY,
+      keyVariable: "(none: the sandbox needs no key)",
+    },
+    stopSandbox: () => sandbox.close(),
+  };
+}
+
+/** The gateway plus the injected I/O every network command needs. */
 export async function openSession(
   flags: CommonFlags,
   runtime: Runtime,
   out: Output,
   config: GrokvidConfig,
 ): Promise<Session> {
-  const selection = selectProvider(flags.provider, runtime.env, config);
-  const provider = providers[selection.dialect];
-  let baseUrl: string;
-  let apiKey: string;
-  let keyVariable: string;
-  let stopSandbox: (() => Promise<void>) | undefined;
-  if (selection.choice === "sandbox") {
-    if (flags.baseUrl !== undefined) {
-      throw new UsageError(
-        "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
-      );
-    }
-    const { startSandbox } = await import("../sandbox/server.js");
-    const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
-    baseUrl = sandbox.baseUrl(selection.dialect);
-    apiKey = SANDBOX_KEY;
-    keyVariable = "(none: the sandbox needs no key)";
-    stopSandbox = () => sandbox.close();
-    out.debug(`sandbox listening on ${sandbox.url}`);
-  } else {
-    ({ baseUrl, apiKey, keyVariable } = resolveConnection(selection, flags.baseUrl, runtime.env, config));
-  }
+  const { selection, gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config);
+  // undici is the heaviest import; only commands that really send anything pay for it.
   const dispatcher = await createDispatcher();
   const http: HttpDeps = {
     dispatcher,
@@ -95,13 +116,13 @@ export async function openSession(
     userAgent: `grokvid/${VERSION}`,
     onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
   };
-  out.debug(`provider ${selection.choice} at ${baseUrl}`);
+  out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
   const resumeFlags = ` --provider ${selection.choice}${flags.baseUrl ? ` --base-url ${flags.baseUrl}` : ""}`;
   return {
     out,
     config,
     selection,
-    gateway: { name: selection.choice, provider, baseUrl, apiKey, keyVariable },
+    gateway,
     http,
     deps: { http, now: () => new Date() },
     resumeFlags,

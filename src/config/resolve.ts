@@ -4,7 +4,7 @@ import { providers } from "../providers/registry.js";
 import type { ProviderId } from "../providers/types.js";
 import { registerSecret } from "../redact.js";
 import { parseDuration } from "../util/duration.js";
-import { type GrokvidConfig, type ProviderChoice, providerChoices } from "./schema.js";
+import { type GrokvidConfig, MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./schema.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -137,7 +137,8 @@ export function resolvePoll(
   };
   const fallback = choice === "sandbox" ? SANDBOX_INTERVAL : POLL_DEFAULTS.interval;
   const intervalMs = read(flags.interval, config.poll?.interval, fallback, "interval");
-  if (intervalMs < 100) throw new UsageError("--interval must be at least 100ms");
+  // The config file's value was checked against the same floor when it was loaded.
+  if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS}ms`);
   return {
     intervalMs,
     timeoutMs: read(flags.timeout, config.poll?.timeout, POLL_DEFAULTS.timeout, "timeout"),

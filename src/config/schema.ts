@@ -2,6 +2,9 @@ import { z } from "zod";
 import { providerIds } from "../providers/types.js";
 import { parseDuration } from "../util/duration.js";
 
+/** Faster polling only burns the gateway's rate limit; no job finishes in under a second. */
+export const MIN_INTERVAL_MS = 100;
+
 export const providerChoices = [...providerIds, "sandbox"] as const;
 export type ProviderChoice = (typeof providerChoices)[number];
 
@@ -28,7 +31,12 @@ export const configSchema = z.strictObject({
   defaultProvider: z.enum(providerChoices).optional(),
   providers: z.partialRecord(z.enum(providerIds), providerSettings).optional(),
   poll: z
-    .strictObject({ interval: durationSetting.optional(), timeout: durationSetting.optional() })
+    .strictObject({
+      interval: durationSetting
+        .refine((v) => (parseDuration(v) ?? 0) >= MIN_INTERVAL_MS, { message: "must be at least 100ms" })
+        .optional(),
+      timeout: durationSetting.optional(),
+    })
     .optional(),
   download: z
     .strictObject({

@@ -15,7 +15,10 @@ export function sanitizeSegment(value: string): string {
     .replace(UNSAFE, "_")
     .replace(/^[.\s]+|[.\s]+$/g, "");
   if (out === "" || WINDOWS_RESERVED.test(out)) out = `_${out}`;
-  return out.slice(0, MAX_NAME);
+  if (out.length <= MAX_NAME) return out;
+  // Shorten the stem, not the extension: a name cut to "...xyz.m" is no longer a video file.
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(out)?.[0] ?? "";
+  return out.slice(0, MAX_NAME - ext.length) + ext;
 }
 
 export function renderFileName(

@@ -27,14 +27,29 @@ export const duoyuanxStatusTable: StatusTable = {
   submitted: "queued",
   // new-api's sora converter rewrites `unknown` to queued; we do the same.
   unknown: "queued",
+  // Upstream words new-api's adaptor parses (providers.md §3); a fork or proxy may pass them on.
+  not_start: "queued",
+  notstarted: "queued",
+  preparing: "queued",
+  created: "queued",
+  starting: "queued",
   processing: "running",
   in_progress: "running",
   running: "running",
+  generating: "running",
   completed: "succeeded",
+  complete: "succeeded",
   succeeded: "succeeded",
+  success: "succeeded",
+  finished: "succeeded",
+  done: "succeeded",
   failed: "failed",
+  failure: "failed",
+  fail: "failed",
+  error: "failed",
   cancelled: "cancelled",
   canceled: "cancelled",
+  expired: "expired",
 };
 
 const PREVIEW = "grok-imagine-video-1.5-preview";

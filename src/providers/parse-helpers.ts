@@ -15,7 +15,8 @@ export function mapStatus(
   table: StatusTable,
 ): { status: TaskStatus; warning?: string } {
   const key = (word ?? "").trim().toLowerCase();
-  const status = table[key];
+  // Own keys only: "constructor" or "__proto__" from a gateway must not reach Object.prototype.
+  const status = Object.hasOwn(table, key) ? table[key] : undefined;
   if (status) return { status };
   return {
     status: "running",

@@ -271,6 +271,13 @@ describe("parseQuery", () => {
     expect(task.error?.message).toBe("content moderation rejected the output");
   });
 
+  it("does not fail a completed task over a null or empty error", () => {
+    for (const error of [null, { message: "" }]) {
+      const body = { code: 200, data: { ...apimartQueryCompletedUrlArray.data, error } };
+      expect(apimart.parseQuery(body, TASK_ID, NOW).task).toMatchObject({ status: "succeeded", error: null });
+    }
+  });
+
   it("reads a failed task's reason from data.error.message, then from a top-level error.message", () => {
     const inner = apimart.parseQuery(
       { code: 200, data: { id: TASK_ID, status: "failed", progress: 0, error: { message: "nsfw" } } },

@@ -181,6 +181,22 @@ describe("duoyuanx parseQuery", () => {
     expect(task).toMatchObject({ status: "succeeded", videoUrl: URL_ });
   });
 
+  it.each([
+    ["url", { url: URL_ }],
+    ["result_url", { result_url: URL_ }],
+    ["metadata.url", { metadata: { url: URL_ } }],
+  ])("reads the URL from %s (new-api converters)", (_field, extra) => {
+    const { task } = duoyuanx.parseQuery({ ...base, status: "completed", ...extra }, ID, NOW);
+    expect(task).toMatchObject({ status: "succeeded", videoUrl: URL_ });
+  });
+
+  it("does not fail a completed task over an empty or null error", () => {
+    for (const error of [null, { message: "" }, ""]) {
+      const { task } = duoyuanx.parseQuery({ ...base, status: "completed", video_url: URL_, error }, ID, NOW);
+      expect(task).toMatchObject({ status: "succeeded", videoUrl: URL_, error: null });
+    }
+  });
+
   it("still succeeds without a URL, because /content serves the video", () => {
     const { task, warnings } = duoyuanx.parseQuery({ ...base, status: "completed", progress: 100 }, ID, NOW);
     expect(warnings).toEqual([]);

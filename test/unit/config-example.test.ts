@@ -1,0 +1,19 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { defaultLoaders } from "cosmiconfig";
+import { describe, expect, it } from "vitest";
+import { validateConfig } from "../../src/config/load.js";
+import { providerIds } from "../../src/providers/types.js";
+
+const EXAMPLE = fileURLToPath(new URL("../../.grokvideorc.example", import.meta.url));
+
+describe(".grokvideorc.example", () => {
+  it("is valid YAML that passes the config schema and names every provider", async () => {
+    const text = await readFile(EXAMPLE, "utf8");
+    const raw: unknown = await defaultLoaders[".yaml"](EXAMPLE, text);
+    const config = validateConfig(raw, EXAMPLE);
+    expect(Object.keys(config.providers ?? {}).sort()).toEqual([...providerIds].sort());
+    expect(config.poll).toEqual({ interval: "5s", timeout: "30m" });
+    expect(config.download?.template).toBe("{provider}-{id}.mp4");
+  });
+});
