@@ -5,8 +5,7 @@ export type ProviderId = (typeof providerIds)[number];
 
 /** How a model takes `--duration`: a closed set, or a whole-number range (max may be open). */
 export type DurationRule =
-  | { kind: "set"; values: readonly number[] }
-  | { kind: "range"; min: number; max?: number };
+  { kind: "set"; values: readonly number[] } | { kind: "range"; min: number; max?: number };
 
 /** What a gateway accepts as reference images. */
 export type ImageRule = {
@@ -30,9 +29,7 @@ export interface ModelSpec {
 }
 
 export type ImageRef =
-  | { kind: "url"; url: string }
-  | { kind: "data-uri"; uri: string }
-  | { kind: "file"; path: string };
+  { kind: "url"; url: string } | { kind: "data-uri"; uri: string } | { kind: "file"; path: string };
 
 /** A reference image after the core has read local files (providers never do I/O). */
 export type LoadedImage =
@@ -51,12 +48,10 @@ export interface CreateParams<Image = ImageRef> {
 }
 
 export type MultipartField =
-  | { name: string; value: string }
-  | { name: string; filename: string; contentType: string; data: Uint8Array };
+  { name: string; value: string } | { name: string; filename: string; contentType: string; data: Uint8Array };
 
 export type RequestBody =
-  | { kind: "json"; value: unknown }
-  | { kind: "multipart"; fields: readonly MultipartField[] };
+  { kind: "json"; value: unknown } | { kind: "multipart"; fields: readonly MultipartField[] };
 
 /** A request described as data, so builders stay pure and `--dry-run` can print it. */
 export interface RequestSpec {

@@ -19,10 +19,7 @@ import type { SandboxDialect } from "./types.js";
 
 export type TaskOutcome = "normal" | "fail" | "never";
 export type DuoyuanxModel =
-  | "grok-imagine-video-1.5-preview"
-  | "grok-video-1.5"
-  | "grok-video-1.5-pro"
-  | "grok-video-1.5-max";
+  "grok-imagine-video-1.5-preview" | "grok-video-1.5" | "grok-video-1.5-pro" | "grok-video-1.5-max";
 export type Resolution = "480P" | "540P" | "720P" | "1080P";
 
 export interface TaskInfo {

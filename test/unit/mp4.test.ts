@@ -25,7 +25,7 @@ function parseMovie(file: Buffer): Movie {
 /** Top-level box types, read straight from the 32-bit size + fourcc headers. */
 function listTopLevelBoxes(file: Buffer): string[] {
   const types: string[] = [];
-  for (let offset = 0; offset + 8 <= file.length; ) {
+  for (let offset = 0; offset + 8 <= file.length;) {
     const size = file.readUInt32BE(offset);
     types.push(file.toString("latin1", offset + 4, offset + 8));
     if (size < 8) throw new Error(`bad box size ${size} at ${offset}`);
