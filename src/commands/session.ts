@@ -115,6 +115,9 @@ export async function openSession(
     signal: runtime.signal,
     userAgent: `grokvid/${VERSION}`,
     onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
+    // Query strings are dropped: signed CDN URLs carry their credentials there.
+    onResponse: ({ method, url, status, ms }) =>
+      out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`),
   };
   out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
   const resumeFlags = ` --provider ${selection.choice}${flags.baseUrl ? ` --base-url ${flags.baseUrl}` : ""}`;

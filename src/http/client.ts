@@ -25,6 +25,8 @@ export interface HttpDeps {
   userAgent: string;
   maxRetries?: number;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** Every answer, for --verbose. */
+  onResponse?: (info: { method: string; url: string; status: number; ms: number }) => void;
 }
 
 export interface Gateway {
@@ -99,6 +101,7 @@ export async function callGateway(
   for (let attempt = 0; ; attempt++) {
     let outcome: Outcome;
     let hint: number | undefined;
+    const started = deps.now();
     try {
       const res = await request(url, {
         method: spec.method,
@@ -109,6 +112,7 @@ export async function callGateway(
       });
       const resHeaders = flattenHeaders(res.headers);
       const text = await res.body.text();
+      deps.onResponse?.({ method: spec.method, url, status: res.statusCode, ms: deps.now() - started });
       const parsed = parseJson(text);
       if (res.statusCode >= 200 && res.statusCode < 300) {
         if (parsed.ok) return { status: res.statusCode, headers: resHeaders, body: parsed.value };
@@ -196,6 +200,7 @@ export async function openDownload(
       throw new ApiError(`refusing to download from a ${target.protocol} URL`, ExitCode.provider);
     }
     const headers: Record<string, string> = { "user-agent": deps.userAgent, ...extraHeaders };
+    const started = deps.now();
     if (auth && target.origin === auth.origin) headers.authorization = `Bearer ${auth.apiKey}`;
     const res = await request(current, {
       method: "GET",
@@ -210,6 +215,7 @@ export async function openDownload(
       });
     });
     const resHeaders = flattenHeaders(res.headers);
+    deps.onResponse?.({ method: "GET", url: current, status: res.statusCode, ms: deps.now() - started });
     const location = resHeaders.location;
     if (res.statusCode >= 300 && res.statusCode < 400 && location) {
       await res.body.dump();

@@ -14,9 +14,9 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function describe(task: NormalizedTask, elapsedMs: number): string {
-  const progress = task.progress === null || task.status === "succeeded" ? "" : ` ${task.progress}%`;
-  return `${task.id}: ${task.status}${progress} (${formatMs(Math.round(elapsedMs / 1000) * 1000)})`;
+export function describeTask(task: NormalizedTask, elapsedMs: number): string {
+  const progress = task.status === "running" && task.progress !== null ? ` ${task.progress}%` : "";
+  return `${task.id}: ${task.status}${progress} (${formatMs(Math.floor(elapsedMs / 1000) * 1000)})`;
 }
 
 /**
@@ -30,7 +30,7 @@ export async function createStatusDisplay(out: Output): Promise<StatusDisplay> {
       update(task, elapsedMs) {
         if (task.status === lastStatus) return;
         lastStatus = task.status;
-        out.info(describe(task, elapsedMs));
+        out.info(describeTask(task, elapsedMs));
       },
       downloading() {},
       stop() {},
@@ -38,14 +38,23 @@ export async function createStatusDisplay(out: Output): Promise<StatusDisplay> {
   }
   const { default: ora } = await import("ora");
   const spinner = ora({ stream: out.streams.stderr, color: "cyan", discardStdin: false }).start();
+  // Polls are seconds apart; the elapsed time ticks between them so the user sees it is alive.
+  let last: { task: NormalizedTask; elapsedMs: number; at: number } | undefined;
+  const ticker = setInterval(() => {
+    if (last) spinner.text = describeTask(last.task, last.elapsedMs + Date.now() - last.at);
+  }, 1000);
+  ticker.unref();
   return {
     update(task, elapsedMs) {
-      spinner.text = describe(task, elapsedMs);
+      last = { task, elapsedMs, at: Date.now() };
+      spinner.text = describeTask(task, elapsedMs);
     },
     downloading(received, total) {
+      last = undefined;
       spinner.text = `downloading ${formatBytes(received)}${total === undefined ? "" : ` of ${formatBytes(total)}`}`;
     },
     stop() {
+      clearInterval(ticker);
       spinner.stop();
     },
   };
