@@ -1,12 +1,12 @@
 import { configCreateDefaults, resolvePoll, selectProvider } from "../config/resolve.js";
-import { assertWritable, downloadVideo } from "../core/download.js";
+import { assertWritable } from "../core/download.js";
 import { loadImages } from "../core/load-images.js";
 import { submitTask } from "../core/tasks.js";
 import { validateCreate } from "../core/validate-create.js";
 import { describeRequest } from "../http/encode.js";
 import { providers } from "../providers/registry.js";
-import { createStatusDisplay } from "../ui/status-display.js";
-import { isFolderTarget, resolveDestination } from "./destination.js";
+import { isFolderTarget } from "./destination.js";
+import { downloadAndReport } from "./download.js";
 import { readPrompt } from "./prompt.js";
 import { guardInterrupt, renderFinal } from "./render.js";
 import {
@@ -92,23 +92,7 @@ export async function runCreate(
       renderFinal(session, task);
       return;
     }
-    const dest = await resolveDestination(flags.output, config, session.gateway.name, id);
-    const display = await createStatusDisplay(out);
-    const saved = await guardInterrupt(
-      session,
-      `while downloading task ${id}`,
-      `the task finished; download it with: grokvid download ${id}${session.resumeFlags}`,
-      () =>
-        downloadVideo(
-          session.gateway,
-          task,
-          dest,
-          { force: flags.force === true, onProgress: display.downloading },
-          session.http,
-        ),
-    ).finally(() => display.stop());
-    out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
-    renderFinal(session, task, { path: saved.path });
+    await downloadAndReport(session, task, flags);
   } finally {
     await session.close();
   }

@@ -3,12 +3,39 @@ import { downloadVideo } from "../core/download.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
-import { createOutput, loadSessionConfig, openSession, type Runtime } from "./session.js";
+import type { NormalizedTask } from "../providers/types.js";
+import { createOutput, loadSessionConfig, openSession, type Runtime, type Session } from "./session.js";
 import { type WaitFlags, waitAndReport } from "./wait.js";
 
 export interface DownloadFlags extends WaitFlags {
   output?: string;
   force?: boolean;
+}
+
+/** Streams a finished task's video with a progress display, then prints the path (or JSON). */
+export async function downloadAndReport(
+  session: Session,
+  task: NormalizedTask,
+  flags: { output?: string; force?: boolean },
+): Promise<void> {
+  const { out, gateway } = session;
+  const dest = await resolveDestination(flags.output, session.config, gateway.name, task.id);
+  const display = await createStatusDisplay(out);
+  const saved = await guardInterrupt(
+    session,
+    `while downloading task ${task.id}; the partial file is kept`,
+    `the task is finished; download it with: grokvid download ${task.id}${session.resumeFlags}`,
+    () =>
+      downloadVideo(
+        gateway,
+        task,
+        dest,
+        { force: flags.force === true, onProgress: display.downloading },
+        session.http,
+      ),
+  ).finally(() => display.stop());
+  out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
+  renderFinal(session, task, { path: saved.path });
 }
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
@@ -23,23 +50,7 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Run
       renderFinal(session, task);
       return;
     }
-    const dest = await resolveDestination(flags.output, config, session.gateway.name, id);
-    const display = await createStatusDisplay(out);
-    const saved = await guardInterrupt(
-      session,
-      `while downloading task ${id}`,
-      `run again: grokvid download ${id}${session.resumeFlags}`,
-      () =>
-        downloadVideo(
-          session.gateway,
-          task,
-          dest,
-          { force: flags.force === true, onProgress: display.downloading },
-          session.http,
-        ),
-    ).finally(() => display.stop());
-    out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
-    renderFinal(session, task, { path: saved.path });
+    await downloadAndReport(session, task, flags);
   } finally {
     await session.close();
   }

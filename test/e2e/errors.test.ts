@@ -1,30 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { SandboxDialect } from "../../src/sandbox/server.js";
 import { PNG_1X1 } from "../fixtures/images.js";
-import { steppingClock } from "../helpers/clock.js";
-import { makeTempDir, runCli } from "../helpers/run-cli.js";
+import { useE2e } from "../helpers/e2e.js";
+import { runCli } from "../helpers/run-cli.js";
 
-let sandbox: Sandbox;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ now: steppingClock(500) });
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-  await writeFile(join(dir, "ref.png"), PNG_1X1);
-  sandbox.requests.length = 0;
-});
-afterEach(() => cleanup());
-
-function envFor(dialect: SandboxDialect, key = "sk-e2e-key-0123456789"): Record<string, string> {
-  const upper = dialect.toUpperCase();
-  return { [`GROKVID_${upper}_API_KEY`]: key, [`GROKVID_${upper}_BASE_URL`]: sandbox.baseUrl(dialect) };
-}
+const e2e = useE2e();
+beforeEach(() => writeFile(join(e2e.dir, "ref.png"), PNG_1X1));
 
 function oneLine(stderr: string): string {
   const lines = stderr.trim().split("\n");
@@ -75,37 +58,37 @@ describe("rejected values exit 2 before anything is sent", () => {
 
   it.each(rejections)("$name", async ({ dialect, args, expected }) => {
     const r = await runCli(["create", "--provider", dialect, "--prompt", "x", ...args], {
-      cwd: dir,
-      env: envFor(dialect),
+      cwd: e2e.dir,
+      env: e2e.envFor(dialect),
     });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(oneLine(r.stderr)).toMatch(expected);
-    expect(sandbox.requests).toEqual([]);
+    expect(e2e.sandbox.requests).toEqual([]);
   });
 
   it("an unknown flag exits 2", async () => {
     const r = await runCli(["create", "--provider", "apimart", "--prompt", "x", "--sizee", "9"], {
-      cwd: dir,
-      env: envFor("apimart"),
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart"),
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown option '--sizee'");
-    expect(sandbox.requests).toEqual([]);
+    expect(e2e.sandbox.requests).toEqual([]);
   });
 
   it("an existing -o file is refused before the job is paid for", async () => {
-    await writeFile(join(dir, "taken.mp4"), "x");
+    await writeFile(join(e2e.dir, "taken.mp4"), "x");
     const r = await runCli(
       ["create", "--provider", "apimart", "--prompt", "x", "--download", "-o", "taken.mp4"],
       {
-        cwd: dir,
-        env: envFor("apimart"),
+        cwd: e2e.dir,
+        env: e2e.envFor("apimart"),
       },
     );
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/taken.mp4 already exists; pass --force/);
-    expect(sandbox.requests).toEqual([]);
+    expect(e2e.sandbox.requests).toEqual([]);
   });
 });
 
@@ -123,7 +106,7 @@ describe("exit codes", () => {
         "--interval",
         "100ms",
       ],
-      { cwd: dir, env: envFor("xcompute") },
+      { cwd: e2e.dir, env: e2e.envFor("xcompute") },
     );
     expect(r.code).toBe(7);
     expect(JSON.parse(r.stdout)).toMatchObject({
@@ -135,15 +118,15 @@ describe("exit codes", () => {
 
   it("a wait past its timeout exits 8 and says how to resume", async () => {
     const created = await runCli(["create", "--provider", "apimart", "--prompt", "slow [never]"], {
-      cwd: dir,
-      env: envFor("apimart"),
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart"),
     });
     const id = created.stdout.trim();
     const r = await runCli(
       ["wait", id, "--provider", "apimart", "--timeout", "300ms", "--interval", "100ms"],
       {
-        cwd: dir,
-        env: envFor("apimart"),
+        cwd: e2e.dir,
+        env: e2e.envFor("apimart"),
       },
     );
     expect(r.code).toBe(8);
@@ -156,16 +139,16 @@ describe("exit codes", () => {
 
   it("--timeout 0 checks once", async () => {
     const created = await runCli(["create", "--provider", "apimart", "--prompt", "slow [never]"], {
-      cwd: dir,
-      env: envFor("apimart"),
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart"),
     });
-    sandbox.requests.length = 0;
+    e2e.sandbox.requests.length = 0;
     const r = await runCli(["wait", created.stdout.trim(), "--provider", "apimart", "--timeout", "0"], {
-      cwd: dir,
-      env: envFor("apimart"),
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart"),
     });
     expect(r.code).toBe(8);
-    expect(sandbox.requests).toHaveLength(1);
+    expect(e2e.sandbox.requests).toHaveLength(1);
   });
 
   const refusals: Array<{ name: string; key: string; prompt: string; code: number; message: RegExp }> = [
@@ -202,23 +185,23 @@ describe("exit codes", () => {
 
   it.each(refusals)("$name exits $code", async ({ key, prompt, code, message }) => {
     const r = await runCli(["create", "--provider", "apimart", "--prompt", prompt], {
-      cwd: dir,
-      env: envFor("apimart", key),
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart", key),
     });
     expect(r.code).toBe(code);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(message);
     // The paid create is never resent on an answer, whatever the answer was.
-    expect(sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(1);
+    expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(1);
   });
 
   it("a 400 from the gateway exits 6 with the provider's own message", async () => {
     // xcompute's model sent to the apimart dialect: only the gateway can know it refuses it.
     const r = await runCli(
-      ["create", "--provider", "xcompute", "--base-url", sandbox.baseUrl("apimart"), "--prompt", "x"],
+      ["create", "--provider", "xcompute", "--base-url", e2e.sandbox.baseUrl("apimart"), "--prompt", "x"],
       {
-        cwd: dir,
-        env: envFor("xcompute"),
+        cwd: e2e.dir,
+        env: e2e.envFor("xcompute"),
       },
     );
     expect(r.code).toBe(6);
@@ -227,15 +210,15 @@ describe("exit codes", () => {
 
   it("a task id the gateway does not know exits 6", async () => {
     const r = await runCli(["status", "video_nope", "--provider", "duoyuanx"], {
-      cwd: dir,
-      env: envFor("duoyuanx"),
+      cwd: e2e.dir,
+      env: e2e.envFor("duoyuanx"),
     });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/task video_nope was not found on duoyuanx/);
   });
 
   it("a missing key exits 3 and names the variable", async () => {
-    const r = await runCli(["create", "--provider", "apimart", "--prompt", "x"], { cwd: dir, env: {} });
+    const r = await runCli(["create", "--provider", "apimart", "--prompt", "x"], { cwd: e2e.dir, env: {} });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("no API key for apimart");
     expect(r.stderr).toContain("GROKVID_APIMART_API_KEY");
@@ -243,16 +226,16 @@ describe("exit codes", () => {
 
   it("an invalid config file exits 3 and names the key path", async () => {
     await writeFile(
-      join(dir, ".grokvideorc.json"),
+      join(e2e.dir, ".grokvideorc.json"),
       JSON.stringify({ providers: { apimart: { apiKey: 42 } } }),
     );
-    const r = await runCli(["status", "task_x", "--provider", "apimart"], { cwd: dir, env: {} });
+    const r = await runCli(["status", "task_x", "--provider", "apimart"], { cwd: e2e.dir, env: {} });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toMatch(/providers\.apimart\.apiKey/);
   });
 
   it("no provider at all exits 2", async () => {
-    const r = await runCli(["status", "task_x"], { cwd: dir, env: {} });
+    const r = await runCli(["status", "task_x"], { cwd: e2e.dir, env: {} });
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/no provider chosen; pass --provider/);
   });

@@ -1,33 +1,21 @@
 import { spawn } from "node:child_process";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { type Sandbox, startSandbox } from "../../src/sandbox/server.js";
-import { steppingClock } from "../helpers/clock.js";
-import { BIN, makeTempDir, runCli } from "../helpers/run-cli.js";
+import { expect, it } from "vitest";
+import { useE2e } from "../helpers/e2e.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 
-let sandbox: Sandbox;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ now: steppingClock(500) });
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(() => cleanup());
+const e2e = useE2e();
 
 it("Ctrl-C while waiting exits 130 and says how to resume the still-running task", async () => {
   const env = {
     GROKVID_APIMART_API_KEY: "sk-e2e-key-0123456789",
-    GROKVID_APIMART_BASE_URL: sandbox.baseUrl("apimart"),
+    GROKVID_APIMART_BASE_URL: e2e.sandbox.baseUrl("apimart"),
   };
   const id = (
-    await runCli(["create", "--provider", "apimart", "--prompt", "slow [never]"], { cwd: dir, env })
+    await runCli(["create", "--provider", "apimart", "--prompt", "slow [never]"], { cwd: e2e.dir, env })
   ).stdout.trim();
   const child = spawn(process.execPath, [BIN, "wait", id, "--provider", "apimart", "--interval", "100ms"], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", HOME: dir, NO_COLOR: "1", ...env },
+    cwd: e2e.dir,
+    env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env },
   });
   let stderr = "";
   let stdout = "";

@@ -1,32 +1,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { generateMp4 } from "../../src/sandbox/mp4.js";
-import { type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
+import type { SandboxDialect } from "../../src/sandbox/server.js";
 import { PNG_1X1 } from "../fixtures/images.js";
-import { steppingClock } from "../helpers/clock.js";
-import { makeTempDir, runCli } from "../helpers/run-cli.js";
+import { useE2e } from "../helpers/e2e.js";
+import { runCli } from "../helpers/run-cli.js";
 
-const KEY = "sk-e2e-key-0123456789";
-
-let sandbox: Sandbox;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ now: steppingClock(500) });
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-  await writeFile(join(dir, "ref.png"), PNG_1X1);
-});
-afterEach(() => cleanup());
-
-function envFor(dialect: SandboxDialect): Record<string, string> {
-  const upper = dialect.toUpperCase();
-  return { [`GROKVID_${upper}_API_KEY`]: KEY, [`GROKVID_${upper}_BASE_URL`]: sandbox.baseUrl(dialect) };
-}
+const e2e = useE2e();
+beforeEach(() => writeFile(join(e2e.dir, "ref.png"), PNG_1X1));
 
 const cases: Array<{ name: string; dialect: SandboxDialect; flags: string[] }> = [
   {
@@ -63,10 +45,10 @@ const cases: Array<{ name: string; dialect: SandboxDialect; flags: string[] }> =
 
 describe.each(cases)("$name: create, status, wait, download", ({ dialect, flags }) => {
   it("prints only the id, then completes every step with byte-exact video", async () => {
-    const env = envFor(dialect);
+    const env = e2e.envFor(dialect);
     const common = ["--provider", dialect];
     const created = await runCli(["create", ...common, "--prompt", "a dog on a beach", ...flags], {
-      cwd: dir,
+      cwd: e2e.dir,
       env,
     });
     expect(created.stderr).not.toContain("error");
@@ -76,39 +58,39 @@ describe.each(cases)("$name: create, status, wait, download", ({ dialect, flags 
     expect(id).toMatch(/^[\w-]+$/);
     expect(created.stderr).toContain(`submitted task ${id}`);
 
-    const status = await runCli(["status", id, ...common], { cwd: dir, env });
+    const status = await runCli(["status", id, ...common], { cwd: e2e.dir, env });
     expect(status.code).toBe(0);
     expect(status.stdout.split("\t")[0]).toBe(id);
     expect(status.stdout.split("\t")[1]).toMatch(/^(queued|running)/);
 
-    const waited = await runCli(["wait", id, ...common, "--interval", "100ms"], { cwd: dir, env });
+    const waited = await runCli(["wait", id, ...common, "--interval", "100ms"], { cwd: e2e.dir, env });
     expect(waited.code).toBe(0);
     expect(waited.stdout.trim().split("\t").slice(0, 2)).toEqual([id, "succeeded"]);
 
-    const downloaded = await runCli(["download", id, ...common, "-o", "out.mp4"], { cwd: dir, env });
+    const downloaded = await runCli(["download", id, ...common, "-o", "out.mp4"], { cwd: e2e.dir, env });
     expect(downloaded.code).toBe(0);
     expect(downloaded.stdout).toBe("out.mp4\n");
-    const bytes = await readFile(join(dir, "out.mp4"));
+    const bytes = await readFile(join(e2e.dir, "out.mp4"));
     expect(bytes.equals(generateMp4(id))).toBe(true);
   });
 });
 
 describe("create --wait --download in one command", () => {
   it("saves the video under the default template name and prints the path", async () => {
-    const env = envFor("apimart");
+    const env = e2e.envFor("apimart");
     const r = await runCli(
       ["create", "--provider", "apimart", "--prompt", "waves", "--download", "--interval", "100ms"],
-      { cwd: dir, env },
+      { cwd: e2e.dir, env },
     );
     expect(r.code).toBe(0);
     const path = r.stdout.trim();
     expect(path).toMatch(/^apimart-task_\w+\.mp4$/);
     const id = path.slice("apimart-".length, -".mp4".length);
-    expect((await readFile(join(dir, path))).equals(generateMp4(id))).toBe(true);
+    expect((await readFile(join(e2e.dir, path))).equals(generateMp4(id))).toBe(true);
   });
 
   it("--json prints exactly one JSON document with the normalized task and the path", async () => {
-    const env = envFor("jimmyai");
+    const env = e2e.envFor("jimmyai");
     const r = await runCli(
       [
         "create",
@@ -125,7 +107,7 @@ describe("create --wait --download in one command", () => {
         "--interval",
         "100ms",
       ],
-      { cwd: dir, env },
+      { cwd: e2e.dir, env },
     );
     expect(r.code).toBe(0);
     const doc: unknown = JSON.parse(r.stdout);
@@ -155,9 +137,9 @@ describe("create --wait --download in one command", () => {
   });
 
   it("reads the prompt from standard input with --prompt-file -", async () => {
-    const env = envFor("apimart");
+    const env = e2e.envFor("apimart");
     const r = await runCli(["create", "--provider", "apimart", "--prompt-file", "-", "--dry-run"], {
-      cwd: dir,
+      cwd: e2e.dir,
       env,
       input: "a prompt from stdin\n",
     });

@@ -1,40 +1,32 @@
 import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Sandbox, startSandbox } from "../../src/sandbox/server.js";
+import { describe, expect, it } from "vitest";
 import { PNG_1X1 } from "../fixtures/images.js";
-import { steppingClock } from "../helpers/clock.js";
-import { BIN, makeTempDir, runCli } from "../helpers/run-cli.js";
+import { useE2e } from "../helpers/e2e.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 
-let sandbox: Sandbox;
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ now: steppingClock(500) });
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-  sandbox.requests.length = 0;
-});
-afterEach(() => cleanup());
+const e2e = useE2e();
 
 describe("secrets", () => {
   const ENV_KEY = "sk-canary-env-7f3a9c1e5b";
   const FILE_KEY = "sk-canary-file-2d8e6a4c0f";
 
   it("a key from the environment or the config file appears in no output of any command", async () => {
-    await writeFile(join(dir, "ref.png"), PNG_1X1);
+    await writeFile(join(e2e.dir, "ref.png"), PNG_1X1);
     await writeFile(
-      join(dir, ".grokvideorc.json"),
-      JSON.stringify({ providers: { duoyuanx: { apiKey: FILE_KEY, baseUrl: sandbox.baseUrl("duoyuanx") } } }),
+      join(e2e.dir, ".grokvideorc.json"),
+      JSON.stringify({
+        providers: { duoyuanx: { apiKey: FILE_KEY, baseUrl: e2e.sandbox.baseUrl("duoyuanx") } },
+      }),
     );
-    const env = { GROKVID_APIMART_API_KEY: ENV_KEY, GROKVID_APIMART_BASE_URL: sandbox.baseUrl("apimart") };
+    const env = {
+      GROKVID_APIMART_API_KEY: ENV_KEY,
+      GROKVID_APIMART_BASE_URL: e2e.sandbox.baseUrl("apimart"),
+    };
     const outputs: string[] = [];
     const run = async (args: string[]) => {
-      const r = await runCli([...args, "--verbose"], { cwd: dir, env });
+      const r = await runCli([...args, "--verbose"], { cwd: e2e.dir, env });
       outputs.push(r.stdout, r.stderr);
       return r;
     };
@@ -60,13 +52,13 @@ describe("secrets", () => {
     await run(["create", "--provider", "apimart", "--prompt", "p [error500]"]);
     await run(["create", "--provider", "apimart", "--prompt", "p", "--duration", "99"]);
     // The key really was used: the gateway saw authenticated requests and answered them.
-    expect(sandbox.requests.some((q) => q.dialect === "duoyuanx" && q.status === 200)).toBe(true);
-    expect(await readFile(join(dir, "d.mp4"))).toBeInstanceOf(Buffer);
+    expect(e2e.sandbox.requests.some((q) => q.dialect === "duoyuanx" && q.status === 200)).toBe(true);
+    expect(await readFile(join(e2e.dir, "d.mp4"))).toBeInstanceOf(Buffer);
     const all = outputs.join("\n");
     expect(all).toContain("Bearer ");
     expect(all).not.toContain(ENV_KEY);
     expect(all).not.toContain(FILE_KEY);
-    expect(JSON.stringify(sandbox.requests)).not.toContain(ENV_KEY);
+    expect(JSON.stringify(e2e.sandbox.requests)).not.toContain(ENV_KEY);
   });
 });
 
@@ -88,17 +80,17 @@ describe("--dry-run", () => {
         "--dry-run",
       ],
       {
-        cwd: dir,
+        cwd: e2e.dir,
         env: {
           GROKVID_APIMART_API_KEY: "sk-dryrun-secret-1234",
-          GROKVID_APIMART_BASE_URL: sandbox.baseUrl("apimart"),
+          GROKVID_APIMART_BASE_URL: e2e.sandbox.baseUrl("apimart"),
         },
       },
     );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       method: "POST",
-      url: `${sandbox.baseUrl("apimart")}/v1/videos/generations`,
+      url: `${e2e.sandbox.baseUrl("apimart")}/v1/videos/generations`,
       headers: { Authorization: "Bearer sk-***34", "Content-Type": "application/json" },
       body: {
         model: "grok-imagine-1.5-video-apimart",
@@ -108,7 +100,7 @@ describe("--dry-run", () => {
         quality: "720p",
       },
     });
-    expect(sandbox.requests).toEqual([]);
+    expect(e2e.sandbox.requests).toEqual([]);
   });
 });
 
@@ -118,17 +110,17 @@ describe("--provider sandbox", () => {
     const r = await runCli(
       ["create", "--provider", "sandbox", "--prompt", "fox", "--download", "-o", "fox.mp4"],
       {
-        cwd: dir,
+        cwd: e2e.dir,
         env,
       },
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("fox.mp4\n");
-    const bytes = await readFile(join(dir, "fox.mp4"));
+    const bytes = await readFile(join(e2e.dir, "fox.mp4"));
     expect(bytes.subarray(4, 8).toString()).toBe("ftyp");
     // A later process answers about the same task: the sandbox's ids carry their own state.
     const id = /submitted task (\S+)/.exec(r.stderr)?.[1] ?? "";
-    const status = await runCli(["status", id, "--provider", "sandbox", "--json"], { cwd: dir, env });
+    const status = await runCli(["status", id, "--provider", "sandbox", "--json"], { cwd: e2e.dir, env });
     expect(JSON.parse(status.stdout)).toMatchObject({ id, provider: "sandbox", status: "succeeded" });
   });
 });
@@ -137,7 +129,7 @@ describe("help", () => {
   const commands = ["create", "status", "wait", "download", "sandbox"];
 
   it.each(commands)("grokvid %s --help lists every flag with its default", async (command) => {
-    const r = await runCli([command, "--help"], { cwd: dir, env: { COLUMNS: "400" } });
+    const r = await runCli([command, "--help"], { cwd: e2e.dir, env: { COLUMNS: "400" } });
     expect(r.code).toBe(0);
     const options = r.stdout.slice(r.stdout.indexOf("Options:"));
     // An entry starts with "  -" and may wrap onto indented continuation lines.
@@ -153,10 +145,10 @@ describe("help", () => {
   });
 
   it("grokvid --help and --version exit 0", async () => {
-    const help = await runCli(["--help"], { cwd: dir });
+    const help = await runCli(["--help"], { cwd: e2e.dir });
     expect(help.code).toBe(0);
     for (const command of commands) expect(help.stdout).toContain(command);
-    const version = await runCli(["--version"], { cwd: dir });
+    const version = await runCli(["--version"], { cwd: e2e.dir });
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
@@ -164,8 +156,8 @@ describe("help", () => {
 describe("grokvid sandbox", () => {
   it("serves every dialect until interrupted, then exits 0", async () => {
     const child = spawn(process.execPath, [BIN, "sandbox", "--port", "0"], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? "", HOME: dir, NO_COLOR: "1" },
+      cwd: e2e.dir,
+      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1" },
     });
     let stdout = "";
     const ready = new Promise<void>((resolve) => {
@@ -178,7 +170,7 @@ describe("grokvid sandbox", () => {
     const base = /GROKVID_APIMART_BASE_URL=(\S+)/.exec(stdout)?.[1] ?? "";
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/apimart$/);
     const r = await runCli(["create", "--provider", "apimart", "--prompt", "p"], {
-      cwd: dir,
+      cwd: e2e.dir,
       env: { GROKVID_APIMART_API_KEY: "any-key-works", GROKVID_APIMART_BASE_URL: base },
     });
     expect(r.stdout).toMatch(/^task_\w+\n$/);

@@ -1,0 +1,52 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
+import { steppingClock } from "./clock.js";
+import { makeTempDir } from "./run-cli.js";
+
+export const E2E_KEY = "sk-e2e-key-0123456789";
+
+export interface E2eContext {
+  readonly sandbox: Sandbox;
+  /** A fresh temp folder per test, also the spawned CLI's HOME and cwd. */
+  readonly dir: string;
+  /** Key and base URL variables that point a provider at the shared sandbox. */
+  envFor(dialect: SandboxDialect, key?: string): Record<string, string>;
+}
+
+/**
+ * One sandbox per file (its clock steps on every request, so tasks finish after a fixed number of
+ * polls) and one temp folder per test, with the request log cleared between tests.
+ */
+export function useE2e(): E2eContext {
+  let sandbox: Sandbox | undefined;
+  let dir: string | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ now: steppingClock(500) });
+  });
+  afterAll(() => sandbox?.close());
+  beforeEach(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    if (sandbox) sandbox.requests.length = 0;
+  });
+  afterEach(() => cleanup?.());
+  const must = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is only available inside a test`);
+    return value;
+  };
+  return {
+    get sandbox() {
+      return must(sandbox, "sandbox");
+    },
+    get dir() {
+      return must(dir, "dir");
+    },
+    envFor(dialect, key = E2E_KEY) {
+      const upper = dialect.toUpperCase();
+      return {
+        [`GROKVID_${upper}_API_KEY`]: key,
+        [`GROKVID_${upper}_BASE_URL`]: must(sandbox, "sandbox").baseUrl(dialect),
+      };
+    },
+  };
+}
