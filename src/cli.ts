@@ -205,11 +205,32 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
   return program;
 }
 
+/**
+ * Under --json a failure is a result too: one document `{error:{exitCode,message,hint},task?}` on
+ * stdout, unless the command already printed its own (a failed task prints the task itself).
+ */
+function writeJsonError(
+  runtime: Runtime,
+  code: number,
+  message: string,
+  hint?: string,
+  task?: unknown,
+): void {
+  const doc = { error: { exitCode: code, message, ...(hint ? { hint } : {}) }, ...(task ? { task } : {}) };
+  runtime.stdout.write(`${redact(JSON.stringify(doc, null, 2))}\n`);
+}
+
 /** The one place that turns errors into messages and exit codes. */
-export function reportError(err: unknown, runtime: Runtime, verbose: boolean): number {
+export function reportError(
+  err: unknown,
+  runtime: Runtime,
+  flags: { verbose: boolean; json: boolean },
+): number {
   if (err instanceof CommanderError) {
     // Commander has printed its own one-line message (or the help/version text) already.
-    return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (err.exitCode === 0) return ExitCode.ok;
+    if (flags.json) writeJsonError(runtime, ExitCode.usage, err.message.replace(/^error: /, ""));
+    return ExitCode.usage;
   }
   const colored =
     resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, !process.argv.includes("--no-color")) > 0;
@@ -217,14 +238,18 @@ export function reportError(err: unknown, runtime: Runtime, verbose: boolean): n
   if (err instanceof GrokvidError) {
     runtime.stderr.write(`${red("error:")} ${redact(err.message)}\n`);
     if (err.hint) runtime.stderr.write(`${redact(err.hint)}\n`);
-    if (verbose && err.cause instanceof Error)
+    if (flags.verbose && err.cause instanceof Error) {
       runtime.stderr.write(`${redact(err.cause.stack ?? err.cause.message)}\n`);
+    }
+    if (flags.json && !err.resultPrinted)
+      writeJsonError(runtime, err.exitCode, err.message, err.hint, err.task);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   runtime.stderr.write(`${red("error:")} internal error: ${redact(message)}\n`);
-  if (verbose && err instanceof Error && err.stack) runtime.stderr.write(`${redact(err.stack)}\n`);
+  if (flags.verbose && err instanceof Error && err.stack) runtime.stderr.write(`${redact(err.stack)}\n`);
   else runtime.stderr.write("run again with --verbose for details, and please report it\n");
+  if (flags.json) writeJsonError(runtime, ExitCode.internal, `internal error: ${message}`);
   return ExitCode.internal;
 }
 
@@ -250,7 +275,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram(runtime).parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
-    return reportError(err, runtime, argv.includes("--verbose"));
+    return reportError(err, runtime, { verbose: argv.includes("--verbose"), json: argv.includes("--json") });
   }
 }
 

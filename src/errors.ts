@@ -21,12 +21,21 @@ export class GrokvidError extends Error {
   readonly exitCode: ExitCodeValue;
   /** A second line telling the user what to do next (resume command, accepted values...). */
   readonly hint: string | undefined;
+  /** The last known state of the task concerned, reported with the error under --json. */
+  readonly task: unknown;
+  /** Set when the command already printed its result document, so --json never prints two. */
+  resultPrinted = false;
 
-  constructor(message: string, exitCode: ExitCodeValue, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    exitCode: ExitCodeValue,
+    options: { hint?: string; cause?: unknown; task?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = options.hint;
+    this.task = options.task;
   }
 }
 
@@ -67,7 +76,7 @@ export class TaskFailedError extends GrokvidError {
 }
 
 export class WaitTimeoutError extends GrokvidError {
-  constructor(message: string, options: { hint?: string } = {}) {
+  constructor(message: string, options: { hint?: string; task?: unknown } = {}) {
     super(message, ExitCode.timeout, options);
   }
 }

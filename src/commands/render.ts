@@ -17,9 +17,11 @@ export function renderFinal(session: Session, task: NormalizedTask, extra: { pat
   if (out.mode.json) out.resultJson({ ...task, ...extra });
   else out.result(extra.path ?? formatStatusLine(task));
   if (task.status !== "succeeded") {
-    throw new TaskFailedError(
+    const failure = new TaskFailedError(
       `task ${task.id} ${task.status} on ${task.provider}${task.error ? `: ${task.error.message}` : ""}`,
     );
+    failure.resultPrinted = true;
+    throw failure;
   }
 }
 

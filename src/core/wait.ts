@@ -62,7 +62,7 @@ export async function waitForTask(
     if (remaining <= 0) {
       throw new WaitTimeoutError(
         `timed out after ${formatMs(opts.timeoutMs)} waiting for task ${id} on ${gateway.name} (last seen ${describe(task)}); the task may still be running`,
-        { hint: `resume with: ${opts.resumeHint}` },
+        { hint: `resume with: ${opts.resumeHint}`, task },
       );
     }
     const delay = nextDelay(opts.intervalMs, unchanged, fetched.pollAfterMs, http.random);

@@ -240,3 +240,33 @@ describe("exit codes", () => {
     expect(oneLine(r.stderr)).toMatch(/no provider chosen; pass --provider/);
   });
 });
+
+describe("--json on failure", () => {
+  it("every failure prints exactly one JSON document on stdout", async () => {
+    const env = e2e.envFor("apimart");
+    const id = (
+      await runCli(["create", "--provider", "apimart", "--prompt", "slow [never]"], { cwd: e2e.dir, env })
+    ).stdout.trim();
+    const runs = [
+      { args: ["wait", id, "--provider", "apimart", "--timeout", "0", "--json"], env, code: 8 },
+      { args: ["create", "--provider", "apimart", "--prompt", "x", "--json"], env: {}, code: 3 },
+      {
+        args: ["create", "--provider", "apimart", "--prompt", "x", "--duration", "5", "--json"],
+        env,
+        code: 2,
+      },
+      { args: ["create", "--provider", "apimart", "--bogus", "--json"], env, code: 2 },
+      { args: ["status", "task_nope", "--provider", "apimart", "--json"], env, code: 6 },
+    ];
+    for (const run of runs) {
+      const r = await runCli(run.args, { cwd: e2e.dir, env: run.env });
+      expect(r.code).toBe(run.code);
+      const doc: unknown = JSON.parse(r.stdout);
+      expect(doc).toMatchObject({ error: { exitCode: run.code, message: expect.any(String) } });
+    }
+    const timedOut = await runCli(runs[0]?.args ?? [], { cwd: e2e.dir, env });
+    expect(JSON.parse(timedOut.stdout)).toMatchObject({
+      task: { id, status: expect.stringMatching(/^(queued|running)$/) },
+    });
+  });
+});
