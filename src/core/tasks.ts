@@ -1,4 +1,5 @@
-import { callGateway, type Gateway, type HttpDeps } from "../http/client.js";
+import { ApiError } from "../errors.js";
+import { callGateway, type Gateway, type HttpDeps, mayExistHint } from "../http/client.js";
 import type { CreateParams, LoadedImage, ModelSpec, ParsedTask } from "../providers/types.js";
 
 export interface TaskDeps {
@@ -16,7 +17,17 @@ export async function submitTask(
 ): Promise<ParsedTask> {
   const spec = gateway.provider.buildCreate(params, model);
   const res = await callGateway(gateway, spec, deps.http, { idempotent: false });
-  return asGateway(gateway, gateway.provider.parseCreate(res.body, deps.now()));
+  try {
+    return asGateway(gateway, gateway.provider.parseCreate(res.body, deps.now()));
+  } catch (err) {
+    // The gateway said yes (2xx) but we cannot read the id: the job probably exists and is billed.
+    if (!(err instanceof ApiError)) throw err;
+    throw new ApiError(err.message, err.exitCode, {
+      status: res.status,
+      hint: mayExistHint(gateway.name, deps.http.now()),
+      cause: err,
+    });
+  }
 }
 
 export interface FetchedTask extends ParsedTask {

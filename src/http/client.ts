@@ -121,7 +121,10 @@ export async function callGateway(
           throw new ApiError(
             `unparseable response from ${name} (HTTP ${res.statusCode}, ${resHeaders["content-type"] ?? "no content type"})`,
             ExitCode.provider,
-            { status: res.statusCode },
+            {
+              status: res.statusCode,
+              ...(opts.idempotent ? {} : { hint: mayExistHint(name, deps.now()) }),
+            },
           );
         }
       } else {
@@ -140,7 +143,7 @@ export async function callGateway(
       if (err instanceof ApiError || deps.signal?.aborted) throw err;
       outcome = { kind: "network", code: networkCode(err) };
       if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
-        throw networkError(name, gateway.baseUrl, outcome.code, spec, err);
+        throw networkError(name, gateway.baseUrl, outcome.code, spec, err, deps.now());
       }
     }
     const delayMs = retryDelay(attempt, hint, deps.random);
@@ -153,23 +156,27 @@ function describeOutcome(o: Outcome): string {
   return o.kind === "status" ? `HTTP ${o.status}` : (o.code ?? "network error");
 }
 
+/** A paid create that may have arrived must never be resent blindly: the user checks first. */
+export function mayExistHint(provider: string, atMs: number): string {
+  return `the request may have reached ${provider} at ${new Date(atMs).toISOString()}, so a job may exist; check your ${provider} dashboard before submitting again`;
+}
+
 function networkError(
   provider: string,
   baseUrl: string,
   code: string | undefined,
   spec: RequestSpec,
   cause: unknown,
+  nowMs: number,
 ): ApiError {
   const origin = new URL(baseUrl).origin;
   const what = code ?? (cause instanceof Error ? cause.message : "network error");
   const mayExist = spec.method === "POST" && code !== "ECONNREFUSED";
   return new ApiError(`could not reach ${provider} at ${origin} (${what})`, ExitCode.provider, {
     cause,
-    ...(mayExist
-      ? {
-          hint: `the request may have reached ${provider} at ${new Date().toISOString()}: a job may exist; check your ${provider} dashboard before retrying`,
-        }
-      : { hint: "check your network and the base URL, then run the command again" }),
+    hint: mayExist
+      ? mayExistHint(provider, nowMs)
+      : "check your network and the base URL, then run the command again",
   });
 }
 

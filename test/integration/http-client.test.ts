@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { downloadVideo } from "../../src/core/download.js";
-import { fetchTask } from "../../src/core/tasks.js";
+import { fetchTask, submitTask } from "../../src/core/tasks.js";
 import { validateCreate } from "../../src/core/validate-create.js";
 import { waitForTask } from "../../src/core/wait.js";
 import { ApiError } from "../../src/errors.js";
@@ -89,6 +89,26 @@ describe("retries", () => {
     });
     expect(server.hits).toHaveLength(1);
   });
+
+  it.each([
+    ["an unreadable body", "<html>ok</html>", /unparseable response from apimart \(HTTP 200/],
+    ["no task id", JSON.stringify({ code: 200, data: [] }), /no task id in the create answer/],
+  ])(
+    "a create answered 200 with %s says a job may exist, and is not resent",
+    async (_what, body, message) => {
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" }).end(body);
+      });
+      const gateway = gatewayFor("apimart", server.url);
+      const { params, model } = validateCreate(gateway.provider, { prompt: "p", images: [] });
+      const err = await submitTask(gateway, { ...params, images: [] }, model, deps).catch((e: unknown) => e);
+      expect(err).toMatchObject({ exitCode: 6, message: expect.stringMatching(message) });
+      expect(err).toMatchObject({
+        hint: expect.stringContaining("a job may exist; check your apimart dashboard"),
+      });
+      expect(server.hits).toHaveLength(1);
+    },
+  );
 
   it("a refused connection is retried, then reported with exit 6", async () => {
     const server = await serve(() => {});
