@@ -7,7 +7,8 @@ export function formatStatusLine(task: NormalizedTask): string {
   const fields = [task.id, task.status];
   if (task.progress !== null && task.status !== "succeeded") fields.push(`${task.progress}%`);
   if (task.videoUrl) fields.push(task.videoUrl);
-  if (task.error) fields.push(task.error.message);
+  // A provider's message may hold tabs or newlines; the line must stay one line of fields.
+  if (task.error) fields.push(task.error.message.replace(/\s+/g, " "));
   return fields.join("\t");
 }
 

@@ -29,7 +29,6 @@ export interface CommonFlags {
 export interface Session {
   out: Output;
   config: GrokvidConfig;
-  selection: ProviderSelection;
   gateway: Gateway;
   http: HttpDeps;
   deps: TaskDeps;
@@ -124,7 +123,6 @@ export async function openSession(
   return {
     out,
     config,
-    selection,
     gateway,
     http,
     deps: { http, now: () => new Date() },

@@ -50,9 +50,15 @@ export async function waitForTask(
   const deadline = start + opts.timeoutMs;
   let unchanged = 0;
   let last: NormalizedTask | undefined;
+  const warned = new Set<string>();
   for (;;) {
     const fetched = await fetchTask(gateway, id, deps);
-    for (const w of fetched.warnings) opts.onWarning?.(w);
+    // A gateway that keeps sending the same odd word is reported once, not on every poll.
+    for (const w of fetched.warnings) {
+      if (warned.has(w)) continue;
+      warned.add(w);
+      opts.onWarning?.(w);
+    }
     const task = fetched.task;
     opts.onUpdate?.(task, http.now() - start);
     if (isTerminal(task.status)) return task;
