@@ -13,6 +13,7 @@ import {
   type CommonFlags,
   createOutput,
   loadSessionConfig,
+  openJournal,
   openSession,
   type Runtime,
   resolveGateway,
@@ -70,7 +71,10 @@ export async function runCreate(
     out.resultJson(describeRequest(gateway.baseUrl, gateway.apiKey, provider.buildCreate(loaded, model)));
     return;
   }
-  const session = await openSession(flags, runtime, out, config);
+  const session = await openSession(flags, runtime, out, config, {
+    journal: openJournal(runtime, out),
+    creates: true,
+  });
   try {
     const submitted = await guardInterrupt(
       session,
@@ -79,6 +83,8 @@ export async function runCreate(
       () => submitTask(session.gateway, loaded, model, session.deps),
     );
     const id = submitted.task.id;
+    // Journaled (and fsynced) before anything else: from here on the paid job cannot be lost.
+    await session.recorder.created(session.gateway, submitted.task, model, params);
     for (const w of submitted.warnings) out.warn(w);
     // Shown before any waiting: if anything goes wrong later, the paid job can still be found.
     out.info(`submitted task ${id} to ${session.gateway.name}`);

@@ -1,10 +1,18 @@
-import { resolvePoll, selectProvider } from "../config/resolve.js";
+import { resolvePoll } from "../config/resolve.js";
 import { downloadVideo } from "../core/download.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
 import type { NormalizedTask } from "../providers/types.js";
-import { createOutput, loadSessionConfig, openSession, type Runtime, type Session } from "./session.js";
+import {
+  createOutput,
+  findJournaledJob,
+  loadSessionConfig,
+  openJournal,
+  openSession,
+  type Runtime,
+  type Session,
+} from "./session.js";
 import { type WaitFlags, waitAndReport } from "./wait.js";
 
 export interface DownloadFlags extends WaitFlags {
@@ -34,6 +42,7 @@ export async function downloadAndReport(
         session.http,
       ),
   ).finally(() => display.stop());
+  await session.recorder.downloaded(task, saved);
   out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
   renderFinal(session, task, { path: saved.path });
 }
@@ -42,9 +51,11 @@ export async function downloadAndReport(
 export async function runDownload(id: string, flags: DownloadFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
   const config = await loadSessionConfig(flags, runtime);
-  const poll = resolvePoll(flags, config, selectProvider(flags.provider, runtime.env, config).choice);
-  const session = await openSession(flags, runtime, out, config);
+  const journal = openJournal(runtime, out);
+  const job = await findJournaledJob(id, flags, runtime, config, journal);
+  const session = await openSession(flags, runtime, out, config, { journal, job });
   try {
+    const poll = resolvePoll(flags, config, session.gateway.name);
     const task = await waitAndReport(session, id, poll);
     if (task.status !== "succeeded") {
       renderFinal(session, task);

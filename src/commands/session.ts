@@ -1,7 +1,15 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { loadConfig } from "../config/load.js";
-import { type ProviderSelection, resolveConnection, selectProvider } from "../config/resolve.js";
+import {
+  type ProviderSelection,
+  resolveConnection,
+  resolveHome,
+  selectProvider,
+  selectRemembered,
+} from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
+import { JobRecorder } from "../core/job-recorder.js";
+import { type JobRecord, Journal } from "../core/journal.js";
 import type { TaskDeps } from "../core/tasks.js";
 import { UsageError } from "../errors.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
@@ -32,7 +40,8 @@ export interface Session {
   gateway: Gateway;
   http: HttpDeps;
   deps: TaskDeps;
-  /** The flags that reach this same task again, for "resume with:" hints. */
+  recorder: JobRecorder;
+  /** The flags that reach this same task again, for "resume with:" hints ("" once it is journaled). */
   resumeFlags: string;
   close(): Promise<void>;
 }
@@ -46,6 +55,10 @@ export function createOutput(flags: CommonFlags, runtime: Runtime): Output {
     verbose: flags.verbose === true,
     color: flags.color !== false,
   });
+}
+
+export function openJournal(runtime: Runtime, out: Output): Journal {
+  return new Journal(resolveHome(runtime.env), (w) => out.warn(w));
 }
 
 export async function loadSessionConfig(flags: CommonFlags, runtime: Runtime): Promise<GrokvidConfig> {
@@ -67,12 +80,17 @@ export async function resolveGateway(
   runtime: Runtime,
   out: Output,
   config: GrokvidConfig,
+  job?: JobRecord,
 ): Promise<ResolvedGateway> {
-  const selection = selectProvider(flags.provider, runtime.env, config);
+  // A journaled job says where it lives; a --provider flag still wins.
+  const selection =
+    job && flags.provider === undefined
+      ? selectRemembered(job.provider)
+      : selectProvider(flags.provider, runtime.env, config);
   const provider = providers[selection.dialect];
   const name = selection.choice;
   if (selection.choice !== "sandbox") {
-    const connection = resolveConnection(selection, flags.baseUrl, runtime.env, config);
+    const connection = resolveConnection(selection, flags.baseUrl, runtime.env, config, job?.baseUrl);
     return { selection, gateway: { name, provider, ...connection }, stopSandbox: undefined };
   }
   if (flags.baseUrl !== undefined) {
@@ -96,14 +114,23 @@ export async function resolveGateway(
   };
 }
 
+export interface SessionOptions {
+  journal: Journal;
+  /** The journal's record of the task this command is about, if it has one. */
+  job?: JobRecord | undefined;
+  /** The command journals the task it creates, so hints need no --provider. */
+  creates?: boolean;
+}
+
 /** The gateway plus the injected I/O every network command needs. */
 export async function openSession(
   flags: CommonFlags,
   runtime: Runtime,
   out: Output,
   config: GrokvidConfig,
+  options: SessionOptions,
 ): Promise<Session> {
-  const { selection, gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config);
+  const { selection, gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config, options.job);
   // undici is the heaviest import; only commands that really send anything pay for it.
   const dispatcher = await createDispatcher();
   const http: HttpDeps = {
@@ -119,17 +146,42 @@ export async function openSession(
       out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`),
   };
   out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
-  const resumeFlags = ` --provider ${selection.choice}${flags.baseUrl ? ` --base-url ${flags.baseUrl}` : ""}`;
+  const now = () => new Date();
+  const recorder = new JobRecorder(options.journal, now);
+  if (options.job) recorder.know(options.job);
   return {
     out,
     config,
     gateway,
     http,
-    deps: { http, now: () => new Date() },
-    resumeFlags,
+    deps: { http, now },
+    recorder,
+    resumeFlags: options.job
+      ? ""
+      : ` --provider ${selection.choice}${flags.baseUrl ? ` --base-url ${flags.baseUrl}` : ""}`,
     async close() {
       await dispatcher.close();
       await stopSandbox?.();
     },
   };
+}
+
+/**
+ * For commands that take an id: the journal's record of it, or a clear error when neither the
+ * journal nor --provider (nor the environment or config) says where the task lives.
+ */
+export async function findJournaledJob(
+  id: string,
+  flags: CommonFlags,
+  runtime: Runtime,
+  config: GrokvidConfig,
+  journal: Journal,
+): Promise<JobRecord | undefined> {
+  const job = await journal.findJob(id, flags.provider?.trim().toLowerCase());
+  if (!job && flags.provider === undefined && !runtime.env.GROKVID_PROVIDER && !config.defaultProvider) {
+    throw new UsageError(
+      `task ${id} is not in the journal (${journal.path}); pass --provider to ask a gateway about it`,
+    );
+  }
+  return job;
 }

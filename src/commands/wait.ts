@@ -1,4 +1,4 @@
-import { resolvePoll, selectProvider } from "../config/resolve.js";
+import { resolvePoll } from "../config/resolve.js";
 import { waitForTask } from "../core/wait.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { createStatusDisplay } from "../ui/status-display.js";
@@ -6,7 +6,9 @@ import { guardInterrupt, renderFinal } from "./render.js";
 import {
   type CommonFlags,
   createOutput,
+  findJournaledJob,
   loadSessionConfig,
+  openJournal,
   openSession,
   type Runtime,
   type Session,
@@ -37,7 +39,10 @@ export async function waitAndReport(
           {
             ...poll,
             resumeHint: resume,
-            onUpdate: (task, elapsed) => display.update(task, elapsed),
+            onUpdate: async (task, elapsed) => {
+              display.update(task, elapsed);
+              await session.recorder.status(task);
+            },
             onWarning: (w) => session.out.warn(w),
           },
           session.deps,
@@ -51,9 +56,11 @@ export async function waitAndReport(
 export async function runWait(id: string, flags: WaitFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
   const config = await loadSessionConfig(flags, runtime);
-  const poll = resolvePoll(flags, config, selectProvider(flags.provider, runtime.env, config).choice);
-  const session = await openSession(flags, runtime, out, config);
+  const journal = openJournal(runtime, out);
+  const job = await findJournaledJob(id, flags, runtime, config, journal);
+  const session = await openSession(flags, runtime, out, config, { journal, job });
   try {
+    const poll = resolvePoll(flags, config, session.gateway.name);
     renderFinal(session, await waitAndReport(session, id, poll));
   } finally {
     await session.close();

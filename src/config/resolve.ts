@@ -1,3 +1,4 @@
+import envPaths from "env-paths";
 import type { Sourced } from "../core/validate-create.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { providers } from "../providers/registry.js";
@@ -21,6 +22,18 @@ export function keyVariable(choice: ProviderChoice): string {
 
 function isChoice(value: string): value is ProviderChoice {
   return (providerChoices as readonly string[]).includes(value);
+}
+
+/** Where the journal and other state live: GROKVID_HOME, else the platform's data folder. */
+export function resolveHome(env: Env): string {
+  const home = env.GROKVID_HOME?.trim();
+  return home ? home : envPaths("grokvid", { suffix: "" }).data;
+}
+
+/** A provider name read back from the journal, checked like a flag would be. */
+export function selectRemembered(provider: string): ProviderSelection {
+  if (!isChoice(provider)) throw new UsageError(`the journal names an unknown provider "${provider}"`);
+  return { choice: provider, dialect: provider === "sandbox" ? "apimart" : provider };
 }
 
 /** Flag, then GROKVID_PROVIDER, then the config file's defaultProvider. */
@@ -58,14 +71,16 @@ function checkUrl(value: string, from: string): string {
 }
 
 /**
- * Base URL and key for a real gateway: flags, then environment, then config, then built-in defaults.
- * A missing key is a configuration error (exit 3) and every key found is registered for redaction.
+ * Base URL and key for a real gateway: flags, then the base URL the journal remembers for the job,
+ * then environment, then config, then built-in defaults. A missing key is a configuration error
+ * (exit 3) and every key found is registered for redaction.
  */
 export function resolveConnection(
   selection: ProviderSelection,
   baseUrlFlag: string | undefined,
   env: Env,
   config: GrokvidConfig,
+  rememberedBaseUrl?: string,
 ): Connection {
   const id = selection.dialect;
   const upper = id.toUpperCase();
@@ -77,6 +92,7 @@ export function resolveConnection(
   registerSecret(fileSettings?.apiKey);
   const baseUrl =
     (baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined) ??
+    rememberedBaseUrl ??
     (env[`GROKVID_${upper}_BASE_URL`]
       ? checkUrl(env[`GROKVID_${upper}_BASE_URL`] ?? "", `GROKVID_${upper}_BASE_URL`)
       : undefined) ??
@@ -119,7 +135,7 @@ export const SANDBOX_INTERVAL = "1s";
 export function resolvePoll(
   flags: { interval?: string; timeout?: string },
   config: GrokvidConfig,
-  choice?: ProviderChoice,
+  provider?: string,
 ): { intervalMs: number; timeoutMs: number } {
   const read = (
     flag: string | undefined,
@@ -135,7 +151,7 @@ export function resolvePoll(
     }
     return ms;
   };
-  const fallback = choice === "sandbox" ? SANDBOX_INTERVAL : POLL_DEFAULTS.interval;
+  const fallback = provider === "sandbox" ? SANDBOX_INTERVAL : POLL_DEFAULTS.interval;
   const intervalMs = read(flags.interval, config.poll?.interval, fallback, "interval");
   // The config file's value was checked against the same floor when it was loaded.
   if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS}ms`);

@@ -10,7 +10,8 @@ export interface WaitOptions {
   timeoutMs: number;
   /** The command that picks the wait up again, shown when the wait times out. */
   resumeHint: string;
-  onUpdate?: (task: NormalizedTask, elapsedMs: number) => void;
+  /** Awaited, so a journal write lands before the next poll. */
+  onUpdate?: (task: NormalizedTask, elapsedMs: number) => void | Promise<void>;
   onWarning?: (message: string) => void;
 }
 
@@ -60,7 +61,7 @@ export async function waitForTask(
       opts.onWarning?.(w);
     }
     const task = fetched.task;
-    opts.onUpdate?.(task, http.now() - start);
+    await opts.onUpdate?.(task, http.now() - start);
     if (isTerminal(task.status)) return task;
     unchanged = last && last.status === task.status && last.progress === task.progress ? unchanged + 1 : 0;
     last = task;

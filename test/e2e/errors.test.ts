@@ -134,7 +134,7 @@ describe("exit codes", () => {
     expect(r.stderr).toContain(
       `timed out after 300ms waiting for task ${id} on apimart (last seen running, 50%)`,
     );
-    expect(r.stderr).toContain(`resume with: grokvid wait ${id} --provider apimart`);
+    expect(r.stderr).toContain(`resume with: grokvid wait ${id}\n`);
   });
 
   it("--timeout 0 checks once", async () => {
@@ -237,7 +237,7 @@ describe("exit codes", () => {
   it("no provider at all exits 2", async () => {
     const r = await runCli(["status", "task_x"], { cwd: e2e.dir, env: {} });
     expect(r.code).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/no provider chosen; pass --provider/);
+    expect(oneLine(r.stderr)).toMatch(/task task_x is not in the journal \(.*\); pass --provider/);
   });
 });
 

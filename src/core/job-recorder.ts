@@ -1,0 +1,77 @@
+import type { Gateway } from "../http/client.js";
+import type { CreateParams, ModelSpec, NormalizedTask } from "../providers/types.js";
+import type { DownloadResult } from "./download.js";
+import { hashRequest, type Journal, type JobRecord, jobKey, toJobParams } from "./journal.js";
+
+/**
+ * Writes a job's life into the journal: the create record the moment the id is known, then one
+ * line per change of status (not per progress tick), then the download.
+ */
+export class JobRecorder {
+  private readonly lastSeen = new Map<string, string>();
+
+  constructor(
+    readonly journal: Journal,
+    private readonly now: () => Date,
+  ) {}
+
+  async created(
+    gateway: Gateway,
+    task: NormalizedTask,
+    model: ModelSpec,
+    params: CreateParams,
+    requestHash?: string,
+  ): Promise<void> {
+    const jobParams = toJobParams(params);
+    await this.journal.append({
+      type: "created",
+      at: task.createdAt ?? this.now().toISOString(),
+      id: task.id,
+      provider: gateway.name,
+      baseUrl: gateway.baseUrl,
+      model: model.id,
+      params: jobParams,
+      requestHash: requestHash ?? hashRequest(gateway.name, model.id, jobParams),
+    });
+    this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
+  }
+
+  /** Starts from what the journal already says, so a resumed wait does not repeat old lines. */
+  know(job: JobRecord): void {
+    this.lastSeen.set(jobKey(job.provider, job.id), signature(job));
+  }
+
+  async status(task: NormalizedTask): Promise<void> {
+    const key = jobKey(task.provider, task.id);
+    const sig = signature(task);
+    if (this.lastSeen.get(key) === sig) return;
+    this.lastSeen.set(key, sig);
+    await this.journal.append({
+      type: "status",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      status: task.status,
+      progress: task.progress,
+      videoUrl: task.videoUrl,
+      error: task.error,
+    });
+  }
+
+  async downloaded(task: NormalizedTask, saved: DownloadResult): Promise<void> {
+    await this.journal.append({
+      type: "downloaded",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      path: saved.path,
+      bytes: saved.bytes,
+      sha256: saved.sha256,
+      sourceUrl: saved.sourceUrl,
+    });
+  }
+}
+
+function signature(t: Pick<NormalizedTask, "status" | "videoUrl" | "error">): string {
+  return JSON.stringify([t.status, t.videoUrl, t.error?.message ?? null]);
+}
