@@ -3,7 +3,7 @@ import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
 import type { CommonFlags, Runtime } from "./commands/session.js";
 import type { WaitFlags } from "./commands/wait.js";
-import { ExitCode, GrokvidError } from "./errors.js";
+import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { redact } from "./redact.js";
 import { resolveColorLevel } from "./ui/color.js";
 import { VERSION } from "./version.js";
@@ -140,7 +140,7 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
         .addOption(
           option(
             "-o, --output <path>",
-            "where --download saves: a file, or a folder for the default name",
+            "where to save the video (implies --download): a file, or a folder for the default name",
             "download.dir/download.template in config, else ./{provider}-{id}.mp4",
           ),
         )
@@ -220,20 +220,27 @@ function writeJsonError(
   runtime.stdout.write(`${redact(JSON.stringify(doc, null, 2))}\n`);
 }
 
+/** Ctrl-C surfaces from undici, timers or streams as one of these, wherever the command was. */
+function isAbort(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = "code" in err ? err.code : undefined;
+  return err.name === "AbortError" || code === "ABORT_ERR" || code === "UND_ERR_ABORTED";
+}
+
 /** The one place that turns errors into messages and exit codes. */
 export function reportError(
-  err: unknown,
+  caught: unknown,
   runtime: Runtime,
-  flags: { verbose: boolean; json: boolean },
+  flags: { verbose: boolean; json: boolean; color: boolean },
 ): number {
+  const err = isAbort(caught) ? new InterruptedError("interrupted") : caught;
   if (err instanceof CommanderError) {
     // Commander has printed its own one-line message (or the help/version text) already.
     if (err.exitCode === 0) return ExitCode.ok;
     if (flags.json) writeJsonError(runtime, ExitCode.usage, err.message.replace(/^error: /, ""));
     return ExitCode.usage;
   }
-  const colored =
-    resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, !process.argv.includes("--no-color")) > 0;
+  const colored = resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, flags.color) > 0;
   const red = (s: string) => (colored ? `\u001b[31m${s}\u001b[39m` : s);
   if (err instanceof GrokvidError) {
     runtime.stderr.write(`${red("error:")} ${redact(err.message)}\n`);
@@ -275,7 +282,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram(runtime).parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
-    return reportError(err, runtime, { verbose: argv.includes("--verbose"), json: argv.includes("--json") });
+    return reportError(err, runtime, {
+      verbose: argv.includes("--verbose"),
+      json: argv.includes("--json"),
+      color: !argv.includes("--no-color"),
+    });
   }
 }
 

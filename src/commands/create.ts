@@ -3,9 +3,10 @@ import { assertWritable } from "../core/download.js";
 import { loadImages } from "../core/load-images.js";
 import { submitTask } from "../core/tasks.js";
 import { validateCreate } from "../core/validate-create.js";
+import { InterruptedError } from "../errors.js";
 import { describeRequest } from "../http/encode.js";
 import { providers } from "../providers/registry.js";
-import { isFolderTarget } from "./destination.js";
+import { fixedDestination } from "./destination.js";
 import { downloadAndReport } from "./download.js";
 import { readPrompt } from "./prompt.js";
 import { guardInterrupt, renderFinal } from "./render.js";
@@ -57,25 +58,32 @@ export async function runCreate(
     ...(flags.ratio === undefined ? {} : { ratio: { value: flags.ratio } }),
     ...(flags.resolution === undefined ? {} : { resolution: { value: flags.resolution } }),
   });
-  const wantWait = flags.wait === true || flags.download === true;
+  // -o says where the video goes, so it asks for the download too.
+  const wantDownload = flags.download === true || flags.output !== undefined;
+  const wantWait = flags.wait === true || wantDownload;
   const poll = resolvePoll(flags, config, selection.choice);
-  // A file that would be refused after the job is paid for is refused now instead.
-  if (flags.download && flags.output !== undefined && !(await isFolderTarget(flags.output))) {
-    await assertWritable(flags.output, flags.force === true);
-  }
   const images = await loadImages(params.images, model);
   const loaded = { ...params, images };
   if (flags.dryRun) {
-    const { gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config);
+    if (wantWait) out.warn("--dry-run sends nothing, so there is nothing to wait for or download");
+    const { gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config, undefined, {
+      allowMissingKey: true,
+    });
     await stopSandbox?.();
-    out.resultJson(describeRequest(gateway.baseUrl, gateway.apiKey, provider.buildCreate(loaded, model)));
+    const spec = provider.buildCreate(loaded, model);
+    out.resultJson(describeRequest(gateway.baseUrl, gateway.apiKey, spec, gateway.keyVariable));
     return;
   }
+  // A file that would be refused after the job is paid for is refused now instead.
+  const fixed = wantDownload ? await fixedDestination(flags.output, config, selection.choice) : undefined;
+  if (fixed !== undefined) await assertWritable(fixed, flags.force === true);
   const session = await openSession(flags, runtime, out, config, {
     journal: openJournal(runtime, out),
     creates: true,
   });
   try {
+    // A Ctrl-C that came while files were read must stop us before the paid call, not after.
+    if (runtime.signal.aborted) throw new InterruptedError("interrupted; nothing was sent");
     const submitted = await guardInterrupt(
       session,
       `before ${session.gateway.name} answered`,
@@ -94,7 +102,7 @@ export async function runCreate(
       return;
     }
     const task = await waitAndReport(session, id, poll);
-    if (task.status !== "succeeded" || !flags.download) {
+    if (task.status !== "succeeded" || !wantDownload) {
       renderFinal(session, task);
       return;
     }

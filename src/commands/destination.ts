@@ -23,3 +23,17 @@ export async function resolveDestination(
   else dest = output;
   return dest;
 }
+
+/**
+ * The download path when it does not depend on the task id (a fixed -o file, or a template without
+ * {id}), so it can be checked before the job is paid for; undefined when only the id will tell.
+ */
+export async function fixedDestination(
+  output: string | undefined,
+  config: GrokvidConfig,
+  provider: string,
+): Promise<string | undefined> {
+  const a = await resolveDestination(output, config, provider, "id-a");
+  const b = await resolveDestination(output, config, provider, "id-b");
+  return a === b ? a : undefined;
+}

@@ -1,4 +1,5 @@
 import { resolvePoll } from "../config/resolve.js";
+import { shellQuote } from "../util/format.js";
 import { downloadVideo } from "../core/download.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { resolveDestination } from "./destination.js";
@@ -32,7 +33,7 @@ export async function downloadAndReport(
   const saved = await guardInterrupt(
     session,
     `while downloading task ${task.id}; the partial file is kept`,
-    `the task is finished; download it with: grokvid download ${task.id}${session.resumeFlags}`,
+    `the task is finished; download it with: grokvid download ${shellQuote(task.id)}${session.resumeFlags}`,
     () =>
       downloadVideo(
         gateway,

@@ -15,6 +15,7 @@ import { UsageError } from "../errors.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
 import { providers } from "../providers/registry.js";
 import { Output, type Streams } from "../ui/output.js";
+import { shellQuote } from "../util/format.js";
 import { VERSION } from "../version.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
@@ -81,6 +82,7 @@ export async function resolveGateway(
   out: Output,
   config: GrokvidConfig,
   job?: JobRecord,
+  options: { allowMissingKey?: boolean } = {},
 ): Promise<ResolvedGateway> {
   // A journaled job says where it lives; a --provider flag still wins.
   const selection =
@@ -90,7 +92,14 @@ export async function resolveGateway(
   const provider = providers[selection.dialect];
   const name = selection.choice;
   if (selection.choice !== "sandbox") {
-    const connection = resolveConnection(selection, flags.baseUrl, runtime.env, config, job?.baseUrl);
+    const connection = resolveConnection(
+      selection,
+      flags.baseUrl,
+      runtime.env,
+      config,
+      job?.baseUrl,
+      options,
+    );
     return { selection, gateway: { name, provider, ...connection }, stopSandbox: undefined };
   }
   if (flags.baseUrl !== undefined) {
@@ -156,14 +165,22 @@ export async function openSession(
     http,
     deps: { http, now },
     recorder,
-    resumeFlags: options.job
-      ? ""
-      : ` --provider ${selection.choice}${flags.baseUrl ? ` --base-url ${flags.baseUrl}` : ""}`,
+    resumeFlags: resumeFlags(flags, selection.choice, options.job !== undefined || options.creates === true),
     async close() {
       await dispatcher.close();
       await stopSandbox?.();
     },
   };
+}
+
+/** What a later command needs to reach the same task: little once the journal knows it. */
+function resumeFlags(flags: CommonFlags, provider: string, journaled: boolean): string {
+  const parts: string[] = [];
+  if (!journaled) parts.push("--provider", provider);
+  if (!journaled && flags.baseUrl) parts.push("--base-url", flags.baseUrl);
+  // The key may come from that file, journal or not.
+  if (flags.config) parts.push("--config", flags.config);
+  return parts.map((p) => ` ${shellQuote(p)}`).join("");
 }
 
 /**
@@ -177,6 +194,10 @@ export async function findJournaledJob(
   config: GrokvidConfig,
   journal: Journal,
 ): Promise<JobRecord | undefined> {
+  // Checked before any lookup or request: "" or ".." would turn into another URL entirely.
+  if (id.trim() === "" || id === "." || id === ".." || /[\s\p{Cc}]/u.test(id)) {
+    throw new UsageError(`"${id.replace(/\p{Cc}/gu, "?")}" is not a task id`);
+  }
   const job = await journal.findJob(id, flags.provider?.trim().toLowerCase());
   if (!job && flags.provider === undefined && !runtime.env.GROKVID_PROVIDER && !config.defaultProvider) {
     throw new UsageError(

@@ -1,5 +1,7 @@
 import { resolvePoll } from "../config/resolve.js";
+import { shellQuote } from "../util/format.js";
 import { waitForTask } from "../core/wait.js";
+import { GrokvidError, InterruptedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { guardInterrupt, renderFinal } from "./render.js";
@@ -25,7 +27,7 @@ export async function waitAndReport(
   id: string,
   poll: { intervalMs: number; timeoutMs: number },
 ): Promise<NormalizedTask> {
-  const resume = `grokvid wait ${id}${session.resumeFlags}`;
+  const resume = `grokvid wait ${shellQuote(id)}${session.resumeFlags}`;
   const display = await createStatusDisplay(session.out);
   try {
     return await guardInterrupt(
@@ -48,6 +50,16 @@ export async function waitAndReport(
           session.deps,
         ),
     );
+  } catch (err) {
+    // Whatever stopped the wait, the job may still be running and billed: say how to pick it up.
+    if (err instanceof GrokvidError && !(err instanceof InterruptedError) && !err.hint?.includes(resume)) {
+      throw new GrokvidError(err.message, err.exitCode, {
+        hint: `${err.hint ? `${err.hint}\n` : ""}task ${id} may still be running; resume with: ${resume}`,
+        task: err.task,
+        cause: err,
+      });
+    }
+    throw err;
   } finally {
     display.stop();
   }

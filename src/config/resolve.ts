@@ -38,7 +38,9 @@ export function selectRemembered(provider: string): ProviderSelection {
 
 /** Flag, then GROKVID_PROVIDER, then the config file's defaultProvider. */
 export function selectProvider(flag: string | undefined, env: Env, config: GrokvidConfig): ProviderSelection {
-  const raw = flag ?? env.GROKVID_PROVIDER ?? config.defaultProvider;
+  // An empty variable means "not set", as for keys and base URLs.
+  const fromEnv = env.GROKVID_PROVIDER?.trim() || undefined;
+  const raw = flag ?? fromEnv ?? config.defaultProvider;
   if (raw === undefined) {
     throw new UsageError(
       `no provider chosen; pass --provider (${providerChoices.join(", ")}) or set GROKVID_PROVIDER`,
@@ -47,11 +49,7 @@ export function selectProvider(flag: string | undefined, env: Env, config: Grokv
   const choice = raw.trim().toLowerCase();
   if (!isChoice(choice)) {
     const from =
-      flag !== undefined
-        ? "--provider"
-        : env.GROKVID_PROVIDER !== undefined
-          ? "GROKVID_PROVIDER"
-          : "defaultProvider";
+      flag !== undefined ? "--provider" : fromEnv !== undefined ? "GROKVID_PROVIDER" : "defaultProvider";
     throw new UsageError(`${from} ${raw} is not a known provider; accepted: ${providerChoices.join(", ")}`);
   }
   return { choice, dialect: choice === "sandbox" ? "apimart" : choice };
@@ -81,6 +79,7 @@ export function resolveConnection(
   env: Env,
   config: GrokvidConfig,
   rememberedBaseUrl?: string,
+  options: { allowMissingKey?: boolean } = {},
 ): Connection {
   const id = selection.dialect;
   const upper = id.toUpperCase();
@@ -98,6 +97,8 @@ export function resolveConnection(
       : undefined) ??
     fileSettings?.baseUrl ??
     providers[id].defaultBaseUrl;
+  // --dry-run shows the request a user is about to configure, so it works before the key is set.
+  if (!apiKey && options.allowMissingKey) return { baseUrl, apiKey: "", keyVariable: variable };
   if (!apiKey) {
     throw new ConfigError(`no API key for ${id}`, {
       hint: `set ${variable} or providers.${id}.apiKey in a config file (see .grokvideorc.example)`,
@@ -129,6 +130,8 @@ export function configCreateDefaults(id: ProviderId, config: GrokvidConfig): Cre
 
 export const POLL_DEFAULTS = { interval: "5s", timeout: "30m" } as const;
 
+const MAX_INTERVAL_MS = 3_600_000;
+
 /** Sandbox jobs take seconds, not minutes: poll it often so the demo shows each state. */
 export const SANDBOX_INTERVAL = "1s";
 
@@ -155,6 +158,7 @@ export function resolvePoll(
   const intervalMs = read(flags.interval, config.poll?.interval, fallback, "interval");
   // The config file's value was checked against the same floor when it was loaded.
   if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS}ms`);
+  if (intervalMs > MAX_INTERVAL_MS) throw new UsageError("--interval must be at most 1h");
   return {
     intervalMs,
     timeoutMs: read(flags.timeout, config.poll?.timeout, POLL_DEFAULTS.timeout, "timeout"),

@@ -3,7 +3,7 @@ import { mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { CreateParams, ImageRef, NormalizedTask } from "../providers/types.js";
-import { taskStatuses } from "./task.js";
+import { taskStatuses } from "../task-status.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
 

@@ -131,11 +131,19 @@ export async function callGateway(
         outcome = { kind: "status", status: res.statusCode };
         if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
           const info = parsed.ok ? gateway.provider.parseError(res.statusCode, parsed.value) : undefined;
-          throw mapHttpError(res.statusCode, info, {
+          const mapped = mapHttpError(res.statusCode, info, {
             provider: name,
             keyVariable: gateway.keyVariable,
             ...(opts.taskId === undefined ? {} : { taskId: opts.taskId }),
           });
+          // A proxy's 502/504 or a timeout often comes after the gateway took (and billed) the job.
+          if (!opts.idempotent && (res.statusCode >= 500 || res.statusCode === 408)) {
+            throw new ApiError(mapped.message, mapped.exitCode, {
+              status: res.statusCode,
+              hint: mayExistHint(name, deps.now()),
+            });
+          }
+          throw mapped;
         }
         hint = parseRetryAfter(resHeaders, deps.now());
       }

@@ -59,8 +59,14 @@ export interface RequestDescription {
 }
 
 /** The request exactly as it would be sent, with the key masked: what `--dry-run` prints. */
-export function describeRequest(baseUrl: string, apiKey: string, spec: RequestSpec): RequestDescription {
-  const headers: Record<string, string> = { Authorization: `Bearer ${maskKey(apiKey)}` };
+export function describeRequest(
+  baseUrl: string,
+  apiKey: string,
+  spec: RequestSpec,
+  keyVariable = "the API key variable",
+): RequestDescription {
+  const shown = apiKey === "" ? `<not set: ${keyVariable}>` : maskKey(apiKey);
+  const headers: Record<string, string> = { Authorization: `Bearer ${shown}` };
   let body: unknown;
   if (spec.body?.kind === "json") {
     headers["Content-Type"] = "application/json";

@@ -53,6 +53,7 @@ export const duoyuanxStatusTable: StatusTable = {
 };
 
 const PREVIEW = "grok-imagine-video-1.5-preview";
+const PREVIEW_DEFAULTS = { seconds: 6, ratio: "16:9", resolution: 720 } as const;
 
 const previewModel: ModelSpec = {
   id: PREVIEW,
@@ -97,9 +98,11 @@ function multipartModel(id: string, durations: readonly number[]): ModelSpec {
 function buildPreviewBody(params: CreateParams<LoadedImage>): RequestBody {
   const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
   // Documented as a string ("6"); a number is accepted but the string is what the docs recommend.
-  if (params.duration !== undefined) body.seconds = String(params.duration);
-  if (params.ratio !== undefined) body.aspect_ratio = params.ratio;
-  if (params.resolution !== undefined) body.resolution = `${params.resolution}P`;
+  // The docs list these three as what text-to-video needs, so they are always sent; the defaults
+  // are the docs' own example values.
+  body.seconds = String(params.duration ?? PREVIEW_DEFAULTS.seconds);
+  body.aspect_ratio = params.ratio ?? PREVIEW_DEFAULTS.ratio;
+  body.resolution = `${params.resolution ?? PREVIEW_DEFAULTS.resolution}P`;
   const uris = params.images.flatMap((img) => (img.kind === "data-uri" ? [img.uri] : []));
   // `image` and `images` must never be sent together.
   if (uris.length === 1) body.image = uris[0];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TaskStatus } from "../core/task.js";
+import type { TaskStatus } from "../task-status.js";
 import { unexpectedResponse } from "./response-error.js";
 import type { NormalizedTask, ParsedTask } from "./types.js";
 

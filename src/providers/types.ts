@@ -1,4 +1,4 @@
-import type { TaskStatus } from "../core/task.js";
+import type { TaskStatus } from "../task-status.js";
 
 export const providerIds = ["apimart", "xcompute", "jimmyai", "duoyuanx"] as const;
 export type ProviderId = (typeof providerIds)[number];

@@ -1,4 +1,4 @@
-import { formatMs } from "../core/wait.js";
+import { formatMs } from "../util/format.js";
 import type { NormalizedTask } from "../providers/types.js";
 import type { Output } from "./output.js";
 

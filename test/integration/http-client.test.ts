@@ -143,7 +143,7 @@ describe("poll hints", () => {
     const task = await waitForTask(
       gatewayFor("apimart", server.url),
       "task_1",
-      { intervalMs: 5000, timeoutMs: 60_000, resumeHint: "" },
+      { intervalMs: 1000, timeoutMs: 60_000, resumeHint: "" },
       deps,
     );
     expect(task.status).toBe("succeeded");

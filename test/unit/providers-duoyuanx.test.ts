@@ -77,7 +77,7 @@ describe("duoyuanx buildCreate, preview model (S1 JSON)", () => {
     expect(body).not.toHaveProperty("image");
   });
 
-  it("sends a custom ratio and 480P as given", () => {
+  it("sends a custom ratio and 480P as given, and the documented example seconds when none is given", () => {
     const req = duoyuanx.buildCreate(
       { prompt: "p", model: preview.id, ratio: "21:9", resolution: 480, images: [] },
       preview,
@@ -85,8 +85,20 @@ describe("duoyuanx buildCreate, preview model (S1 JSON)", () => {
     expect(jsonBody(req)).toStrictEqual({
       model: preview.id,
       prompt: "p",
+      seconds: "6",
       aspect_ratio: "21:9",
       resolution: "480P",
+    });
+  });
+
+  it("always sends the three fields S3 says text-to-video needs", () => {
+    const req = duoyuanx.buildCreate({ prompt: "p", model: preview.id, images: [] }, preview);
+    expect(jsonBody(req)).toStrictEqual({
+      model: preview.id,
+      prompt: "p",
+      seconds: "6",
+      aspect_ratio: "16:9",
+      resolution: "720P",
     });
   });
 });
