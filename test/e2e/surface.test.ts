@@ -3,7 +3,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PNG_1X1 } from "../fixtures/images.js";
+import { generateMp4 } from "../../src/sandbox/mp4.js";
 import { useE2e } from "../helpers/e2e.js";
+import { scriptedServer } from "../helpers/http-deps.js";
 import { BIN, runCli } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
@@ -53,12 +55,34 @@ describe("secrets", () => {
     await run(["create", "--provider", "apimart", "--prompt", "p", "--duration", "99"]);
     // The key really was used: the gateway saw authenticated requests and answered them.
     expect(e2e.sandbox.requests.some((q) => q.dialect === "duoyuanx" && q.status === 200)).toBe(true);
-    expect(await readFile(join(e2e.dir, "d.mp4"))).toBeInstanceOf(Buffer);
+    expect((await readFile(join(e2e.dir, "d.mp4"))).equals(generateMp4(id))).toBe(true);
     const all = outputs.join("\n");
     expect(all).toContain("Bearer ");
     expect(all).not.toContain(ENV_KEY);
     expect(all).not.toContain(FILE_KEY);
     expect(JSON.stringify(e2e.sandbox.requests)).not.toContain(ENV_KEY);
+  });
+});
+
+describe("redaction", () => {
+  it("a gateway that echoes the key back in its error never gets it onto the screen", async () => {
+    const key = "sk-canary-echo-5e1b7d3a9f";
+    const echo = await scriptedServer((req, res) => {
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: `bad token ${req.headers.authorization}`, type: "auth" } }));
+    });
+    try {
+      const r = await runCli(["status", "task_1", "--provider", "apimart", "--verbose", "--json"], {
+        cwd: e2e.dir,
+        env: { GROKVID_APIMART_API_KEY: key, GROKVID_APIMART_BASE_URL: echo.url },
+      });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain("bad token Bearer ***");
+      expect(r.stdout + r.stderr).not.toContain(key);
+    } finally {
+      await echo.close();
+    }
   });
 });
 

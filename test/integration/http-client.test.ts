@@ -133,6 +133,51 @@ describe("retries", () => {
   });
 });
 
+describe("waits outlive transient failures", () => {
+  it("keeps polling through a gateway outage and reports it once", async () => {
+    const server = await serve((_req, res, hit) => {
+      if (hit <= 6) res.writeHead(502).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(hit < 8 ? running : done);
+    });
+    const warnings: string[] = [];
+    const task = await waitForTask(
+      gatewayFor("apimart", server.url),
+      "task_1",
+      { intervalMs: 1000, timeoutMs: 600_000, resumeHint: "", onWarning: (w) => warnings.push(w) },
+      deps,
+    );
+    expect(task.status).toBe("succeeded");
+    expect(warnings).toEqual(["status check failed (apimart answered HTTP 502); still waiting"]);
+  });
+
+  it("a task never seen because of errors ends with the error at the deadline", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(503).end();
+    });
+    const wait = waitForTask(
+      gatewayFor("apimart", server.url),
+      "task_1",
+      { intervalMs: 1000, timeoutMs: 30_000, resumeHint: "" },
+      deps,
+    );
+    await expect(wait).rejects.toMatchObject({ exitCode: 6, message: "apimart answered HTTP 503" });
+  });
+
+  it("a refused key stops the wait at once", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(401, { "content-type": "application/json" }).end("{}");
+    });
+    const wait = waitForTask(
+      gatewayFor("apimart", server.url),
+      "task_1",
+      { intervalMs: 1000, timeoutMs: 30_000, resumeHint: "" },
+      deps,
+    );
+    await expect(wait).rejects.toMatchObject({ exitCode: 4 });
+    expect(server.hits).toHaveLength(1);
+  });
+});
+
 describe("poll hints", () => {
   it("waiting honours openai-poll-after-ms", async () => {
     const server = await serve((_req, res, hit) => {
