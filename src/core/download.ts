@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ApiError, ExitCode, UsageError } from "../errors.js";
-import { type Gateway, type HttpDeps, openDownload } from "../http/client.js";
+import { type Gateway, type HttpDeps, openDownload, type StreamResponse } from "../http/client.js";
 import { buildUrl } from "../http/encode.js";
 import type { NormalizedTask } from "../providers/types.js";
 
@@ -14,6 +14,8 @@ export interface DownloadResult {
   bytes: number;
   sha256: string;
   sourceUrl: string;
+  /** Bytes taken over from an earlier, interrupted attempt. */
+  resumedFrom: number;
 }
 
 export async function assertWritable(path: string, force: boolean): Promise<void> {
@@ -22,12 +24,26 @@ export async function assertWritable(path: string, force: boolean): Promise<void
   if (existing && !force) throw new UsageError(`${path} already exists; pass --force to overwrite it`);
 }
 
-/** A video URL, or the gateway's authenticated `/content` endpoint where the dialect has one. */
-function pickSource(gateway: Gateway, task: NormalizedTask): string {
-  if (task.videoUrl) return task.videoUrl;
+/**
+ * Where the video can come from, best first: the task's URL (new-api may send one relative to the
+ * gateway), then the gateway's authenticated `/content` endpoint where the dialect has one, which
+ * also serves when a direct URL has expired.
+ */
+function listSources(gateway: Gateway, task: NormalizedTask): string[] {
+  const sources: string[] = [];
+  if (task.videoUrl) {
+    const base = gateway.baseUrl.endsWith("/") ? gateway.baseUrl : `${gateway.baseUrl}/`;
+    if (!URL.canParse(task.videoUrl, base)) {
+      throw new ApiError(`task ${task.id} has an unusable video URL`, ExitCode.provider);
+    }
+    sources.push(new URL(task.videoUrl, base).toString());
+  }
   const content = gateway.provider.buildContent?.(task.id);
-  if (content) return buildUrl(gateway.baseUrl, content);
-  throw new ApiError(`task ${task.id} on ${gateway.name} has no video to download`, ExitCode.provider);
+  if (content) sources.push(buildUrl(gateway.baseUrl, content));
+  if (sources.length === 0) {
+    throw new ApiError(`task ${task.id} on ${gateway.name} has no video to download`, ExitCode.provider);
+  }
+  return [...new Set(sources)];
 }
 
 /** Rejects error pages and JSON that would otherwise be saved under an .mp4 name. */
@@ -37,9 +53,55 @@ function looksLikeVideo(contentType: string | undefined): boolean {
   return !(type.startsWith("text/") || type.includes("json") || type.includes("xml"));
 }
 
+/** `bytes START-END/TOTAL` of a 206; only an answer that starts where our file ends can be appended. */
+function parseContentRange(
+  header: string | undefined,
+): { start: number; total: number | undefined } | undefined {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? "");
+  if (!m?.[1] || !m[3]) return undefined;
+  return { start: Number(m[1]), total: m[3] === "*" ? undefined : Number(m[3]) };
+}
+
+interface Opened {
+  res: StreamResponse;
+  offset: number;
+  total: number | undefined;
+}
+
 /**
- * Streams the video to `<path>.part` (never buffered whole), checks its length, flushes it to
- * disk, then renames: the final name only ever holds a complete file.
+ * Asks for the rest of a partial file with Range. A server that ignores Range (200), answers a
+ * different range, or finds the range unsatisfiable (416, e.g. a stale part) gets a clean restart.
+ */
+async function openFrom(
+  source: string,
+  have: number,
+  gateway: Gateway,
+  http: HttpDeps,
+): Promise<Opened | { failed: StreamResponse }> {
+  const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
+  const res = await openDownload(source, http, auth, have > 0 ? { range: `bytes=${have}-` } : {});
+  const length = Number(res.headers["content-length"]);
+  const size = Number.isFinite(length) && res.headers["content-length"] !== undefined ? length : undefined;
+  if (res.status === 206 && have > 0) {
+    const range = parseContentRange(res.headers["content-range"]);
+    if (range?.start === have)
+      return { res, offset: have, total: range.total ?? (size === undefined ? undefined : have + size) };
+  }
+  if (res.status === 200) return { res, offset: 0, total: size };
+  res.body.resume();
+  if (have > 0 && (res.status === 206 || res.status === 416)) return openFrom(source, 0, gateway, http);
+  return { failed: res };
+}
+
+async function hashExisting(path: string, bytes: number, hash: Hash): Promise<void> {
+  if (bytes === 0) return;
+  for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1 })) hash.update(chunk);
+}
+
+/**
+ * Streams the video to `<path>.part` (never buffered whole), continuing an earlier partial file
+ * when the server allows, checks the length, flushes to disk, then renames: the final name only
+ * ever holds a complete file, and an interrupted download is kept for the next attempt.
  */
 export async function downloadVideo(
   gateway: Gateway,
@@ -49,20 +111,26 @@ export async function downloadVideo(
   http: HttpDeps,
 ): Promise<DownloadResult> {
   await assertWritable(dest, opts.force);
-  const source = pickSource(gateway, task);
-  const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
-  const res = await openDownload(source, http, auth);
-  const where = `${gateway.name} (${new URL(res.url).origin})`;
-  if (res.status !== 200) {
-    res.body.resume();
-    throw new ApiError(
-      `downloading the video of task ${task.id} failed: HTTP ${res.status} from ${where}`,
-      ExitCode.provider,
-      {
-        status: res.status,
-      },
-    );
+  await mkdir(dirname(dest), { recursive: true });
+  const part = `${dest}.part`;
+  const have = (await stat(part).catch(() => undefined))?.size ?? 0;
+  let opened: Opened | undefined;
+  let source = "";
+  let refusal = "";
+  for (const candidate of listSources(gateway, task)) {
+    const attempt = await openFrom(candidate, have, gateway, http);
+    if ("failed" in attempt) {
+      refusal = `HTTP ${attempt.failed.status} from ${gateway.name} (${new URL(attempt.failed.url).origin})`;
+      continue;
+    }
+    opened = attempt;
+    source = candidate;
+    break;
   }
+  if (!opened) {
+    throw new ApiError(`downloading the video of task ${task.id} failed: ${refusal}`, ExitCode.provider);
+  }
+  const { res, offset, total } = opened;
   if (!looksLikeVideo(res.headers["content-type"])) {
     res.body.resume();
     throw new ApiError(
@@ -70,12 +138,9 @@ export async function downloadVideo(
       ExitCode.provider,
     );
   }
-  const lengthHeader = Number(res.headers["content-length"]);
-  const total = Number.isFinite(lengthHeader) ? lengthHeader : undefined;
-  await mkdir(dirname(dest), { recursive: true });
-  const part = `${dest}.part`;
   const hash = createHash("sha256");
-  let received = 0;
+  await hashExisting(part, offset, hash);
+  let received = offset;
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       received += chunk.length;
@@ -85,7 +150,7 @@ export async function downloadVideo(
     },
   });
   // `flush` fsyncs before close, so a crash right after the rename cannot leave a hollow file.
-  const file = createWriteStream(part, { flush: true });
+  const file = createWriteStream(part, { flags: offset > 0 ? "a" : "w", flush: true });
   try {
     await (http.signal
       ? pipeline(res.body, meter, file, { signal: http.signal })
@@ -93,17 +158,17 @@ export async function downloadVideo(
   } catch (err) {
     if (http.signal?.aborted) throw err;
     throw new ApiError(
-      `the download of task ${task.id} broke off after ${received} bytes; the partial file is ${part}`,
+      `the download of task ${task.id} broke off after ${received} bytes; the partial file ${part} is kept and the next download continues it`,
       ExitCode.provider,
       { cause: err },
     );
   }
   if (total !== undefined && received !== total) {
     throw new ApiError(
-      `the download of task ${task.id} stopped at ${received} of ${total} bytes; the partial file is ${part}`,
+      `the download of task ${task.id} stopped at ${received} of ${total} bytes; the partial file ${part} is kept and the next download continues it`,
       ExitCode.provider,
     );
   }
   await rename(part, dest);
-  return { path: dest, bytes: received, sha256: hash.digest("hex"), sourceUrl: source };
+  return { path: dest, bytes: received, sha256: hash.digest("hex"), sourceUrl: source, resumedFrom: offset };
 }

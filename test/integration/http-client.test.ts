@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -264,5 +265,108 @@ describe("download safety", () => {
       ),
     ).rejects.toMatchObject({ exitCode: 6, message: expect.stringMatching(/broke off after 40 bytes/) });
     expect(await readdir(dir)).toEqual(["v.mp4.part"]);
+    // The next attempt continues from what arrived.
+    await expect(
+      downloadVideo(
+        gatewayFor("apimart", "http://127.0.0.1:9"),
+        finished(`${server.url}/v.mp4`),
+        join(dir, "v.mp4"),
+        { force: false },
+        deps.http,
+      ),
+    ).rejects.toBeDefined();
+    expect(server.hits.at(-1)?.headers.range).toBe("bytes=40-");
+  });
+});
+
+describe("resumable downloads", () => {
+  const movie = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+
+  async function rangeServer(honourRange: boolean) {
+    return serve((req, res) => {
+      const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+      if (honourRange && m?.[1]) {
+        const start = Number(m[1]);
+        res
+          .writeHead(206, {
+            "content-type": "video/mp4",
+            "content-range": `bytes ${start}-${movie.length - 1}/${movie.length}`,
+            "content-length": String(movie.length - start),
+          })
+          .end(movie.subarray(start));
+      } else {
+        res
+          .writeHead(200, { "content-type": "video/mp4", "content-length": String(movie.length) })
+          .end(movie);
+      }
+    });
+  }
+
+  it("continues a partial file with Range and checks the whole file's hash", async () => {
+    const server = await rangeServer(true);
+    const dest = join(dir, "v.mp4");
+    await writeFile(`${dest}.part`, movie.subarray(0, 400));
+    const saved = await downloadVideo(
+      gatewayFor("apimart", "http://127.0.0.1:9"),
+      finished(`${server.url}/v.mp4`),
+      dest,
+      { force: false },
+      deps.http,
+    );
+    expect(server.hits[0]?.headers.range).toBe("bytes=400-");
+    expect(saved).toMatchObject({
+      bytes: 1000,
+      resumedFrom: 400,
+      sha256: createHash("sha256").update(movie).digest("hex"),
+    });
+    expect((await readFile(dest)).equals(movie)).toBe(true);
+    expect(await readdir(dir)).toEqual(["v.mp4"]);
+  });
+
+  it("restarts cleanly when the server ignores Range", async () => {
+    const server = await rangeServer(false);
+    const dest = join(dir, "v.mp4");
+    await writeFile(`${dest}.part`, Buffer.from("stale bytes from another file"));
+    const saved = await downloadVideo(
+      gatewayFor("apimart", "http://127.0.0.1:9"),
+      finished(`${server.url}/v.mp4`),
+      dest,
+      { force: false },
+      deps.http,
+    );
+    expect(saved.resumedFrom).toBe(0);
+    expect((await readFile(dest)).equals(movie)).toBe(true);
+  });
+
+  it("falls back to the gateway's /content when the direct URL is gone", async () => {
+    const server = await serve((req, res) => {
+      if (req.url?.endsWith("/content")) res.writeHead(200, { "content-type": "video/mp4" }).end(movie);
+      else res.writeHead(403).end();
+    });
+    const dest = join(dir, "v.mp4");
+    const saved = await downloadVideo(
+      gatewayFor("duoyuanx", server.url),
+      finished(`${server.url}/expired.mp4`),
+      dest,
+      { force: false },
+      deps.http,
+    );
+    expect(saved.sourceUrl).toBe(`${server.url}/v1/videos/task_1/content`);
+    expect((await readFile(dest)).equals(movie)).toBe(true);
+  });
+
+  it("resolves a video URL given relative to the gateway", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "video/mp4" }).end(movie);
+    });
+    const dest = join(dir, "v.mp4");
+    await downloadVideo(
+      gatewayFor("apimart", server.url),
+      finished("/v1/videos/task_1/content"),
+      dest,
+      { force: false },
+      deps.http,
+    );
+    expect(server.hits[0]?.url).toBe("/v1/videos/task_1/content");
   });
 });
