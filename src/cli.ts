@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
+import type { JobsFlags } from "./commands/jobs.js";
+import type { ResumeFlags } from "./commands/resume.js";
 import type { CommonFlags, Runtime } from "./commands/session.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
@@ -184,6 +186,36 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
   ).action(async (id: string, flags: DownloadFlags) =>
     (await import("./commands/download.js")).runDownload(id, flags, runtime),
   );
+
+  addCommon(
+    program
+      .command("jobs")
+      .description("list the jobs in the journal, newest first")
+      .addOption(
+        option(
+          "--status <status>",
+          "only jobs in this status (queued, running, succeeded, failed, ...)",
+          "all",
+        ),
+      )
+      .addOption(option("--provider <name>", "only jobs of this provider", "all"))
+      .addOption(option("--limit <n>", "at most this many; 0 shows all", "20")),
+    false,
+  ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
+
+  addPolling(
+    addCommon(
+      program
+        .command("resume")
+        .description(
+          "wait on every unfinished job in the journal (and download finished ones with --download)",
+        )
+        .addOption(option("--download", "also download finished jobs that were never downloaded", "off"))
+        .addOption(option("--provider <name>", "only jobs of this provider", "all"))
+        .addOption(option("--concurrency <n>", "jobs handled at once", "4")),
+      false,
+    ),
+  ).action(async (flags: ResumeFlags) => (await import("./commands/resume.js")).runResume(flags, runtime));
 
   addCommon(
     program

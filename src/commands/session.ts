@@ -66,6 +66,12 @@ export async function loadSessionConfig(flags: CommonFlags, runtime: Runtime): P
   return (await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd)).config;
 }
 
+/** Where the journal says a job lives. */
+export interface Remembered {
+  provider: string;
+  baseUrl: string;
+}
+
 export interface ResolvedGateway {
   selection: ProviderSelection;
   gateway: Gateway;
@@ -81,7 +87,7 @@ export async function resolveGateway(
   runtime: Runtime,
   out: Output,
   config: GrokvidConfig,
-  job?: JobRecord,
+  job?: Remembered,
   options: { allowMissingKey?: boolean } = {},
 ): Promise<ResolvedGateway> {
   // A journaled job says where it lives; a --provider flag still wins.
@@ -129,6 +135,8 @@ export interface SessionOptions {
   job?: JobRecord | undefined;
   /** The command journals the task it creates, so hints need no --provider. */
   creates?: boolean;
+  /** For a session shared by several journaled jobs: where they live. */
+  remembered?: Remembered | undefined;
 }
 
 /** The gateway plus the injected I/O every network command needs. */
@@ -139,7 +147,13 @@ export async function openSession(
   config: GrokvidConfig,
   options: SessionOptions,
 ): Promise<Session> {
-  const { selection, gateway, stopSandbox } = await resolveGateway(flags, runtime, out, config, options.job);
+  const { selection, gateway, stopSandbox } = await resolveGateway(
+    flags,
+    runtime,
+    out,
+    config,
+    options.job ?? options.remembered,
+  );
   // undici is the heaviest import; only commands that really send anything pay for it.
   const dispatcher = await createDispatcher();
   const http: HttpDeps = {
@@ -165,7 +179,11 @@ export async function openSession(
     http,
     deps: { http, now },
     recorder,
-    resumeFlags: resumeFlags(flags, selection.choice, options.job !== undefined || options.creates === true),
+    resumeFlags: resumeFlags(
+      flags,
+      selection.choice,
+      options.job !== undefined || options.remembered !== undefined || options.creates === true,
+    ),
     async close() {
       await dispatcher.close();
       await stopSandbox?.();

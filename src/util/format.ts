@@ -15,3 +15,13 @@ export function formatMs(ms: number): string {
 export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/** How long ago, the way `gh run list` says it: 45s, 12m, 3h, 2d. */
+export function formatAge(fromIso: string, nowMs: number): string {
+  const s = Math.max(0, Math.round((nowMs - Date.parse(fromIso)) / 1000));
+  if (!Number.isFinite(s)) return "?";
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}

@@ -1,0 +1,53 @@
+import { UsageError } from "../errors.js";
+import { taskStatuses } from "../task-status.js";
+import { renderTable, truncate } from "../ui/table.js";
+import { formatAge } from "../util/format.js";
+import { type CommonFlags, createOutput, openJournal, type Runtime } from "./session.js";
+
+export interface JobsFlags extends CommonFlags {
+  status?: string;
+  limit?: string;
+}
+
+function isStatus(value: string): value is (typeof taskStatuses)[number] {
+  return (taskStatuses as readonly string[]).includes(value);
+}
+
+/** The journal as a table (newest first), like `gh run list`. Reads only local state: no key, no network. */
+export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void> {
+  const out = createOutput(flags, runtime);
+  const status = flags.status?.trim().toLowerCase();
+  if (status !== undefined && !isStatus(status)) {
+    throw new UsageError(`--status ${flags.status} is not a status; accepted: ${taskStatuses.join(", ")}`);
+  }
+  const limit = Number(flags.limit ?? "20");
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new UsageError(`--limit ${flags.limit} must be a whole number (0 = all)`);
+  const provider = flags.provider?.trim().toLowerCase();
+  const all = (await openJournal(runtime, out).readJobs()).reverse();
+  const matching = all.filter(
+    (j) => (!status || j.status === status) && (!provider || j.provider === provider),
+  );
+  const shown = limit === 0 ? matching : matching.slice(0, limit);
+  if (out.mode.json) {
+    out.resultJson(shown);
+    return;
+  }
+  if (shown.length === 0) {
+    out.info(all.length === 0 ? "no jobs yet: grokvid create ... records every job here" : "no jobs match");
+    return;
+  }
+  const now = Date.now();
+  const rows = shown.map((j) => [
+    j.id,
+    j.provider,
+    j.status,
+    formatAge(j.createdAt, now),
+    truncate(j.params.prompt, 40),
+    j.download?.path ?? "",
+  ]);
+  for (const line of renderTable(["ID", "PROVIDER", "STATUS", "AGE", "PROMPT", "FILE"], rows))
+    out.result(line);
+  if (matching.length > shown.length)
+    out.info(`${matching.length - shown.length} more; use --limit 0 to see all`);
+}

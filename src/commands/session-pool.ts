@@ -1,0 +1,41 @@
+import type { GrokvidConfig } from "../config/schema.js";
+import type { Journal } from "../core/journal.js";
+import type { Output } from "../ui/output.js";
+import { type CommonFlags, openSession, type Runtime, type Session } from "./session.js";
+
+/**
+ * Commands that handle many jobs open one session (one connection pool, one in-process sandbox)
+ * per gateway, not per job.
+ */
+export class SessionPool {
+  private readonly sessions = new Map<string, Promise<Session>>();
+
+  constructor(
+    private readonly flags: CommonFlags,
+    private readonly runtime: Runtime,
+    private readonly out: Output,
+    private readonly config: GrokvidConfig,
+    readonly journal: Journal,
+  ) {}
+
+  /** `baseUrl` is the journaled one for a known job; new jobs use the configured one. */
+  get(provider: string, baseUrl?: string): Promise<Session> {
+    const key = `${provider} ${provider === "sandbox" ? "" : (baseUrl ?? "")}`;
+    let session = this.sessions.get(key);
+    if (!session) {
+      const flags = { ...this.flags, provider };
+      const job = baseUrl === undefined ? undefined : { provider, baseUrl };
+      session = openSession(flags, this.runtime, this.out, this.config, {
+        journal: this.journal,
+        remembered: job,
+      });
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  async closeAll(): Promise<void> {
+    const opened = await Promise.allSettled(this.sessions.values());
+    for (const s of opened) if (s.status === "fulfilled") await s.value.close();
+  }
+}
