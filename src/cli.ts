@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
 import type { JobsFlags } from "./commands/jobs.js";
@@ -185,6 +186,45 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
     ),
   ).action(async (id: string, flags: DownloadFlags) =>
     (await import("./commands/download.js")).runDownload(id, flags, runtime),
+  );
+
+  addPolling(
+    addCommon(
+      program
+        .command("batch")
+        .description(
+          "run every job of a JSON-lines or CSV file: submit, wait, download (re-runs are idempotent)",
+        )
+        .argument("<file>", "JSON lines or CSV with a header; - reads standard input")
+        .addOption(
+          option("--concurrency <n>", "jobs in flight at once (and per provider, lowered on 429)", "4"),
+        )
+        .addOption(
+          option("--skip-invalid", "run the valid lines even if some are invalid", "off: send nothing"),
+        )
+        .addOption(
+          option("--retry-failed", "submit again the lines whose earlier job failed", "off: report them"),
+        )
+        .addOption(option("--fail-fast", "stop submitting after the first failure", "off"))
+        .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line", "none"))
+        .addOption(
+          option(
+            "--out-dir <dir>",
+            "folder for the videos and their .json sidecars",
+            "download.dir in config, else .",
+          ),
+        )
+        .addOption(
+          option(
+            "--template <name>",
+            "file name: {provider} {id} {date} {index} {slug}",
+            "download.template in config, else {provider}-{id}.mp4",
+          ),
+        )
+        .addOption(option("-f, --force", "overwrite existing output files", "off")),
+    ),
+  ).action(async (file: string, flags: BatchFlags) =>
+    (await import("./commands/batch.js")).runBatch(file, flags, runtime),
   );
 
   addCommon(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { providerIds } from "../providers/types.js";
+import { unknownTemplateFields } from "../core/output-path.js";
 import { parseDuration } from "../util/duration.js";
 
 /** Faster polling only burns the gateway's rate limit; no job finishes in under a second. */
@@ -41,7 +42,13 @@ export const configSchema = z.strictObject({
   download: z
     .strictObject({
       dir: z.string().min(1).optional(),
-      template: z.string().min(1).optional(),
+      template: z
+        .string()
+        .min(1)
+        .refine((t) => unknownTemplateFields(t).length === 0, {
+          message: "unknown placeholder; use {provider}, {id}, {date}, {index} or {slug}",
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -109,15 +109,19 @@ export const jobKey = (provider: string, id: string): string => `${provider}\u00
 function fold(records: Map<string, JobRecord>, event: JournalEvent): void {
   const key = jobKey(event.provider, event.id);
   if (event.type === "created") {
-    const { type: _type, at, ...rest } = event;
     records.set(key, {
-      ...rest,
-      createdAt: at,
+      id: event.id,
+      provider: event.provider,
+      baseUrl: event.baseUrl,
+      model: event.model,
+      params: event.params,
+      requestHash: event.requestHash,
+      createdAt: event.at,
       status: "queued",
       progress: null,
       videoUrl: null,
       error: null,
-      updatedAt: at,
+      updatedAt: event.at,
       download: records.get(key)?.download ?? null,
     });
     return;

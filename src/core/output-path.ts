@@ -21,23 +21,48 @@ export function sanitizeSegment(value: string): string {
   return out.slice(0, MAX_NAME - ext.length) + ext;
 }
 
-export function renderFileName(
-  template: string,
-  fields: { provider: string; id: string; date: Date },
-): string {
+export const templateFields = ["provider", "id", "date", "index", "slug"] as const;
+
+export interface NameFields {
+  provider: string;
+  id: string;
+  date: Date;
+  /** The job's 1-based position in a batch file, zero-padded. */
+  index?: string;
+  /** The start of the prompt, made safe for a file name. */
+  slug?: string;
+}
+
+/** Placeholders a template uses that grokvid does not know, for config validation. */
+export function unknownTemplateFields(template: string): string[] {
+  const known: readonly string[] = templateFields;
+  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").filter((k) => !known.includes(k));
+}
+
+/** Lower-case words of the prompt joined by hyphens, any script, at most 40 characters. */
+export function slugify(prompt: string): string {
+  const words = prompt.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  let slug = "";
+  for (const word of words) {
+    const next = slug ? `${slug}-${word}` : word;
+    if (next.length > 40) break;
+    slug = next;
+  }
+  return slug || (words[0]?.slice(0, 40) ?? "video");
+}
+
+export function renderFileName(template: string, fields: NameFields): string {
   const values: Record<string, string> = {
     provider: fields.provider,
     id: fields.id,
     date: fields.date.toISOString().slice(0, 10),
+    index: fields.index ?? "",
+    slug: fields.slug ?? "",
   };
   const name = template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
   return sanitizeSegment(name);
 }
 
-export function defaultOutputPath(
-  dir: string,
-  template: string,
-  fields: { provider: string; id: string; date: Date },
-): string {
+export function defaultOutputPath(dir: string, template: string, fields: NameFields): string {
   return join(dir, renderFileName(template, fields));
 }

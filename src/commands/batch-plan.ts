@@ -1,0 +1,141 @@
+import { readFile } from "node:fs/promises";
+import { configCreateDefaults, resolveConnection, selectProvider } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import { type BatchLine, parseBatchFile } from "../core/batch-file.js";
+import { assertWritable } from "../core/download.js";
+import { type JobRecord, hashRequest, toJobParams } from "../core/journal.js";
+import { loadImages } from "../core/load-images.js";
+import { validateCreate } from "../core/validate-create.js";
+import { ConfigError, GrokvidError, UsageError } from "../errors.js";
+import { providers } from "../providers/registry.js";
+import type { CreateParams, ModelSpec } from "../providers/types.js";
+import { isTerminal } from "../task-status.js";
+import type { Runtime } from "./session.js";
+
+/** What a valid line of the batch file asks for, and what the journal already knows of it. */
+export interface PlannedJob {
+  line: number;
+  /** 1-based position among the file's jobs, for {index}. */
+  ordinal: number;
+  provider: string;
+  params: CreateParams;
+  model: ModelSpec;
+  requestHash: string;
+  output?: string;
+  /** The journal's job for the same request, from an earlier run. */
+  earlier?: JobRecord;
+  /** submit: pay for a new job; finish: wait/download an earlier one; skip: nothing to do. */
+  action: "submit" | "finish" | "skip";
+}
+
+export interface InvalidLine {
+  line: number;
+  message: string;
+}
+
+export interface BatchPlan {
+  jobs: PlannedJob[];
+  invalid: InvalidLine[];
+}
+
+export async function readBatchText(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (file === "-") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  return readFile(file, "utf8").catch(() => {
+    throw new UsageError(`cannot read the batch file ${file}`);
+  });
+}
+
+async function validateLine(
+  line: BatchLine,
+  flags: { provider?: string },
+  runtime: Runtime,
+  config: GrokvidConfig,
+): Promise<{ provider: string; params: CreateParams; model: ModelSpec }> {
+  const selection = selectProvider(line.provider ?? flags.provider, runtime.env, config);
+  const { params, model } = validateCreate(providers[selection.dialect], {
+    prompt: line.prompt,
+    images: line.images,
+    ...configCreateDefaults(selection.dialect, config),
+    ...(line.model === undefined ? {} : { model: { value: line.model } }),
+    ...(line.duration === undefined ? {} : { duration: { value: line.duration } }),
+    ...(line.ratio === undefined ? {} : { ratio: { value: line.ratio } }),
+    ...(line.resolution === undefined ? {} : { resolution: { value: line.resolution } }),
+  });
+  // Reads local images now so a missing file fails the check, not a job halfway through the run.
+  await loadImages(params.images, model);
+  return { provider: selection.choice, params, model };
+}
+
+/** Flag names in messages become the batch file's field names. */
+function asFieldMessage(message: string): string {
+  return message.replace(/--(prompt|model|duration|ratio|resolution|image)\b/g, "$1");
+}
+
+function decide(earlier: JobRecord | undefined, retryFailed: boolean): PlannedJob["action"] {
+  if (!earlier) return "submit";
+  if (!isTerminal(earlier.status)) return "finish";
+  if (earlier.status === "succeeded") return earlier.download ? "skip" : "finish";
+  return retryFailed ? "submit" : "skip";
+}
+
+/**
+ * Every line is checked before anything is sent: fields, the provider's rules, local images,
+ * output files, and a key for every provider the file uses. Lines already in the journal (same
+ * request hash) are matched to their earlier job so a re-run pays for nothing twice.
+ */
+export async function planBatch(
+  text: string,
+  flags: { provider?: string; retryFailed?: boolean; force?: boolean },
+  runtime: Runtime,
+  config: GrokvidConfig,
+  journaled: readonly JobRecord[],
+): Promise<BatchPlan> {
+  const parsed = parseBatchFile(text);
+  const invalid: InvalidLine[] = parsed.errors.map((e) => ({ line: e.line, message: e.message }));
+  const byHash = new Map(journaled.map((j) => [j.requestHash, j]));
+  const seen = new Map<string, number>();
+  const jobs: PlannedJob[] = [];
+  for (const line of parsed.lines) {
+    try {
+      const { provider, params, model } = await validateLine(line, flags, runtime, config);
+      const jobParams = toJobParams(params);
+      // Identical lines are separate jobs: the n-th copy gets its own hash.
+      const base = hashRequest(provider, model.id, jobParams);
+      const occurrence = seen.get(base) ?? 0;
+      seen.set(base, occurrence + 1);
+      const requestHash = hashRequest(provider, model.id, jobParams, occurrence);
+      const earlier = byHash.get(requestHash);
+      const action = decide(earlier, flags.retryFailed === true);
+      if (action === "submit" && line.output !== undefined)
+        await assertWritable(line.output, flags.force === true);
+      jobs.push({
+        line: line.line,
+        ordinal: jobs.length + 1,
+        provider,
+        params,
+        model,
+        requestHash,
+        action,
+        ...(line.output === undefined ? {} : { output: line.output }),
+        ...(earlier && action !== "submit" ? { earlier } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof GrokvidError) || err instanceof ConfigError) throw err;
+      invalid.push({ line: line.line, message: asFieldMessage(err.message) });
+    }
+  }
+  invalid.sort((a, b) => a.line - b.line);
+  return { jobs, invalid };
+}
+
+/** A missing key fails the whole batch up front (exit 3), not job by job after some were paid. */
+export function checkKeys(jobs: readonly PlannedJob[], runtime: Runtime, config: GrokvidConfig): void {
+  for (const provider of new Set(jobs.filter((j) => j.action !== "skip").map((j) => j.provider))) {
+    if (provider === "sandbox") continue;
+    resolveConnection(selectProvider(provider, runtime.env, config), undefined, runtime.env, config);
+  }
+}

@@ -1,0 +1,366 @@
+import { rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { resolvePoll } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import type { DownloadResult } from "../core/download.js";
+import { finishJob } from "../core/job-flow.js";
+import { loadImages } from "../core/load-images.js";
+import { DEFAULT_TEMPLATE, renderFileName, slugify } from "../core/output-path.js";
+import { submitTask } from "../core/tasks.js";
+import {
+  ApiError,
+  ExitCode,
+  type ExitCodeValue,
+  GrokvidError,
+  InterruptedError,
+  UsageError,
+} from "../errors.js";
+import type { NormalizedTask } from "../providers/types.js";
+import { LiveLines } from "../ui/live-lines.js";
+import { describeTask } from "../ui/status-display.js";
+import { Limiter, runPool } from "../util/pool.js";
+import { type BatchPlan, checkKeys, type PlannedJob, planBatch, readBatchText } from "./batch-plan.js";
+import { worstExitCode } from "./outcome.js";
+import { parseConcurrency } from "./resume.js";
+import {
+  type CommonFlags,
+  createOutput,
+  loadSessionConfig,
+  openJournal,
+  type Runtime,
+  type Session,
+} from "./session.js";
+import type { JobRecord } from "../core/journal.js";
+import type { TaskStatus } from "../task-status.js";
+import { shellQuote } from "../util/format.js";
+import { SessionPool } from "./session-pool.js";
+
+export interface BatchFlags extends CommonFlags {
+  concurrency?: string;
+  skipInvalid?: boolean;
+  retryFailed?: boolean;
+  failFast?: boolean;
+  manifest?: string;
+  outDir?: string;
+  template?: string;
+  force?: boolean;
+  interval?: string;
+  timeout?: string;
+}
+
+/** One entry per input line, in the manifest and in --json. */
+export interface ManifestEntry {
+  line: number;
+  id: string | null;
+  provider: string | null;
+  status:
+    | "succeeded"
+    | "failed"
+    | "cancelled"
+    | "expired"
+    | "timed-out"
+    | "skipped"
+    | "invalid"
+    | "error"
+    | "not-run";
+  path: string | null;
+  error: string | null;
+  code: ExitCodeValue;
+}
+
+const MAX_RATE_LIMIT_RETRIES = 6;
+
+function destFor(
+  job: PlannedJob,
+  task: NormalizedTask,
+  flags: BatchFlags,
+  config: GrokvidConfig,
+  width: number,
+): string {
+  if (job.output !== undefined) return job.output;
+  const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
+  const name = renderFileName(template, {
+    provider: job.provider,
+    id: task.id,
+    date: new Date(),
+    index: String(job.ordinal).padStart(width, "0"),
+    slug: slugify(job.params.prompt),
+  });
+  return join(flags.outDir ?? config.download?.dir ?? ".", name);
+}
+
+/** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
+async function writeSidecar(job: PlannedJob, task: NormalizedTask, saved: DownloadResult): Promise<void> {
+  const path = saved.path.replace(/\.[^./\\]*$/, "") + ".json";
+  const sidecar = {
+    prompt: job.params.prompt,
+    parameters: {
+      duration: job.params.duration ?? null,
+      ratio: job.params.ratio ?? null,
+      resolution: job.params.resolution ?? null,
+      images: job.params.images.map((i) =>
+        i.kind === "url" ? i.url : i.kind === "file" ? i.path : "data URI",
+      ),
+    },
+    provider: job.provider,
+    model: job.model.id,
+    id: task.id,
+    sourceUrl: saved.sourceUrl,
+    sha256: saved.sha256,
+    bytes: saved.bytes,
+    createdAt: task.createdAt,
+    finishedAt: task.updatedAt,
+    downloadedAt: new Date().toISOString(),
+  };
+  await writeFile(`${path}.tmp`, `${JSON.stringify(sidecar, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+/**
+ * The paid call, slowed down per provider on 429: a 429 means the gateway refused the job, so
+ * sending it again later cannot pay twice. Any other failure is final for this line.
+ */
+async function submitWithBackoff(
+  session: Session,
+  job: PlannedJob,
+  limiter: Limiter,
+): Promise<NormalizedTask> {
+  const images = await loadImages(job.params.images, job.model);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { task } = await submitTask(session.gateway, { ...job.params, images }, job.model, session.deps);
+      await session.recorder.created(session.gateway, task, job.model, job.params, job.requestHash);
+      return task;
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) throw err;
+      limiter.resize(Math.ceil(limiter.limit / 2));
+      await session.http.sleep(Math.min(60_000, 1000 * 2 ** attempt), session.http.signal);
+    }
+  }
+}
+
+/** Only a terminal word belongs in the manifest; anything else means the run did not see the end. */
+function finalStatus(status: TaskStatus): ManifestEntry["status"] {
+  return status === "queued" || status === "running" ? "error" : status;
+}
+
+function entry(job: PlannedJob, fields: Omit<ManifestEntry, "line" | "provider">): ManifestEntry {
+  return { line: job.line, provider: job.provider, ...fields };
+}
+
+/** A line the journal says is done: reported from the earlier run, nothing sent. */
+function skipped(job: PlannedJob, earlier: JobRecord): ManifestEntry {
+  const ok = earlier.status === "succeeded";
+  return entry(job, {
+    id: earlier.id,
+    status: ok ? "skipped" : finalStatus(earlier.status),
+    path: earlier.download?.path ?? null,
+    error: earlier.error?.message ?? null,
+    code: ok ? ExitCode.ok : ExitCode.taskFailed,
+  });
+}
+
+interface RunContext {
+  pool: SessionPool;
+  limiters: Map<string, Limiter>;
+  flags: BatchFlags;
+  config: GrokvidConfig;
+  live: LiveLines;
+  width: number;
+  concurrency: number;
+  signal: AbortSignal;
+}
+
+function limiterFor(ctx: RunContext, provider: string): Limiter {
+  let limiter = ctx.limiters.get(provider);
+  if (!limiter) {
+    limiter = new Limiter(ctx.concurrency);
+    ctx.limiters.set(provider, limiter);
+  }
+  return limiter;
+}
+
+/** submit (or pick up) -> wait -> download -> sidecar, for one line; never throws but for Ctrl-C. */
+async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
+  const { flags, config, live, earlier } = { ...ctx, earlier: job.earlier };
+  if (job.action === "skip" && earlier) return skipped(job, earlier);
+  const key = `line ${job.line}`;
+  const limiter = limiterFor(ctx, job.provider);
+  await limiter.acquire();
+  let id = earlier?.id ?? null;
+  try {
+    const session = await ctx.pool.get(job.provider, earlier?.baseUrl);
+    if (earlier) session.recorder.know(earlier);
+    else {
+      live.set(key, `${key}: submitting to ${job.provider}`);
+      id = (await submitWithBackoff(session, job, limiter)).id;
+    }
+    const taskId = id ?? "";
+    const started = Date.now();
+    const { task, saved } = await finishJob(
+      session.gateway,
+      taskId,
+      session.recorder,
+      {
+        poll: resolvePoll(flags, config, job.provider),
+        resumeHint: `grokvid wait ${shellQuote(taskId)}`,
+        force: flags.force === true,
+        dest: async (t) => destFor(job, t, flags, config, ctx.width),
+        onUpdate: (t) => live.set(key, `${key}: ${describeTask(t, Date.now() - started)}`),
+      },
+      session.deps,
+    );
+    if (saved) await writeSidecar(job, task, saved);
+    const ok = task.status === "succeeded";
+    live.finish(
+      key,
+      `${key}: ${task.id} ${task.status}${saved ? ` -> ${saved.path}` : ""}${task.error ? `: ${task.error.message}` : ""}`,
+    );
+    return entry(job, {
+      id: task.id,
+      status: finalStatus(task.status),
+      path: saved?.path ?? null,
+      error: task.error?.message ?? null,
+      code: ok ? ExitCode.ok : ExitCode.taskFailed,
+    });
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
+    const message = err instanceof Error ? err.message : String(err);
+    live.finish(key, `${key}: ${message}`);
+    return entry(job, {
+      id,
+      status: code === ExitCode.timeout ? "timed-out" : "error",
+      path: null,
+      error: message,
+      code,
+    });
+  } finally {
+    limiter.release();
+  }
+}
+
+async function writeManifest(path: string, entries: readonly ManifestEntry[]): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(entries, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+function summarize(entries: readonly ManifestEntry[]): string {
+  const count = (...statuses: ManifestEntry["status"][]) =>
+    entries.filter((e) => statuses.includes(e.status)).length;
+  const parts = [
+    `${count("succeeded")} succeeded`,
+    `${count("failed", "cancelled", "expired")} failed`,
+    `${count("timed-out")} timed out`,
+    `${count("skipped")} skipped (done earlier)`,
+  ];
+  const errors = count("error");
+  const invalid = count("invalid");
+  const notRun = count("not-run");
+  if (errors) parts.push(`${errors} errors`);
+  if (invalid) parts.push(`${invalid} invalid`);
+  if (notRun) parts.push(`${notRun} not run (--fail-fast)`);
+  return parts.join(", ");
+}
+
+export async function runBatch(
+  file: string,
+  flags: BatchFlags,
+  runtime: Runtime & { stdin: NodeJS.ReadableStream },
+): Promise<void> {
+  const out = createOutput(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime);
+  const concurrency = parseConcurrency(flags.concurrency, 4);
+  const journal = openJournal(runtime, out);
+  const text = await readBatchText(file, runtime.stdin);
+  const plan: BatchPlan = await planBatch(text, flags, runtime, config, await journal.readJobs());
+  for (const bad of plan.invalid) out.error(`line ${bad.line}: ${bad.message}`);
+  if (plan.invalid.length > 0 && !flags.skipInvalid) {
+    throw new UsageError(
+      `${plan.invalid.length} invalid line${plan.invalid.length === 1 ? "" : "s"} in ${file}; nothing was sent`,
+      { hint: "fix them, or pass --skip-invalid to run the valid lines" },
+    );
+  }
+  if (plan.jobs.length === 0 && plan.invalid.length === 0) throw new UsageError(`${file} has no jobs`);
+  checkKeys(plan.jobs, runtime, config);
+  const submitting = plan.jobs.filter((j) => j.action === "submit").length;
+  out.info(
+    `${plan.jobs.length} jobs: ${submitting} to submit, ${plan.jobs.length - submitting} known from earlier runs`,
+  );
+  const pool = new SessionPool(flags, runtime, out, config, journal);
+  const live = new LiveLines(out);
+  const results = new Map<number, ManifestEntry>();
+  let failed = false;
+  const ctx: RunContext = {
+    pool,
+    limiters: new Map(),
+    flags,
+    config,
+    live,
+    width: String(plan.jobs.length).length,
+    concurrency,
+    signal: runtime.signal,
+  };
+  const updateFooter = () =>
+    live.setFooter(
+      `${results.size} of ${plan.jobs.length} done, ${[...results.values()].filter((e) => e.code !== 0).length} not ok`,
+    );
+  try {
+    await runPool(
+      plan.jobs,
+      concurrency,
+      async (job) => {
+        const result = await runOne(job, ctx);
+        results.set(job.line, result);
+        if (result.code !== ExitCode.ok) failed = true;
+        updateFooter();
+      },
+      () => runtime.signal.aborted || (flags.failFast === true && failed),
+    );
+  } catch (err) {
+    if (runtime.signal.aborted) {
+      throw new InterruptedError("interrupted; submitted jobs are in the journal", {
+        hint: `resume with: grokvid batch ${shellQuote(file)} (or grokvid resume --download)`,
+      });
+    }
+    throw err;
+  } finally {
+    live.stop();
+    await pool.closeAll();
+  }
+  const entries: ManifestEntry[] = [
+    ...plan.jobs.map(
+      (j) =>
+        results.get(j.line) ??
+        entry(j, { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok }),
+    ),
+    ...plan.invalid.map((bad): ManifestEntry => ({
+      line: bad.line,
+      id: null,
+      provider: null,
+      status: "invalid",
+      path: null,
+      error: bad.message,
+      code: ExitCode.usage,
+    })),
+  ].sort((a, b) => a.line - b.line);
+  if (flags.manifest) await writeManifest(flags.manifest, entries);
+  if (out.mode.json) out.resultJson(entries);
+  else
+    for (const e of entries)
+      out.result([e.line, e.id ?? "-", e.status, e.path ?? e.error ?? ""].join("\t").trimEnd());
+  out.info(`batch: ${summarize(entries)}`);
+  const earlierFailures = plan.jobs.filter(
+    (j) => j.action === "skip" && j.earlier?.status !== "succeeded",
+  ).length;
+  if (earlierFailures > 0 && !flags.retryFailed) {
+    out.info(`${earlierFailures} line(s) failed in an earlier run; --retry-failed submits them again`);
+  }
+  // Lines --fail-fast left out count through the failure that stopped the run.
+  const code = worstExitCode(entries.map((e) => e.code));
+  if (code !== ExitCode.ok) {
+    const failure = new GrokvidError(`not every job of ${file} succeeded (${summarize(entries)})`, code);
+    failure.resultPrinted = true;
+    throw failure;
+  }
+}
