@@ -323,6 +323,49 @@ describe("resumable downloads", () => {
     expect(await readdir(dir)).toEqual(["v.mp4"]);
   });
 
+  it("Ctrl-C mid-download keeps the .part file, and the next download continues it", async () => {
+    let stall = true;
+    const server = await serve((req, res) => {
+      const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+      const start = Number(m?.[1] ?? 0);
+      res.writeHead(start ? 206 : 200, {
+        "content-type": "video/mp4",
+        "content-length": String(movie.length - start),
+        ...(start ? { "content-range": `bytes ${start}-${movie.length - 1}/${movie.length}` } : {}),
+      });
+      if (stall) res.write(movie.subarray(0, 300));
+      else res.end(movie.subarray(start));
+    });
+    const dest = join(dir, "v.mp4");
+    const controller = new AbortController();
+    const gateway = gatewayFor("apimart", "http://127.0.0.1:9");
+    const first = downloadVideo(
+      gateway,
+      finished(`${server.url}/v.mp4`),
+      dest,
+      {
+        force: false,
+        onProgress: (received) => {
+          // Ctrl-C a moment later, once the bytes are on disk.
+          if (received >= 300) setTimeout(() => controller.abort(), 50);
+        },
+      },
+      { ...deps.http, signal: controller.signal },
+    );
+    await expect(first).rejects.toBeDefined();
+    expect(await readdir(dir)).toEqual(["v.mp4.part"]);
+    stall = false;
+    const saved = await downloadVideo(
+      gateway,
+      finished(`${server.url}/v.mp4`),
+      dest,
+      { force: false },
+      deps.http,
+    );
+    expect(saved.resumedFrom).toBe(300);
+    expect((await readFile(dest)).equals(movie)).toBe(true);
+  });
+
   it("restarts cleanly when the server ignores Range", async () => {
     const server = await rangeServer(false);
     const dest = join(dir, "v.mp4");
