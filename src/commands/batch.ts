@@ -305,6 +305,7 @@ export async function runBatch(
     live.setFooter(
       `${results.size} of ${plan.jobs.length} done, ${[...results.values()].filter((e) => e.code !== 0).length} not ok`,
     );
+  updateFooter();
   try {
     await runPool(
       plan.jobs,
