@@ -332,26 +332,15 @@ export function reportError(
   return ExitCode.internal;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const controller = new AbortController();
-  // First Ctrl-C lets the command say how to resume; a second one leaves at once.
-  process.on("SIGINT", () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    controller.abort();
-  });
-  process.on("SIGTERM", () => controller.abort());
-  const runtime = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-    signal: controller.signal,
-    get stdin(): NodeJS.ReadableStream {
-      return process.stdin;
-    },
-  };
+export type CliRuntime = Runtime & { stdin: NodeJS.ReadableStream };
+
+/**
+ * Runs one command line against the given runtime and returns its exit code; never exits and
+ * never throws, so tests can run thousands of command lines in one process.
+ */
+export async function run(argv: readonly string[], runtime: CliRuntime): Promise<number> {
   try {
-    await buildProgram(runtime).parseAsync(argv);
+    await buildProgram(runtime).parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (err) {
     return reportError(err, runtime, {
@@ -362,7 +351,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv);
-process.exitCode = code;
-// A handle left open by a library must not keep a finished command alive.
-setTimeout(() => process.exit(code), 2000).unref();
+/** The process's own runtime: real streams, and Ctrl-C wired to the cancel signal. */
+export function processRuntime(): CliRuntime {
+  const controller = new AbortController();
+  // First Ctrl-C lets the command say how to resume; a second one leaves at once.
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort();
+  });
+  process.on("SIGTERM", () => controller.abort());
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    get stdin(): NodeJS.ReadableStream {
+      return process.stdin;
+    },
+  };
+}
