@@ -269,7 +269,7 @@ export async function runBatch(
   runtime: Runtime & { stdin: NodeJS.ReadableStream },
 ): Promise<void> {
   const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
   const concurrency = parseConcurrency(flags.concurrency, 4);
   const journal = openJournal(runtime, out);
   const text = await readBatchText(file, runtime.stdin);

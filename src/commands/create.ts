@@ -43,7 +43,7 @@ export async function runCreate(
   runtime: Runtime & { stdin: NodeJS.ReadableStream },
 ): Promise<void> {
   const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
   // Everything the user typed is checked before a key is looked up or a byte is sent.
   const selection = selectProvider(flags.provider, runtime.env, config);
   const provider = providers[selection.dialect];

@@ -1,6 +1,6 @@
 import { resolvePoll } from "../config/resolve.js";
 import { shellQuote } from "../util/format.js";
-import { downloadVideo } from "../core/download.js";
+import { fetchVideo } from "../core/fetch-video.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
@@ -30,28 +30,29 @@ export async function downloadAndReport(
   const { out, gateway } = session;
   const dest = await resolveDestination(flags.output, session.config, gateway.name, task.id);
   const display = await createStatusDisplay(out);
-  const saved = await guardInterrupt(
+  const { task: final, saved } = await guardInterrupt(
     session,
     `while downloading task ${task.id}; the partial file is kept`,
     `the task is finished; download it with: grokvid download ${shellQuote(task.id)}${session.resumeFlags}`,
     () =>
-      downloadVideo(
+      fetchVideo(
         gateway,
         task,
         dest,
-        { force: flags.force === true, onProgress: display.downloading },
-        session.http,
+        { force: flags.force === true, onProgress: display.downloading, onRetry: (m) => out.warn(m) },
+        session.deps,
       ),
   ).finally(() => display.stop());
-  await session.recorder.downloaded(task, saved);
+  await session.recorder.status(final);
+  await session.recorder.downloaded(final, saved);
   out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
-  renderFinal(session, task, { path: saved.path });
+  renderFinal(session, final, { path: saved.path });
 }
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
 export async function runDownload(id: string, flags: DownloadFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
   const journal = openJournal(runtime, out);
   const job = await findJournaledJob(id, flags, runtime, config, journal);
   const session = await openSession(flags, runtime, out, config, { journal, job });

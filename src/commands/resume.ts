@@ -48,7 +48,7 @@ function pending(jobs: readonly JobRecord[], download: boolean, provider: string
 /** Picks up every job a crash, Ctrl-C or timeout left behind. */
 export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
   const concurrency = parseConcurrency(flags.concurrency, 4);
   const journal = openJournal(runtime, out);
   const todo = pending(

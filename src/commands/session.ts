@@ -4,6 +4,7 @@ import {
   type ProviderSelection,
   resolveConnection,
   resolveHome,
+  resolveTimeouts,
   selectProvider,
   selectRemembered,
 } from "../config/resolve.js";
@@ -62,8 +63,14 @@ export function openJournal(runtime: Runtime, out: Output): Journal {
   return new Journal(resolveHome(runtime.env), (w) => out.warn(w));
 }
 
-export async function loadSessionConfig(flags: CommonFlags, runtime: Runtime): Promise<GrokvidConfig> {
-  return (await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd)).config;
+export async function loadSessionConfig(
+  flags: CommonFlags,
+  runtime: Runtime,
+  out: Output,
+): Promise<GrokvidConfig> {
+  const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd);
+  for (const w of loaded.warnings) out.warn(w);
+  return loaded.config;
 }
 
 /** Where the journal says a job lives. */
@@ -155,7 +162,7 @@ export async function openSession(
     options.job ?? options.remembered,
   );
   // undici is the heaviest import; only commands that really send anything pay for it.
-  const dispatcher = await createDispatcher();
+  const dispatcher = await createDispatcher(resolveTimeouts(config));
   const http: HttpDeps = {
     dispatcher,
     now: Date.now,

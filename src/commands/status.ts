@@ -13,7 +13,7 @@ import {
 /** One query, reported as is: a failed task is a successful report (exit 0); `wait` is for exit codes. */
 export async function runStatus(id: string, flags: CommonFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
   const journal = openJournal(runtime, out);
   const job = await findJournaledJob(id, flags, runtime, config, journal);
   const session = await openSession(flags, runtime, out, config, { journal, job });

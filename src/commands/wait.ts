@@ -67,7 +67,7 @@ export async function waitAndReport(
 
 export async function runWait(id: string, flags: WaitFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
   const journal = openJournal(runtime, out);
   const job = await findJournaledJob(id, flags, runtime, config, journal);
   const session = await openSession(flags, runtime, out, config, { journal, job });

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
 import { redact } from "../redact.js";
 import { configSchema, type GrokvidConfig } from "./schema.js";
@@ -6,6 +7,16 @@ export interface LoadedConfig {
   config: GrokvidConfig;
   /** Where it came from, for messages; undefined when no file was found. */
   filepath: string | undefined;
+  warnings: string[];
+}
+
+/** A key in a file other users can read is a key other users have. */
+async function checkPermissions(filepath: string, config: GrokvidConfig): Promise<string[]> {
+  const holdsKey = Object.values(config.providers ?? {}).some((p) => p?.apiKey !== undefined);
+  if (!holdsKey || process.platform === "win32") return [];
+  const info = await stat(filepath).catch(() => undefined);
+  if (!info || (info.mode & 0o077) === 0) return [];
+  return [`${filepath} holds an API key and other users can read it; run: chmod 600 ${filepath}`];
 }
 
 /**
@@ -46,6 +57,7 @@ export async function loadConfig(explicitPath: string | undefined, cwd: string):
     const file = explicitPath ?? "found by search";
     throw new ConfigError(redact(`cannot read config file ${file}: ${describeParseError(err)}`));
   }
-  if (!result) return { config: {}, filepath: undefined };
-  return { config: validateConfig(result.config, result.filepath), filepath: result.filepath };
+  if (!result) return { config: {}, filepath: undefined, warnings: [] };
+  const config = validateConfig(result.config, result.filepath);
+  return { config, filepath: result.filepath, warnings: await checkPermissions(result.filepath, config) };
 }

@@ -1,4 +1,5 @@
 import envPaths from "env-paths";
+import { DEFAULT_TIMEOUTS, type HttpTimeouts } from "../http/client.js";
 import type { Sourced } from "../core/validate-create.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { providers } from "../providers/registry.js";
@@ -162,5 +163,17 @@ export function resolvePoll(
   return {
     intervalMs,
     timeoutMs: read(flags.timeout, config.poll?.timeout, POLL_DEFAULTS.timeout, "timeout"),
+  };
+}
+
+/** Connect, first-byte and between-chunks timeouts; each may be set under `timeouts` in the config. */
+export function resolveTimeouts(config: GrokvidConfig): HttpTimeouts {
+  const t = config.timeouts;
+  const read = (v: string | number | undefined, fallback: number) =>
+    v === undefined ? fallback : (parseDuration(v) ?? fallback);
+  return {
+    connectMs: read(t?.connect, DEFAULT_TIMEOUTS.connectMs),
+    headersMs: read(t?.headers, DEFAULT_TIMEOUTS.headersMs),
+    bodyMs: read(t?.body, DEFAULT_TIMEOUTS.bodyMs),
   };
 }

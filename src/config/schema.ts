@@ -39,6 +39,13 @@ export const configSchema = z.strictObject({
       timeout: durationSetting.optional(),
     })
     .optional(),
+  timeouts: z
+    .strictObject({
+      connect: durationSetting.optional(),
+      headers: durationSetting.optional(),
+      body: durationSetting.optional(),
+    })
+    .optional(),
   download: z
     .strictObject({
       dir: z.string().min(1).optional(),

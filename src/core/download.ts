@@ -18,6 +18,26 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
+/**
+ * Why a download failed, so the caller knows what helps: `refused` (403/404/410: the URL may have
+ * expired, a fresh status query gives a new one), `transient` (network, 5xx, a short body: try
+ * again, the .part file is kept), `final` (not a video, nothing to fetch).
+ */
+export class DownloadError extends ApiError {
+  constructor(
+    message: string,
+    readonly reason: "refused" | "transient" | "final",
+    details: { status?: number; cause?: unknown } = {},
+  ) {
+    super(message, ExitCode.provider, details);
+  }
+}
+
+function classify(status: number): DownloadError["reason"] {
+  if (status === 401 || status === 403 || status === 404 || status === 410) return "refused";
+  return status === 408 || status === 425 || status === 429 || status >= 500 ? "transient" : "final";
+}
+
 export async function assertWritable(path: string, force: boolean): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`${path} is a folder; pass a file path to -o`);
@@ -34,14 +54,14 @@ function listSources(gateway: Gateway, task: NormalizedTask): string[] {
   if (task.videoUrl) {
     const base = gateway.baseUrl.endsWith("/") ? gateway.baseUrl : `${gateway.baseUrl}/`;
     if (!URL.canParse(task.videoUrl, base)) {
-      throw new ApiError(`task ${task.id} has an unusable video URL`, ExitCode.provider);
+      throw new DownloadError(`task ${task.id} has an unusable video URL`, "final");
     }
     sources.push(new URL(task.videoUrl, base).toString());
   }
   const content = gateway.provider.buildContent?.(task.id);
   if (content) sources.push(buildUrl(gateway.baseUrl, content));
   if (sources.length === 0) {
-    throw new ApiError(`task ${task.id} on ${gateway.name} has no video to download`, ExitCode.provider);
+    throw new DownloadError(`task ${task.id} on ${gateway.name} has no video to download`, "final");
   }
   return [...new Set(sources)];
 }
@@ -117,10 +137,12 @@ export async function downloadVideo(
   let opened: Opened | undefined;
   let source = "";
   let refusal = "";
+  let refusedStatus = 0;
   for (const candidate of listSources(gateway, task)) {
     const attempt = await openFrom(candidate, have, gateway, http);
     if ("failed" in attempt) {
-      refusal = `HTTP ${attempt.failed.status} from ${gateway.name} (${new URL(attempt.failed.url).origin})`;
+      refusedStatus = attempt.failed.status;
+      refusal = `HTTP ${refusedStatus} from ${gateway.name} (${new URL(attempt.failed.url).origin})`;
       continue;
     }
     opened = attempt;
@@ -128,14 +150,20 @@ export async function downloadVideo(
     break;
   }
   if (!opened) {
-    throw new ApiError(`downloading the video of task ${task.id} failed: ${refusal}`, ExitCode.provider);
+    throw new DownloadError(
+      `downloading the video of task ${task.id} failed: ${refusal}`,
+      classify(refusedStatus),
+      {
+        status: refusedStatus,
+      },
+    );
   }
   const { res, offset, total } = opened;
   if (!looksLikeVideo(res.headers["content-type"])) {
     res.body.resume();
-    throw new ApiError(
+    throw new DownloadError(
       `the video URL of task ${task.id} answered ${res.headers["content-type"]} instead of a video; nothing was saved`,
-      ExitCode.provider,
+      "final",
     );
   }
   const hash = createHash("sha256");
@@ -157,16 +185,16 @@ export async function downloadVideo(
       : pipeline(res.body, meter, file));
   } catch (err) {
     if (http.signal?.aborted) throw err;
-    throw new ApiError(
+    throw new DownloadError(
       `the download of task ${task.id} broke off after ${received} bytes; the partial file ${part} is kept and the next download continues it`,
-      ExitCode.provider,
+      "transient",
       { cause: err },
     );
   }
   if (total !== undefined && received !== total) {
-    throw new ApiError(
+    throw new DownloadError(
       `the download of task ${task.id} stopped at ${received} of ${total} bytes; the partial file ${part} is kept and the next download continues it`,
-      ExitCode.provider,
+      "transient",
     );
   }
   await rename(part, dest);

@@ -1,6 +1,7 @@
 import type { Gateway } from "../http/client.js";
 import type { NormalizedTask } from "../providers/types.js";
-import { type DownloadResult, downloadVideo } from "./download.js";
+import type { DownloadResult } from "./download.js";
+import { fetchVideo } from "./fetch-video.js";
 import type { JobRecorder } from "./job-recorder.js";
 import type { TaskDeps } from "./tasks.js";
 import { waitForTask } from "./wait.js";
@@ -44,13 +45,18 @@ export async function finishJob(
     deps,
   );
   if (task.status !== "succeeded" || !opts.dest) return { task };
-  const saved = await downloadVideo(
+  const fetched = await fetchVideo(
     gateway,
     task,
     await opts.dest(task),
-    { force: opts.force, ...(opts.onDownload ? { onProgress: opts.onDownload } : {}) },
-    deps.http,
+    {
+      force: opts.force,
+      ...(opts.onDownload ? { onProgress: opts.onDownload } : {}),
+      ...(opts.onWarning ? { onRetry: opts.onWarning } : {}),
+    },
+    deps,
   );
-  await recorder.downloaded(task, saved);
-  return { task, saved };
+  await recorder.status(fetched.task);
+  await recorder.downloaded(fetched.task, fetched.saved);
+  return fetched;
 }

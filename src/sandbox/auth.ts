@@ -10,7 +10,9 @@ export type FailureKind =
   | "method_not_allowed"
   | "payload_too_large"
   | "rate_limited"
-  | "server_error";
+  | "server_error"
+  | "bad_gateway"
+  | "service_unavailable";
 
 export const FAILURE_STATUS: Record<FailureKind, number> = {
   invalid_request: 400,
@@ -22,6 +24,8 @@ export const FAILURE_STATUS: Record<FailureKind, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   server_error: 500,
+  bad_gateway: 502,
+  service_unavailable: 503,
 };
 
 export interface AuthFailure {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { FaultBook } from "./faults.js";
 import { type MultipartPart, parseMultipart, summarizeParts } from "./multipart.js";
-import type { SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";
+import type { FaultKind, SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";
 
 export type RequestBody =
   | { kind: "none" }
@@ -23,6 +24,9 @@ export interface RequestContext {
   body: RequestBody;
   entry: SandboxRequest;
   fileUrl(id: string): string;
+  faults: FaultBook;
+  /** The fault that hit this request and still shapes its answer (never-finish, truncate, download reset). */
+  fault?: FaultKind;
 }
 
 /** Large enough for several data-URI images, small enough that a runaway client cannot exhaust memory. */
@@ -35,13 +39,16 @@ export function sendJson(
   headers: OutgoingHttpHeaders = {},
 ): void {
   const payload = Buffer.from(JSON.stringify(body));
-  ctx.entry.status = status;
-  ctx.res.writeHead(status, {
-    ...headers,
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": payload.length,
-  });
-  ctx.res.end(payload);
+  writeAnswer(
+    ctx,
+    status,
+    {
+      ...headers,
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": payload.length,
+    },
+    payload,
+  );
 }
 
 export function sendBytes(
@@ -50,9 +57,30 @@ export function sendBytes(
   headers: OutgoingHttpHeaders,
   bytes?: Buffer,
 ): void {
+  writeAnswer(ctx, status, headers, bytes);
+}
+
+function writeAnswer(ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body?: Buffer): void {
   ctx.entry.status = status;
   ctx.res.writeHead(status, headers);
-  ctx.res.end(bytes);
+  if (ctx.fault === "truncate" || ctx.fault === "reset") cutShort(ctx, body ?? Buffer.alloc(0), ctx.fault);
+  else ctx.res.end(body);
+}
+
+/**
+ * The headers (with the full Content-Length) and the first half of the body, then the connection
+ * ends: cleanly for truncate (the client sees a short body), with a TCP RST for reset.
+ */
+function cutShort(ctx: RequestContext, body: Buffer, how: "truncate" | "reset"): void {
+  const socket = ctx.req.socket;
+  ctx.res.flushHeaders();
+  // Through the socket, after the headers: the response object would refuse to end short of Content-Length.
+  // The callback waits until the half is with the kernel, so the RST cannot overtake it.
+  socket.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+    if (socket.destroyed) return;
+    if (how === "reset") socket.resetAndDestroy();
+    else socket.end();
+  });
 }
 
 export function decodeSegments(pathname: string): string[] {

@@ -6,12 +6,13 @@ import {
   answerCreateMarker,
   dispatchRoutes,
   type ErrorRenderer,
+  readTaskOutcome,
   type Route,
   rejectUnauthorized,
   requireJsonBody,
   sendFailure,
 } from "./routing.js";
-import { computeTaskState, FAIL_REASON, readOutcome, type TaskPhase, toUnixSeconds } from "./tasks.js";
+import { computeTaskState, FAIL_REASON, type TaskPhase, toUnixSeconds } from "./tasks.js";
 import { describeTypeError, isHttpUrl, requiredPrompt, validateBody } from "./validate.js";
 
 /** apimart and xcompute share fields, limits and error body; they differ in model, create and query shapes. */
@@ -42,6 +43,9 @@ const ERROR_TYPES: Record<FailureKind, string> = {
   payload_too_large: "invalid_request_error",
   rate_limited: "rate_limit_error",
   server_error: "server_error",
+  bad_gateway: "bad_gateway",
+  // Undocumented; named like the documented bad_gateway.
+  service_unavailable: "service_unavailable",
 };
 
 /** Documented shape: {error:{code:<HTTP status as int>, message, type}}. */
@@ -95,7 +99,7 @@ function handleCreate(ctx: RequestContext, family: ApimartFamily): void {
   if (answerCreateMarker(ctx, renderError, body.prompt)) return;
   const id = encodeTaskId({
     dialect: family,
-    outcome: readOutcome(body.prompt),
+    outcome: readTaskOutcome(ctx, body.prompt),
     createdMs: ctx.nowMs,
     seconds: body.duration ?? 6,
     resolution: body.quality === "720p" ? "720P" : "480P",
@@ -151,8 +155,18 @@ function handleQuery(ctx: RequestContext, family: ApimartFamily, id: string): vo
 
 export function handleApimartFamily(ctx: RequestContext, family: ApimartFamily): Promise<void> {
   const routes: Route[] = [
-    { pattern: ["v1", "videos", "generations"], methods: ["POST"], handle: (c) => handleCreate(c, family) },
-    { pattern: ["v1", "tasks", ":id"], methods: ["GET"], handle: (c, id) => handleQuery(c, family, id) },
+    {
+      pattern: ["v1", "videos", "generations"],
+      methods: ["POST"],
+      target: "create",
+      handle: (c) => handleCreate(c, family),
+    },
+    {
+      pattern: ["v1", "tasks", ":id"],
+      methods: ["GET"],
+      target: "query",
+      handle: (c, id) => handleQuery(c, family, id),
+    },
   ];
   return dispatchRoutes(ctx, routes, renderError);
 }

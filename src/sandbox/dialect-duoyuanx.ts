@@ -15,11 +15,12 @@ import {
   answerCreateMarker,
   dispatchRoutes,
   type ErrorRenderer,
+  readTaskOutcome,
   type Route,
   rejectUnauthorized,
   sendFailure,
 } from "./routing.js";
-import { computeTaskState, FAIL_REASON, readOutcome, type TaskPhase, toUnixSeconds } from "./tasks.js";
+import { computeTaskState, FAIL_REASON, type TaskPhase, toUnixSeconds } from "./tasks.js";
 import type { Validation } from "./validate.js";
 
 /**
@@ -36,6 +37,8 @@ const ERROR_CODES: Record<FailureKind, string> = {
   payload_too_large: "request_body_too_large",
   rate_limited: "rate_limit_exceeded",
   server_error: "internal_error",
+  bad_gateway: "bad_gateway",
+  service_unavailable: "service_unavailable",
 };
 
 const renderError: ErrorRenderer = (kind, message, param) => ({
@@ -105,7 +108,7 @@ function handleCreate(ctx: RequestContext): void {
   if (answerCreateMarker(ctx, renderError, task.prompt)) return;
   const id = encodeTaskId({
     dialect: "duoyuanx",
-    outcome: readOutcome(task.prompt),
+    outcome: readTaskOutcome(ctx, task.prompt),
     createdMs: ctx.nowMs,
     model: task.model,
     seconds: task.seconds,
@@ -175,9 +178,14 @@ function handleContent(ctx: RequestContext, id: string): void {
 }
 
 const ROUTES: Route[] = [
-  { pattern: ["v1", "videos"], methods: ["POST"], handle: handleCreate },
-  { pattern: ["v1", "videos", ":id"], methods: ["GET"], handle: handleQuery },
-  { pattern: ["v1", "videos", ":id", "content"], methods: ["GET", "HEAD"], handle: handleContent },
+  { pattern: ["v1", "videos"], methods: ["POST"], target: "create", handle: handleCreate },
+  { pattern: ["v1", "videos", ":id"], methods: ["GET"], target: "query", handle: handleQuery },
+  {
+    pattern: ["v1", "videos", ":id", "content"],
+    methods: ["GET", "HEAD"],
+    target: "download",
+    handle: handleContent,
+  },
 ];
 
 export function handleDuoyuanx(ctx: RequestContext): Promise<void> {

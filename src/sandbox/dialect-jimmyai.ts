@@ -6,12 +6,13 @@ import {
   answerCreateMarker,
   dispatchRoutes,
   type ErrorRenderer,
+  readTaskOutcome,
   type Route,
   rejectUnauthorized,
   requireJsonBody,
   sendFailure,
 } from "./routing.js";
-import { computeTaskState, FAIL_REASON, readOutcome, type TaskPhase, toUnixSeconds } from "./tasks.js";
+import { computeTaskState, FAIL_REASON, type TaskPhase, toUnixSeconds } from "./tasks.js";
 import { isHttpUrl, requiredPrompt, validateBody } from "./validate.js";
 
 const MODEL = "grok-imagine-video-1.5";
@@ -96,7 +97,7 @@ function handleCreate(ctx: RequestContext): void {
   if (answerCreateMarker(ctx, renderError, body.prompt)) return;
   const id = encodeTaskId({
     dialect: "jimmyai",
-    outcome: readOutcome(body.prompt),
+    outcome: readTaskOutcome(ctx, body.prompt),
     createdMs: ctx.nowMs,
     seconds: body.duration ?? 10,
   });
@@ -134,8 +135,18 @@ function handleQuery(ctx: RequestContext, id: string): void {
 }
 
 const ROUTES: Route[] = [
-  { pattern: ["api", "open-api", "v1", "grok", "videos"], methods: ["POST"], handle: handleCreate },
-  { pattern: ["api", "open-api", "v1", "videos", ":id"], methods: ["GET"], handle: handleQuery },
+  {
+    pattern: ["api", "open-api", "v1", "grok", "videos"],
+    methods: ["POST"],
+    target: "create",
+    handle: handleCreate,
+  },
+  {
+    pattern: ["api", "open-api", "v1", "videos", ":id"],
+    methods: ["GET"],
+    target: "query",
+    handle: handleQuery,
+  },
 ];
 
 export function handleJimmyai(ctx: RequestContext): Promise<void> {

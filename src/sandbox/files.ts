@@ -1,7 +1,9 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { type RequestContext, sendBytes, sendJson } from "./context.js";
+import { applyFault } from "./fault-answers.js";
 import { decodeTaskId } from "./ids.js";
 import { generateMp4 } from "./mp4.js";
+import type { ErrorRenderer } from "./routing.js";
 import { computeTaskState } from "./tasks.js";
 
 const CACHE_LIMIT = 8;
@@ -77,8 +79,11 @@ export function sendVideo(ctx: RequestContext, id: string, extraHeaders: Outgoin
   sendBytes(ctx, 200, { ...base, "Content-Length": bytes.length }, bytes);
 }
 
+/** The CDN's own plain error body, the same one its 404 and 405 use. */
+const renderFilesError: ErrorRenderer = (kind, message) => ({ error: { message, type: kind } });
+
 /** GET /files/{id}.mp4: the public "CDN" URL, no auth, like the gateways' result URLs. */
-export function handleFiles(ctx: RequestContext): void {
+export async function handleFiles(ctx: RequestContext): Promise<void> {
   const [root, file, ...rest] = ctx.segments;
   const match = /^(.+)\.mp4$/.exec(file ?? "");
   if (root !== "files" || !match || rest.length > 0) {
@@ -94,6 +99,7 @@ export function handleFiles(ctx: RequestContext): void {
     );
     return;
   }
+  if (await applyFault(ctx, "download", renderFilesError)) return;
   const id = match[1] ?? "";
   const info = decodeTaskId(id);
   if (!info || computeTaskState(info, ctx.nowMs, ctx.timeline).phase !== "completed") {

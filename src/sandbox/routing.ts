@@ -1,6 +1,9 @@
 import { type AuthFailure, checkAuth, FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { type RequestContext, sendJson } from "./context.js";
-import { findCreateMarker } from "./tasks.js";
+import { applyFault } from "./fault-answers.js";
+import type { RequestTarget } from "./faults.js";
+import type { TaskOutcome } from "./ids.js";
+import { findCreateMarker, readOutcome } from "./tasks.js";
 
 /** Renders a failure in one dialect's documented (or inferred) error body. */
 export type ErrorRenderer = (kind: FailureKind, message: string, param?: string) => unknown;
@@ -9,6 +12,8 @@ export interface Route {
   /** Literal segments, with ":id" standing for one path parameter. */
   pattern: readonly string[];
   methods: readonly string[];
+  /** The fault target this endpoint is; endpoints without one are never faulted. */
+  target?: RequestTarget;
   handle(ctx: RequestContext, id: string): void | Promise<void>;
 }
 
@@ -45,6 +50,8 @@ export async function dispatchRoutes(
     const id = matchRoute(route, ctx.segments);
     if (id === undefined) continue;
     if (route.methods.includes(ctx.method)) {
+      // Faults strike before auth and validation, as a rate limiter or a broken proxy in front would.
+      if (route.target !== undefined && (await applyFault(ctx, route.target, render))) return;
       await route.handle(ctx, id);
       return;
     }
@@ -94,4 +101,9 @@ export function answerCreateMarker(ctx: RequestContext, render: ErrorRenderer, p
     return true;
   }
   return false;
+}
+
+/** A never-finish fault hangs the task the same way `[never]` in the prompt does. */
+export function readTaskOutcome(ctx: RequestContext, prompt: string): TaskOutcome {
+  return ctx.fault === "never-finish" ? "never" : readOutcome(prompt);
 }

@@ -4,6 +4,7 @@ import { decodeSegments, type RequestBody, type RequestContext, readBody, sendJs
 import { handleApimartFamily } from "./dialect-apimart.js";
 import { handleDuoyuanx } from "./dialect-duoyuanx.js";
 import { handleJimmyai } from "./dialect-jimmyai.js";
+import { FaultBook } from "./faults.js";
 import { handleFiles } from "./files.js";
 import {
   DEFAULT_VARIANTS,
@@ -16,7 +17,12 @@ import {
   type SandboxVariants,
 } from "./types.js";
 
+export { parseFaultSpec } from "./faults.js";
+export { faultKinds } from "./types.js";
 export type {
+  Fault,
+  FaultKind,
+  FaultTarget,
   Sandbox,
   SandboxDialect,
   SandboxOptions,
@@ -33,6 +39,7 @@ interface Environment {
   timeline: SandboxTimeline;
   variants: SandboxVariants;
   requests: SandboxRequest[];
+  faults: FaultBook;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -92,6 +99,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
     body,
     entry,
     fileUrl: (id) => `${env.url}/files/${encodeURIComponent(id)}.mp4`,
+    faults: env.faults,
   };
   try {
     await routeRequest(ctx, dialect);
@@ -122,6 +130,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     timeline: options.timeline ?? DEFAULT_TIMELINE,
     variants: { ...DEFAULT_VARIANTS, ...options.variants },
     requests: [],
+    // Built first so a bad fault list throws before a port is taken.
+    faults: new FaultBook(options.faults ?? []),
   };
   const server = createServer((req, res) => {
     void handleRequest(req, res, env);
@@ -132,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: env.url,
     baseUrl: (dialect) => `${env.url}/${dialect}`,
     requests: env.requests,
+    setFaults: (faults) => env.faults.replace(faults),
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Idempotent, so a test may close early and still leave the sandbox to a shared afterEach.
@@ -140,7 +151,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           return;
         }
         server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets would otherwise hold close() open for the idle timeout.
+        // Keep-alive sockets would otherwise hold close() open for the idle timeout; this also drops
+        // requests held by a stall fault, whose waits end with their sockets (fault-answers.ts hold()).
         server.closeAllConnections();
       }),
   };

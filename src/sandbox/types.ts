@@ -38,6 +38,40 @@ export interface SandboxOptions {
   /** Default { queuedMs: 1000, runningMs: 2000 }. */
   timeline?: SandboxTimeline;
   variants?: Partial<SandboxVariants>;
+  /** Scripted misbehaviour, checked in order; see Fault. */
+  faults?: Fault[];
+}
+
+export const faultKinds = [
+  "rate-limit",
+  "server-error",
+  "reset",
+  "stall",
+  "malformed-json",
+  "truncate",
+  "expired-url",
+  "wrong-type",
+  "never-finish",
+] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+export const faultTargets = ["create", "query", "download", "any"] as const;
+/** create = a create POST, query = a task status GET, download = GET of a video (HEAD is never a target). */
+export type FaultTarget = (typeof faultTargets)[number];
+
+export interface Fault {
+  kind: FaultKind;
+  target: FaultTarget;
+  /** How many matching requests it hits before it is spent; default 1; Infinity = always. */
+  times?: number;
+  /** server-error: 500 (default), 502 or 503. */
+  status?: number;
+  /** rate-limit: seconds for Retry-After (default 1). */
+  retryAfter?: number;
+  /** stall: how long to hold the request before answering normally (default: until the client gives up or the server closes). */
+  ms?: number;
+  /** Only requests of this dialect ("files" downloads count for every dialect); default all. */
+  dialect?: SandboxDialect;
 }
 
 export interface SandboxRequest {
@@ -49,6 +83,8 @@ export interface SandboxRequest {
   contentType?: string;
   /** Parsed JSON, or multipart fields with files summarised as {filename, size, type}. Never the key. */
   body?: unknown;
+  /** The fault that hit this request. status stays 0 when the fault left nothing answered (reset, endless stall). */
+  fault?: FaultKind;
 }
 
 export interface Sandbox {
@@ -57,5 +93,7 @@ export interface Sandbox {
   /** `${url}/${dialect}` */
   baseUrl(dialect: SandboxDialect): string;
   requests: SandboxRequest[];
+  /** Replaces the active faults; every counter starts afresh. Throws on a fault that could never apply. */
+  setFaults(faults: Fault[]): void;
   close(): Promise<void>;
 }
