@@ -20,10 +20,24 @@ import { shellQuote } from "../util/format.js";
 import { VERSION } from "../version.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
+/** Time as commands see it: the real clock, or a virtual one a test moves instantly. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export const realClock: Clock = {
+  now: Date.now,
+  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  random: Math.random,
+};
+
 /** What the process gives a command: streams, environment, a cancel signal. Tests pass their own. */
 export interface Runtime extends Streams {
   cwd: string;
   signal: AbortSignal;
+  clock?: Clock;
 }
 
 export interface CommonFlags {
@@ -161,13 +175,14 @@ export async function openSession(
     config,
     options.job ?? options.remembered,
   );
+  const clock = runtime.clock ?? realClock;
   // undici is the heaviest import; only commands that really send anything pay for it.
   const dispatcher = await createDispatcher(resolveTimeouts(config));
   const http: HttpDeps = {
     dispatcher,
-    now: Date.now,
-    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
-    random: Math.random,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: clock.random,
     signal: runtime.signal,
     userAgent: `grokvid/${VERSION}`,
     onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
@@ -176,7 +191,7 @@ export async function openSession(
       out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`),
   };
   out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
-  const now = () => new Date();
+  const now = () => new Date(clock.now());
   const recorder = new JobRecorder(options.journal, now);
   if (options.job) recorder.know(options.job);
   return {

@@ -16,12 +16,15 @@ export type Outcome = { kind: "status"; status: number } | { kind: "network"; co
 
 /**
  * `idempotent` requests (status queries, downloads) retry on anything transient. A create is
- * retried only when it never left the machine: resending one that may have arrived could pay twice.
+ * retried only when the gateway certainly did not take it (it never left the machine, or a 429
+ * refused it): resending one that may have arrived could pay twice.
  */
 export function shouldRetry(outcome: Outcome, idempotent: boolean): boolean {
   if (outcome.kind === "network") {
     return idempotent || (outcome.code !== undefined && NOT_SENT_CODES.has(outcome.code));
   }
+  // A 429 is a refusal: the gateway did not take the job, so even a paid create may be sent again.
+  if (outcome.status === 429) return true;
   return idempotent && (RETRYABLE_STATUS.has(outcome.status) || outcome.status >= 500);
 }
 

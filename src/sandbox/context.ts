@@ -39,16 +39,12 @@ export function sendJson(
   headers: OutgoingHttpHeaders = {},
 ): void {
   const payload = Buffer.from(JSON.stringify(body));
-  writeAnswer(
-    ctx,
-    status,
-    {
-      ...headers,
-      "Content-Type": "application/json; charset=utf-8",
-      "Content-Length": payload.length,
-    },
-    payload,
-  );
+  const all = {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": payload.length,
+  };
+  writeAnswer(ctx, status, all, payload);
 }
 
 export function sendBytes(
@@ -74,8 +70,9 @@ function writeAnswer(ctx: RequestContext, status: number, headers: OutgoingHttpH
 function cutShort(ctx: RequestContext, body: Buffer, how: "truncate" | "reset"): void {
   const socket = ctx.req.socket;
   ctx.res.flushHeaders();
-  // Through the socket, after the headers: the response object would refuse to end short of Content-Length.
-  // The callback waits until the half is with the kernel, so the RST cannot overtake it.
+  // Written to the socket itself so the response never counts as finished (no keep-alive reuse of a
+  // connection we are about to kill). The callback fires once the half is with the kernel, so the
+  // RST cannot overtake it; an empty half still waits for the headers.
   socket.write(body.subarray(0, Math.floor(body.length / 2)), () => {
     if (socket.destroyed) return;
     if (how === "reset") socket.resetAndDestroy();

@@ -37,7 +37,7 @@ function successEnvelope(
   }
 }
 
-export function malformedJson(ctx: RequestContext, target: RequestTarget): string {
+function malformedJson(ctx: RequestContext, target: RequestTarget): string {
   const text = JSON.stringify(successEnvelope(ctx.entry.dialect, target, ctx.variants));
   return text.slice(0, text.indexOf(JSON.stringify(CUT)));
 }

@@ -168,13 +168,6 @@ describe("exit codes", () => {
       message: /out of balance or quota \(HTTP 402\)/,
     },
     {
-      name: "rate limited",
-      key: "sk-fine-key-00000",
-      prompt: "x [ratelimit]",
-      code: 6,
-      message: /rate limiting requests \(HTTP 429\)/,
-    },
-    {
       name: "a server error",
       key: "sk-fine-key-00000",
       prompt: "x [error500]",
@@ -193,6 +186,18 @@ describe("exit codes", () => {
     expect(r.stderr).toMatch(message);
     // The paid create is never resent on an answer, whatever the answer was.
     expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(1);
+  });
+
+  it("a create refused with 429 is sent again after Retry-After, then exits 6 if it never gets through", async () => {
+    e2e.sandbox.setFaults([{ kind: "rate-limit", target: "create", times: Infinity, retryAfter: 0 }]);
+    const r = await runCli(["create", "--provider", "apimart", "--prompt", "x"], {
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart"),
+    });
+    e2e.sandbox.setFaults([]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/apimart is rate limiting requests \(HTTP 429\)/);
+    expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(4);
   });
 
   it("a 400 from the gateway exits 6 with the provider's own message", async () => {

@@ -1,9 +1,19 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
 import { steppingClock } from "./clock.js";
 import { makeTempDir } from "./run-cli.js";
 
 export const E2E_KEY = "sk-e2e-key-0123456789";
+
+async function expectNoKeyInFiles(dir: string, key: string): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await readFile(path)).includes(key)) throw new Error(`the API key was written to ${path}`);
+  }
+}
 
 export interface E2eContext {
   readonly sandbox: Sandbox;
@@ -29,7 +39,11 @@ export function useE2e(): E2eContext {
     ({ dir, cleanup } = await makeTempDir());
     if (sandbox) sandbox.requests.length = 0;
   });
-  afterEach(() => cleanup?.());
+  afterEach(async () => {
+    // Journals, sidecars and manifests the test left behind must not hold the key either.
+    if (dir) await expectNoKeyInFiles(dir, E2E_KEY);
+    await cleanup?.();
+  });
   const must = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} is only available inside a test`);
     return value;

@@ -1,5 +1,6 @@
 import { Readable, Writable } from "node:stream";
 import { run } from "../../src/cli.js";
+import type { Clock } from "../../src/commands/session.js";
 
 export interface InProcessResult {
   code: number;
@@ -21,6 +22,23 @@ function collector(): { stream: Writable & { isTTY: boolean }; text: () => strin
   return { stream, text: () => text };
 }
 
+/**
+ * A clock that never waits: every sleep moves it forward at once, so retries, backoff and
+ * polling run at full speed while every deadline still comes in its turn.
+ */
+export function virtualClock(start = Date.now()): Clock {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: async (ms, signal) => {
+      signal?.throwIfAborted();
+      now += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    random: () => 0.5,
+  };
+}
+
 /** The whole CLI in this process: for property tests that run thousands of command lines. */
 export async function runInProcess(
   argv: readonly string[],
@@ -35,6 +53,7 @@ export async function runInProcess(
     cwd: opts.cwd,
     signal: new AbortController().signal,
     stdin: Readable.from([opts.stdin ?? ""]),
+    clock: virtualClock(),
   });
   return { code, stdout: out.text(), stderr: err.text() };
 }

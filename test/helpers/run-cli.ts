@@ -23,6 +23,13 @@ export interface CliOptions {
  * Runs the built binary with a clean environment: only PATH, a temp HOME (so no user config is
  * found) and what the test passes. Colour off so assertions see plain text.
  */
+/** The keys a test hands to grokvid; any of them in any output is a leak. */
+export function secretsIn(env: Record<string, string>): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => name.endsWith("_API_KEY") && value.length >= 6)
+    .map(([, value]) => value);
+}
+
 export function runCli(args: readonly string[], opts: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -45,7 +52,12 @@ export function runCli(args: readonly string[], opts: CliOptions): Promise<CliRe
       stderr += c.toString();
     });
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on("close", (code, signal) => {
+      const leaked = secretsIn(opts.env ?? {}).find((k) => stdout.includes(k) || stderr.includes(k));
+      // Every spawned command of the suite doubles as a canary check: no key may ever be printed.
+      if (leaked) reject(new Error(`an API key was printed by: grokvid ${args.join(" ")}`));
+      else resolve({ code, signal, stdout, stderr });
+    });
     child.stdin.end(opts.input ?? "");
   });
 }

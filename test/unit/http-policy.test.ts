@@ -16,12 +16,16 @@ describe("shouldRetry", () => {
     expect(shouldRetry({ kind: "status", status }, false)).toBe(false);
   });
 
-  it.each([429, 500, 502, 503])(
+  it.each([408, 500, 502, 503, 504])(
     "never resends a paid create after HTTP %i (it may have arrived)",
     (status) => {
       expect(shouldRetry({ kind: "status", status }, false)).toBe(false);
     },
   );
+
+  it("resends a create refused with 429: the gateway did not take it", () => {
+    expect(shouldRetry({ kind: "status", status: 429 }, false)).toBe(true);
+  });
 
   it("retries any network error of an idempotent request", () => {
     expect(shouldRetry({ kind: "network", code: "ECONNRESET" }, true)).toBe(true);
