@@ -268,9 +268,17 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
           "how long each job takes, from submit to done",
           "$GROKVID_SANDBOX_DELAY, else 3s",
         ),
+      )
+      .addOption(
+        option(
+          "--fault <spec>",
+          "misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable",
+        )
+          .argParser(collect)
+          .default([], "none"),
       ),
     false,
-  ).action(async (flags: { port?: string; delay?: string }) =>
+  ).action(async (flags: { port?: string; delay?: string; fault?: string[] }) =>
     (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
   );
 

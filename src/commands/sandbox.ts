@@ -7,7 +7,7 @@ import { createOutput } from "./session.js";
 
 /** Runs the simulator in the foreground until Ctrl-C, for testing scripts offline. */
 export async function runSandbox(
-  flags: { port?: string; delay?: string; quiet?: boolean; color?: boolean },
+  flags: { port?: string; delay?: string; fault?: string[]; quiet?: boolean; color?: boolean },
   runtime: Runtime,
 ): Promise<void> {
   const port = Number(flags.port ?? "0");
@@ -16,13 +16,24 @@ export async function runSandbox(
   }
   const timeline = sandboxTimeline(flags.delay, runtime.env);
   const out = createOutput(flags, runtime);
-  const { startSandbox } = await import("../sandbox/server.js");
-  const sandbox = await startSandbox({ port, timeline });
+  const { parseFaultSpec, startSandbox } = await import("../sandbox/server.js");
+  const faults = (flags.fault ?? []).map((spec) => {
+    try {
+      return parseFaultSpec(spec);
+    } catch (err) {
+      throw new UsageError(`--fault: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  const sandbox = await startSandbox({ port, timeline, faults });
   try {
     out.info(`grokvid sandbox listening on ${sandbox.url} (any key works; Ctrl-C stops it)`);
     for (const id of providerIds)
       out.result(`export GROKVID_${id.toUpperCase()}_BASE_URL=${sandbox.baseUrl(id)}`);
     out.info("prompt markers: [fail] fails the task, [never] never finishes, [ratelimit] answers 429");
+    for (const f of faults)
+      out.info(
+        `fault armed: ${f.kind} on ${f.target} (${f.times === Infinity ? "always" : `${f.times ?? 1}x`})`,
+      );
     if (!runtime.signal.aborted) await once(runtime.signal, "abort");
   } finally {
     await sandbox.close();

@@ -1,0 +1,32 @@
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "grokvid-perm-"));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe.skipIf(process.platform === "win32")("config file permissions", () => {
+  it("warns when a file holding a key can be read by others, naming the fix and never the key", async () => {
+    const file = join(dir, ".grokvideorc.json");
+    await writeFile(file, JSON.stringify({ providers: { apimart: { apiKey: "sk-perm-secret-123456" } } }));
+    await chmod(file, 0o644);
+    const loaded = await loadConfig(file, dir);
+    expect(loaded.warnings).toEqual([
+      `${file} holds an API key and other users can read it; run: chmod 600 ${file}`,
+    ]);
+    await chmod(file, 0o600);
+    expect((await loadConfig(file, dir)).warnings).toEqual([]);
+  });
+
+  it("a readable file without a key is fine", async () => {
+    const file = join(dir, ".grokvideorc.json");
+    await writeFile(file, JSON.stringify({ defaultProvider: "apimart" }));
+    await chmod(file, 0o644);
+    expect((await loadConfig(file, dir)).warnings).toEqual([]);
+  });
+});
