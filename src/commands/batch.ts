@@ -30,7 +30,7 @@ import {
   type Runtime,
   type Session,
 } from "./session.js";
-import type { JobRecord } from "../core/journal.js";
+import { type JobRecord, toJobParams } from "../core/journal.js";
 import type { TaskStatus } from "../task-status.js";
 import { shellQuote } from "../util/format.js";
 import { SessionPool } from "./session-pool.js";
@@ -94,14 +94,7 @@ async function writeSidecar(job: PlannedJob, task: NormalizedTask, saved: Downlo
   const path = saved.path.replace(/\.[^./\\]*$/, "") + ".json";
   const sidecar = {
     prompt: job.params.prompt,
-    parameters: {
-      duration: job.params.duration ?? null,
-      ratio: job.params.ratio ?? null,
-      resolution: job.params.resolution ?? null,
-      images: job.params.images.map((i) =>
-        i.kind === "url" ? i.url : i.kind === "file" ? i.path : "data URI",
-      ),
-    },
+    parameters: toJobParams(job.params),
     provider: job.provider,
     model: job.model.id,
     id: task.id,
@@ -182,7 +175,8 @@ function limiterFor(ctx: RunContext, provider: string): Limiter {
 
 /** submit (or pick up) -> wait -> download -> sidecar, for one line; never throws but for Ctrl-C. */
 async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
-  const { flags, config, live, earlier } = { ...ctx, earlier: job.earlier };
+  const { flags, config, live } = ctx;
+  const earlier = job.earlier;
   if (job.action === "skip" && earlier) return skipped(job, earlier);
   const key = `line ${job.line}`;
   const limiter = limiterFor(ctx, job.provider);
@@ -283,6 +277,8 @@ export async function runBatch(
   }
   if (plan.jobs.length === 0 && plan.invalid.length === 0) throw new UsageError(`${file} has no jobs`);
   checkKeys(plan.jobs, runtime, config);
+  // Poll settings are checked now: a bad --interval must not surface after jobs were paid for.
+  resolvePoll(flags, config);
   const submitting = plan.jobs.filter((j) => j.action === "submit").length;
   out.info(
     `${plan.jobs.length} jobs: ${submitting} to submit, ${plan.jobs.length - submitting} known from earlier runs`,

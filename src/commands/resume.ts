@@ -50,6 +50,7 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
   const out = createOutput(flags, runtime);
   const config = await loadSessionConfig(flags, runtime, out);
   const concurrency = parseConcurrency(flags.concurrency, 4);
+  resolvePoll(flags, config);
   const journal = openJournal(runtime, out);
   const todo = pending(
     await journal.readJobs(),
