@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Command, CommanderError, Option } from "commander";
 import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
@@ -362,6 +363,8 @@ export async function run(argv: readonly string[], runtime: CliRuntime): Promise
 /** The process's own runtime: real streams, and Ctrl-C wired to the cancel signal. */
 export function processRuntime(): CliRuntime {
   const controller = new AbortController();
+  // Every request of a batch listens to this one signal; dozens at once is by design, not a leak.
+  setMaxListeners(0, controller.signal);
   // First Ctrl-C lets the command say how to resume; a second one leaves at once.
   process.on("SIGINT", () => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted);
