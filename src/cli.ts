@@ -252,6 +252,7 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
           "wait on every unfinished job in the journal (and download finished ones with --download)",
         )
         .addOption(option("--download", "also download finished jobs that were never downloaded", "off"))
+        .addOption(option("-f, --force", "overwrite existing files when downloading", "off"))
         .addOption(option("--provider <name>", "only jobs of this provider", "all"))
         .addOption(option("--concurrency <n>", "jobs handled at once", "4")),
       false,

@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { configCreateDefaults, resolveConnection, selectProvider } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { type BatchLine, parseBatchFile } from "../core/batch-file.js";
-import { assertWritable } from "../core/download.js";
 import { type JobRecord, hashRequest, toJobParams } from "../core/journal.js";
 import { loadImages } from "../core/load-images.js";
 import { validateCreate } from "../core/validate-create.js";
@@ -89,7 +88,7 @@ function decide(earlier: JobRecord | undefined, retryFailed: boolean): PlannedJo
  */
 export async function planBatch(
   text: string,
-  flags: { provider?: string; retryFailed?: boolean; force?: boolean },
+  flags: { provider?: string; retryFailed?: boolean },
   runtime: Runtime,
   config: GrokvidConfig,
   journaled: readonly JobRecord[],
@@ -110,8 +109,6 @@ export async function planBatch(
       const requestHash = hashRequest(provider, model.id, jobParams, occurrence);
       const earlier = byHash.get(requestHash);
       const action = decide(earlier, flags.retryFailed === true);
-      if (action === "submit" && line.output !== undefined)
-        await assertWritable(line.output, flags.force === true);
       jobs.push({
         line: line.line,
         ordinal: jobs.length + 1,

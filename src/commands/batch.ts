@@ -1,12 +1,11 @@
 import { rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { resolvePoll } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
-import type { DownloadResult } from "../core/download.js";
-import { finishJob } from "../core/job-flow.js";
+import { assertWritable, type DownloadResult } from "../core/download.js";
+import { createJob, finishJob } from "../core/job-flow.js";
 import { loadImages } from "../core/load-images.js";
 import { DEFAULT_TEMPLATE, renderFileName, slugify } from "../core/output-path.js";
-import { submitTask } from "../core/tasks.js";
 import {
   ApiError,
   ExitCode,
@@ -72,7 +71,7 @@ const MAX_RATE_LIMIT_RETRIES = 6;
 
 function destFor(
   job: PlannedJob,
-  task: NormalizedTask,
+  id: string,
   flags: BatchFlags,
   config: GrokvidConfig,
   width: number,
@@ -81,12 +80,44 @@ function destFor(
   const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
   const name = renderFileName(template, {
     provider: job.provider,
-    id: task.id,
+    id,
     date: new Date(),
     index: String(job.ordinal).padStart(width, "0"),
     slug: slugify(job.params.prompt),
   });
   return join(flags.outDir ?? config.download?.dir ?? ".", name);
+}
+
+/**
+ * Two lines that would write the same file (the same `output`, or a template without {id} that
+ * renders alike) are refused before anything is paid for, as is a fixed name that already exists.
+ */
+async function rejectCollisions(plan: BatchPlan, flags: BatchFlags, config: GrokvidConfig): Promise<void> {
+  const width = String(plan.jobs.length).length;
+  const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
+  const claimed = new Map<string, number>();
+  const keep: PlannedJob[] = [];
+  for (const job of plan.jobs) {
+    const fixed = job.output !== undefined || !template.includes("{id}");
+    const path = fixed && job.action !== "skip" ? resolve(destFor(job, "", flags, config, width)) : undefined;
+    const first = path === undefined ? undefined : claimed.get(path);
+    let problem: string | undefined;
+    if (first !== undefined)
+      problem = `writes the same file as line ${first} (${path}); give it its own output`;
+    else if (path !== undefined && job.action === "submit") {
+      problem = await assertWritable(path, flags.force === true).then(
+        () => undefined,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
+    }
+    if (problem) plan.invalid.push({ line: job.line, message: problem });
+    else {
+      if (path !== undefined) claimed.set(path, job.line);
+      keep.push(job);
+    }
+  }
+  plan.jobs = keep;
+  plan.invalid.sort((a, b) => a.line - b.line);
 }
 
 /** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
@@ -121,8 +152,17 @@ async function submitWithBackoff(
   const images = await loadImages(job.params.images, job.model);
   for (let attempt = 0; ; attempt++) {
     try {
-      const { task } = await submitTask(session.gateway, { ...job.params, images }, job.model, session.deps);
-      await session.recorder.created(session.gateway, task, job.model, job.params, job.requestHash);
+      const { task } = await createJob(
+        session.gateway,
+        job.params,
+        images,
+        job.model,
+        session.recorder,
+        session.deps,
+        job.requestHash,
+      );
+      // Additive increase after the halving on 429: the provider gets back its share slowly.
+      if (limiter.limit < limiter.initial) limiter.resize(limiter.limit + 1);
       return task;
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) throw err;
@@ -162,6 +202,7 @@ interface RunContext {
   width: number;
   concurrency: number;
   signal: AbortSignal;
+  stopped: () => boolean;
 }
 
 function limiterFor(ctx: RunContext, provider: string): Limiter {
@@ -181,6 +222,11 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
   const key = `line ${job.line}`;
   const limiter = limiterFor(ctx, job.provider);
   await limiter.acquire();
+  // --fail-fast or Ctrl-C may have come while this line waited for its provider's turn.
+  if (ctx.stopped() && !earlier) {
+    limiter.release();
+    return entry(job, { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok });
+  }
   let id = earlier?.id ?? null;
   try {
     const session = await ctx.pool.get(job.provider, earlier?.baseUrl);
@@ -188,6 +234,8 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
     else {
       live.set(key, `${key}: submitting to ${job.provider}`);
       id = (await submitWithBackoff(session, job, limiter)).id;
+      // Shown the moment it is known, like `create` does.
+      live.set(key, `${key}: submitted task ${id} to ${job.provider}`);
     }
     const taskId = id ?? "";
     const started = Date.now();
@@ -199,7 +247,7 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
         poll: resolvePoll(flags, config, job.provider),
         resumeHint: `grokvid wait ${shellQuote(taskId)}`,
         force: flags.force === true,
-        dest: async (t) => destFor(job, t, flags, config, ctx.width),
+        dest: async (t) => destFor(job, t.id, flags, config, ctx.width),
         onUpdate: (t) => live.set(key, `${key}: ${describeTask(t, Date.now() - started)}`),
       },
       session.deps,
@@ -219,7 +267,9 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
     });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
+    let code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
+    // Exit 2 promises nothing was sent; once this line's job exists, a refusal is a failure (6).
+    if (id !== null && code === ExitCode.usage) code = ExitCode.provider;
     const message = err instanceof Error ? err.message : String(err);
     live.finish(key, `${key}: ${message}`);
     return entry(job, {
@@ -268,6 +318,7 @@ export async function runBatch(
   const journal = openJournal(runtime, out);
   const text = await readBatchText(file, runtime.stdin);
   const plan: BatchPlan = await planBatch(text, flags, runtime, config, await journal.readJobs());
+  await rejectCollisions(plan, flags, config);
   for (const bad of plan.invalid) out.error(`line ${bad.line}: ${bad.message}`);
   if (plan.invalid.length > 0 && !flags.skipInvalid) {
     throw new UsageError(
@@ -296,6 +347,7 @@ export async function runBatch(
     width: String(plan.jobs.length).length,
     concurrency,
     signal: runtime.signal,
+    stopped: () => runtime.signal.aborted || (flags.failFast === true && failed),
   };
   const updateFooter = () =>
     live.setFooter(
@@ -312,7 +364,7 @@ export async function runBatch(
         if (result.code !== ExitCode.ok) failed = true;
         updateFooter();
       },
-      () => runtime.signal.aborted || (flags.failFast === true && failed),
+      ctx.stopped,
     );
   } catch (err) {
     if (runtime.signal.aborted) {

@@ -1,15 +1,16 @@
 import { configCreateDefaults, resolvePoll, selectProvider } from "../config/resolve.js";
 import { assertWritable } from "../core/download.js";
 import { loadImages } from "../core/load-images.js";
-import { submitTask } from "../core/tasks.js";
+import { createJob } from "../core/job-flow.js";
 import { validateCreate } from "../core/validate-create.js";
 import { InterruptedError } from "../errors.js";
 import { describeRequest } from "../http/encode.js";
+import { shellQuote } from "../util/format.js";
 import { providers } from "../providers/registry.js";
 import { fixedDestination } from "./destination.js";
 import { downloadAndReport } from "./download.js";
 import { readPrompt } from "./prompt.js";
-import { guardInterrupt, renderFinal } from "./render.js";
+import { renderFinal } from "./render.js";
 import {
   type CommonFlags,
   createOutput,
@@ -84,18 +85,18 @@ export async function runCreate(
   try {
     // A Ctrl-C that came while files were read must stop us before the paid call, not after.
     if (runtime.signal.aborted) throw new InterruptedError("interrupted; nothing was sent");
-    const submitted = await guardInterrupt(
-      session,
-      `before ${session.gateway.name} answered`,
-      `a job may exist on ${session.gateway.name}; check before submitting again`,
-      () => submitTask(session.gateway, loaded, model, session.deps),
-    );
+    await session.recorder.journal.assertWritable();
+    // Journaled (and fsynced) inside createJob, before anything else: the paid job cannot be lost.
+    const submitted = await createJob(session.gateway, params, images, model, session.recorder, session.deps);
     const id = submitted.task.id;
-    // Journaled (and fsynced) before anything else: from here on the paid job cannot be lost.
-    await session.recorder.created(session.gateway, submitted.task, model, params);
     for (const w of submitted.warnings) out.warn(w);
     // Shown before any waiting: if anything goes wrong later, the paid job can still be found.
     out.info(`submitted task ${id} to ${session.gateway.name}`);
+    if (runtime.signal.aborted) {
+      throw new InterruptedError(`interrupted; task ${id} was submitted to ${session.gateway.name}`, {
+        hint: `resume with: grokvid wait ${shellQuote(id)}`,
+      });
+    }
     if (!wantWait) {
       if (out.mode.json) out.resultJson(submitted.task);
       else out.result(id);

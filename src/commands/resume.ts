@@ -14,6 +14,7 @@ import { SessionPool } from "./session-pool.js";
 
 export interface ResumeFlags extends CommonFlags {
   download?: boolean;
+  force?: boolean;
   concurrency?: string;
   interval?: string;
   timeout?: string;
@@ -83,7 +84,7 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
             {
               poll: resolvePoll(flags, config, job.provider),
               resumeHint: `grokvid wait ${shellQuote(job.id)}`,
-              force: false,
+              force: flags.force === true,
               ...(flags.download
                 ? { dest: (t) => resolveDestination(undefined, config, job.provider, t.id) }
                 : {}),

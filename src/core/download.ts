@@ -1,9 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { ApiError, ExitCode, UsageError } from "../errors.js";
 import { type Gateway, type HttpDeps, openDownload, type StreamResponse } from "../http/client.js";
 import { buildUrl } from "../http/encode.js";
@@ -119,6 +117,32 @@ async function hashExisting(path: string, bytes: number, hash: Hash): Promise<vo
 }
 
 /**
+ * Writes each chunk before reading the next (the stream's own back-pressure, no buffering), and on
+ * any error closes the file with everything received so far in it: that is what a resume continues.
+ * The data is fsynced before close, so a crash right after the rename cannot leave a hollow file.
+ */
+async function appendStream(
+  body: AsyncIterable<unknown>,
+  path: string,
+  append: boolean,
+  onWritten: (chunk: Buffer) => void,
+): Promise<void> {
+  const file = await open(path, append ? "a" : "w");
+  let ok = false;
+  try {
+    for await (const piece of body) {
+      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(String(piece));
+      for (let done = 0; done < chunk.length;) done += (await file.write(chunk, done)).bytesWritten;
+      onWritten(chunk);
+    }
+    ok = true;
+  } finally {
+    if (ok) await file.sync();
+    await file.close();
+  }
+}
+
+/**
  * Streams the video to `<path>.part` (never buffered whole), continuing an earlier partial file
  * when the server allows, checks the length, flushes to disk, then renames: the final name only
  * ever holds a complete file, and an interrupted download is kept for the next attempt.
@@ -168,35 +192,34 @@ export async function downloadVideo(
   }
   const hash = createHash("sha256");
   await hashExisting(part, offset, hash);
-  let received = offset;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      hash.update(chunk);
-      opts.onProgress?.(received, total);
-      done(null, chunk);
-    },
-  });
-  // `flush` fsyncs before close, so a crash right after the rename cannot leave a hollow file.
-  const file = createWriteStream(part, { flags: offset > 0 ? "a" : "w", flush: true });
+  const received = { bytes: offset };
   try {
-    await (http.signal
-      ? pipeline(res.body, meter, file, { signal: http.signal })
-      : pipeline(res.body, meter, file));
+    await appendStream(res.body, part, offset > 0, (chunk) => {
+      // Counted once the bytes are on disk, so the .part file always matches the count and hash.
+      received.bytes += chunk.length;
+      hash.update(chunk);
+      opts.onProgress?.(received.bytes, total);
+    });
   } catch (err) {
     if (http.signal?.aborted) throw err;
     throw new DownloadError(
-      `the download of task ${task.id} broke off after ${received} bytes; the partial file ${part} is kept and the next download continues it`,
+      `the download of task ${task.id} broke off after ${received.bytes} bytes; the partial file ${part} is kept and the next download continues it`,
       "transient",
       { cause: err },
     );
   }
-  if (total !== undefined && received !== total) {
+  if (total !== undefined && received.bytes !== total) {
     throw new DownloadError(
-      `the download of task ${task.id} stopped at ${received} of ${total} bytes; the partial file ${part} is kept and the next download continues it`,
+      `the download of task ${task.id} stopped at ${received.bytes} of ${total} bytes; the partial file ${part} is kept and the next download continues it`,
       "transient",
     );
   }
   await rename(part, dest);
-  return { path: dest, bytes: received, sha256: hash.digest("hex"), sourceUrl: source, resumedFrom: offset };
+  return {
+    path: dest,
+    bytes: received.bytes,
+    sha256: hash.digest("hex"),
+    sourceUrl: source,
+    resumedFrom: offset,
+  };
 }

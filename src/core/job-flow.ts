@@ -1,9 +1,10 @@
-import type { Gateway } from "../http/client.js";
-import type { NormalizedTask } from "../providers/types.js";
+import { ApiError, ExitCode } from "../errors.js";
+import type { Gateway, HttpDeps } from "../http/client.js";
+import type { CreateParams, LoadedImage, ModelSpec, NormalizedTask, ParsedTask } from "../providers/types.js";
 import type { DownloadResult } from "./download.js";
 import { fetchVideo } from "./fetch-video.js";
 import type { JobRecorder } from "./job-recorder.js";
-import type { TaskDeps } from "./tasks.js";
+import { submitTask, type TaskDeps } from "./tasks.js";
 import { waitForTask } from "./wait.js";
 
 export interface FinishOptions {
@@ -20,6 +21,36 @@ export interface FinishOptions {
 export interface FinishedJob {
   task: NormalizedTask;
   saved?: DownloadResult;
+}
+
+/**
+ * The paid call and its journal record, as one step Ctrl-C does not cut in half: the create is
+ * not tied to the cancel signal (bounded by the HTTP timeouts instead), because a request cut off
+ * in flight may still have created a job nobody would know of.
+ */
+export async function createJob(
+  gateway: Gateway,
+  params: CreateParams,
+  images: readonly LoadedImage[],
+  model: ModelSpec,
+  recorder: JobRecorder,
+  deps: TaskDeps,
+  requestHash?: string,
+): Promise<ParsedTask> {
+  const http: HttpDeps = { ...deps.http };
+  delete http.signal;
+  const submitted = await submitTask(gateway, { ...params, images }, model, { ...deps, http });
+  const { id } = submitted.task;
+  try {
+    await recorder.created(gateway, submitted.task, model, params, requestHash);
+  } catch (err) {
+    throw new ApiError(
+      `task ${id} was created on ${gateway.name} but could not be written to the journal (${err instanceof Error ? err.message : String(err)})`,
+      ExitCode.provider,
+      { hint: `keep this id; follow it with: grokvid wait ${id} --provider ${gateway.name}`, cause: err },
+    );
+  }
+  return submitted;
 }
 
 /** Waits for a journaled task and downloads its video, recording every step (used by resume and batch). */

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { ConfigError } from "../errors.js";
 import type { CreateParams, ImageRef, NormalizedTask } from "../providers/types.js";
 import { taskStatuses } from "../task-status.js";
 
@@ -155,6 +156,19 @@ export class Journal {
     private readonly onWarning: (message: string) => void = () => {},
   ) {
     this.path = join(dir, JOURNAL_FILE);
+  }
+
+  /** Checked before a paid create: a journal that cannot be written must stop us before we pay. */
+  async assertWritable(): Promise<void> {
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await (await open(this.path, "a", 0o600)).close();
+    } catch (err) {
+      const code = err && typeof err === "object" && "code" in err ? String(err.code) : "error";
+      throw new ConfigError(`cannot write the job journal ${this.path} (${code}); nothing was sent`, {
+        hint: "set GROKVID_HOME to a folder you can write",
+      });
+    }
   }
 
   async append(event: JournalEvent): Promise<void> {

@@ -16,15 +16,13 @@ export type Outcome = { kind: "status"; status: number } | { kind: "network"; co
 
 /**
  * `idempotent` requests (status queries, downloads) retry on anything transient. A create is
- * retried only when the gateway certainly did not take it (it never left the machine, or a 429
- * refused it): resending one that may have arrived could pay twice.
+ * retried only when it never left the machine: resending one that may have arrived could pay
+ * twice. (`batch` resubmits a create refused with 429 itself, as it slows that provider down.)
  */
 export function shouldRetry(outcome: Outcome, idempotent: boolean): boolean {
   if (outcome.kind === "network") {
     return idempotent || (outcome.code !== undefined && NOT_SENT_CODES.has(outcome.code));
   }
-  // A 429 is a refusal: the gateway did not take the job, so even a paid create may be sent again.
-  if (outcome.status === 429) return true;
   return idempotent && (RETRYABLE_STATUS.has(outcome.status) || outcome.status >= 500);
 }
 
@@ -44,7 +42,8 @@ export function parseRetryAfter(
 
 /** Capped exponential backoff with full jitter; a server hint wins when it is within the cap. */
 export function retryDelay(attempt: number, hintMs: number | undefined, random: () => number): number {
-  if (hintMs !== undefined && hintMs >= 0 && hintMs <= RETRY_DEFAULTS.maxHintMs) return hintMs;
+  // A server asking for more than the cap still gets the cap, never less than it asked for below it.
+  if (hintMs !== undefined && hintMs >= 0) return Math.min(hintMs, RETRY_DEFAULTS.maxHintMs);
   const ceiling = Math.min(RETRY_DEFAULTS.maxDelayMs, RETRY_DEFAULTS.baseDelayMs * 2 ** attempt);
   return Math.round(random() * ceiling);
 }

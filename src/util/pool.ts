@@ -24,7 +24,11 @@ export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(public limit: number) {}
+  readonly initial: number;
+
+  constructor(public limit: number) {
+    this.initial = limit;
+  }
 
   async acquire(): Promise<void> {
     if (this.active < this.limit) {

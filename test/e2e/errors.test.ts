@@ -188,12 +188,17 @@ describe("exit codes", () => {
     expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(1);
   });
 
-  it("a create refused with 429 is sent again after Retry-After, then exits 6 if it never gets through", async () => {
+  it("a create refused with 429 exits 6 and is sent once (only batch resubmits refused creates)", async () => {
     e2e.sandbox.setFaults([{ kind: "rate-limit", target: "create", times: Infinity, retryAfter: 0 }]);
     const r = await runCli(["create", "--provider", "apimart", "--prompt", "x"], {
       cwd: e2e.dir,
       env: e2e.envFor("apimart"),
     });
+    e2e.sandbox.setFaults([]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/apimart is rate limiting requests \(HTTP 429\)/);
+    expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(1);
+  });
     e2e.sandbox.setFaults([]);
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/apimart is rate limiting requests \(HTTP 429\)/);

@@ -38,7 +38,6 @@ const providers: Array<{ name: string; dialect: SandboxDialect; flags: string[] 
 
 /** Faults grokvid must ride out: the run ends 0 with the exact bytes. */
 const survivable: Array<{ name: string; faults: Fault[] }> = [
-  { name: "429 on create", faults: [{ kind: "rate-limit", target: "create", retryAfter: 0 }] },
   { name: "429 on status", faults: [{ kind: "rate-limit", target: "query", retryAfter: 0, times: 2 }] },
   { name: "429 on download", faults: [{ kind: "rate-limit", target: "download", retryAfter: 0 }] },
   { name: "500 on status", faults: [{ kind: "server-error", target: "query", status: 500 }] },
@@ -93,19 +92,28 @@ async function createWaitDownload(
 
 let n = 0;
 describe.each(providers)("$name under faults", ({ dialect, flags }) => {
+  // Range continuation itself is checked byte for byte in http-client.test.ts; here, whether a cut
+  // body leaves bytes to continue from depends on socket timing.
   it.each(survivable)("$name: exit 0 and byte-exact video", async ({ faults }) => {
-    sandbox.setFaults(
-      faults
-        .map((f) => ({ ...f, dialect: f.target === "download" ? undefined : dialect }))
-        .map(({ dialect: d, ...f }) => (d ? { ...f, dialect: d } : f)),
-    );
+    sandbox.setFaults(faults.map((f) => (f.target === "download" ? f : { ...f, dialect })));
+    sandbox.requests.length = 0;
     const out = `v${n++}.mp4`;
     const r = await createWaitDownload(dialect, flags, out);
     expect(r.stderr).not.toContain("error:");
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { id: string; path: string };
     expect((await readFile(join(dir, out))).equals(generateMp4(doc.id))).toBe(true);
-    expect(sandbox.requests.some((q) => q.fault !== undefined)).toBe(true);
+    // The fault really fired during this run.
+    expect(sandbox.requests.filter((q) => q.fault !== undefined).length).toBeGreaterThan(0);
+  });
+
+  it("a create refused with 429 is sent once and exits 6 (only batch resubmits refused creates)", async () => {
+    sandbox.setFaults([{ kind: "rate-limit", target: "create", retryAfter: 0, dialect }]);
+    sandbox.requests.length = 0;
+    const r = await createWaitDownload(dialect, flags, `never-${n++}.mp4`);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("rate limiting requests (HTTP 429)");
+    expect(sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(1);
   });
 
   it("a create answered 500 is sent once and exits 6 saying a job may exist", async () => {
