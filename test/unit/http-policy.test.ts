@@ -23,8 +23,8 @@ describe("shouldRetry", () => {
     },
   );
 
-  it("resends a create refused with 429: the gateway did not take it", () => {
-    expect(shouldRetry({ kind: "status", status: 429 }, false)).toBe(true);
+  it("never resends a create refused with 429 (batch does that itself, slowing down)", () => {
+    expect(shouldRetry({ kind: "status", status: 429 }, false)).toBe(false);
   });
 
   it("retries any network error of an idempotent request", () => {
@@ -79,8 +79,8 @@ describe("retryDelay", () => {
     expect(retryDelay(0, RETRY_DEFAULTS.maxHintMs, () => 0.5)).toBe(60_000);
   });
 
-  it("falls back to backoff when the hint is over 60 s or negative", () => {
-    expect(retryDelay(0, 60_001, () => 1)).toBe(500);
+  it("caps a hint over 60 s at 60 s, and falls back to backoff on a negative one", () => {
+    expect(retryDelay(0, 600_000, () => 1)).toBe(60_000);
     expect(retryDelay(0, -1, () => 1)).toBe(500);
   });
 
