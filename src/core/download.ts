@@ -2,7 +2,11 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ApiError, ExitCode, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { DownloadError } from "./download-error.js";
+import { clearPartMeta, lockPart, readPart, writePartMeta } from "./part-file.js";
+
+export { DownloadError } from "./download-error.js";
 import { type Gateway, type HttpDeps, openDownload, type StreamResponse } from "../http/client.js";
 import { buildUrl } from "../http/encode.js";
 import type { NormalizedTask } from "../providers/types.js";
@@ -14,21 +18,6 @@ export interface DownloadResult {
   sourceUrl: string;
   /** Bytes taken over from an earlier, interrupted attempt. */
   resumedFrom: number;
-}
-
-/**
- * Why a download failed, so the caller knows what helps: `refused` (403/404/410: the URL may have
- * expired, a fresh status query gives a new one), `transient` (network, 5xx, a short body: try
- * again, the .part file is kept), `final` (not a video, nothing to fetch).
- */
-export class DownloadError extends ApiError {
-  constructor(
-    message: string,
-    readonly reason: "refused" | "transient" | "final",
-    details: { status?: number; cause?: unknown } = {},
-  ) {
-    super(message, ExitCode.provider, details);
-  }
 }
 
 function classify(status: number): DownloadError["reason"] {
@@ -93,11 +82,15 @@ interface Opened {
 async function openFrom(
   source: string,
   have: number,
+  etag: string | undefined,
   gateway: Gateway,
   http: HttpDeps,
 ): Promise<Opened | { failed: StreamResponse }> {
   const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
-  const res = await openDownload(source, http, auth, have > 0 ? { range: `bytes=${have}-` } : {});
+  const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : {};
+  // If the file changed since the part was written, If-Range makes the server send it whole.
+  if (have > 0 && etag) headers["if-range"] = etag;
+  const res = await openDownload(source, http, auth, headers);
   const length = Number(res.headers["content-length"]);
   const size = Number.isFinite(length) && res.headers["content-length"] !== undefined ? length : undefined;
   if (res.status === 206 && have > 0) {
@@ -107,7 +100,8 @@ async function openFrom(
   }
   if (res.status === 200) return { res, offset: 0, total: size };
   res.body.resume();
-  if (have > 0 && (res.status === 206 || res.status === 416)) return openFrom(source, 0, gateway, http);
+  if (have > 0 && (res.status === 206 || res.status === 416))
+    return openFrom(source, 0, undefined, gateway, http);
   return { failed: res };
 }
 
@@ -157,13 +151,30 @@ export async function downloadVideo(
   await assertWritable(dest, opts.force);
   await mkdir(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
-  const have = (await stat(part).catch(() => undefined))?.size ?? 0;
+  const unlock = await lockPart(part);
+  try {
+    return await downloadLocked(gateway, task, dest, part, opts, http);
+  } finally {
+    await unlock();
+  }
+}
+
+async function downloadLocked(
+  gateway: Gateway,
+  task: NormalizedTask,
+  dest: string,
+  part: string,
+  opts: { onProgress?: (received: number, total: number | undefined) => void },
+  http: HttpDeps,
+): Promise<DownloadResult> {
+  const size = (await stat(part).catch(() => undefined))?.size ?? 0;
+  const { have, etag } = await readPart(part, task.id, size);
   let opened: Opened | undefined;
   let source = "";
   let refusal = "";
   let refusedStatus = 0;
   for (const candidate of listSources(gateway, task)) {
-    const attempt = await openFrom(candidate, have, gateway, http);
+    const attempt = await openFrom(candidate, have, etag, gateway, http);
     if ("failed" in attempt) {
       refusedStatus = attempt.failed.status;
       refusal = `HTTP ${refusedStatus} from ${gateway.name} (${new URL(attempt.failed.url).origin})`;
@@ -190,6 +201,7 @@ export async function downloadVideo(
       "final",
     );
   }
+  await writePartMeta(part, task.id, res.headers.etag);
   const hash = createHash("sha256");
   await hashExisting(part, offset, hash);
   const received = { bytes: offset };
@@ -215,6 +227,7 @@ export async function downloadVideo(
     );
   }
   await rename(part, dest);
+  await clearPartMeta(part);
   return {
     path: dest,
     bytes: received.bytes,

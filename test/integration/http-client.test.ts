@@ -264,7 +264,7 @@ describe("download safety", () => {
         deps.http,
       ),
     ).rejects.toMatchObject({ exitCode: 6, message: expect.stringMatching(/broke off after 40 bytes/) });
-    expect(await readdir(dir)).toEqual(["v.mp4.part"]);
+    expect(await readdir(dir)).toEqual(["v.mp4.part", "v.mp4.part.json"]);
     // The next attempt continues from what arrived.
     await expect(
       downloadVideo(
@@ -306,6 +306,7 @@ describe("resumable downloads", () => {
     const server = await rangeServer(true);
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, movie.subarray(0, 400));
+    await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_1", etag: '"v1"' }));
     const saved = await downloadVideo(
       gatewayFor("apimart", "http://127.0.0.1:9"),
       finished(`${server.url}/v.mp4`),
@@ -314,6 +315,7 @@ describe("resumable downloads", () => {
       deps.http,
     );
     expect(server.hits[0]?.headers.range).toBe("bytes=400-");
+    expect(server.hits[0]?.headers["if-range"]).toBe('"v1"');
     expect(saved).toMatchObject({
       bytes: 1000,
       resumedFrom: 400,
@@ -353,7 +355,7 @@ describe("resumable downloads", () => {
       { ...deps.http, signal: controller.signal },
     );
     await expect(first).rejects.toBeDefined();
-    expect(await readdir(dir)).toEqual(["v.mp4.part"]);
+    expect(await readdir(dir)).toEqual(["v.mp4.part", "v.mp4.part.json"]);
     stall = false;
     const saved = await downloadVideo(
       gateway,
@@ -366,10 +368,44 @@ describe("resumable downloads", () => {
     expect((await readFile(dest)).equals(movie)).toBe(true);
   });
 
+  it("never splices a partial file left by another task", async () => {
+    const server = await rangeServer(true);
+    const dest = join(dir, "v.mp4");
+    await writeFile(`${dest}.part`, Buffer.from("bytes of some other video"));
+    await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_other", etag: null }));
+    const saved = await downloadVideo(
+      gatewayFor("apimart", "http://127.0.0.1:9"),
+      finished(`${server.url}/v.mp4`),
+      dest,
+      { force: false },
+      deps.http,
+    );
+    expect(server.hits[0]?.headers.range).toBeUndefined();
+    expect(saved.resumedFrom).toBe(0);
+    expect((await readFile(dest)).equals(movie)).toBe(true);
+    expect(await readdir(dir)).toEqual(["v.mp4"]);
+  });
+
+  it("refuses to share a .part with another live download", async () => {
+    const dest = join(dir, "v.mp4");
+    // A lock held by a live process (this one's parent) makes a second download step back.
+    await writeFile(`${dest}.part.lock`, String(process.ppid));
+    await expect(
+      downloadVideo(
+        gatewayFor("apimart", "http://127.0.0.1:9"),
+        finished("http://127.0.0.1:9/v.mp4"),
+        dest,
+        { force: false },
+        deps.http,
+      ),
+    ).rejects.toThrow(/another grokvid \(pid \d+\) is downloading/);
+  });
+
   it("restarts cleanly when the server ignores Range", async () => {
     const server = await rangeServer(false);
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, Buffer.from("stale bytes from another file"));
+    await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_1", etag: null }));
     const saved = await downloadVideo(
       gatewayFor("apimart", "http://127.0.0.1:9"),
       finished(`${server.url}/v.mp4`),
