@@ -26,9 +26,15 @@ export async function downloadAndReport(
   session: Session,
   task: NormalizedTask,
   flags: { output?: string; force?: boolean },
+  /** Where the journal says an earlier download of this task stopped (its `.part` is there). */
+  pendingPath?: string | null,
 ): Promise<void> {
   const { out, gateway } = session;
-  const dest = await resolveDestination(flags.output, session.config, gateway.name, task.id);
+  const dest =
+    flags.output === undefined && pendingPath
+      ? pendingPath
+      : await resolveDestination(flags.output, session.config, gateway.name, task.id);
+  await session.recorder.downloading(task, dest);
   const display = await createStatusDisplay(out);
   const { task: final, saved } = await guardInterrupt(
     session,
@@ -63,7 +69,7 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Run
       renderFinal(session, task);
       return;
     }
-    await downloadAndReport(session, task, flags);
+    await downloadAndReport(session, task, flags, job?.pendingPath);
   } finally {
     await session.close();
   }

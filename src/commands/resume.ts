@@ -86,7 +86,11 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
               resumeHint: `grokvid wait ${shellQuote(job.id)}`,
               force: flags.force === true,
               ...(flags.download
-                ? { dest: (t) => resolveDestination(undefined, config, job.provider, t.id) }
+                ? {
+                    // An interrupted download continues where its .part file is.
+                    dest: async (t) =>
+                      job.pendingPath ?? (await resolveDestination(undefined, config, job.provider, t.id)),
+                  }
                 : {}),
               onUpdate: (t) => live.set(key, describeTask(t, Date.now() - started)),
             },

@@ -76,10 +76,12 @@ export async function finishJob(
     deps,
   );
   if (task.status !== "succeeded" || !opts.dest) return { task };
+  const dest = await opts.dest(task);
+  await recorder.downloading(task, dest);
   const fetched = await fetchVideo(
     gateway,
     task,
-    await opts.dest(task),
+    dest,
     {
       force: opts.force,
       ...(opts.onDownload ? { onProgress: opts.onDownload } : {}),

@@ -58,6 +58,17 @@ export class JobRecorder {
     });
   }
 
+  /** Where the video is going, so a later `download` or `resume` continues that `.part` file. */
+  async downloading(task: NormalizedTask, path: string): Promise<void> {
+    await this.journal.append({
+      type: "downloading",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      path,
+    });
+  }
+
   async downloaded(task: NormalizedTask, saved: DownloadResult): Promise<void> {
     await this.journal.append({
       type: "downloaded",

@@ -42,6 +42,13 @@ const eventSchema = z.discriminatedUnion("type", [
     error: errorSchema,
   }),
   z.object({
+    type: z.literal("downloading"),
+    at: z.string(),
+    id: z.string(),
+    provider: z.string(),
+    path: z.string(),
+  }),
+  z.object({
     type: z.literal("downloaded"),
     at: z.string(),
     id: z.string(),
@@ -69,6 +76,8 @@ export interface JobRecord {
   error: NormalizedTask["error"];
   updatedAt: string;
   download: { path: string; bytes: number; sha256: string; at: string } | null;
+  /** Where a download was started and not finished: its `.part` file waits there. */
+  pendingPath: string | null;
 }
 
 function describeImage(ref: ImageRef): string {
@@ -124,6 +133,7 @@ function fold(records: Map<string, JobRecord>, event: JournalEvent): void {
       error: null,
       updatedAt: event.at,
       download: records.get(key)?.download ?? null,
+      pendingPath: null,
     });
     return;
   }
@@ -138,8 +148,11 @@ function fold(records: Map<string, JobRecord>, event: JournalEvent): void {
       error: event.error,
       updatedAt: event.at,
     });
+  } else if (event.type === "downloading") {
+    job.pendingPath = event.path;
   } else {
     job.download = { path: event.path, bytes: event.bytes, sha256: event.sha256, at: event.at };
+    job.pendingPath = null;
   }
 }
 

@@ -131,8 +131,11 @@ describe("exit codes", () => {
     );
     expect(r.code).toBe(8);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain(
-      `timed out after 300ms waiting for task ${id} on apimart (last seen running, 50%)`,
+    // How many polls fit in 300 ms depends on the machine: the task was seen queued or running.
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `timed out after 300ms waiting for task ${id} on apimart \\(last seen (queued|running, 50%)\\)`,
+      ),
     );
     expect(r.stderr).toContain(`resume with: grokvid wait ${id}\n`);
   });
