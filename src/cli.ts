@@ -206,6 +206,13 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
         .addOption(
           option("--retry-failed", "submit again the lines whose earlier job failed", "off: report them"),
         )
+        .addOption(
+          option(
+            "--resubmit-uncertain",
+            "send again the lines whose earlier create may have reached the gateway (check first: it may pay twice)",
+            "off: report them",
+          ),
+        )
         .addOption(option("--fail-fast", "stop submitting after the first failure", "off"))
         .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line", "none"))
         .addOption(

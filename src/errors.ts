@@ -56,15 +56,24 @@ export class ConfigError extends GrokvidError {
 export class ApiError extends GrokvidError {
   readonly status: number | undefined;
   readonly providerCode: string | undefined;
+  /** A create that may have reached the gateway (and been billed) though no answer says so. */
+  readonly mayExist: boolean;
 
   constructor(
     message: string,
     exitCode: ExitCodeValue,
-    details: { status?: number; providerCode?: string; hint?: string; cause?: unknown } = {},
+    details: {
+      status?: number;
+      providerCode?: string;
+      hint?: string;
+      cause?: unknown;
+      mayExist?: boolean;
+    } = {},
   ) {
     super(message, exitCode, details);
     this.status = details.status;
     this.providerCode = details.providerCode;
+    this.mayExist = details.mayExist === true;
   }
 }
 

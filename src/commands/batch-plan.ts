@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { configCreateDefaults, resolveConnection, selectProvider } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { type BatchLine, parseBatchFile } from "../core/batch-file.js";
-import { type JobRecord, hashRequest, toJobParams } from "../core/journal.js";
+import { hashRequest, type JobRecord, toJobParams, type UncertainCreate } from "../core/journal.js";
 import { loadImages } from "../core/load-images.js";
 import { validateCreate } from "../core/validate-create.js";
 import { ConfigError, GrokvidError, UsageError } from "../errors.js";
@@ -23,8 +23,13 @@ export interface PlannedJob {
   output?: string;
   /** The journal's job for the same request, from an earlier run. */
   earlier?: JobRecord;
-  /** submit: pay for a new job; finish: wait/download an earlier one; skip: nothing to do. */
-  action: "submit" | "finish" | "skip";
+  /**
+   * submit: pay for a new job; finish: wait/download an earlier one; skip: nothing to do;
+   * uncertain: an earlier run's create may have reached the gateway, so it is not sent again.
+   */
+  action: "submit" | "finish" | "skip" | "uncertain";
+  /** For `uncertain`: where and when that create went. */
+  uncertain?: UncertainCreate;
 }
 
 export interface InvalidLine {
@@ -74,8 +79,13 @@ function asFieldMessage(message: string): string {
   return message.replace(/--(prompt|model|duration|ratio|resolution|image)\b/g, "$1");
 }
 
-function decide(earlier: JobRecord | undefined, retryFailed: boolean): PlannedJob["action"] {
-  if (!earlier) return "submit";
+function decide(
+  earlier: JobRecord | undefined,
+  uncertain: UncertainCreate | undefined,
+  flags: { retryFailed?: boolean; resubmitUncertain?: boolean },
+): PlannedJob["action"] {
+  if (!earlier) return uncertain && !flags.resubmitUncertain ? "uncertain" : "submit";
+  const retryFailed = flags.retryFailed === true;
   if (!isTerminal(earlier.status)) return "finish";
   if (earlier.status === "succeeded") return earlier.download ? "skip" : "finish";
   return retryFailed ? "submit" : "skip";
@@ -88,10 +98,11 @@ function decide(earlier: JobRecord | undefined, retryFailed: boolean): PlannedJo
  */
 export async function planBatch(
   text: string,
-  flags: { provider?: string; retryFailed?: boolean },
+  flags: { provider?: string; retryFailed?: boolean; resubmitUncertain?: boolean },
   runtime: Runtime,
   config: GrokvidConfig,
   journaled: readonly JobRecord[],
+  uncertainCreates: ReadonlyMap<string, UncertainCreate> = new Map(),
 ): Promise<BatchPlan> {
   const parsed = parseBatchFile(text);
   const invalid: InvalidLine[] = parsed.errors.map((e) => ({ line: e.line, message: e.message }));
@@ -108,7 +119,8 @@ export async function planBatch(
       seen.set(base, occurrence + 1);
       const requestHash = hashRequest(provider, model.id, jobParams, occurrence);
       const earlier = byHash.get(requestHash);
-      const action = decide(earlier, flags.retryFailed === true);
+      const uncertain = uncertainCreates.get(requestHash);
+      const action = decide(earlier, uncertain, flags);
       jobs.push({
         line: line.line,
         ordinal: jobs.length + 1,
@@ -119,6 +131,7 @@ export async function planBatch(
         action,
         ...(line.output === undefined ? {} : { output: line.output }),
         ...(earlier && action !== "submit" ? { earlier } : {}),
+        ...(uncertain && action === "uncertain" ? { uncertain } : {}),
       });
     } catch (err) {
       if (!(err instanceof GrokvidError) || err instanceof ConfigError) throw err;
@@ -131,7 +144,8 @@ export async function planBatch(
 
 /** A missing key fails the whole batch up front (exit 3), not job by job after some were paid. */
 export function checkKeys(jobs: readonly PlannedJob[], runtime: Runtime, config: GrokvidConfig): void {
-  for (const provider of new Set(jobs.filter((j) => j.action !== "skip").map((j) => j.provider))) {
+  const sending = jobs.filter((j) => j.action === "submit" || j.action === "finish");
+  for (const provider of new Set(sending.map((j) => j.provider))) {
     if (provider === "sandbox") continue;
     resolveConnection(selectProvider(provider, runtime.env, config), undefined, runtime.env, config);
   }

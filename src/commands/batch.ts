@@ -38,6 +38,7 @@ export interface BatchFlags extends CommonFlags {
   concurrency?: string;
   skipInvalid?: boolean;
   retryFailed?: boolean;
+  resubmitUncertain?: boolean;
   failFast?: boolean;
   manifest?: string;
   outDir?: string;
@@ -61,6 +62,7 @@ export interface ManifestEntry {
     | "skipped"
     | "invalid"
     | "error"
+    | "uncertain"
     | "not-run";
   path: string | null;
   error: string | null;
@@ -151,6 +153,7 @@ async function submitWithBackoff(
 ): Promise<NormalizedTask> {
   const images = await loadImages(job.params.images, job.model);
   for (let attempt = 0; ; attempt++) {
+    await session.recorder.submitting(job.provider, job.requestHash);
     try {
       const { task } = await createJob(
         session.gateway,
@@ -165,6 +168,9 @@ async function submitWithBackoff(
       if (limiter.limit < limiter.initial) limiter.resize(limiter.limit + 1);
       return task;
     } catch (err) {
+      // Refused for sure: a re-run may send it again. Otherwise the journal keeps it "uncertain".
+      if (err instanceof ApiError && !err.mayExist)
+        await session.recorder.abandoned(job.provider, job.requestHash);
       if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) throw err;
       limiter.resize(Math.ceil(limiter.limit / 2));
       await session.http.sleep(Math.min(60_000, 1000 * 2 ** attempt), session.http.signal);
@@ -219,6 +225,16 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
   const { flags, config, live } = ctx;
   const earlier = job.earlier;
   if (job.action === "skip" && earlier) return skipped(job, earlier);
+  if (job.action === "uncertain") {
+    const where = job.uncertain ? ` at ${job.uncertain.at}` : "";
+    return entry(job, {
+      id: null,
+      status: "uncertain",
+      path: null,
+      error: `an earlier run's create may have reached ${job.provider}${where}; check its dashboard, then pass --resubmit-uncertain to send it again`,
+      code: ExitCode.provider,
+    });
+  }
   const key = `line ${job.line}`;
   const limiter = limiterFor(ctx, job.provider);
   await limiter.acquire();
@@ -270,7 +286,13 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
     let code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
     // Exit 2 promises nothing was sent; once this line's job exists, a refusal is a failure (6).
     if (id !== null && code === ExitCode.usage) code = ExitCode.provider;
-    const message = err instanceof Error ? err.message : String(err);
+    // The hint matters most here ("a job may exist..."), so it goes into the manifest too.
+    const message =
+      err instanceof GrokvidError && err.hint
+        ? `${err.message}; ${err.hint}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     live.finish(key, `${key}: ${message}`);
     return entry(job, {
       id,
@@ -299,6 +321,8 @@ function summarize(entries: readonly ManifestEntry[]): string {
     `${count("skipped")} skipped (done earlier)`,
   ];
   const errors = count("error");
+  const uncertain = count("uncertain");
+  if (uncertain) parts.push(`${uncertain} uncertain (not sent again)`);
   const invalid = count("invalid");
   const notRun = count("not-run");
   if (errors) parts.push(`${errors} errors`);
@@ -317,7 +341,8 @@ export async function runBatch(
   const concurrency = parseConcurrency(flags.concurrency, 4);
   const journal = openJournal(runtime, out);
   const text = await readBatchText(file, runtime.stdin);
-  const plan: BatchPlan = await planBatch(text, flags, runtime, config, await journal.readJobs());
+  const state = await journal.readState();
+  const plan: BatchPlan = await planBatch(text, flags, runtime, config, state.jobs, state.uncertain);
   await rejectCollisions(plan, flags, config);
   for (const bad of plan.invalid) out.error(`line ${bad.line}: ${bad.message}`);
   if (plan.invalid.length > 0 && !flags.skipInvalid) {

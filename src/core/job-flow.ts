@@ -47,7 +47,11 @@ export async function createJob(
     throw new ApiError(
       `task ${id} was created on ${gateway.name} but could not be written to the journal (${err instanceof Error ? err.message : String(err)})`,
       ExitCode.provider,
-      { hint: `keep this id; follow it with: grokvid wait ${id} --provider ${gateway.name}`, cause: err },
+      {
+        hint: `keep this id; follow it with: grokvid wait ${id} --provider ${gateway.name}`,
+        cause: err,
+        mayExist: true,
+      },
     );
   }
   return submitted;

@@ -36,6 +36,16 @@ export class JobRecorder {
     this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
   }
 
+  /** Before a batch line's paid call: if no `created` or `abandoned` follows, a re-run will not resend it. */
+  async submitting(provider: string, requestHash: string): Promise<void> {
+    await this.journal.append({ type: "submitting", at: this.now().toISOString(), provider, requestHash });
+  }
+
+  /** The gateway certainly refused the create (4xx, 429, nothing sent): a re-run may send it again. */
+  async abandoned(provider: string, requestHash: string): Promise<void> {
+    await this.journal.append({ type: "abandoned", at: this.now().toISOString(), provider, requestHash });
+  }
+
   /** Starts from what the journal already says, so a resumed wait does not repeat old lines. */
   know(job: JobRecord): void {
     this.lastSeen.set(jobKey(job.provider, job.id), signature(job));

@@ -41,6 +41,10 @@ const eventSchema = z.discriminatedUnion("type", [
     videoUrl: z.string().nullable(),
     error: errorSchema,
   }),
+  // A batch line about to be paid for, and one whose create was refused: between the two, or
+  // without either after it, nobody knows whether the job exists.
+  z.object({ type: z.literal("submitting"), at: z.string(), provider: z.string(), requestHash: z.string() }),
+  z.object({ type: z.literal("abandoned"), at: z.string(), provider: z.string(), requestHash: z.string() }),
   z.object({
     type: z.literal("downloading"),
     at: z.string(),
@@ -116,7 +120,15 @@ export function hashRequest(provider: string, model: string, params: JobParams, 
 
 export const jobKey = (provider: string, id: string): string => `${provider}\u0000${id}`;
 
-function fold(records: Map<string, JobRecord>, event: JournalEvent): void {
+/** A batch line whose create may or may not have reached its gateway. */
+export interface UncertainCreate {
+  provider: string;
+  at: string;
+}
+
+type JobEvent = Extract<JournalEvent, { id: string }>;
+
+function fold(records: Map<string, JobRecord>, event: JobEvent): void {
   const key = jobKey(event.provider, event.id);
   if (event.type === "created") {
     records.set(key, {
@@ -228,11 +240,25 @@ export class Journal {
     return events;
   }
 
+  /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */
+  async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
+    const records = new Map<string, JobRecord>();
+    const uncertain = new Map<string, UncertainCreate>();
+    for (const event of await this.readEvents()) {
+      if (event.type === "submitting")
+        uncertain.set(event.requestHash, { provider: event.provider, at: event.at });
+      else if (event.type === "abandoned") uncertain.delete(event.requestHash);
+      else {
+        if (event.type === "created") uncertain.delete(event.requestHash);
+        fold(records, event);
+      }
+    }
+    return { jobs: [...records.values()], uncertain };
+  }
+
   /** Every job, oldest first. */
   async readJobs(): Promise<JobRecord[]> {
-    const records = new Map<string, JobRecord>();
-    for (const event of await this.readEvents()) fold(records, event);
-    return [...records.values()];
+    return (await this.readState()).jobs;
   }
 
   /** The newest job with this id (on this provider when one is named). */

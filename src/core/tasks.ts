@@ -25,6 +25,7 @@ export async function submitTask(
     throw new ApiError(err.message, err.exitCode, {
       status: res.status,
       hint: mayExistHint(gateway.name, deps.http.now()),
+      mayExist: true,
       cause: err,
     });
   }

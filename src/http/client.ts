@@ -123,7 +123,7 @@ export async function callGateway(
             ExitCode.provider,
             {
               status: res.statusCode,
-              ...(opts.idempotent ? {} : { hint: mayExistHint(name, deps.now()) }),
+              ...(opts.idempotent ? {} : { hint: mayExistHint(name, deps.now()), mayExist: true }),
             },
           );
         }
@@ -141,6 +141,7 @@ export async function callGateway(
             throw new ApiError(mapped.message, mapped.exitCode, {
               status: res.statusCode,
               hint: mayExistHint(name, deps.now()),
+              mayExist: true,
             });
           }
           throw mapped;
@@ -182,6 +183,7 @@ function networkError(
   const mayExist = spec.method === "POST" && code !== "ECONNREFUSED";
   return new ApiError(`could not reach ${provider} at ${origin} (${what})`, ExitCode.provider, {
     cause,
+    mayExist,
     hint: mayExist
       ? mayExistHint(provider, nowMs)
       : "check your network and the base URL, then run the command again",

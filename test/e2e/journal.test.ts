@@ -182,4 +182,87 @@ describe("batch", () => {
     expect(r.stderr).toContain("1 invalid line in jobs.csv; nothing was sent");
     expect(e2e.sandbox.requests).toEqual([]);
   });
+
+  async function batch(args: string[], lines: unknown[]) {
+    await writeFile(join(e2e.dir, "b.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
+    const env = homeEnv(e2e.envFor("apimart"));
+    const r = await runCli(
+      [
+        "batch",
+        "b.jsonl",
+        "--provider",
+        "apimart",
+        "--interval",
+        "100ms",
+        "--out-dir",
+        "o",
+        "--manifest",
+        "m.json",
+        ...args,
+      ],
+      {
+        cwd: e2e.dir,
+        env,
+      },
+    );
+    const manifest = JSON.parse(await readFile(join(e2e.dir, "m.json"), "utf8").catch(() => "[]")) as Array<{
+      line: number;
+      status: string;
+    }>;
+    return { r, manifest, posts: () => e2e.sandbox.requests.filter((q) => q.method === "POST").length };
+  }
+
+  it("a create that may have reached the gateway is not sent again by a re-run, unless asked", async () => {
+    e2e.sandbox.setFaults([{ kind: "server-error", target: "create", status: 502 }]);
+    const first = await batch([], [{ prompt: "one" }, { prompt: "two" }]);
+    e2e.sandbox.setFaults([]);
+    expect(first.r.code).toBe(6);
+    expect(first.r.stdout).toContain("a job may exist");
+    e2e.sandbox.requests.length = 0;
+    const again = await batch([], [{ prompt: "one" }, { prompt: "two" }]);
+    expect(again.r.code).toBe(6);
+    expect(again.posts()).toBe(0);
+    expect(again.manifest.map((m) => m.status).sort()).toEqual(["skipped", "uncertain"]);
+    expect(again.r.stderr).toContain("1 uncertain (not sent again)");
+    const forced = await batch(["--resubmit-uncertain"], [{ prompt: "one" }, { prompt: "two" }]);
+    expect(forced.r.code).toBe(0);
+    expect(forced.posts()).toBe(1);
+  });
+
+  it("--retry-failed submits the failed lines again, and only those", async () => {
+    const lines = [{ prompt: "ok" }, { prompt: "bad [fail]" }];
+    expect((await batch([], lines)).r.code).toBe(7);
+    e2e.sandbox.requests.length = 0;
+    const again = await batch(["--retry-failed"], lines);
+    expect(again.posts()).toBe(1);
+    expect(again.manifest.map((m) => m.status)).toEqual(["skipped", "failed"]);
+  });
+
+  it("--fail-fast stops submitting after the first failure", async () => {
+    const lines = [{ prompt: "bad [fail]" }, { prompt: "b" }, { prompt: "c" }];
+    const r = await batch(["--fail-fast", "--concurrency", "1"], lines);
+    expect(r.r.code).toBe(7);
+    expect(r.posts()).toBe(1);
+    expect(r.manifest.map((m) => m.status)).toEqual(["failed", "not-run", "not-run"]);
+  });
+
+  it("--skip-invalid runs the valid lines and reports the invalid ones with exit 2", async () => {
+    const r = await batch(["--skip-invalid"], [{ prompt: "ok" }, { prompt: "x", duration: 5 }]);
+    expect(r.r.code).toBe(2);
+    expect(r.posts()).toBe(1);
+    expect(r.manifest.map((m) => m.status)).toEqual(["succeeded", "invalid"]);
+  });
+
+  it("two lines that would write the same file are refused before anything is sent", async () => {
+    const r = await batch(
+      [],
+      [
+        { prompt: "a", output: "same.mp4" },
+        { prompt: "b", output: "same.mp4" },
+      ],
+    );
+    expect(r.r.code).toBe(2);
+    expect(r.r.stderr).toMatch(/line 2: writes the same file as line 1/);
+    expect(r.posts()).toBe(0);
+  });
 });
