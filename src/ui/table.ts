@@ -11,6 +11,10 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 
 /** One line, at most `max` characters, with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  // Control characters from a prompt or a provider must not move the cursor or change colours.
+  const flat = text
+    .replace(/\s+/g, " ")
+    .replace(/\p{Cc}/gu, "")
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

@@ -95,7 +95,8 @@ describe("hostile input never crashes, never sends on refusal", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          provider: likely([...providers, "sandbox"]),
+          // Not "sandbox": it runs inside the CLI, where this test's request log cannot see it.
+          provider: likely(providers),
           prompt: value(
             fc.oneof(
               { arbitrary: fc.string({ minLength: 1, maxLength: 30 }), weight: 5 },
@@ -188,8 +189,9 @@ describe("hostile input never crashes, never sends on refusal", () => {
           ["batch", file, "--provider", "apimart", "--out-dir", join(dir, "out"), "--interval", "100ms"],
           { env: env(true), cwd: dir },
         );
-        // A batch that ran may end 7 (a job failed) or 6 (the gateway refused one): not a refusal of input.
-        checkContract(r, r.code === 2 || r.code === 3 ? before : sandbox.requests.length, [0, 2, 3, 6, 7]);
+        // A batch that ran may end 7 (a job failed). Not 6: a line grokvid accepted must never be one
+        // the gateway refuses after it was paid for.
+        checkContract(r, r.code === 2 || r.code === 3 ? before : sandbox.requests.length, [0, 2, 3, 7]);
         if (r.code === 2) expect(sandbox.requests.length).toBe(before);
       }),
       { numRuns: RUNS },
