@@ -69,6 +69,22 @@ function networkCode(err: unknown): string | undefined {
   return typeof code === "string" ? code : cause ? networkCode(cause) : undefined;
 }
 
+/** A task answer is a few KB; anything past this is not one, and must not fill the memory. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+async function readCapped(body: AsyncIterable<unknown>, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const piece of body) {
+    const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(String(piece));
+    size += chunk.length;
+    // An over-long answer reads as unparseable (exit 6), like any other answer that is not a task.
+    if (size > max) return "";
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -111,7 +127,7 @@ export async function callGateway(
         signal: deps.signal ?? null,
       });
       const resHeaders = flattenHeaders(res.headers);
-      const text = await res.body.text();
+      const text = await readCapped(res.body, MAX_ANSWER_BYTES);
       deps.onResponse?.({ method: spec.method, url, status: res.statusCode, ms: deps.now() - started });
       const parsed = parseJson(text);
       if (res.statusCode >= 200 && res.statusCode < 300) {

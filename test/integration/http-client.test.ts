@@ -179,6 +179,19 @@ describe("waits outlive transient failures", () => {
   });
 });
 
+describe("answer size", () => {
+  it("an answer too large to be a task is refused, not held in memory", async () => {
+    const big = `{"code":200,"data":{"id":"task_1","pad":"${"x".repeat(9 * 1024 * 1024)}"}}`;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(big);
+    });
+    await expect(fetchTask(gatewayFor("apimart", server.url), "task_1", deps)).rejects.toMatchObject({
+      exitCode: 6,
+      message: expect.stringContaining("unparseable response from apimart"),
+    });
+  });
+});
+
 describe("poll hints", () => {
   it("waiting honours openai-poll-after-ms", async () => {
     const server = await serve((_req, res, hit) => {
