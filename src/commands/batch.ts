@@ -1,23 +1,22 @@
-import { rename, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import { resolvePoll } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
-import { assertWritable, type DownloadResult } from "../core/download.js";
 import { createJob, finishJob } from "../core/job-flow.js";
 import { loadImages } from "../core/load-images.js";
-import { DEFAULT_TEMPLATE, renderFileName, slugify } from "../core/output-path.js";
-import {
-  ApiError,
-  ExitCode,
-  type ExitCodeValue,
-  GrokvidError,
-  InterruptedError,
-  UsageError,
-} from "../errors.js";
+import { ApiError, ExitCode, GrokvidError, InterruptedError, UsageError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { LiveLines } from "../ui/live-lines.js";
 import { describeTask } from "../ui/status-display.js";
 import { Limiter, runPool } from "../util/pool.js";
+import {
+  entry,
+  finalStatus,
+  type ManifestEntry,
+  skipped,
+  summarize,
+  writeManifest,
+  writeSidecar,
+} from "./batch-report.js";
+import { destFor, rejectCollisions } from "./batch-output.js";
 import { type BatchPlan, checkKeys, type PlannedJob, planBatch, readBatchText } from "./batch-plan.js";
 import { worstExitCode } from "./outcome.js";
 import { parseConcurrency } from "./resume.js";
@@ -29,8 +28,6 @@ import {
   type Runtime,
   type Session,
 } from "./session.js";
-import { type JobRecord, toJobParams } from "../core/journal.js";
-import type { TaskStatus } from "../task-status.js";
 import { shellQuote } from "../util/format.js";
 import { SessionPool } from "./session-pool.js";
 
@@ -48,99 +45,7 @@ export interface BatchFlags extends CommonFlags {
   timeout?: string;
 }
 
-/** One entry per input line, in the manifest and in --json. */
-export interface ManifestEntry {
-  line: number;
-  id: string | null;
-  provider: string | null;
-  status:
-    | "succeeded"
-    | "failed"
-    | "cancelled"
-    | "expired"
-    | "timed-out"
-    | "skipped"
-    | "invalid"
-    | "error"
-    | "uncertain"
-    | "not-run";
-  path: string | null;
-  error: string | null;
-  code: ExitCodeValue;
-}
-
 const MAX_RATE_LIMIT_RETRIES = 6;
-
-function destFor(
-  job: PlannedJob,
-  id: string,
-  flags: BatchFlags,
-  config: GrokvidConfig,
-  width: number,
-): string {
-  if (job.output !== undefined) return job.output;
-  const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
-  const name = renderFileName(template, {
-    provider: job.provider,
-    id,
-    date: new Date(),
-    index: String(job.ordinal).padStart(width, "0"),
-    slug: slugify(job.params.prompt),
-  });
-  return join(flags.outDir ?? config.download?.dir ?? ".", name);
-}
-
-/**
- * Two lines that would write the same file (the same `output`, or a template without {id} that
- * renders alike) are refused before anything is paid for, as is a fixed name that already exists.
- */
-async function rejectCollisions(plan: BatchPlan, flags: BatchFlags, config: GrokvidConfig): Promise<void> {
-  const width = String(plan.jobs.length).length;
-  const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
-  const claimed = new Map<string, number>();
-  const keep: PlannedJob[] = [];
-  for (const job of plan.jobs) {
-    const fixed = job.output !== undefined || !template.includes("{id}");
-    const path = fixed && job.action !== "skip" ? resolve(destFor(job, "", flags, config, width)) : undefined;
-    const first = path === undefined ? undefined : claimed.get(path);
-    let problem: string | undefined;
-    if (first !== undefined)
-      problem = `writes the same file as line ${first} (${path}); give it its own output`;
-    else if (path !== undefined && job.action === "submit") {
-      problem = await assertWritable(path, flags.force === true).then(
-        () => undefined,
-        (err: unknown) => (err instanceof Error ? err.message : String(err)),
-      );
-    }
-    if (problem) plan.invalid.push({ line: job.line, message: problem });
-    else {
-      if (path !== undefined) claimed.set(path, job.line);
-      keep.push(job);
-    }
-  }
-  plan.jobs = keep;
-  plan.invalid.sort((a, b) => a.line - b.line);
-}
-
-/** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
-async function writeSidecar(job: PlannedJob, task: NormalizedTask, saved: DownloadResult): Promise<void> {
-  const path = saved.path.replace(/\.[^./\\]*$/, "") + ".json";
-  const sidecar = {
-    prompt: job.params.prompt,
-    parameters: toJobParams(job.params),
-    provider: job.provider,
-    model: job.model.id,
-    id: task.id,
-    sourceUrl: saved.sourceUrl,
-    sha256: saved.sha256,
-    bytes: saved.bytes,
-    createdAt: task.createdAt,
-    finishedAt: task.updatedAt,
-    downloadedAt: new Date().toISOString(),
-  };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(sidecar, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
-}
 
 /**
  * The paid call, slowed down per provider on 429: a 429 means the gateway refused the job, so
@@ -176,27 +81,6 @@ async function submitWithBackoff(
       await session.http.sleep(Math.min(60_000, 1000 * 2 ** attempt), session.http.signal);
     }
   }
-}
-
-/** Only a terminal word belongs in the manifest; anything else means the run did not see the end. */
-function finalStatus(status: TaskStatus): ManifestEntry["status"] {
-  return status === "queued" || status === "running" ? "error" : status;
-}
-
-function entry(job: PlannedJob, fields: Omit<ManifestEntry, "line" | "provider">): ManifestEntry {
-  return { line: job.line, provider: job.provider, ...fields };
-}
-
-/** A line the journal says is done: reported from the earlier run, nothing sent. */
-function skipped(job: PlannedJob, earlier: JobRecord): ManifestEntry {
-  const ok = earlier.status === "succeeded";
-  return entry(job, {
-    id: earlier.id,
-    status: ok ? "skipped" : finalStatus(earlier.status),
-    path: earlier.download?.path ?? null,
-    error: earlier.error?.message ?? null,
-    code: ok ? ExitCode.ok : ExitCode.taskFailed,
-  });
 }
 
 interface RunContext {
@@ -304,31 +188,6 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
   } finally {
     limiter.release();
   }
-}
-
-async function writeManifest(path: string, entries: readonly ManifestEntry[]): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(entries, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
-}
-
-function summarize(entries: readonly ManifestEntry[]): string {
-  const count = (...statuses: ManifestEntry["status"][]) =>
-    entries.filter((e) => statuses.includes(e.status)).length;
-  const parts = [
-    `${count("succeeded")} succeeded`,
-    `${count("failed", "cancelled", "expired")} failed`,
-    `${count("timed-out")} timed out`,
-    `${count("skipped")} skipped (done earlier)`,
-  ];
-  const errors = count("error");
-  const uncertain = count("uncertain");
-  if (uncertain) parts.push(`${uncertain} uncertain (not sent again)`);
-  const invalid = count("invalid");
-  const notRun = count("not-run");
-  if (errors) parts.push(`${errors} errors`);
-  if (invalid) parts.push(`${invalid} invalid`);
-  if (notRun) parts.push(`${notRun} not run (--fail-fast)`);
-  return parts.join(", ");
 }
 
 export async function runBatch(

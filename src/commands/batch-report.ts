@@ -1,0 +1,98 @@
+import { rename, writeFile } from "node:fs/promises";
+import type { DownloadResult } from "../core/download.js";
+import { type JobRecord, toJobParams } from "../core/journal.js";
+import { ExitCode, type ExitCodeValue } from "../errors.js";
+import type { NormalizedTask } from "../providers/types.js";
+import type { TaskStatus } from "../task-status.js";
+import type { PlannedJob } from "./batch-plan.js";
+
+/** One entry per input line, in the manifest and in --json. */
+export interface ManifestEntry {
+  line: number;
+  id: string | null;
+  provider: string | null;
+  status:
+    | "succeeded"
+    | "failed"
+    | "cancelled"
+    | "expired"
+    | "timed-out"
+    | "skipped"
+    | "invalid"
+    | "error"
+    | "uncertain"
+    | "not-run";
+  path: string | null;
+  error: string | null;
+  code: ExitCodeValue;
+}
+
+/** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
+export async function writeSidecar(
+  job: PlannedJob,
+  task: NormalizedTask,
+  saved: DownloadResult,
+): Promise<void> {
+  const path = saved.path.replace(/\.[^./\\]*$/, "") + ".json";
+  const sidecar = {
+    prompt: job.params.prompt,
+    parameters: toJobParams(job.params),
+    provider: job.provider,
+    model: job.model.id,
+    id: task.id,
+    sourceUrl: saved.sourceUrl,
+    sha256: saved.sha256,
+    bytes: saved.bytes,
+    createdAt: task.createdAt,
+    finishedAt: task.updatedAt,
+    downloadedAt: new Date().toISOString(),
+  };
+  await writeFile(`${path}.tmp`, `${JSON.stringify(sidecar, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Only a terminal word belongs in the manifest; anything else means the run did not see the end. */
+export function finalStatus(status: TaskStatus): ManifestEntry["status"] {
+  return status === "queued" || status === "running" ? "error" : status;
+}
+
+export function entry(job: PlannedJob, fields: Omit<ManifestEntry, "line" | "provider">): ManifestEntry {
+  return { line: job.line, provider: job.provider, ...fields };
+}
+
+/** A line the journal says is done: reported from the earlier run, nothing sent. */
+export function skipped(job: PlannedJob, earlier: JobRecord): ManifestEntry {
+  const ok = earlier.status === "succeeded";
+  return entry(job, {
+    id: earlier.id,
+    status: ok ? "skipped" : finalStatus(earlier.status),
+    path: earlier.download?.path ?? null,
+    error: earlier.error?.message ?? null,
+    code: ok ? ExitCode.ok : ExitCode.taskFailed,
+  });
+}
+
+export async function writeManifest(path: string, entries: readonly ManifestEntry[]): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(entries, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+export function summarize(entries: readonly ManifestEntry[]): string {
+  const count = (...statuses: ManifestEntry["status"][]) =>
+    entries.filter((e) => statuses.includes(e.status)).length;
+  const parts = [
+    `${count("succeeded")} succeeded`,
+    `${count("failed", "cancelled", "expired")} failed`,
+    `${count("timed-out")} timed out`,
+    `${count("skipped")} skipped (done earlier)`,
+  ];
+  const errors = count("error");
+  const uncertain = count("uncertain");
+  if (uncertain) parts.push(`${uncertain} uncertain (not sent again)`);
+  const invalid = count("invalid");
+  const notRun = count("not-run");
+  if (errors) parts.push(`${errors} errors`);
+  if (invalid) parts.push(`${invalid} invalid`);
+  if (notRun) parts.push(`${notRun} not run (--fail-fast)`);
+  return parts.join(", ");
+}

@@ -1,0 +1,72 @@
+import type { Command } from "commander";
+import { Option } from "commander";
+
+/** Every flag's help line ends with its default, so `--help` is the whole reference. */
+export function option(flags: string, description: string, defaultText?: string): Option {
+  return new Option(
+    flags,
+    defaultText === undefined ? description : `${description} (default: ${defaultText})`,
+  );
+}
+
+export function addCommon(cmd: Command, withProvider = true): Command {
+  if (withProvider) {
+    cmd
+      .addOption(
+        option(
+          "--provider <name>",
+          "gateway: apimart, xcompute, jimmyai, duoyuanx, or sandbox (offline, in-process)",
+          "$GROKVID_PROVIDER, else defaultProvider in the config file",
+        ),
+      )
+      .addOption(
+        option(
+          "--base-url <url>",
+          "override the provider's base URL",
+          "$GROKVID_<PROVIDER>_BASE_URL, config, or the provider's own",
+        ),
+      );
+  }
+  return cmd
+    .addOption(
+      option(
+        "--config <path>",
+        "read this config file instead of searching",
+        "$GROKVID_CONFIG, else search from the current folder",
+      ),
+    )
+    .addOption(option("--json", "print one JSON document on stdout instead of text", "off"))
+    .addOption(option("-q, --quiet", "print nothing on stderr but warnings and errors", "off"))
+    .addOption(
+      option("--verbose", "print requests, retries and stack traces on stderr (keys are never shown)", "off"),
+    )
+    .addOption(
+      option(
+        "--no-color",
+        "disable colours (NO_COLOR and FORCE_COLOR are honoured too)",
+        "colour on a terminal",
+      ),
+    );
+}
+
+export function addPolling(cmd: Command): Command {
+  return cmd
+    .addOption(
+      option(
+        "--interval <duration>",
+        "time between status checks: 250ms, 5s, 2m, 1h or seconds",
+        "5s, or poll.interval in config",
+      ),
+    )
+    .addOption(
+      option(
+        "--timeout <duration>",
+        "stop waiting after this long; 0 checks once",
+        "30m, or poll.timeout in config",
+      ),
+    );
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
