@@ -5,15 +5,7 @@ import { createStatusDisplay } from "../ui/status-display.js";
 import { resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
 import type { NormalizedTask } from "../providers/types.js";
-import {
-  createOutput,
-  findJournaledJob,
-  loadSessionConfig,
-  openJournal,
-  openSession,
-  type Runtime,
-  type Session,
-} from "./session.js";
+import { type Runtime, type Session, withTaskSession } from "./session.js";
 import { type WaitFlags, waitAndReport } from "./wait.js";
 
 export interface DownloadFlags extends WaitFlags {
@@ -57,20 +49,13 @@ export async function downloadAndReport(
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
 export async function runDownload(id: string, flags: DownloadFlags, runtime: Runtime): Promise<void> {
-  const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime, out);
-  const journal = openJournal(runtime, out);
-  const job = await findJournaledJob(id, flags, runtime, config, journal);
-  const session = await openSession(flags, runtime, out, config, { journal, job });
-  try {
-    const poll = resolvePoll(flags, config, session.gateway.name);
+  await withTaskSession(id, flags, runtime, async (session, job) => {
+    const poll = resolvePoll(flags, session.config, session.gateway.name);
     const task = await waitAndReport(session, id, poll);
     if (task.status !== "succeeded") {
       renderFinal(session, task);
       return;
     }
     await downloadAndReport(session, task, flags, job?.pendingPath);
-  } finally {
-    await session.close();
-  }
+  });
 }

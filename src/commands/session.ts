@@ -227,7 +227,7 @@ function resumeFlags(flags: CommonFlags, provider: string, journaled: boolean): 
  * For commands that take an id: the journal's record of it, or a clear error when neither the
  * journal nor --provider (nor the environment or config) says where the task lives.
  */
-export async function findJournaledJob(
+async function findJournaledJob(
   id: string,
   flags: CommonFlags,
   runtime: Runtime,
@@ -245,4 +245,26 @@ export async function findJournaledJob(
     );
   }
   return job;
+}
+
+/**
+ * The shared frame of the commands that take a task id (status, wait, download): config, the
+ * journal's record of the task, a session where it lives, closed whatever happens.
+ */
+export async function withTaskSession(
+  id: string,
+  flags: CommonFlags,
+  runtime: Runtime,
+  work: (session: Session, job: JobRecord | undefined) => Promise<void>,
+): Promise<void> {
+  const out = createOutput(flags, runtime);
+  const config = await loadSessionConfig(flags, runtime, out);
+  const journal = openJournal(runtime, out);
+  const job = await findJournaledJob(id, flags, runtime, config, journal);
+  const session = await openSession(flags, runtime, out, config, { journal, job });
+  try {
+    await work(session, job);
+  } finally {
+    await session.close();
+  }
 }

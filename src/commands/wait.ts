@@ -5,16 +5,7 @@ import { GrokvidError, InterruptedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { guardInterrupt, renderFinal } from "./render.js";
-import {
-  type CommonFlags,
-  createOutput,
-  findJournaledJob,
-  loadSessionConfig,
-  openJournal,
-  openSession,
-  type Runtime,
-  type Session,
-} from "./session.js";
+import { type CommonFlags, type Runtime, type Session, withTaskSession } from "./session.js";
 
 export interface WaitFlags extends CommonFlags {
   interval?: string;
@@ -66,15 +57,8 @@ export async function waitAndReport(
 }
 
 export async function runWait(id: string, flags: WaitFlags, runtime: Runtime): Promise<void> {
-  const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime, out);
-  const journal = openJournal(runtime, out);
-  const job = await findJournaledJob(id, flags, runtime, config, journal);
-  const session = await openSession(flags, runtime, out, config, { journal, job });
-  try {
-    const poll = resolvePoll(flags, config, session.gateway.name);
+  await withTaskSession(id, flags, runtime, async (session) => {
+    const poll = resolvePoll(flags, session.config, session.gateway.name);
     renderFinal(session, await waitAndReport(session, id, poll));
-  } finally {
-    await session.close();
-  }
+  });
 }
