@@ -8,7 +8,7 @@ import { fetchTask, submitTask } from "../../src/core/tasks.js";
 import { validateCreate } from "../../src/core/validate-create.js";
 import { waitForTask } from "../../src/core/wait.js";
 import { ApiError } from "../../src/errors.js";
-import { callGateway } from "../../src/http/client.js";
+import { callGateway, type Gateway } from "../../src/http/client.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
 import { gatewayFor, makeDeps, scriptedServer, type TestDeps } from "../helpers/http-deps.js";
 
@@ -225,6 +225,11 @@ function finished(videoUrl: string): NormalizedTask {
   };
 }
 
+/** Downloads the finished task_1's video from `videoUrl` to `dest`, through `gateway`. */
+function fetchTo(gateway: Gateway, videoUrl: string, dest: string) {
+  return downloadVideo(gateway, finished(videoUrl), dest, { force: false }, deps.http);
+}
+
 describe("download safety", () => {
   it("never sends the key to another origin when a redirect leaves the gateway", async () => {
     const cdn = await serve((_req, res) => {
@@ -234,13 +239,7 @@ describe("download safety", () => {
       res.writeHead(302, { location: `${cdn.url}/signed.mp4` }).end();
     });
     const gateway = gatewayFor("duoyuanx", gatewayServer.url);
-    await downloadVideo(
-      gateway,
-      finished(`${gatewayServer.url}/v1/videos/task_1/content`),
-      join(dir, "a.mp4"),
-      { force: false },
-      deps.http,
-    );
+    await fetchTo(gateway, `${gatewayServer.url}/v1/videos/task_1/content`, join(dir, "a.mp4"));
     expect(gatewayServer.hits[0]?.headers.authorization).toBe(`Bearer ${gateway.apiKey}`);
     expect(cdn.hits[0]?.headers.authorization).toBeUndefined();
   });
@@ -250,15 +249,9 @@ describe("download safety", () => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<html>login</html>");
     });
     const gateway = gatewayFor("apimart", "http://127.0.0.1:9");
-    await expect(
-      downloadVideo(
-        gateway,
-        finished(`${server.url}/v.mp4`),
-        join(dir, "v.mp4"),
-        { force: false },
-        deps.http,
-      ),
-    ).rejects.toThrow(/answered text\/html; charset=utf-8 instead of a video; nothing was saved/);
+    await expect(fetchTo(gateway, `${server.url}/v.mp4`, join(dir, "v.mp4"))).rejects.toThrow(
+      /answered text\/html; charset=utf-8 instead of a video; nothing was saved/,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -268,26 +261,15 @@ describe("download safety", () => {
       res.write(Buffer.alloc(40), () => setTimeout(() => res.destroy(), 20));
     });
     const gateway = gatewayFor("apimart", "http://127.0.0.1:9");
-    await expect(
-      downloadVideo(
-        gateway,
-        finished(`${server.url}/v.mp4`),
-        join(dir, "v.mp4"),
-        { force: false },
-        deps.http,
-      ),
-    ).rejects.toMatchObject({ exitCode: 6, message: expect.stringMatching(/broke off after 40 bytes/) });
+    await expect(fetchTo(gateway, `${server.url}/v.mp4`, join(dir, "v.mp4"))).rejects.toMatchObject({
+      exitCode: 6,
+      message: expect.stringMatching(/broke off after 40 bytes/),
+    });
     expect(await readdir(dir)).toEqual(["v.mp4.part", "v.mp4.part.json"]);
-    // The next attempt continues from what arrived.
+    // The next attempt continues from what arrived (and is cut short again by this server).
     await expect(
-      downloadVideo(
-        gatewayFor("apimart", "http://127.0.0.1:9"),
-        finished(`${server.url}/v.mp4`),
-        join(dir, "v.mp4"),
-        { force: false },
-        deps.http,
-      ),
-    ).rejects.toBeDefined();
+      fetchTo(gatewayFor("apimart", "http://127.0.0.1:9"), `${server.url}/v.mp4`, join(dir, "v.mp4")),
+    ).rejects.toMatchObject({ exitCode: 6 });
     expect(server.hits.at(-1)?.headers.range).toBe("bytes=40-");
   });
 });
@@ -320,13 +302,7 @@ describe("resumable downloads", () => {
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, movie.subarray(0, 400));
     await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_1", etag: '"v1"' }));
-    const saved = await downloadVideo(
-      gatewayFor("apimart", "http://127.0.0.1:9"),
-      finished(`${server.url}/v.mp4`),
-      dest,
-      { force: false },
-      deps.http,
-    );
+    const saved = await fetchTo(gatewayFor("apimart", "http://127.0.0.1:9"), `${server.url}/v.mp4`, dest);
     expect(server.hits[0]?.headers.range).toBe("bytes=400-");
     expect(server.hits[0]?.headers["if-range"]).toBe('"v1"');
     expect(saved).toMatchObject({
@@ -367,16 +343,10 @@ describe("resumable downloads", () => {
       },
       { ...deps.http, signal: controller.signal },
     );
-    await expect(first).rejects.toBeDefined();
+    await expect(first).rejects.toMatchObject({ name: "AbortError" });
     expect(await readdir(dir)).toEqual(["v.mp4.part", "v.mp4.part.json"]);
     stall = false;
-    const saved = await downloadVideo(
-      gateway,
-      finished(`${server.url}/v.mp4`),
-      dest,
-      { force: false },
-      deps.http,
-    );
+    const saved = await fetchTo(gateway, `${server.url}/v.mp4`, dest);
     expect(saved.resumedFrom).toBe(300);
     expect((await readFile(dest)).equals(movie)).toBe(true);
   });
@@ -386,13 +356,7 @@ describe("resumable downloads", () => {
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, Buffer.from("bytes of some other video"));
     await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_other", etag: null }));
-    const saved = await downloadVideo(
-      gatewayFor("apimart", "http://127.0.0.1:9"),
-      finished(`${server.url}/v.mp4`),
-      dest,
-      { force: false },
-      deps.http,
-    );
+    const saved = await fetchTo(gatewayFor("apimart", "http://127.0.0.1:9"), `${server.url}/v.mp4`, dest);
     expect(server.hits[0]?.headers.range).toBeUndefined();
     expect(saved.resumedFrom).toBe(0);
     expect((await readFile(dest)).equals(movie)).toBe(true);
@@ -404,13 +368,7 @@ describe("resumable downloads", () => {
     // A lock held by a live process (this one's parent) makes a second download step back.
     await writeFile(`${dest}.part.lock`, String(process.ppid));
     await expect(
-      downloadVideo(
-        gatewayFor("apimart", "http://127.0.0.1:9"),
-        finished("http://127.0.0.1:9/v.mp4"),
-        dest,
-        { force: false },
-        deps.http,
-      ),
+      fetchTo(gatewayFor("apimart", "http://127.0.0.1:9"), "http://127.0.0.1:9/v.mp4", dest),
     ).rejects.toThrow(/another grokvid \(pid \d+\) is downloading/);
   });
 
@@ -419,13 +377,7 @@ describe("resumable downloads", () => {
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, Buffer.from("stale bytes from another file"));
     await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_1", etag: null }));
-    const saved = await downloadVideo(
-      gatewayFor("apimart", "http://127.0.0.1:9"),
-      finished(`${server.url}/v.mp4`),
-      dest,
-      { force: false },
-      deps.http,
-    );
+    const saved = await fetchTo(gatewayFor("apimart", "http://127.0.0.1:9"), `${server.url}/v.mp4`, dest);
     expect(saved.resumedFrom).toBe(0);
     expect((await readFile(dest)).equals(movie)).toBe(true);
   });
@@ -436,13 +388,7 @@ describe("resumable downloads", () => {
       else res.writeHead(403).end();
     });
     const dest = join(dir, "v.mp4");
-    const saved = await downloadVideo(
-      gatewayFor("duoyuanx", server.url),
-      finished(`${server.url}/expired.mp4`),
-      dest,
-      { force: false },
-      deps.http,
-    );
+    const saved = await fetchTo(gatewayFor("duoyuanx", server.url), `${server.url}/expired.mp4`, dest);
     expect(saved.sourceUrl).toBe(`${server.url}/v1/videos/task_1/content`);
     expect((await readFile(dest)).equals(movie)).toBe(true);
   });
@@ -452,13 +398,7 @@ describe("resumable downloads", () => {
       res.writeHead(200, { "content-type": "video/mp4" }).end(movie);
     });
     const dest = join(dir, "v.mp4");
-    await downloadVideo(
-      gatewayFor("apimart", server.url),
-      finished("/v1/videos/task_1/content"),
-      dest,
-      { force: false },
-      deps.http,
-    );
+    await fetchTo(gatewayFor("apimart", server.url), "/v1/videos/task_1/content", dest);
     expect(server.hits[0]?.url).toBe("/v1/videos/task_1/content");
   });
 });
