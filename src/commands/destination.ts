@@ -4,7 +4,7 @@ import type { GrokvidConfig } from "../config/schema.js";
 import { DEFAULT_TEMPLATE, defaultOutputPath, renderFileName } from "../core/output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
-export async function isFolderTarget(output: string): Promise<boolean> {
+async function isFolderTarget(output: string): Promise<boolean> {
   if (/[\\/]$/.test(output)) return true;
   return (await stat(output).catch(() => undefined))?.isDirectory() === true;
 }

@@ -54,7 +54,7 @@ export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS
   });
 }
 
-export function flattenHeaders(
+function flattenHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
