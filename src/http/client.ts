@@ -54,9 +54,7 @@ export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS
   });
 }
 
-function flattenHeaders(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string> {
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers))
     if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
