@@ -1,7 +1,9 @@
-import { join, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import type { GrokvidConfig } from "../config/schema.js";
 import { assertWritable } from "../core/download.js";
-import { DEFAULT_TEMPLATE, renderFileName, slugify } from "../core/output-path.js";
+import type { OutputPlan } from "../core/journal.js";
+import { isInside, renderPlan, sidecarPathFor } from "../core/output-plan.js";
+import { DEFAULT_TEMPLATE, slugify } from "../core/output-path.js";
 import type { BatchPlan, PlannedJob } from "./batch-plan.js";
 
 /** The batch flags that decide where each line's video goes. */
@@ -11,55 +13,76 @@ export interface OutputFlags {
   force?: boolean;
 }
 
-/** A line's `output`, else the template (with {index} and {slug}) in the output folder. */
-export function destFor(
+/**
+ * Where a line's video goes, with absolute paths: its `output` relative to the batch's output
+ * folder (--out-dir, else the config's download folder, else the working folder), else the
+ * template (with {index} and {slug}) in that folder. Sidecars always go beside the video.
+ */
+export function planOutput(
   job: PlannedJob,
-  id: string,
   flags: OutputFlags,
   config: GrokvidConfig,
+  cwd: string,
   width: number,
-): string {
-  if (job.output !== undefined) return job.output;
-  const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
-  const name = renderFileName(template, {
-    provider: job.provider,
-    id,
-    date: new Date(),
+): OutputPlan {
+  const dir = resolve(cwd, flags.outDir ?? config.download?.dir ?? ".");
+  if (job.output !== undefined) return { path: resolve(dir, job.output), sidecar: true };
+  return {
+    dir,
+    template: flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE,
     index: String(job.ordinal).padStart(width, "0"),
     slug: slugify(job.params.prompt),
-  });
-  return join(flags.outDir ?? config.download?.dir ?? ".", name);
+    sidecar: true,
+  };
+}
+
+/** With --out-dir, a line's output must stay inside that folder; saying otherwise is a mistake. */
+function escapesOutDir(job: PlannedJob, flags: OutputFlags, cwd: string): string | undefined {
+  if (job.output === undefined || flags.outDir === undefined) return undefined;
+  const dir = resolve(cwd, flags.outDir);
+  if (!isAbsolute(job.output) && isInside(dir, resolve(dir, job.output))) return undefined;
+  return `output ${job.output} is outside --out-dir ${flags.outDir}; give a path inside it`;
+}
+
+async function existing(path: string, force: boolean): Promise<string | undefined> {
+  return assertWritable(path, force).then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
 }
 
 /**
- * Two lines that would write the same file (the same `output`, or a template without {id} that
- * renders alike) are refused before anything is paid for, as is a fixed name that already exists.
+ * Everything a line will write is checked before anything is paid for: an output outside
+ * --out-dir, two lines (or a line's video and another's sidecar) writing the same file, a video
+ * whose sidecar would be itself, and a fixed name, video or sidecar, that already exists.
  */
 export async function rejectCollisions(
   plan: BatchPlan,
   flags: OutputFlags,
   config: GrokvidConfig,
+  cwd: string,
 ): Promise<void> {
   const width = String(plan.jobs.length).length;
-  const template = flags.template ?? config.download?.template ?? DEFAULT_TEMPLATE;
   const claimed = new Map<string, number>();
   const keep: PlannedJob[] = [];
   for (const job of plan.jobs) {
-    const fixed = job.output !== undefined || !template.includes("{id}");
-    const path = fixed && job.action !== "skip" ? resolve(destFor(job, "", flags, config, width)) : undefined;
-    const first = path === undefined ? undefined : claimed.get(path);
-    let problem: string | undefined;
-    if (first !== undefined)
-      problem = `writes the same file as line ${first} (${path}); give it its own output`;
-    else if (path !== undefined && job.action === "submit") {
-      problem = await assertWritable(path, flags.force === true).then(
-        () => undefined,
-        (err: unknown) => (err instanceof Error ? err.message : String(err)),
-      );
+    let problem = escapesOutDir(job, flags, cwd);
+    const output = planOutput(job, flags, config, cwd, width);
+    const video = renderPlan(output, job.provider, "id-a");
+    const fixed = job.action !== "skip" && video === renderPlan(output, job.provider, "id-b");
+    const files = fixed ? [video, sidecarPathFor(video)] : [];
+    for (const file of files) {
+      const first = claimed.get(file);
+      if (first !== undefined)
+        problem ??= `writes the same file as line ${first} (${file}); give it its own output`;
     }
+    if (fixed && files[0] === files[1])
+      problem ??= `output ${job.output ?? video} ends in .json, the name of its own sidecar; name the video .mp4`;
+    for (const file of job.action === "submit" ? files : [])
+      problem ??= await existing(file, flags.force === true);
     if (problem) plan.invalid.push({ line: job.line, message: problem });
     else {
-      if (path !== undefined) claimed.set(path, job.line);
+      for (const file of files) claimed.set(file, job.line);
       keep.push(job);
     }
   }

@@ -2,7 +2,13 @@ import { readFile } from "node:fs/promises";
 import { configCreateDefaults, resolveConnection, selectProvider } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { type BatchLine, parseBatchFile } from "../core/batch-file.js";
-import { hashRequest, type JobRecord, toJobParams, type UncertainCreate } from "../core/journal.js";
+import {
+  hashRequest,
+  type JobRecord,
+  type JournalState,
+  toJobParams,
+  type UncertainCreate,
+} from "../core/journal.js";
 import { loadImages } from "../core/load-images.js";
 import { validateCreate } from "../core/validate-create.js";
 import { ConfigError, GrokvidError, UsageError } from "../errors.js";
@@ -23,6 +29,8 @@ export interface PlannedJob {
   output?: string;
   /** The journal's job for the same request, from an earlier run. */
   earlier?: JobRecord;
+  /** The id of the newest job for this request when the plan was made (a retry replaces it). */
+  seenId?: string;
   /**
    * submit: pay for a new job; finish: wait/download an earlier one; skip: nothing to do;
    * uncertain: an earlier run's create may have reached the gateway, so it is not sent again.
@@ -79,16 +87,53 @@ function asFieldMessage(message: string): string {
   return message.replace(/--(prompt|model|duration|ratio|resolution|image)\b/g, "$1");
 }
 
+/**
+ * A create that may have reached the gateway, whichever run sent it (a first try or a
+ * --retry-failed), keeps its line "uncertain" until the user says --resubmit-uncertain.
+ */
 function decide(
   earlier: JobRecord | undefined,
   uncertain: UncertainCreate | undefined,
   flags: { retryFailed?: boolean; resubmitUncertain?: boolean },
 ): PlannedJob["action"] {
-  if (!earlier) return uncertain && !flags.resubmitUncertain ? "uncertain" : "submit";
-  const retryFailed = flags.retryFailed === true;
+  if (uncertain && !flags.resubmitUncertain) return "uncertain";
+  if (!earlier) return "submit";
   if (!isTerminal(earlier.status)) return "finish";
   if (earlier.status === "succeeded") return earlier.download ? "skip" : "finish";
-  return retryFailed ? "submit" : "skip";
+  return flags.retryFailed === true ? "submit" : "skip";
+}
+
+function withDecision(
+  job: PlannedJob,
+  earlier: JobRecord | undefined,
+  uncertain: UncertainCreate | undefined,
+  flags: { retryFailed?: boolean; resubmitUncertain?: boolean },
+): PlannedJob {
+  const action = decide(earlier, uncertain, flags);
+  const decided: PlannedJob = { ...job, action };
+  // What the last decision attached is replaced, not merged: the journal may say otherwise now.
+  delete decided.earlier;
+  delete decided.uncertain;
+  delete decided.seenId;
+  if (earlier) decided.seenId = earlier.id;
+  if (earlier && action !== "submit") decided.earlier = earlier;
+  if (uncertain && action === "uncertain") decided.uncertain = uncertain;
+  return decided;
+}
+
+/**
+ * Decides a line again once this process holds its claim, from what the journal says now:
+ * another process may have paid for it, finished it, or died while sending it in the meantime.
+ * A failed job is retried only if it is still the one this run meant to retry.
+ */
+export function replan(
+  job: PlannedJob,
+  state: JournalState,
+  flags: { retryFailed?: boolean; resubmitUncertain?: boolean },
+): PlannedJob {
+  const latest = state.byHash.get(job.requestHash);
+  const retryFailed = flags.retryFailed === true && latest?.id === job.seenId;
+  return withDecision(job, latest, state.uncertain.get(job.requestHash), { ...flags, retryFailed });
 }
 
 /**
@@ -118,21 +163,17 @@ export async function planBatch(
       const occurrence = seen.get(base) ?? 0;
       seen.set(base, occurrence + 1);
       const requestHash = hashRequest(provider, model.id, jobParams, occurrence);
-      const earlier = byHash.get(requestHash);
-      const uncertain = uncertainCreates.get(requestHash);
-      const action = decide(earlier, uncertain, flags);
-      jobs.push({
+      const planned: PlannedJob = {
         line: line.line,
         ordinal: jobs.length + 1,
         provider,
         params,
         model,
         requestHash,
-        action,
+        action: "submit",
         ...(line.output === undefined ? {} : { output: line.output }),
-        ...(earlier && action !== "submit" ? { earlier } : {}),
-        ...(uncertain && action === "uncertain" ? { uncertain } : {}),
-      });
+      };
+      jobs.push(withDecision(planned, byHash.get(requestHash), uncertainCreates.get(requestHash), flags));
     } catch (err) {
       if (!(err instanceof GrokvidError) || err instanceof ConfigError) throw err;
       invalid.push({ line: line.line, message: asFieldMessage(err.message) });

@@ -1,6 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import type { DownloadResult } from "../core/download.js";
-import { type JobRecord, toJobParams } from "../core/journal.js";
+import { type JobParams, type JobRecord, toJobParams } from "../core/journal.js";
+import { sidecarPathFor } from "../core/output-plan.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import type { TaskStatus } from "../task-status.js";
@@ -27,18 +28,29 @@ export interface ManifestEntry {
   code: ExitCodeValue;
 }
 
+/** What a sidecar says of the request, from a batch line or from the journal's record of it. */
+export interface SidecarSource {
+  provider: string;
+  model: string;
+  parameters: JobParams;
+}
+
+export function sidecarSource(job: PlannedJob): SidecarSource {
+  return { provider: job.provider, model: job.model.id, parameters: toJobParams(job.params) };
+}
+
 /** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
 export async function writeSidecar(
-  job: PlannedJob,
+  source: SidecarSource,
   task: NormalizedTask,
   saved: DownloadResult,
 ): Promise<void> {
-  const path = saved.path.replace(/\.[^./\\]*$/, "") + ".json";
+  const path = sidecarPathFor(saved.path);
   const sidecar = {
-    prompt: job.params.prompt,
-    parameters: toJobParams(job.params),
-    provider: job.provider,
-    model: job.model.id,
+    prompt: source.parameters.prompt,
+    parameters: source.parameters,
+    provider: source.provider,
+    model: source.model,
     id: task.id,
     sourceUrl: saved.sourceUrl,
     sha256: saved.sha256,

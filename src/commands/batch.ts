@@ -1,4 +1,8 @@
+import { resolve } from "node:path";
 import { resolvePoll } from "../config/resolve.js";
+import { type Claim, Claims } from "../core/claims.js";
+import type { OutputPlan } from "../core/journal.js";
+import { displayPath, renderPlan } from "../core/output-plan.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { createJob, finishJob } from "../core/job-flow.js";
 import { loadImages } from "../core/load-images.js";
@@ -11,13 +15,21 @@ import {
   entry,
   finalStatus,
   type ManifestEntry,
+  sidecarSource,
   skipped,
   summarize,
   writeManifest,
   writeSidecar,
 } from "./batch-report.js";
-import { destFor, rejectCollisions } from "./batch-output.js";
-import { type BatchPlan, checkKeys, type PlannedJob, planBatch, readBatchText } from "./batch-plan.js";
+import { planOutput, rejectCollisions } from "./batch-output.js";
+import {
+  type BatchPlan,
+  checkKeys,
+  type PlannedJob,
+  planBatch,
+  readBatchText,
+  replan,
+} from "./batch-plan.js";
 import { worstExitCode } from "./outcome.js";
 import { parseConcurrency } from "./resume.js";
 import {
@@ -54,11 +66,11 @@ const MAX_RATE_LIMIT_RETRIES = 6;
 async function submitWithBackoff(
   session: Session,
   job: PlannedJob,
+  output: OutputPlan,
   limiter: Limiter,
 ): Promise<NormalizedTask> {
   const images = await loadImages(job.params.images, job.model);
   for (let attempt = 0; ; attempt++) {
-    await session.recorder.submitting(job.provider, job.requestHash);
     try {
       const { task } = await createJob(
         session.gateway,
@@ -67,15 +79,12 @@ async function submitWithBackoff(
         job.model,
         session.recorder,
         session.deps,
-        job.requestHash,
+        { requestHash: job.requestHash, output },
       );
       // Additive increase after the halving on 429: the provider gets back its share slowly.
       if (limiter.limit < limiter.initial) limiter.resize(limiter.limit + 1);
       return task;
     } catch (err) {
-      // Refused for sure: a re-run may send it again. Otherwise the journal keeps it "uncertain".
-      if (err instanceof ApiError && !err.mayExist)
-        await session.recorder.abandoned(job.provider, job.requestHash);
       if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) throw err;
       limiter.resize(Math.ceil(limiter.limit / 2));
       await session.http.sleep(Math.min(60_000, 1000 * 2 ** attempt), session.http.signal);
@@ -85,9 +94,11 @@ async function submitWithBackoff(
 
 interface RunContext {
   pool: SessionPool;
+  claims: Claims;
   limiters: Map<string, Limiter>;
   flags: BatchFlags;
   config: GrokvidConfig;
+  cwd: string;
   live: LiveLines;
   width: number;
   concurrency: number;
@@ -104,64 +115,80 @@ function limiterFor(ctx: RunContext, provider: string): Limiter {
   return limiter;
 }
 
-/** submit (or pick up) -> wait -> download -> sidecar, for one line; never throws but for Ctrl-C. */
-async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
+function uncertainEntry(job: PlannedJob): ManifestEntry {
+  const where = job.uncertain ? ` at ${job.uncertain.at}` : "";
+  return entry(job, {
+    id: null,
+    status: "uncertain",
+    path: null,
+    error: `an earlier run's create may have reached ${job.provider}${where}; check its dashboard, then pass --resubmit-uncertain to send it again`,
+    code: ExitCode.provider,
+  });
+}
+
+/**
+ * One line, from start to sidecar, while this process holds its claim: no other grokvid pays for,
+ * waits on or downloads the same request meanwhile. Never throws but for Ctrl-C.
+ */
+async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
+  if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier);
   const { flags, config, live } = ctx;
-  const earlier = job.earlier;
-  if (job.action === "skip" && earlier) return skipped(job, earlier);
-  if (job.action === "uncertain") {
-    const where = job.uncertain ? ` at ${job.uncertain.at}` : "";
-    return entry(job, {
-      id: null,
-      status: "uncertain",
-      path: null,
-      error: `an earlier run's create may have reached ${job.provider}${where}; check its dashboard, then pass --resubmit-uncertain to send it again`,
-      code: ExitCode.provider,
-    });
-  }
-  const key = `line ${job.line}`;
-  const limiter = limiterFor(ctx, job.provider);
+  const key = `line ${planned.line}`;
+  const limiter = limiterFor(ctx, planned.provider);
   await limiter.acquire();
   // --fail-fast or Ctrl-C may have come while this line waited for its provider's turn.
-  if (ctx.stopped() && !earlier) {
+  if (ctx.stopped() && !planned.earlier) {
     limiter.release();
-    return entry(job, { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok });
+    return entry(planned, { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok });
   }
-  let id = earlier?.id ?? null;
+  let id: string | null = planned.earlier?.id ?? null;
+  let claim: Claim | undefined;
   try {
-    const session = await ctx.pool.get(job.provider, earlier?.baseUrl);
-    if (earlier) session.recorder.know(earlier);
+    const session = await ctx.pool.get(planned.provider, planned.earlier?.baseUrl);
+    claim = await ctx.claims.acquire(planned.requestHash, ctx.signal, (pid) =>
+      live.set(key, `${key}: waiting for grokvid (pid ${pid}), which is running this line`),
+    );
+    const job = replan(planned, await session.recorder.journal.refresh(), flags);
+    if (job.action === "skip" && job.earlier) return skipped(job, job.earlier);
+    if (job.action === "uncertain") return uncertainEntry(job);
+    const earlier = job.earlier;
+    // A job made earlier goes where it was planned when it was made; a new one, where this run says.
+    const output = earlier?.output ?? planOutput(job, flags, config, ctx.cwd, ctx.width);
+    id = earlier?.id ?? null;
+    const jobSession = earlier ? await ctx.pool.get(job.provider, earlier.baseUrl) : session;
+    if (earlier) jobSession.recorder.know(earlier);
     else {
       live.set(key, `${key}: submitting to ${job.provider}`);
-      id = (await submitWithBackoff(session, job, limiter)).id;
+      id = (await submitWithBackoff(jobSession, job, output, limiter)).id;
       // Shown the moment it is known, like `create` does.
       live.set(key, `${key}: submitted task ${id} to ${job.provider}`);
     }
     const taskId = id ?? "";
     const started = Date.now();
     const { task, saved } = await finishJob(
-      session.gateway,
+      jobSession.gateway,
       taskId,
-      session.recorder,
+      jobSession.recorder,
       {
         poll: resolvePoll(flags, config, job.provider),
         resumeHint: `grokvid wait ${shellQuote(taskId)}`,
         force: flags.force === true,
-        dest: async (t) => destFor(job, t.id, flags, config, ctx.width),
+        dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),
         onUpdate: (t) => live.set(key, `${key}: ${describeTask(t, Date.now() - started)}`),
       },
-      session.deps,
+      jobSession.deps,
     );
-    if (saved) await writeSidecar(job, task, saved);
+    if (saved && output.sidecar !== false) await writeSidecar(sidecarSource(job), task, saved);
     const ok = task.status === "succeeded";
+    const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
     live.finish(
       key,
-      `${key}: ${task.id} ${task.status}${saved ? ` -> ${saved.path}` : ""}${task.error ? `: ${task.error.message}` : ""}`,
+      `${key}: ${task.id} ${task.status}${shown ? ` -> ${shown}` : ""}${task.error ? `: ${task.error.message}` : ""}`,
     );
     return entry(job, {
       id: task.id,
       status: finalStatus(task.status),
-      path: saved?.path ?? null,
+      path: shown,
       error: task.error?.message ?? null,
       code: ok ? ExitCode.ok : ExitCode.taskFailed,
     });
@@ -178,7 +205,7 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
           ? err.message
           : String(err);
     live.finish(key, `${key}: ${message}`);
-    return entry(job, {
+    return entry(planned, {
       id,
       status: code === ExitCode.timeout ? "timed-out" : "error",
       path: null,
@@ -186,6 +213,7 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
       code,
     });
   } finally {
+    await claim?.release();
     limiter.release();
   }
 }
@@ -199,10 +227,10 @@ export async function runBatch(
   const config = await loadSessionConfig(flags, runtime, out);
   const concurrency = parseConcurrency(flags.concurrency, 4);
   const journal = openJournal(runtime, out);
-  const text = await readBatchText(file, runtime.stdin);
+  const text = await readBatchText(file === "-" ? file : resolve(runtime.cwd, file), runtime.stdin);
   const state = await journal.readState();
   const plan: BatchPlan = await planBatch(text, flags, runtime, config, state.jobs, state.uncertain);
-  await rejectCollisions(plan, flags, config);
+  await rejectCollisions(plan, flags, config, runtime.cwd);
   for (const bad of plan.invalid) out.error(`line ${bad.line}: ${bad.message}`);
   if (plan.invalid.length > 0 && !flags.skipInvalid) {
     throw new UsageError(
@@ -224,9 +252,11 @@ export async function runBatch(
   let failed = false;
   const ctx: RunContext = {
     pool,
+    claims: new Claims(journal.dir),
     limiters: new Map(),
     flags,
     config,
+    cwd: runtime.cwd,
     live,
     width: String(plan.jobs.length).length,
     concurrency,
@@ -277,7 +307,7 @@ export async function runBatch(
       code: ExitCode.usage,
     })),
   ].sort((a, b) => a.line - b.line);
-  if (flags.manifest) await writeManifest(flags.manifest, entries);
+  if (flags.manifest) await writeManifest(resolve(runtime.cwd, flags.manifest), entries);
   if (out.mode.json) out.resultJson(entries);
   else
     for (const e of entries)

@@ -1,13 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { configCreateDefaults, resolvePoll, selectProvider } from "../config/resolve.js";
 import { assertWritable } from "../core/download.js";
 import { loadImages } from "../core/load-images.js";
 import { createJob } from "../core/job-flow.js";
+import { hashRequest, toJobParams } from "../core/journal.js";
+import { renderPlan } from "../core/output-plan.js";
 import { validateCreate } from "../core/validate-create.js";
 import { InterruptedError } from "../errors.js";
 import { describeRequest } from "../http/encode.js";
 import { shellQuote } from "../util/format.js";
 import { providers } from "../providers/registry.js";
-import { fixedDestination } from "./destination.js";
+import { fixedPath, planDestination } from "./destination.js";
 import { downloadAndReport } from "./download.js";
 import { readPrompt } from "./prompt.js";
 import { renderFinal } from "./render.js";
@@ -76,7 +79,8 @@ export async function runCreate(
     return;
   }
   // A file that would be refused after the job is paid for is refused now instead.
-  const fixed = wantDownload ? await fixedDestination(flags.output, config, selection.choice) : undefined;
+  const plan = wantDownload ? await planDestination(flags.output, config, runtime.cwd) : undefined;
+  const fixed = plan && fixedPath(plan, selection.choice);
   if (fixed !== undefined) await assertWritable(fixed, flags.force === true);
   const session = await openSession(flags, runtime, out, config, {
     journal: openJournal(runtime, out),
@@ -85,9 +89,22 @@ export async function runCreate(
   try {
     // A Ctrl-C that came while files were read must stop us before the paid call, not after.
     if (runtime.signal.aborted) throw new InterruptedError("interrupted; nothing was sent");
-    await session.recorder.journal.assertWritable();
-    // Journaled (and fsynced) inside createJob, before anything else: the paid job cannot be lost.
-    const submitted = await createJob(session.gateway, params, images, model, session.recorder, session.deps);
+    // Two identical commands are two jobs: the intent's hash is this command's alone.
+    const requestHash = hashRequest(session.gateway.name, model.id, toJobParams(params), randomUUID());
+    // The intent is journaled (and fsynced) inside createJob before anything is sent, the id the
+    // moment it is known: the paid job cannot be lost.
+    const submitted = await createJob(
+      session.gateway,
+      params,
+      images,
+      model,
+      session.recorder,
+      session.deps,
+      {
+        requestHash,
+        output: plan,
+      },
+    );
     const id = submitted.task.id;
     for (const w of submitted.warnings) out.warn(w);
     // Shown before any waiting: if anything goes wrong later, the paid job can still be found.
@@ -107,7 +124,12 @@ export async function runCreate(
       renderFinal(session, task);
       return;
     }
-    await downloadAndReport(session, task, flags);
+    const dest = renderPlan(
+      plan ?? (await planDestination(undefined, config, runtime.cwd)),
+      session.gateway.name,
+      id,
+    );
+    await downloadAndReport(session, task, dest, flags.force === true);
   } finally {
     await session.close();
   }

@@ -1,7 +1,9 @@
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { GrokvidConfig } from "../config/schema.js";
-import { DEFAULT_TEMPLATE, defaultOutputPath, renderFileName } from "../core/output-path.js";
+import type { OutputPlan } from "../core/journal.js";
+import { renderPlan } from "../core/output-plan.js";
+import { DEFAULT_TEMPLATE } from "../core/output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
 async function isFolderTarget(output: string): Promise<boolean> {
@@ -9,31 +11,37 @@ async function isFolderTarget(output: string): Promise<boolean> {
   return (await stat(output).catch(() => undefined))?.isDirectory() === true;
 }
 
+/**
+ * Where `-o` (or the config's download folder and template) sends a video, with absolute paths,
+ * so the journal can send it there again from any folder.
+ */
+export async function planDestination(
+  output: string | undefined,
+  config: GrokvidConfig,
+  cwd: string,
+): Promise<OutputPlan> {
+  const template = config.download?.template ?? DEFAULT_TEMPLATE;
+  if (output === undefined) return { dir: resolve(cwd, config.download?.dir ?? "."), template };
+  const target = resolve(cwd, output);
+  if (await isFolderTarget(target)) return { dir: target, template };
+  return { path: target };
+}
+
 export async function resolveDestination(
   output: string | undefined,
   config: GrokvidConfig,
   provider: string,
   id: string,
+  cwd: string,
 ): Promise<string> {
-  const template = config.download?.template ?? DEFAULT_TEMPLATE;
-  const fields = { provider, id, date: new Date() };
-  let dest: string;
-  if (output === undefined) dest = defaultOutputPath(config.download?.dir ?? ".", template, fields);
-  else if (await isFolderTarget(output)) dest = join(output, renderFileName(template, fields));
-  else dest = output;
-  return dest;
+  return renderPlan(await planDestination(output, config, cwd), provider, id);
 }
 
 /**
  * The download path when it does not depend on the task id (a fixed -o file, or a template without
  * {id}), so it can be checked before the job is paid for; undefined when only the id will tell.
  */
-export async function fixedDestination(
-  output: string | undefined,
-  config: GrokvidConfig,
-  provider: string,
-): Promise<string | undefined> {
-  const a = await resolveDestination(output, config, provider, "id-a");
-  const b = await resolveDestination(output, config, provider, "id-b");
-  return a === b ? a : undefined;
+export function fixedPath(plan: OutputPlan, provider: string): string | undefined {
+  const a = renderPlan(plan, provider, "id-a");
+  return a === renderPlan(plan, provider, "id-b") ? a : undefined;
 }

@@ -2,6 +2,7 @@ import { resolvePoll } from "../config/resolve.js";
 import { shellQuote } from "../util/format.js";
 import { fetchVideo } from "../core/fetch-video.js";
 import { createStatusDisplay } from "../ui/status-display.js";
+import { displayPath, renderPlan } from "../core/output-plan.js";
 import { resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
 import type { NormalizedTask } from "../providers/types.js";
@@ -17,15 +18,10 @@ export interface DownloadFlags extends WaitFlags {
 export async function downloadAndReport(
   session: Session,
   task: NormalizedTask,
-  flags: { output?: string; force?: boolean },
-  /** Where the journal says an earlier download of this task stopped (its `.part` is there). */
-  pendingPath?: string | null,
+  dest: string,
+  force: boolean,
 ): Promise<void> {
   const { out, gateway } = session;
-  const dest =
-    flags.output === undefined && pendingPath
-      ? pendingPath
-      : await resolveDestination(flags.output, session.config, gateway.name, task.id);
   await session.recorder.downloading(task, dest);
   const display = await createStatusDisplay(out);
   const { task: final, saved } = await guardInterrupt(
@@ -37,14 +33,15 @@ export async function downloadAndReport(
         gateway,
         task,
         dest,
-        { force: flags.force === true, onProgress: display.downloading, onRetry: (m) => out.warn(m) },
+        { force, onProgress: display.downloading, onRetry: (m) => out.warn(m) },
         session.deps,
       ),
   ).finally(() => display.stop());
   await session.recorder.status(final);
   await session.recorder.downloaded(final, saved);
-  out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
-  renderFinal(session, final, { path: saved.path });
+  const shown = displayPath(saved.path, session.cwd);
+  out.info(`saved ${shown} (${saved.bytes} bytes)`);
+  renderFinal(session, final, { path: shown });
 }
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
@@ -56,6 +53,20 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Run
       renderFinal(session, task);
       return;
     }
-    await downloadAndReport(session, task, flags, job?.pendingPath);
+    // -o wins; else where an earlier download stopped (its .part is there); else where the job
+    // was meant to go when it was created; else the configured folder and template.
+    const dest =
+      flags.output === undefined && job?.pendingPath
+        ? job.pendingPath
+        : flags.output === undefined && job?.output
+          ? renderPlan(job.output, session.gateway.name, task.id)
+          : await resolveDestination(
+              flags.output,
+              session.config,
+              session.gateway.name,
+              task.id,
+              session.cwd,
+            );
+    await downloadAndReport(session, task, dest, flags.force === true);
   });
 }

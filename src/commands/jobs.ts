@@ -1,3 +1,4 @@
+import type { UncertainCreate } from "../core/journal.js";
 import { UsageError } from "../errors.js";
 import { taskStatuses } from "../task-status.js";
 import { renderTable, truncate } from "../ui/table.js";
@@ -13,6 +14,22 @@ function isStatus(value: string): value is (typeof taskStatuses)[number] {
   return (taskStatuses as readonly string[]).includes(value);
 }
 
+/** Creates that may have made (and billed) a job whose id nobody received: the user must know. */
+function reportUncertain(
+  out: ReturnType<typeof createOutput>,
+  uncertain: readonly UncertainCreate[],
+  provider: string | undefined,
+): void {
+  const shown = uncertain.filter((u) => !provider || u.provider === provider);
+  if (shown.length === 0) return;
+  const n = shown.length;
+  out.info(
+    `${n} create${n === 1 ? "" : "s"} may have reached a gateway with no id known; check its dashboard before sending again:`,
+  );
+  for (const u of shown)
+    out.info(`  ${u.provider} at ${u.at}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
+}
+
 /** The journal as a table (newest first), like `gh run list`. Reads only local state: no key, no network. */
 export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
@@ -24,7 +41,8 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   if (!Number.isInteger(limit) || limit < 0)
     throw new UsageError(`--limit ${flags.limit} must be a whole number (0 = all)`);
   const provider = flags.provider?.trim().toLowerCase();
-  const all = (await openJournal(runtime, out).readJobs()).reverse();
+  const state = await openJournal(runtime, out).readState();
+  const all = state.jobs.reverse();
   const matching = all.filter(
     (j) => (!status || j.status === status) && (!provider || j.provider === provider),
   );
@@ -33,6 +51,7 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
     out.resultJson(shown);
     return;
   }
+  reportUncertain(out, [...state.uncertain.values()], provider);
   if (shown.length === 0) {
     out.info(all.length === 0 ? "no jobs yet: grokvid create ... records every job here" : "no jobs match");
     return;

@@ -1,12 +1,15 @@
 import { resolvePoll } from "../config/resolve.js";
 import { finishJob } from "../core/job-flow.js";
-import type { JobRecord } from "../core/journal.js";
+import { type Claim, Claims } from "../core/claims.js";
+import { type JobRecord, jobKey } from "../core/journal.js";
+import { displayPath, renderPlan } from "../core/output-plan.js";
 import { ExitCode, type ExitCodeValue, GrokvidError, InterruptedError, UsageError } from "../errors.js";
 import { isTerminal } from "../task-status.js";
 import { LiveLines } from "../ui/live-lines.js";
 import { describeTask } from "../ui/status-display.js";
 import { shellQuote } from "../util/format.js";
 import { runPool } from "../util/pool.js";
+import { writeSidecar } from "./batch-report.js";
 import { resolveDestination } from "./destination.js";
 import { worstExitCode } from "./outcome.js";
 import { type CommonFlags, createOutput, loadSessionConfig, openJournal, type Runtime } from "./session.js";
@@ -46,6 +49,19 @@ function pending(jobs: readonly JobRecord[], download: boolean, provider: string
   );
 }
 
+/** A job another grokvid finished while this one waited for it. */
+function alreadyDone(job: JobRecord, cwd: string): Outcome {
+  const ok = job.status === "succeeded";
+  return {
+    id: job.id,
+    provider: job.provider,
+    status: job.status,
+    code: ok ? ExitCode.ok : ExitCode.taskFailed,
+    ...(job.download ? { path: displayPath(job.download.path, cwd) } : {}),
+    ...(job.error ? { error: job.error.message } : {}),
+  };
+}
+
 /** Picks up every job a crash, Ctrl-C or timeout left behind. */
 export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<void> {
   const out = createOutput(flags, runtime);
@@ -65,6 +81,7 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
   }
   out.info(`resuming ${todo.length} job${todo.length === 1 ? "" : "s"}`);
   const pool = new SessionPool(flags, runtime, out, config, journal);
+  const claims = new Claims(journal.dir);
   const live = new LiveLines(out);
   const outcomes: Outcome[] = [];
   try {
@@ -74,9 +91,21 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
       async (job) => {
         const key = `${job.provider}/${job.id}`;
         const started = Date.now();
+        let claim: Claim | undefined;
         try {
           const session = await pool.get(job.provider, job.baseUrl);
-          session.recorder.know(job);
+          // Another grokvid (a batch, another resume) may be on this job: one at a time, then
+          // look again at what the journal says, in case it finished it meanwhile.
+          claim = await claims.acquire(job.requestHash, runtime.signal, (pid) =>
+            live.set(key, `waiting for grokvid (pid ${pid}), which is on this job`),
+          );
+          const now = (await journal.refresh()).jobs.get(jobKey(job.provider, job.id)) ?? job;
+          if (pending([now], flags.download === true, undefined).length === 0) {
+            outcomes.push(alreadyDone(now, runtime.cwd));
+            live.finish(key, `${job.id}: ${now.status} (finished by another grokvid)`);
+            return;
+          }
+          session.recorder.know(now);
           const finished = await finishJob(
             session.gateway,
             job.id,
@@ -87,9 +116,13 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
               force: flags.force === true,
               ...(flags.download
                 ? {
-                    // An interrupted download continues where its .part file is.
+                    // An interrupted download continues where its .part file is; otherwise the
+                    // video goes where it was planned when the job was made, from any folder.
                     dest: async (t) =>
-                      job.pendingPath ?? (await resolveDestination(undefined, config, job.provider, t.id)),
+                      now.pendingPath ??
+                      (now.output
+                        ? renderPlan(now.output, job.provider, t.id)
+                        : await resolveDestination(undefined, config, job.provider, t.id, runtime.cwd)),
                   }
                 : {}),
               onUpdate: (t) => live.set(key, describeTask(t, Date.now() - started)),
@@ -97,22 +130,31 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
             session.deps,
           );
           const { task, saved } = finished;
+          if (saved && now.output?.sidecar)
+            await writeSidecar(
+              { provider: now.provider, model: now.model, parameters: now.params },
+              task,
+              saved,
+            );
+          const shown = saved ? displayPath(saved.path, runtime.cwd) : undefined;
           const outcome: Outcome = {
             id: job.id,
             provider: job.provider,
             status: task.status,
             code: task.status === "succeeded" ? ExitCode.ok : ExitCode.taskFailed,
-            ...(saved ? { path: saved.path } : {}),
+            ...(shown ? { path: shown } : {}),
             ...(task.error ? { error: task.error.message } : {}),
           };
           outcomes.push(outcome);
-          live.finish(key, `${job.id}: ${task.status}${saved ? ` -> ${saved.path}` : ""}`);
+          live.finish(key, `${job.id}: ${task.status}${shown ? ` -> ${shown}` : ""}`);
         } catch (err) {
           if (runtime.signal.aborted) throw err;
           const code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
           const message = err instanceof Error ? err.message : String(err);
           outcomes.push({ id: job.id, provider: job.provider, status: "error", error: message, code });
           live.finish(key, `${job.id}: ${message}`);
+        } finally {
+          await claim?.release();
         }
       },
       () => runtime.signal.aborted,

@@ -52,6 +52,8 @@ export interface CommonFlags {
 
 export interface Session {
   out: Output;
+  /** The folder the command runs in: relative paths are resolved against it, never process.cwd(). */
+  cwd: string;
   config: GrokvidConfig;
   gateway: Gateway;
   http: HttpDeps;
@@ -196,6 +198,7 @@ export async function openSession(
   if (options.job) recorder.know(options.job);
   return {
     out,
+    cwd: runtime.cwd,
     config,
     gateway,
     http,

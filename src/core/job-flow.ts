@@ -1,9 +1,10 @@
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError, ConfigError, ExitCode } from "../errors.js";
 import type { Gateway, HttpDeps } from "../http/client.js";
 import type { CreateParams, LoadedImage, ModelSpec, NormalizedTask, ParsedTask } from "../providers/types.js";
 import type { DownloadResult } from "./download.js";
 import { fetchVideo } from "./fetch-video.js";
 import type { JobRecorder } from "./job-recorder.js";
+import type { OutputPlan } from "./journal.js";
 import { submitTask, type TaskDeps } from "./tasks.js";
 import { waitForTask } from "./wait.js";
 
@@ -23,8 +24,17 @@ export interface FinishedJob {
   saved?: DownloadResult;
 }
 
+/** What identifies a paid request in the journal, and where its video is meant to go. */
+export interface CreateIntent {
+  requestHash: string;
+  output?: OutputPlan | undefined;
+}
+
 /**
- * The paid call and its journal record, as one step Ctrl-C does not cut in half: the create is
+ * The paid call between its two journal records, as one step Ctrl-C does not cut in half. The
+ * intent is fsynced before anything is sent (a journal that cannot take it stops us with nothing
+ * sent); the id is journaled the moment it is known; a certain refusal is journaled as such, and
+ * anything else leaves the create "uncertain", never resent without the user's word. The create is
  * not tied to the cancel signal (bounded by the HTTP timeouts instead), because a request cut off
  * in flight may still have created a job nobody would know of.
  */
@@ -35,14 +45,26 @@ export async function createJob(
   model: ModelSpec,
   recorder: JobRecorder,
   deps: TaskDeps,
-  requestHash?: string,
+  intent: CreateIntent,
 ): Promise<ParsedTask> {
   const http: HttpDeps = { ...deps.http };
   delete http.signal;
-  const submitted = await submitTask(gateway, { ...params, images }, model, { ...deps, http });
+  try {
+    await recorder.submitting(gateway.name, intent.requestHash, model, params);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(`${err.message}; nothing was sent`, { ...(err.hint ? { hint: err.hint } : {}) });
+  }
+  let submitted: ParsedTask;
+  try {
+    submitted = await submitTask(gateway, { ...params, images }, model, { ...deps, http });
+  } catch (err) {
+    if (err instanceof ApiError && !err.mayExist) await recorder.abandoned(gateway.name, intent.requestHash);
+    throw err;
+  }
   const { id } = submitted.task;
   try {
-    await recorder.created(gateway, submitted.task, model, params, requestHash);
+    await recorder.created(gateway, submitted.task, model, params, intent.requestHash, intent.output);
   } catch (err) {
     throw new ApiError(
       `task ${id} was created on ${gateway.name} but could not be written to the journal (${err instanceof Error ? err.message : String(err)})`,

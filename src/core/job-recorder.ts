@@ -1,7 +1,7 @@
 import type { Gateway } from "../http/client.js";
 import type { CreateParams, ModelSpec, NormalizedTask } from "../providers/types.js";
 import type { DownloadResult } from "./download.js";
-import { hashRequest, type Journal, type JobRecord, jobKey, toJobParams } from "./journal.js";
+import { type Journal, type JobRecord, jobKey, type OutputPlan, toJobParams } from "./journal.js";
 
 /**
  * Writes a job's life into the journal: the create record the moment the id is known, then one
@@ -20,9 +20,9 @@ export class JobRecorder {
     task: NormalizedTask,
     model: ModelSpec,
     params: CreateParams,
-    requestHash?: string,
+    requestHash: string,
+    output: OutputPlan | undefined,
   ): Promise<void> {
-    const jobParams = toJobParams(params);
     await this.journal.append({
       type: "created",
       at: task.createdAt ?? this.now().toISOString(),
@@ -30,15 +30,29 @@ export class JobRecorder {
       provider: gateway.name,
       baseUrl: gateway.baseUrl,
       model: model.id,
-      params: jobParams,
-      requestHash: requestHash ?? hashRequest(gateway.name, model.id, jobParams),
+      params: toJobParams(params),
+      requestHash,
+      ...(output ? { output } : {}),
     });
     this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
   }
 
-  /** Before a batch line's paid call: if no `created` or `abandoned` follows, a re-run will not resend it. */
-  async submitting(provider: string, requestHash: string): Promise<void> {
-    await this.journal.append({ type: "submitting", at: this.now().toISOString(), provider, requestHash });
+  /** Before a paid call: if no `created` or `abandoned` follows, nothing sends it again on its own. */
+  async submitting(
+    provider: string,
+    requestHash: string,
+    model: ModelSpec,
+    params: CreateParams,
+  ): Promise<void> {
+    await this.journal.append({
+      type: "submitting",
+      at: this.now().toISOString(),
+      provider,
+      requestHash,
+      pid: process.pid,
+      model: model.id,
+      prompt: params.prompt,
+    });
   }
 
   /** The gateway certainly refused the create (4xx, 429, nothing sent): a re-run may send it again. */

@@ -56,7 +56,7 @@ describe("a job paid for is never lost", () => {
     expect((await readFile(join(e2e.dir, `apimart-${id}.mp4`))).equals(generateMp4(id))).toBe(true);
     const jobs = await runCli(["jobs", "--json"], { cwd: e2e.dir, env });
     expect(JSON.parse(jobs.stdout)).toMatchObject([
-      { id, status: "succeeded", download: { path: `apimart-${id}.mp4` } },
+      { id, status: "succeeded", download: { path: join(e2e.dir, `apimart-${id}.mp4`) } },
     ]);
   });
 

@@ -1,8 +1,9 @@
-import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { worstExitCode } from "../../src/commands/outcome.js";
+import { Claims } from "../../src/core/claims.js";
 import { hashRequest, Journal, type JournalEvent } from "../../src/core/journal.js";
 import { slugify, unknownTemplateFields } from "../../src/core/output-path.js";
 import { Limiter, runPool } from "../../src/util/pool.js";
@@ -161,5 +162,35 @@ describe("batch helpers", () => {
     limiter.release();
     await waiting;
     expect(third).toBe(true);
+  });
+});
+
+describe("Journal.refresh and Claims", () => {
+  it("concurrent refreshes in one process fold every line exactly once", async () => {
+    const journal = new Journal(dir);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => journal.append(created(`t${i}`))));
+    const reader = new Journal(dir);
+    await Promise.all(Array.from({ length: 8 }, () => reader.refresh()));
+    await journal.append(created("late"));
+    await Promise.all(Array.from({ length: 8 }, () => reader.refresh()));
+    expect((await reader.readJobs()).map((j) => j.id).sort()).toEqual(
+      [...Array.from({ length: 20 }, (_, i) => `t${i}`), "late"].sort(),
+    );
+  });
+
+  it("a claim is exclusive while its owner lives and taken over once it is dead", async () => {
+    const claims = new Claims(dir);
+    const key = "ab".repeat(32);
+    const first = await claims.take(key);
+    expect("claim" in first).toBe(true);
+    // A live owner (our parent stands in for another grokvid) keeps it.
+    await writeFile(join(dir, "claims", key), String(process.ppid));
+    expect(await claims.take(key)).toEqual({ heldBy: process.ppid });
+    // A dead owner's claim (a pid that cannot exist) is taken over.
+    await writeFile(join(dir, "claims", key), "2147483646");
+    const again = await claims.take(key);
+    expect("claim" in again).toBe(true);
+    if ("claim" in again) await again.claim.release();
+    expect(await readdir(join(dir, "claims"))).toEqual([]);
   });
 });
