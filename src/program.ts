@@ -218,5 +218,18 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
     (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
   );
 
+  const config = program.command("config").description("work with configuration files");
+  addCommon(
+    config
+      .command("trust")
+      .description(
+        "trust a project's config file as it is now, so its base URLs are used and its code may run",
+      )
+      .argument("[file]", "the file; default: the one grokvid finds from this folder"),
+    false,
+  ).action(async (file: string | undefined, flags: CommonFlags) =>
+    (await import("./commands/config.js")).runConfigTrust(file, flags, runtime),
+  );
+
   return program;
 }

@@ -84,7 +84,7 @@ export async function loadSessionConfig(
   runtime: Runtime,
   out: Output,
 ): Promise<GrokvidConfig> {
-  const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd);
+  const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env);
   for (const w of loaded.warnings) out.warn(w);
   return loaded.config;
 }

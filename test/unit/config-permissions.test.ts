@@ -15,18 +15,18 @@ describe.skipIf(process.platform === "win32")("config file permissions", () => {
     const file = join(dir, ".grokvideorc.json");
     await writeFile(file, JSON.stringify({ providers: { apimart: { apiKey: "sk-perm-secret-123456" } } }));
     await chmod(file, 0o644);
-    const loaded = await loadConfig(file, dir);
+    const loaded = await loadConfig(file, dir, {});
     expect(loaded.warnings).toEqual([
       `${file} holds an API key and other users can read it; run: chmod 600 ${file}`,
     ]);
     await chmod(file, 0o600);
-    expect((await loadConfig(file, dir)).warnings).toEqual([]);
+    expect((await loadConfig(file, dir, {})).warnings).toEqual([]);
   });
 
   it("a readable file without a key is fine", async () => {
     const file = join(dir, ".grokvideorc.json");
     await writeFile(file, JSON.stringify({ defaultProvider: "apimart" }));
     await chmod(file, 0o644);
-    expect((await loadConfig(file, dir)).warnings).toEqual([]);
+    expect((await loadConfig(file, dir, {})).warnings).toEqual([]);
   });
 });

@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { z } from "zod";
+import type { GrokvidConfig } from "./schema.js";
+
+/**
+ * A config file found by searching up from the working folder may belong to a repository somebody
+ * else wrote. Whatever in it decides where a key goes, or runs code, is honoured only once the
+ * user trusts that exact content (as `direnv allow` and `mise trust` do): a changed file is
+ * untrusted again. The user's own files (in the home folder itself or the user config folder) and
+ * a file named by --config or GROKVID_CONFIG are trusted as they are.
+ */
+export const TRUST_FILE = "trusted-configs.json";
+
+const storeSchema = z.record(z.string(), z.string());
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const hashContent = (content: string | Buffer): string =>
+  createHash("sha256").update(content).digest("hex");
+
+function within(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** The user's own files: in the home folder itself, or anywhere in the user config folder. */
+export function isUserConfig(filepath: string, env: Env): boolean {
+  const home = env.HOME?.trim() || homedir();
+  const configHome = env.XDG_CONFIG_HOME?.trim() || join(home, ".config");
+  return (
+    dirname(filepath) === home || within(configHome, filepath) || within(join(home, ".config"), filepath)
+  );
+}
+
+/** Key paths in `config` that decide where a key is sent. */
+export function routingSettings(config: GrokvidConfig): string[] {
+  return Object.entries(config.providers ?? {})
+    .filter(([, settings]) => settings?.baseUrl !== undefined)
+    .map(([name]) => `providers.${name}.baseUrl`);
+}
+
+export class TrustStore {
+  readonly path: string;
+
+  constructor(stateDir: string) {
+    this.path = join(stateDir, TRUST_FILE);
+  }
+
+  private async read(): Promise<Record<string, string>> {
+    const text = await readFile(this.path, "utf8").catch(() => "{}");
+    try {
+      const parsed = storeSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : {};
+    } catch {
+      return {};
+    }
+  }
+
+  async isTrusted(filepath: string, content: string | Buffer): Promise<boolean> {
+    return (await this.read())[filepath] === hashContent(content);
+  }
+
+  /** Remembers this content of this file; written to a fresh file and renamed into place. */
+  async trust(filepath: string, content: string | Buffer): Promise<string> {
+    const store = await this.read();
+    const hash = hashContent(content);
+    store[filepath] = hash;
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const temp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      await writeFile(temp, `${JSON.stringify(store, null, 2)}\n`, { flag: "wx", mode: 0o600 });
+      await rename(temp, this.path);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return hash;
+  }
+}
