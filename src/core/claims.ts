@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -11,27 +12,46 @@ export interface Claim {
 
 export type ClaimAttempt = { claim: Claim } | { heldBy: number };
 
-function isAlive(pid: number): boolean {
+interface Owner {
+  pid: number;
+  /** When that process started (Linux: clock ticks since boot), so a reused pid is not mistaken for it. */
+  start: string | undefined;
+}
+
+/** Field 22 of /proc/<pid>/stat; undefined where there is no /proc. The name field may hold spaces. */
+function startTimeOf(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(owner: Owner): boolean {
+  try {
+    process.kill(owner.pid, 0);
   } catch (err) {
     // EPERM: alive, but another user's.
-    return !!(err && typeof err === "object" && "code" in err && err.code === "EPERM");
+    if (!(err && typeof err === "object" && "code" in err && err.code === "EPERM")) return false;
   }
+  const start = owner.start === undefined ? undefined : startTimeOf(owner.pid);
+  return start === undefined || start === owner.start;
 }
 
 function errorCode(err: unknown): string | undefined {
   return err && typeof err === "object" && "code" in err ? String(err.code) : undefined;
 }
 
+const CLAIM_POLL_MS = 200;
+const SELF: Owner = { pid: process.pid, start: startTimeOf(process.pid) };
+
 /**
- * One file per request hash under `<GROKVID_HOME>/claims`, created with O_EXCL: of several grokvid
- * processes (two batches of one file, a batch and a resume), exactly one gets it, and only the one
- * holding it may pay for, wait on or download that request. The file holds the owner's pid, so a
- * claim left by a process that died (kill -9, power cut) is taken over; what that process did is in
- * the journal, which the new owner reads before acting. (A pid reused by an unrelated process keeps
- * a dead claim alive until that process ends; waiting on it is safe, never a double payment.)
+ * One file per request hash under `<GROKVID_HOME>/claims`, appearing whole or not at all: of
+ * several grokvid processes (two batches of one file, a batch and a resume), exactly one holds it,
+ * and only that one may pay for, wait on or download that request. The file names its owner (pid
+ * and start time), so a claim left by a process that died (kill -9, power cut) is taken over; what
+ * that process did is in the journal, which the new owner reads before acting.
  */
 export class Claims {
   readonly dir: string;
@@ -52,10 +72,11 @@ export class Claims {
       for (let attempt = 0; attempt < 3; attempt++) {
         const created = await this.create(path);
         if (created) return { claim: created };
-        const owner = await this.owner(path);
-        if (owner !== undefined && owner !== process.pid && isAlive(owner)) return { heldBy: owner };
+        const text = await readFile(path, "utf8").catch(() => "");
+        const owner = parseOwner(text);
+        if (owner && owner.pid !== process.pid && isAlive(owner)) return { heldBy: owner.pid };
         // Read again right before removing: another process may have just taken it over.
-        if ((await this.owner(path)) === owner) await rm(path, { force: true });
+        if ((await readFile(path, "utf8").catch(() => "")) === text) await rm(path, { force: true });
       }
     } catch (err) {
       throw new ConfigError(`cannot write ${this.dir} (${errorCode(err) ?? String(err)})`, {
@@ -63,11 +84,9 @@ export class Claims {
         cause: err,
       });
     }
-    const owner = (await this.owner(path)) ?? 0;
-    return { heldBy: owner };
+    return { heldBy: parseOwner(await readFile(path, "utf8").catch(() => ""))?.pid ?? 0 };
   }
 
-  /** Waits until the claim is free (its owner finished or died), then takes it. */
   /**
    * Waits until the claim is free (its owner finished or died), then takes it. The wait is real
    * time, not the injected clock: it waits on another process, which a virtual clock cannot hurry.
@@ -83,10 +102,11 @@ export class Claims {
     }
   }
 
-  /** link() of a finished temp file: the claim appears whole, pid included, or not at all. */
+  /** link() of a finished temp file: the claim appears whole, owner included, or not at all. */
   private async create(path: string): Promise<Claim | undefined> {
     const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(temp, String(process.pid), { flag: "wx", mode: 0o600 });
+    const text = formatOwner(SELF);
+    await writeFile(temp, text, { flag: "wx", mode: 0o600 });
     try {
       await link(temp, path);
     } catch (err) {
@@ -100,16 +120,18 @@ export class Claims {
       release: async () => {
         if (released) return;
         released = true;
-        if ((await this.owner(path)) === process.pid) await rm(path, { force: true });
+        if ((await readFile(path, "utf8").catch(() => "")) === text) await rm(path, { force: true });
       },
     };
   }
-
-  private async owner(path: string): Promise<number | undefined> {
-    const text = await readFile(path, "utf8").catch(() => undefined);
-    const pid = Number(text);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  }
 }
 
-const CLAIM_POLL_MS = 200;
+function formatOwner(owner: Owner): string {
+  return owner.start === undefined ? String(owner.pid) : `${owner.pid} ${owner.start}`;
+}
+
+function parseOwner(text: string): Owner | undefined {
+  const [pidText, start] = text.trim().split(" ");
+  const pid = Number(pidText);
+  return Number.isInteger(pid) && pid > 0 ? { pid, start } : undefined;
+}

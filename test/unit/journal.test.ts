@@ -186,7 +186,12 @@ describe("Journal.refresh and Claims", () => {
     // A live owner (our parent stands in for another grokvid) keeps it.
     await writeFile(join(dir, "claims", key), String(process.ppid));
     expect(await claims.take(key)).toEqual({ heldBy: process.ppid });
-    // A dead owner's claim (a pid that cannot exist) is taken over.
+    // A dead owner's claim (a pid that cannot exist) is taken over, and so is a live pid that
+    // started at another time than the owner did (the pid was reused).
+    await writeFile(join(dir, "claims", key), `${process.ppid} 1`);
+    const reused = await claims.take(key);
+    expect("claim" in reused).toBe(true);
+    if ("claim" in reused) await reused.claim.release();
     await writeFile(join(dir, "claims", key), "2147483646");
     const again = await claims.take(key);
     expect("claim" in again).toBe(true);
