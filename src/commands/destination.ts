@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { GrokvidConfig } from "../config/schema.js";
-import { DEFAULT_TEMPLATE, defaultOutputPath, renderFileName } from "../core/output-path.js";
+import { assertNameFits, DEFAULT_TEMPLATE, defaultOutputPath, renderFileName } from "../core/output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
 async function isFolderTarget(output: string): Promise<boolean> {
@@ -20,7 +20,11 @@ export async function resolveDestination(
   let dest: string;
   if (output === undefined) dest = defaultOutputPath(config.download?.dir ?? ".", template, fields);
   else if (await isFolderTarget(output)) dest = join(output, renderFileName(template, fields));
-  else dest = output;
+  else {
+    // A name the file system will refuse would otherwise fail only after the job is paid for.
+    assertNameFits(output);
+    dest = output;
+  }
   return dest;
 }
 
