@@ -1,6 +1,7 @@
-import { rename, writeFile } from "node:fs/promises";
+import { extname } from "node:path";
 import type { DownloadResult } from "../core/download.js";
 import { type JobRecord, toJobParams } from "../core/journal.js";
+import { writeFileAtomic } from "../core/safe-file.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import type { TaskStatus } from "../task-status.js";
@@ -27,13 +28,28 @@ export interface ManifestEntry {
   code: ExitCodeValue;
 }
 
-/** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
+/**
+ * Where a video's sidecar goes: the video path with its extension replaced by `.json`
+ * (`clip.mp4` -> `clip.json`, `clip` -> `clip.json`), except that a video whose own extension is
+ * `.json` (any case) gets `<stem>.meta.json` (`clip.json` -> `clip.meta.json`), so a sidecar is
+ * never the video itself. Pure, so a planner can refuse two outputs that collide before sending.
+ */
+export function sidecarPathFor(videoPath: string): string {
+  const ext = extname(videoPath);
+  const stem = videoPath.slice(0, videoPath.length - ext.length);
+  return ext.toLowerCase() === ".json" ? `${stem}.meta.json` : `${stem}.json`;
+}
+
+/**
+ * `sidecarPathFor(video)`: everything needed to know later how it was made (never a key). Like the
+ * video, it replaces an existing file only with --force, and never writes through a link.
+ */
 export async function writeSidecar(
   job: PlannedJob,
   task: NormalizedTask,
   saved: DownloadResult,
+  opts: { force: boolean } = { force: false },
 ): Promise<void> {
-  const path = saved.path.replace(/\.[^./\\]*$/, "") + ".json";
   const sidecar = {
     prompt: job.params.prompt,
     parameters: toJobParams(job.params),
@@ -47,8 +63,7 @@ export async function writeSidecar(
     finishedAt: task.updatedAt,
     downloadedAt: new Date().toISOString(),
   };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(sidecar, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(sidecarPathFor(saved.path), `${JSON.stringify(sidecar, null, 2)}\n`, opts);
 }
 
 /** Only a terminal word belongs in the manifest; anything else means the run did not see the end. */
@@ -72,9 +87,9 @@ export function skipped(job: PlannedJob, earlier: JobRecord): ManifestEntry {
   });
 }
 
+/** The user named this file, so an earlier manifest there is replaced (by rename, never through a link). */
 export async function writeManifest(path: string, entries: readonly ManifestEntry[]): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(entries, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${JSON.stringify(entries, null, 2)}\n`, { force: true });
 }
 
 export function summarize(entries: readonly ManifestEntry[]): string {

@@ -152,7 +152,7 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
       },
       session.deps,
     );
-    if (saved) await writeSidecar(job, task, saved);
+    if (saved) await writeSidecar(job, task, saved, { force: flags.force === true });
     const ok = task.status === "succeeded";
     live.finish(
       key,
