@@ -2,7 +2,7 @@ import { resolvePoll } from "../config/resolve.js";
 import { shellQuote } from "../util/format.js";
 import { fetchVideo } from "../core/fetch-video.js";
 import { createStatusDisplay } from "../ui/status-display.js";
-import { resolveDestination } from "./destination.js";
+import { fixedDestination, resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { type Runtime, type Session, withTaskSession } from "./session.js";
@@ -37,12 +37,20 @@ export async function downloadAndReport(
         gateway,
         task,
         dest,
-        { force: flags.force === true, onProgress: display.downloading, onRetry: (m) => out.warn(m) },
+        {
+          force: flags.force === true,
+          onProgress: display.downloading,
+          onRetry: (m) => out.warn(m),
+          // Recorded before the download's own proof of the file is cleared: a kill in between
+          // leaves a file the next `grokvid download` adopts instead of "already exists".
+          onSaved: async (seen, result) => {
+            await session.recorder.status(seen);
+            await session.recorder.downloaded(seen, result);
+          },
+        },
         session.deps,
       ),
   ).finally(() => display.stop());
-  await session.recorder.status(final);
-  await session.recorder.downloaded(final, saved);
   out.info(`saved ${saved.path} (${saved.bytes} bytes)`);
   renderFinal(session, final, { path: saved.path });
 }
@@ -50,6 +58,8 @@ export async function downloadAndReport(
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
 export async function runDownload(id: string, flags: DownloadFlags, runtime: Runtime): Promise<void> {
   await withTaskSession(id, flags, runtime, async (session, job) => {
+    // An -o name the file system cannot hold is refused before any waiting.
+    await fixedDestination(flags.output, session.config, session.gateway.name);
     const poll = resolvePoll(flags, session.config, session.gateway.name);
     const task = await waitAndReport(session, id, poll);
     if (task.status !== "succeeded") {
