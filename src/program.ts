@@ -7,6 +7,7 @@ import type { ResumeFlags } from "./commands/resume.js";
 import type { CommonFlags, Runtime } from "./commands/session.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { addCommon, addPolling, collect, option } from "./program-options.js";
+import { faultKinds } from "./sandbox/types.js";
 import { VERSION } from "./version.js";
 
 /** Commands are imported when they run, so `--help` and `--version` load almost nothing. */
@@ -71,7 +72,7 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
         .addOption(
           option(
             "-o, --output <path>",
-            "where to save the video (implies --download): a file, or a folder for the default name",
+            "where to save the video (implies --download): a file, or a folder for the default name; missing folders are created",
             "download.dir/download.template in config, else ./{provider}-{id}.mp4",
           ),
         )
@@ -106,7 +107,7 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
         .addOption(
           option(
             "-o, --output <path>",
-            "a file, or a folder for the default name",
+            "a file, or a folder for the default name; missing folders are created",
             "download.dir/download.template in config, else ./{provider}-{id}.mp4",
           ),
         )
@@ -208,7 +209,7 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
       .addOption(
         option(
           "--fault <spec>",
-          "misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable",
+          `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable; kinds: ${faultKinds.join(", ")}`,
         )
           .argParser(collect)
           .default([], "none"),

@@ -76,8 +76,6 @@ export async function rejectCollisions(
       if (first !== undefined)
         problem ??= `writes the same file as line ${first} (${file}); give it its own output`;
     }
-    if (fixed && files[0] === files[1])
-      problem ??= `output ${job.output ?? video} ends in .json, the name of its own sidecar; name the video .mp4`;
     for (const file of job.action === "submit" ? files : [])
       problem ??= await existing(file, flags.force === true);
     if (problem) plan.invalid.push({ line: job.line, message: problem });

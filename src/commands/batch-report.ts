@@ -1,7 +1,7 @@
-import { rename, writeFile } from "node:fs/promises";
 import type { DownloadResult } from "../core/download.js";
 import { type JobParams, type JobRecord, toJobParams } from "../core/journal.js";
 import { sidecarPathFor } from "../core/output-plan.js";
+import { writeFileAtomic } from "../core/safe-file.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import type { TaskStatus } from "../task-status.js";
@@ -39,13 +39,16 @@ export function sidecarSource(job: PlannedJob): SidecarSource {
   return { provider: job.provider, model: job.model.id, parameters: toJobParams(job.params) };
 }
 
-/** `<name>.json` beside the video: everything needed to know later how it was made (never a key). */
+/**
+ * `sidecarPathFor(video)`: everything needed to know later how it was made (never a key). Like the
+ * video, it replaces an existing file only with --force, and never writes through a link.
+ */
 export async function writeSidecar(
   source: SidecarSource,
   task: NormalizedTask,
   saved: DownloadResult,
+  opts: { force: boolean } = { force: false },
 ): Promise<void> {
-  const path = sidecarPathFor(saved.path);
   const sidecar = {
     prompt: source.parameters.prompt,
     parameters: source.parameters,
@@ -59,8 +62,7 @@ export async function writeSidecar(
     finishedAt: task.updatedAt,
     downloadedAt: new Date().toISOString(),
   };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(sidecar, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(sidecarPathFor(saved.path), `${JSON.stringify(sidecar, null, 2)}\n`, opts);
 }
 
 /** Only a terminal word belongs in the manifest; anything else means the run did not see the end. */
@@ -84,9 +86,9 @@ export function skipped(job: PlannedJob, earlier: JobRecord): ManifestEntry {
   });
 }
 
+/** The user named this file, so an earlier manifest there is replaced (by rename, never through a link). */
 export async function writeManifest(path: string, entries: readonly ManifestEntry[]): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(entries, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${JSON.stringify(entries, null, 2)}\n`, { force: true });
 }
 
 export function summarize(entries: readonly ManifestEntry[]): string {

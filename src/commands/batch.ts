@@ -178,7 +178,8 @@ async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEnt
       },
       jobSession.deps,
     );
-    if (saved && output.sidecar !== false) await writeSidecar(sidecarSource(job), task, saved);
+    if (saved && output.sidecar !== false)
+      await writeSidecar(sidecarSource(job), task, saved, { force: flags.force === true });
     const ok = task.status === "succeeded";
     const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
     live.finish(

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { GrokvidConfig } from "../config/schema.js";
 import type { OutputPlan } from "../core/journal.js";
 import { renderPlan } from "../core/output-plan.js";
-import { DEFAULT_TEMPLATE } from "../core/output-path.js";
+import { assertNameFits, DEFAULT_TEMPLATE } from "../core/output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
 async function isFolderTarget(output: string): Promise<boolean> {
@@ -24,6 +24,8 @@ export async function planDestination(
   if (output === undefined) return { dir: resolve(cwd, config.download?.dir ?? "."), template };
   const target = resolve(cwd, output);
   if (await isFolderTarget(target)) return { dir: target, template };
+  // A name the file system will refuse would otherwise fail only after the job is paid for.
+  assertNameFits(target);
   return { path: target };
 }
 

@@ -1,9 +1,10 @@
 import { resolvePoll } from "../config/resolve.js";
 import { shellQuote } from "../util/format.js";
+import type { ExpectedFile } from "../core/adopt.js";
 import { fetchVideo } from "../core/fetch-video.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { displayPath, renderPlan } from "../core/output-plan.js";
-import { resolveDestination } from "./destination.js";
+import { planDestination, resolveDestination } from "./destination.js";
 import { guardInterrupt, renderFinal } from "./render.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { type Runtime, type Session, withTaskSession } from "./session.js";
@@ -20,6 +21,8 @@ export async function downloadAndReport(
   task: NormalizedTask,
   dest: string,
   force: boolean,
+  /** What the journal recorded of an earlier download of this task: a matching file is adopted. */
+  expected?: ExpectedFile,
 ): Promise<void> {
   const { out, gateway } = session;
   await session.recorder.downloading(task, dest);
@@ -33,12 +36,21 @@ export async function downloadAndReport(
         gateway,
         task,
         dest,
-        { force, onProgress: display.downloading, onRetry: (m) => out.warn(m) },
+        {
+          force,
+          ...(expected ? { expected } : {}),
+          onProgress: display.downloading,
+          onRetry: (m) => out.warn(m),
+          // Recorded before the download's own proof of the file is cleared: a kill in between
+          // leaves a file the next `grokvid download` adopts instead of "already exists".
+          onSaved: async (seen, result) => {
+            await session.recorder.status(seen);
+            await session.recorder.downloaded(seen, result);
+          },
+        },
         session.deps,
       ),
   ).finally(() => display.stop());
-  await session.recorder.status(final);
-  await session.recorder.downloaded(final, saved);
   const shown = displayPath(saved.path, session.cwd);
   out.info(`saved ${shown} (${saved.bytes} bytes)`);
   renderFinal(session, final, { path: shown });
@@ -47,6 +59,8 @@ export async function downloadAndReport(
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
 export async function runDownload(id: string, flags: DownloadFlags, runtime: Runtime): Promise<void> {
   await withTaskSession(id, flags, runtime, async (session, job) => {
+    // An -o name the file system cannot hold is refused before any waiting.
+    if (flags.output !== undefined) await planDestination(flags.output, session.config, session.cwd);
     const poll = resolvePoll(flags, session.config, session.gateway.name);
     const task = await waitAndReport(session, id, poll);
     if (task.status !== "succeeded") {
@@ -67,6 +81,13 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Run
               task.id,
               session.cwd,
             );
-    await downloadAndReport(session, task, dest, flags.force === true);
+    const recorded = job?.download?.path === dest ? job.download : undefined;
+    await downloadAndReport(
+      session,
+      task,
+      dest,
+      flags.force === true,
+      recorded && { bytes: recorded.bytes, sha256: recorded.sha256 },
+    );
   });
 }

@@ -4,6 +4,7 @@ import {
   type ProviderSelection,
   resolveConnection,
   resolveHome,
+  resolveLowSpeed,
   resolveTimeouts,
   selectProvider,
   selectRemembered,
@@ -187,6 +188,7 @@ export async function openSession(
     random: clock.random,
     signal: runtime.signal,
     userAgent: `grokvid/${VERSION}`,
+    lowSpeed: resolveLowSpeed(config),
     onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
     // Query strings are dropped: signed CDN URLs carry their credentials there.
     onResponse: ({ method, url, status, ms }) =>

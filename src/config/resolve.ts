@@ -1,5 +1,10 @@
 import envPaths from "env-paths";
-import { DEFAULT_TIMEOUTS, type HttpTimeouts } from "../http/client.js";
+import {
+  DEFAULT_LOW_SPEED,
+  DEFAULT_TIMEOUTS,
+  type HttpTimeouts,
+  type LowSpeedLimit,
+} from "../http/client.js";
 import type { Sourced } from "../core/validate-create.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { providers } from "../providers/registry.js";
@@ -175,5 +180,15 @@ export function resolveTimeouts(config: GrokvidConfig): HttpTimeouts {
     connectMs: read(t?.connect, DEFAULT_TIMEOUTS.connectMs),
     headersMs: read(t?.headers, DEFAULT_TIMEOUTS.headersMs),
     bodyMs: read(t?.body, DEFAULT_TIMEOUTS.bodyMs),
+  };
+}
+
+/** The download low-speed limit: `download.lowSpeed` in the config, else DEFAULT_LOW_SPEED. */
+export function resolveLowSpeed(config: GrokvidConfig): LowSpeedLimit {
+  const s = config.download?.lowSpeed;
+  const time = s?.time === undefined ? undefined : parseDuration(s.time);
+  return {
+    bytesPerSecond: s?.bytesPerSecond ?? DEFAULT_LOW_SPEED.bytesPerSecond,
+    windowMs: time ?? DEFAULT_LOW_SPEED.windowMs,
   };
 }

@@ -56,6 +56,19 @@ export const configSchema = z.strictObject({
           message: "unknown placeholder; use {provider}, {id}, {date}, {index} or {slug}",
         })
         .optional(),
+      /**
+       * A download slower than `bytesPerSecond`, averaged over `time`, is broken off and resumed
+       * with Range (like curl's --speed-limit/--speed-time). Defaults: 1024 bytes/s over 30s;
+       * bytesPerSecond 0 turns the check off. Silences are the `timeouts.body` setting's business.
+       */
+      lowSpeed: z
+        .strictObject({
+          bytesPerSecond: z.number().int().nonnegative().optional(),
+          time: durationSetting
+            .refine((v) => (parseDuration(v) ?? 0) > 0, { message: "must be longer than 0" })
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
 });

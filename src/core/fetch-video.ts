@@ -2,7 +2,7 @@ import { ApiError, ExitCode } from "../errors.js";
 import type { Gateway } from "../http/client.js";
 import { retryDelay } from "../http/retry-policy.js";
 import type { NormalizedTask } from "../providers/types.js";
-import { type DownloadResult, DownloadError, downloadVideo } from "./download.js";
+import { type DownloadOptions, type DownloadResult, DownloadError, downloadVideo } from "./download.js";
 import { fetchTask, type TaskDeps } from "./tasks.js";
 
 /** Broken transfers are continued from the .part file this many times before giving up. */
@@ -33,10 +33,10 @@ export async function fetchVideo(
   gateway: Gateway,
   task: NormalizedTask,
   dest: string,
-  opts: {
-    force: boolean;
-    onProgress?: (received: number, total: number | undefined) => void;
+  opts: Omit<DownloadOptions, "onSaved"> & {
     onRetry?: (message: string) => void;
+    /** As DownloadOptions.onSaved, with the task as last seen (its URL may have been refreshed). */
+    onSaved?: (task: NormalizedTask, saved: DownloadResult) => Promise<void>;
   },
   deps: TaskDeps,
 ): Promise<FetchedVideo> {
@@ -45,11 +45,18 @@ export async function fetchVideo(
   let refreshes = 0;
   for (let attempt = 0; ; attempt++) {
     try {
+      const seen = current;
+      const { force, onProgress, expected, onSaved } = opts;
       const saved = await downloadVideo(
         gateway,
         current,
         dest,
-        { force: opts.force, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
+        {
+          force,
+          ...(onProgress ? { onProgress } : {}),
+          ...(expected ? { expected } : {}),
+          ...(onSaved ? { onSaved: (result: DownloadResult) => onSaved(seen, result) } : {}),
+        },
         http,
       );
       return { task: current, saved };

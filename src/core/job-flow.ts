@@ -112,10 +112,14 @@ export async function finishJob(
       force: opts.force,
       ...(opts.onDownload ? { onProgress: opts.onDownload } : {}),
       ...(opts.onWarning ? { onRetry: opts.onWarning } : {}),
+      // Journaled while the part meta still proves the file is this task's: a kill right after
+      // the rename leaves a file the next run adopts, not one it refuses as "already exists".
+      onSaved: async (seen, saved) => {
+        await recorder.status(seen);
+        await recorder.downloaded(seen, saved);
+      },
     },
     deps,
   );
-  await recorder.status(fetched.task);
-  await recorder.downloaded(fetched.task, fetched.saved);
   return fetched;
 }

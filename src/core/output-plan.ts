@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, sep } from "node:path";
+import { extname, isAbsolute, join, relative, sep } from "node:path";
 import type { OutputPlan } from "./journal-events.js";
 import { renderFileName } from "./output-path.js";
 
@@ -16,12 +16,15 @@ export function renderPlan(plan: OutputPlan, provider: string, id: string, date 
 }
 
 /**
- * A video's sidecar is the same name with `.json` for its extension (`clip.mp4` -> `clip.json`,
- * `clip` -> `clip.json`). A video that itself ends in `.json` has no sidecar name of its own, so
- * such an output is refused before anything is paid for.
+ * Where a video's sidecar goes: the video path with its extension replaced by `.json`
+ * (`clip.mp4` -> `clip.json`, `clip` -> `clip.json`), except that a video whose own extension is
+ * `.json` (any case) gets `<stem>.meta.json` (`clip.json` -> `clip.meta.json`), so a sidecar is
+ * never the video itself. Pure, so the batch planner refuses colliding outputs before sending.
  */
 export function sidecarPathFor(video: string): string {
-  return video.replace(/\.[^./\\]*$/, "") + ".json";
+  const ext = extname(video);
+  const stem = video.slice(0, video.length - ext.length);
+  return ext.toLowerCase() === ".json" ? `${stem}.meta.json` : `${stem}.json`;
 }
 
 /** True when `path` (absolute) lies inside `folder` (absolute) and not at it. */

@@ -1,38 +1,43 @@
-import { open, readFile, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { z } from "zod";
 import { DownloadError } from "./download-error.js";
+import { createExclusive, readRegular, writeFileAtomic } from "./safe-file.js";
 
 /**
- * A `.part` file is continued only by a download of the same task: `<file>.part.json` says whose
- * bytes it holds and the server's ETag for them, sent back as If-Range so a changed file restarts.
+ * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
+ * as If-Range so a changed file restarts). Just before the finished part is renamed to its final
+ * name, `final` records its size and hash: if the process dies between that rename and the
+ * caller's own record of the download, the next download of the same task recognises the file as
+ * its own instead of refusing to overwrite it. The meta is cleared once the caller has recorded it.
  */
-const metaSchema = z.object({ taskId: z.string(), etag: z.string().nullable() });
+const metaSchema = z.object({
+  taskId: z.string(),
+  etag: z.string().nullable(),
+  final: z
+    .object({ bytes: z.number().int().nonnegative(), sha256: z.string(), sourceUrl: z.string() })
+    .optional(),
+});
+export type PartMeta = z.infer<typeof metaSchema>;
 
-export interface PartState {
-  /** Bytes to continue from; 0 when there is nothing of this task to continue. */
-  have: number;
-  etag: string | undefined;
-}
+/** A meta file is a few hundred bytes; anything bigger is not ours. */
+const MAX_META_BYTES = 16 * 1024;
 
-const metaPath = (part: string) => `${part}.json`;
+export const metaPath = (part: string) => `${part}.json`;
 
-export async function readPart(part: string, taskId: string, size: number): Promise<PartState> {
-  if (size === 0) return { have: 0, etag: undefined };
-  const raw = await readFile(metaPath(part), "utf8").catch(() => undefined);
-  let meta: z.infer<typeof metaSchema> | undefined;
+export async function readPartMeta(part: string): Promise<PartMeta | undefined> {
+  const raw = await readRegular(metaPath(part), MAX_META_BYTES);
+  if (raw === undefined) return undefined;
   try {
-    const parsed = metaSchema.safeParse(raw === undefined ? undefined : JSON.parse(raw));
-    meta = parsed.success ? parsed.data : undefined;
+    const parsed = metaSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    meta = undefined;
+    return undefined;
   }
-  // Another task's bytes, or bytes of unknown origin, are never spliced into this video.
-  if (meta?.taskId !== taskId) return { have: 0, etag: undefined };
-  return { have: size, etag: meta.etag ?? undefined };
 }
 
-export async function writePartMeta(part: string, taskId: string, etag: string | undefined): Promise<void> {
-  await writeFile(metaPath(part), JSON.stringify({ taskId, etag: etag ?? null }));
+/** Replaced by rename, so a link planted at the meta's name is replaced, never written through. */
+export async function writePartMeta(part: string, meta: PartMeta): Promise<void> {
+  await writeFileAtomic(metaPath(part), JSON.stringify(meta), { force: true });
 }
 
 export async function clearPartMeta(part: string): Promise<void> {
@@ -50,19 +55,20 @@ function isAlive(pid: number): boolean {
 
 /**
  * Two commands downloading to the same file would append to one `.part` at once. The lock holds
- * the owner's pid; one left by a process that died (kill -9, power cut) is taken over.
+ * the owner's pid; one left by a process that died (kill -9, power cut) is taken over, and so is
+ * anything at the lock's name that is not a plain file (removing a link never touches its target).
  */
 export async function lockPart(part: string): Promise<() => Promise<void>> {
   const lock = `${part}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const file = await open(lock, "wx");
+      const file = await createExclusive(lock);
       await file.write(String(process.pid));
       await file.close();
       return () => rm(lock, { force: true });
     } catch (err) {
       if (!(err && typeof err === "object" && "code" in err && err.code === "EEXIST")) throw err;
-      const owner = Number(await readFile(lock, "utf8").catch(() => ""));
+      const owner = Number(await readRegular(lock, 32));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new DownloadError(`another grokvid (pid ${owner}) is downloading to ${part}`, "final");
       }

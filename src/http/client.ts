@@ -15,6 +15,18 @@ export interface HttpTimeouts {
 
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 60_000, bodyMs: 60_000 };
 
+/** A download slower than this, averaged over the window, is broken off and resumed (0 turns it off). */
+export interface LowSpeedLimit {
+  bytesPerSecond: number;
+  windowMs: number;
+}
+
+/**
+ * A Grok Imagine video is megabytes: at 1 KiB/s one would take hours, so anything slower is a
+ * stuck connection, not a slow line. 30 s rides out Wi-Fi hand-overs and TCP back-off.
+ */
+export const DEFAULT_LOW_SPEED: LowSpeedLimit = { bytesPerSecond: 1024, windowMs: 30_000 };
+
 /** Everything the HTTP layer needs from outside, injected so tests control time and randomness. */
 export interface HttpDeps {
   dispatcher: Dispatcher;
@@ -27,6 +39,8 @@ export interface HttpDeps {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
   /** Every answer, for --verbose. */
   onResponse?: (info: { method: string; url: string; status: number; ms: number }) => void;
+  /** Video downloads only; DEFAULT_LOW_SPEED when absent. */
+  lowSpeed?: LowSpeedLimit;
 }
 
 export interface Gateway {

@@ -27,6 +27,8 @@ export interface RequestContext {
   faults: FaultBook;
   /** The fault that hit this request and still shapes its answer (never-finish, truncate, download reset). */
   fault?: FaultKind;
+  /** The pacing a trickle fault asked for, in ms. */
+  faultMs?: number;
 }
 
 /** Large enough for several data-URI images, small enough that a runaway client cannot exhaust memory. */
@@ -60,7 +62,24 @@ function writeAnswer(ctx: RequestContext, status: number, headers: OutgoingHttpH
   ctx.entry.status = status;
   ctx.res.writeHead(status, headers);
   if (ctx.fault === "truncate" || ctx.fault === "reset") cutShort(ctx, body ?? Buffer.alloc(0), ctx.fault);
+  else if (ctx.fault === "trickle") trickle(ctx, body ?? Buffer.alloc(0), ctx.faultMs ?? 25);
   else ctx.res.end(body);
+}
+
+/**
+ * A server that never goes quiet but hardly sends anything: 16 bytes, a pause, 16 more, until the
+ * body is out or the client hangs up. Real time, so keep the pause short in tests.
+ */
+function trickle(ctx: RequestContext, body: Buffer, pauseMs: number): void {
+  let sent = 0;
+  const next = () => {
+    if (ctx.res.destroyed) return;
+    const piece = body.subarray(sent, sent + 16);
+    sent += piece.length;
+    if (sent >= body.length) ctx.res.end(piece);
+    else ctx.res.write(piece, () => setTimeout(next, pauseMs));
+  };
+  next();
 }
 
 /**

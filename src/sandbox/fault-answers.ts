@@ -132,5 +132,24 @@ export async function applyFault(
     case "never-finish":
       // Both change the normal answer rather than replace it: context.ts cuts it, the create handler hangs it.
       return false;
+    case "no-content-type": {
+      // An error page with no type at all: only its bytes say it is not a video.
+      const page = Buffer.from(HTML_PAGE);
+      sendBytes(ctx, 200, { "Content-Length": page.length }, page);
+      return true;
+    }
+    case "json-octet-stream":
+      sendText(
+        ctx,
+        200,
+        "application/octet-stream",
+        JSON.stringify({ error: { message: "object not found" } }),
+      );
+      return true;
+    case "oversized-range":
+    case "trickle":
+      // The real video, sent wrongly: files.ts pads the range, context.ts paces the body.
+      if (fault.ms !== undefined) ctx.faultMs = fault.ms;
+      return false;
   }
 }

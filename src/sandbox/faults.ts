@@ -26,6 +26,10 @@ const APPLIES_TO: Record<FaultKind, readonly RequestTarget[]> = {
   "expired-url": ["download"],
   "wrong-type": ["download"],
   "never-finish": ["create"],
+  "no-content-type": ["download"],
+  "json-octet-stream": ["download"],
+  "oversized-range": ["download"],
+  trickle: ["download"],
 };
 
 const SERVER_ERROR_STATUSES: readonly number[] = [500, 502, 503];

@@ -58,6 +58,10 @@ export function sendVideo(ctx: RequestContext, id: string, extraHeaders: Outgoin
     ETag: `"${id}"`,
   };
   const range = parseRange(ctx.req.headers.range, bytes.length);
+  if (ctx.fault === "oversized-range" && range !== "unsatisfiable") {
+    sendOversized(ctx, bytes, range, base);
+    return;
+  }
   if (range === "unsatisfiable") {
     sendBytes(ctx, 416, { ...base, "Content-Range": `bytes */${bytes.length}`, "Content-Length": 0 });
     return;
@@ -77,6 +81,27 @@ export function sendVideo(ctx: RequestContext, id: string, extraHeaders: Outgoin
     return;
   }
   sendBytes(ctx, 200, { ...base, "Content-Length": bytes.length }, bytes);
+}
+
+/**
+ * A broken cache: a 206 whose body runs on past the end its Content-Range names (the asked range
+ * plus the file's first kilobyte again; the first half with the whole file when no range was asked).
+ * Content-Length matches the body, so only a client that checks the range against it notices.
+ */
+function sendOversized(
+  ctx: RequestContext,
+  bytes: Buffer,
+  range: { start: number; end: number } | undefined,
+  base: OutgoingHttpHeaders,
+): void {
+  const { start, end } = range ?? { start: 0, end: Math.floor(bytes.length / 2) - 1 };
+  const body = range ? Buffer.concat([bytes.subarray(start, end + 1), bytes.subarray(0, 1024)]) : bytes;
+  const headers = {
+    ...base,
+    "Content-Range": `bytes ${start}-${end}/${bytes.length}`,
+    "Content-Length": body.length,
+  };
+  sendBytes(ctx, 206, headers, body);
 }
 
 /** The CDN's own plain error body, the same one its 404 and 405 use. */

@@ -52,6 +52,10 @@ export const faultKinds = [
   "expired-url",
   "wrong-type",
   "never-finish",
+  "no-content-type",
+  "json-octet-stream",
+  "oversized-range",
+  "trickle",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -68,7 +72,8 @@ export interface Fault {
   status?: number;
   /** rate-limit: seconds for Retry-After (default 1). */
   retryAfter?: number;
-  /** stall: how long to hold the request before answering normally (default: until the client gives up or the server closes). */
+  /** stall: how long to hold the request before answering normally (default: until the client gives up or the server closes).
+   * trickle: the pause between two 16-byte pieces (default 25). */
   ms?: number;
   /** Only requests of this dialect ("files" downloads count for every dialect); default all. */
   dialect?: SandboxDialect;

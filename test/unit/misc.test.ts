@@ -43,8 +43,8 @@ describe("sanitizeSegment", () => {
     }
   });
 
-  it("caps a long name at 200 characters", () => {
-    expect(sanitizeSegment("x".repeat(500))).toHaveLength(200);
+  it("caps a long name at 245 bytes, so the longest suffix (.part.json) still fits 255", () => {
+    expect(sanitizeSegment("x".repeat(500))).toHaveLength(245);
   });
 });
 
@@ -68,7 +68,7 @@ describe("renderFileName", () => {
 
   it("keeps the .mp4 extension when a long id is truncated", () => {
     const name = renderFileName(DEFAULT_TEMPLATE, { ...fields, id: "x".repeat(300) });
-    expect(name.length).toBeLessThanOrEqual(200);
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(245);
     expect(name).toMatch(/\.mp4$/);
   });
 });

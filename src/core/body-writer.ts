@@ -1,0 +1,84 @@
+import type { FileHandle } from "node:fs/promises";
+import type { LowSpeedLimit } from "../http/client.js";
+import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
+
+export interface BodyTarget {
+  file: FileHandle;
+  /** Bytes already in the file (and already hashed) before this body. */
+  offset: number;
+  /** Never write past this many bytes in total: the Content-Range end or Content-Length. */
+  end: number | undefined;
+  /** The body starts the file, so its first bytes must look like a video before any is written. */
+  sniff: boolean;
+  lowSpeed: LowSpeedLimit;
+  now: () => number;
+  onWritten: (chunk: Buffer, received: number) => void;
+}
+
+/** How a body ended when it did not throw; network errors and aborts throw as they come. */
+export type BodyOutcome =
+  | { kind: "done"; received: number }
+  /** More bytes than the server announced: what it sent cannot be trusted to line up. */
+  | { kind: "overflow"; received: number }
+  | { kind: "not-video"; head: Buffer }
+  | { kind: "too-slow"; received: number; bytesPerSecond: number };
+
+/**
+ * Like curl's --speed-limit/--speed-time: idle gaps are undici's bodyTimeout, but a server that
+ * sends a byte now and then never goes idle. The speed is judged per window on the injected clock,
+ * each time a chunk arrives (a silence longer than a window is the idle timeout's business).
+ */
+function speedMeter(limit: LowSpeedLimit, now: () => number) {
+  let start = now();
+  let bytes = 0;
+  return (chunk: number): number | undefined => {
+    bytes += chunk;
+    const elapsed = now() - start;
+    if (limit.bytesPerSecond <= 0 || elapsed < limit.windowMs) return undefined;
+    const speed = (bytes * 1000) / elapsed;
+    start += elapsed;
+    bytes = 0;
+    return speed < limit.bytesPerSecond ? Math.floor(speed) : undefined;
+  };
+}
+
+async function writeAll(file: FileHandle, chunk: Buffer): Promise<void> {
+  for (let done = 0; done < chunk.length;) done += (await file.write(chunk, done)).bytesWritten;
+}
+
+/**
+ * Writes each chunk before reading the next (the stream's own back-pressure, no buffering beyond
+ * the few bytes of the sniff), so the file always holds exactly what was counted. Returning early
+ * ends the loop, which destroys the body and its connection.
+ */
+export async function writeBody(body: AsyncIterable<unknown>, target: BodyTarget): Promise<BodyOutcome> {
+  const { file, end } = target;
+  let received = target.offset;
+  let head: Buffer | undefined = target.sniff ? Buffer.alloc(0) : undefined;
+  const meter = speedMeter(target.lowSpeed, target.now);
+  const write = async (chunk: Buffer): Promise<boolean> => {
+    const room = end === undefined ? chunk.length : Math.max(0, end - received);
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept.length > 0) {
+      await writeAll(file, kept);
+      received += kept.length;
+      target.onWritten(kept, received);
+    }
+    return kept.length === chunk.length;
+  };
+  for await (const piece of body) {
+    let chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(String(piece));
+    if (head !== undefined) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < SNIFF_BYTES) continue;
+      if (!isVideoHead(head)) return { kind: "not-video", head };
+      chunk = head;
+      head = undefined;
+    }
+    if (!(await write(chunk))) return { kind: "overflow", received };
+    const slow = meter(chunk.length);
+    if (slow !== undefined) return { kind: "too-slow", received, bytesPerSecond: slow };
+  }
+  if (head !== undefined) return { kind: "not-video", head };
+  return { kind: "done", received };
+}

@@ -1,0 +1,245 @@
+import { createHash } from "node:crypto";
+import { type FileHandle, rm } from "node:fs/promises";
+import {
+  DEFAULT_LOW_SPEED,
+  type Gateway,
+  type LowSpeedLimit,
+  type HttpDeps,
+  openDownload,
+  type StreamResponse,
+} from "../http/client.js";
+import type { NormalizedTask } from "../providers/types.js";
+import { hashHandle } from "./adopt.js";
+import { type BodyOutcome, writeBody } from "./body-writer.js";
+import type { DownloadResult } from "./download.js";
+import { DownloadError } from "./download-error.js";
+import { clearPartMeta, readPartMeta, writePartMeta } from "./part-file.js";
+import { commitFile, createExclusive, openRegular } from "./safe-file.js";
+import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
+
+export interface PartJob {
+  task: NormalizedTask;
+  dest: string;
+  part: string;
+  sources: string[];
+  force: boolean;
+  onProgress?: (received: number, total: number | undefined) => void;
+}
+
+function classify(status: number): DownloadError["reason"] {
+  if (status === 401 || status === 403 || status === 404 || status === 410) return "refused";
+  return status === 408 || status === 425 || status === 429 || status >= 500 ? "transient" : "final";
+}
+
+/** Rejects error pages and JSON by their declared type; the body's first bytes are checked too. */
+function declaredNotVideo(contentType: string | undefined): boolean {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return type.startsWith("text/") || type.includes("json") || type.includes("xml");
+}
+
+/** `bytes START-END/TOTAL` of a 206. */
+function parseContentRange(header: string | undefined) {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? "");
+  if (!m?.[1] || !m[2] || !m[3]) return undefined;
+  const range = {
+    start: Number(m[1]),
+    end: Number(m[2]) + 1,
+    total: m[3] === "*" ? undefined : Number(m[3]),
+  };
+  return range.end <= range.start || (range.total !== undefined && range.end > range.total)
+    ? undefined
+    : range;
+}
+
+interface Opened {
+  res: StreamResponse;
+  offset: number;
+  total: number | undefined;
+  /** Where this answer's bytes must stop: the Content-Range end, else the Content-Length. */
+  end: number | undefined;
+}
+
+/**
+ * Asks for the rest of a partial file with Range. A server that ignores Range (200), answers a
+ * different range, or finds the range unsatisfiable (416, e.g. a stale part) gets a clean restart.
+ */
+async function openFrom(
+  source: string,
+  have: number,
+  etag: string | undefined,
+  gateway: Gateway,
+  http: HttpDeps,
+): Promise<Opened | { failed: StreamResponse }> {
+  const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
+  const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : {};
+  // If the file changed since the part was written, If-Range makes the server send it whole.
+  if (have > 0 && etag) headers["if-range"] = etag;
+  const res = await openDownload(source, http, auth, headers);
+  const length = Number(res.headers["content-length"]);
+  const size = Number.isFinite(length) && res.headers["content-length"] !== undefined ? length : undefined;
+  if (res.status === 206) {
+    const range = parseContentRange(res.headers["content-range"]);
+    // Only an answer that starts where our file ends can be appended (a 206 from 0 is a whole start).
+    if (range?.start === have) return { res, offset: have, total: range.total, end: range.end };
+  }
+  if (res.status === 200) return { res, offset: 0, total: size, end: size };
+  res.body.resume();
+  if (have > 0 && (res.status === 206 || res.status === 416))
+    return openFrom(source, 0, undefined, gateway, http);
+  return { failed: res };
+}
+
+/** This task's earlier bytes to continue: a plain file, named in the meta, starting like a video. */
+async function openPart(part: string, taskId: string) {
+  const meta = await readPartMeta(part);
+  if (meta?.taskId !== taskId) return undefined;
+  const file = await openRegular(part, "append");
+  if (!file) return undefined;
+  const head = Buffer.alloc(SNIFF_BYTES);
+  const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+  if (!isVideoHead(head.subarray(0, bytesRead))) {
+    await file.close();
+    return undefined;
+  }
+  return { file, have: (await file.stat()).size, etag: meta.etag ?? undefined };
+}
+
+async function openSource(
+  job: PartJob,
+  have: number,
+  etag: string | undefined,
+  gateway: Gateway,
+  http: HttpDeps,
+) {
+  let refused: StreamResponse | undefined;
+  for (const source of job.sources) {
+    const attempt = await openFrom(source, have, etag, gateway, http);
+    if (!("failed" in attempt)) return { ...attempt, source };
+    refused = attempt.failed;
+  }
+  const status = refused?.status ?? 0;
+  const from = refused ? ` (${new URL(refused.url).origin})` : "";
+  throw new DownloadError(
+    `downloading the video of task ${job.task.id} failed: HTTP ${status} from ${gateway.name}${from}`,
+    classify(status),
+    { status },
+  );
+}
+
+/** Why an attempt ended without a complete file; the .part is kept only where its bytes are good. */
+function failure(
+  job: PartJob,
+  outcome: Exclude<BodyOutcome, { kind: "done" }>,
+  contentType: string | undefined,
+  limit: LowSpeedLimit,
+) {
+  const { task, part } = job;
+  switch (outcome.kind) {
+    case "not-video":
+      return new DownloadError(
+        `the download of task ${task.id} is not a video (${contentType ?? "no content type"}, and it does not start like an MP4 or WebM file); nothing was saved`,
+        "final",
+      );
+    case "overflow":
+      return new DownloadError(
+        `the server sent more of task ${task.id}'s video than it announced; the partial file was discarded and the download starts again`,
+        "transient",
+      );
+    case "too-slow":
+      return new DownloadError(
+        `the download of task ${task.id} was slower than ${limit.bytesPerSecond} bytes/s (${outcome.bytesPerSecond} bytes/s) after ${outcome.received} bytes; the partial file ${part} is kept and the next download continues it`,
+        "transient",
+      );
+  }
+}
+
+/**
+ * One attempt: continue or start `<dest>.part`, stream the body into it (checked to be a video,
+ * never past the announced end, not slower than the limit), flush it, record its size and hash in
+ * the part meta, then give it its final name. Bytes that cannot be trusted are deleted; bytes that
+ * can are kept for the next attempt, which continues them with Range.
+ */
+export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps): Promise<DownloadResult> {
+  const { task, part } = job;
+  const kept = await openPart(part, task.id);
+  let file: FileHandle | undefined = kept?.file;
+  try {
+    const opened = await openSource(job, kept?.have ?? 0, kept?.etag, gateway, http);
+    const { res, offset, total } = opened;
+    const contentType = res.headers["content-type"];
+    if (declaredNotVideo(contentType)) {
+      res.body.resume();
+      throw new DownloadError(
+        `the video URL of task ${task.id} answered ${contentType} instead of a video; nothing was saved`,
+        "final",
+      );
+    }
+    if (offset === 0) {
+      await file?.close();
+      file = undefined;
+      // Whatever has the name (an old part, a planted link) goes; unlinking a link spares its target.
+      await rm(part, { force: true });
+      file = await createExclusive(part);
+    }
+    if (!file) throw new Error("no part file to continue");
+    await writePartMeta(part, { taskId: task.id, etag: res.headers.etag ?? null });
+    const hash = createHash("sha256");
+    await hashHandle(file, offset, hash);
+    const lowSpeed = http.lowSpeed ?? DEFAULT_LOW_SPEED;
+    let outcome: BodyOutcome;
+    let got = offset;
+    try {
+      outcome = await writeBody(res.body, {
+        file,
+        offset,
+        end: opened.end,
+        sniff: offset === 0,
+        lowSpeed,
+        now: http.now,
+        // Counted once the bytes are on disk, so the .part file always matches the count and hash.
+        onWritten: (chunk, received) => {
+          got = received;
+          hash.update(chunk);
+          job.onProgress?.(received, total);
+        },
+      });
+    } catch (err) {
+      if (http.signal?.aborted) throw err;
+      throw new DownloadError(
+        `the download of task ${task.id} broke off after ${got} bytes; the partial file ${part} is kept and the next download continues it`,
+        "transient",
+        { cause: err },
+      );
+    }
+    if (outcome.kind === "not-video" || outcome.kind === "overflow") {
+      await file.close();
+      file = undefined;
+      await rm(part, { force: true });
+      await clearPartMeta(part);
+      throw failure(job, outcome, contentType, lowSpeed);
+    }
+    // The data is fsynced before the rename, so a crash right after it cannot leave a hollow file.
+    await file.sync();
+    if (outcome.kind === "too-slow") throw failure(job, outcome, contentType, lowSpeed);
+    const received = outcome.received;
+    if (total !== undefined && received !== total) {
+      throw new DownloadError(
+        `the download of task ${task.id} stopped at ${received} of ${total} bytes; the partial file ${part} is kept and the next download continues it`,
+        "transient",
+      );
+    }
+    await file.close();
+    file = undefined;
+    const sha256 = hash.digest("hex");
+    const etag = res.headers.etag ?? null;
+    await writePartMeta(part, {
+      taskId: task.id,
+      etag,
+      final: { bytes: received, sha256, sourceUrl: opened.source },
+    });
+    await commitFile(part, job.dest, job.force);
+    return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
+  } finally {
+    await file?.close();
+  }
+}
