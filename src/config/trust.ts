@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "../core/safe-file.js";
 import type { GrokvidConfig } from "./schema.js";
 
 /**
@@ -69,13 +70,7 @@ export class TrustStore {
     const hash = hashContent(content);
     store[filepath] = hash;
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
-    try {
-      await writeFile(temp, `${JSON.stringify(store, null, 2)}\n`, { flag: "wx", mode: 0o600 });
-      await rename(temp, this.path);
-    } finally {
-      await rm(temp, { force: true });
-    }
+    await writeFileAtomic(this.path, `${JSON.stringify(store, null, 2)}\n`, { force: true, mode: 0o600 });
     return hash;
   }
 }
