@@ -7,6 +7,7 @@ import type { ResumeFlags } from "./commands/resume.js";
 import type { CommonFlags, Runtime } from "./commands/session.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { addCommon, addPolling, collect, option } from "./program-options.js";
+import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
 /** Commands are imported when they run, so `--help` and `--version` load almost nothing. */
@@ -212,7 +213,8 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
         )
           .argParser(collect)
           .default([], "none"),
-      ),
+      )
+      .addHelpText("after", describeFaultKinds()),
     false,
   ).action(async (flags: { port?: string; delay?: string; fault?: string[] }) =>
     (await import("./commands/sandbox.js")).runSandbox(flags, runtime),

@@ -52,6 +52,10 @@ export const faultKinds = [
   "expired-url",
   "wrong-type",
   "never-finish",
+  "echo-key",
+  "escape-message",
+  "deep-json",
+  "rekey",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
