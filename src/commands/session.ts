@@ -15,6 +15,7 @@ import type { TaskDeps } from "../core/tasks.js";
 import { UsageError } from "../errors.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
 import { providers } from "../providers/registry.js";
+import { registerEnvSecrets, registerSecret } from "../redact.js";
 import { Output, type Streams } from "../ui/output.js";
 import { shellQuote } from "../util/format.js";
 import { VERSION } from "../version.js";
@@ -65,6 +66,8 @@ export interface Session {
 const SANDBOX_KEY = "sandbox";
 
 export function createOutput(flags: CommonFlags, runtime: Runtime): Output {
+  // Before anything is printed: the journal or an error may quote a key no config load registered.
+  registerEnvSecrets(runtime.env);
   return new Output(runtime, {
     json: flags.json === true,
     quiet: flags.quiet === true,
@@ -84,7 +87,13 @@ export async function loadSessionConfig(
 ): Promise<GrokvidConfig> {
   const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd);
   for (const w of loaded.warnings) out.warn(w);
+  registerConfigSecrets(loaded.config);
   return loaded.config;
+}
+
+/** Every key of the config file, whether or not this command uses its provider. */
+export function registerConfigSecrets(config: GrokvidConfig): void {
+  for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
 }
 
 /** Where the journal says a job lives. */

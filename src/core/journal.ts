@@ -3,6 +3,7 @@ import { mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { redact } from "../redact.js";
 import type { CreateParams, ImageRef, NormalizedTask } from "../providers/types.js";
 import { taskStatuses } from "../task-status.js";
 
@@ -208,7 +209,8 @@ export class Journal {
         await file.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) glue = "\n";
       }
-      await file.write(`${glue}${JSON.stringify(event)}\n`);
+      // Gateway text is redacted where it comes in; this is the last guard for any other path.
+      await file.write(`${glue}${redact(JSON.stringify(event))}\n`);
       await file.sync();
     } finally {
       await file.close();
