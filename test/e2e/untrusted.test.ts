@@ -166,3 +166,27 @@ describe("a deeply nested answer is an unparseable response", () => {
     expect(doc.error.hint).toContain("a job may exist");
   });
 });
+
+describe("a status answer never changes a job's id", () => {
+  it("answers about another id: the job still succeeds and downloads under its own id", async () => {
+    e2e.sandbox.setFaults([{ kind: "rekey", target: "query", times: Infinity }]);
+    const env = homeEnv(e2e.envFor("apimart"));
+    const r = await runCli(
+      ["create", "--provider", "apimart", "--prompt", "p", "--wait", "--download", "--interval", "100ms"],
+      { cwd: e2e.dir, env },
+    );
+    expect(r.code).toBe(0);
+    const id = /^submitted task (\S+)/m.exec(r.stderr)?.[1] ?? "";
+    expect(r.stdout.trim()).toBe(`apimart-${id}.mp4`);
+    const events = (await readJournal())
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as { type: string; id?: string });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["created", "status", "downloaded"]));
+    for (const e of events) if (e.id !== undefined) expect(e.id).toBe(id);
+    const jobs = await runCli(["jobs", "--json"], { cwd: e2e.dir, env });
+    expect(JSON.parse(jobs.stdout)).toMatchObject([
+      { id, status: "succeeded", download: { path: `apimart-${id}.mp4` } },
+    ]);
+  });
+});
