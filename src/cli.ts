@@ -80,6 +80,10 @@ export async function run(argv: readonly string[], runtime: CliRuntime): Promise
   }
 }
 
+function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+}
+
 /** The process's own runtime: real streams, and Ctrl-C wired to the cancel signal. */
 export function processRuntime(): CliRuntime {
   const controller = new AbortController();
@@ -91,6 +95,9 @@ export function processRuntime(): CliRuntime {
     controller.abort();
   });
   process.on("SIGTERM", () => controller.abort());
+  // A reader that went away (`grokvid jobs | head -1`) is not a failure of ours: what is left to
+  // print has nowhere to go and is dropped, and the command ends as it would have.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", ignoreClosedPipe);
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { useE2e } from "../helpers/e2e.js";
+import { BIN, type CliResult, runCli } from "../helpers/run-cli.js";
+
+const e2e = useE2e();
+
+const home = () => join(e2e.dir, "state");
+const homeEnv = (extra: Record<string, string> = {}) => ({ GROKVID_HOME: home(), ...extra });
+
+function createdLine(i: number): string {
+  return JSON.stringify({
+    type: "created",
+    at: "2026-01-01T00:00:00.000Z",
+    id: `task_${String(i).padStart(6, "0")}`,
+    provider: "apimart",
+    baseUrl: "http://127.0.0.1:9/apimart",
+    model: "grok-imagine-1.5-video-apimart",
+    params: { prompt: `prompt number ${i} with some words to make the row longer`, images: [] },
+    requestHash: `h${i}`,
+  });
+}
+
+/** The CLI with a time limit, for commands that would run forever if the fix were missing. */
+function runLimited(args: string[], env: Record<string, string>, ms: number): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: e2e.dir,
+      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe("a reader that goes away ends the command quietly", () => {
+  it("grokvid jobs | head -1: no stack trace, nothing on stderr, exit 0", async () => {
+    await mkdir(home(), { recursive: true });
+    const lines = Array.from({ length: 5000 }, (_, i) => createdLine(i));
+    await writeFile(join(home(), "journal.jsonl"), `${lines.join("\n")}\n`);
+    const child = spawn(process.execPath, [BIN, "jobs", "--limit", "0"], {
+      cwd: e2e.dir,
+      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...homeEnv() },
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    // Like head -1: read the first chunk, then close the pipe.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+});
