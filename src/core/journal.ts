@@ -129,6 +129,24 @@ export interface UncertainCreate {
 
 type JobEvent = Extract<JournalEvent, { id: string }>;
 
+function errnoOf(err: unknown): string | undefined {
+  const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * A journal the file system refuses (GROKVID_HOME a file, a symlink loop, no permission, a full
+ * disk) is a setup problem with a one-line reason (exit 3), never an "internal error".
+ */
+function journalError(err: unknown, path: string, action: "read" | "write"): unknown {
+  const code = errnoOf(err);
+  if (code === undefined) return err;
+  return new ConfigError(`cannot ${action} the job journal ${path} (${code})`, {
+    hint: "set GROKVID_HOME to a folder you can write",
+    cause: err,
+  });
+}
+
 function fold(records: Map<string, JobRecord>, event: JobEvent): void {
   const key = jobKey(event.provider, event.id);
   if (event.type === "created") {
@@ -198,6 +216,14 @@ export class Journal {
   }
 
   async append(event: JournalEvent): Promise<void> {
+    try {
+      await this.appendLine(event);
+    } catch (err) {
+      throw journalError(err, this.path, "write");
+    }
+  }
+
+  private async appendLine(event: JournalEvent): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = await open(this.path, "a+", 0o600);
     try {
@@ -219,8 +245,8 @@ export class Journal {
 
   async readEvents(): Promise<JournalEvent[]> {
     const text = await readFile(this.path, "utf8").catch((err: unknown) => {
-      if (err && typeof err === "object" && "code" in err && err.code === "ENOENT") return "";
-      throw err;
+      if (errnoOf(err) === "ENOENT") return "";
+      throw journalError(err, this.path, "read");
     });
     const events: JournalEvent[] = [];
     let damaged = 0;

@@ -61,3 +61,60 @@ describe("a reader that goes away ends the command quietly", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("environment problems are configuration or usage errors, in one line", () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  it("sandbox --port N with N taken: exit 2", async () => {
+    server = createServer();
+    const port = await new Promise<number>((resolve) =>
+      server?.listen(0, "127.0.0.1", () => {
+        const address = server?.address();
+        resolve(typeof address === "object" && address ? address.port : 0);
+      }),
+    );
+    const r = await runLimited(["sandbox", "--port", String(port)], {}, 10_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(String(port));
+    expect(r.stderr).not.toContain("internal error");
+  });
+
+  const unusableHomes: Array<{ name: string; make: (dir: string) => Promise<string> }> = [
+    {
+      name: "GROKVID_HOME is a regular file",
+      make: async (dir) => {
+        await writeFile(join(dir, "home-file"), "x");
+        return join(dir, "home-file");
+      },
+    },
+    {
+      name: "GROKVID_HOME is under a regular file",
+      make: async (dir) => {
+        await writeFile(join(dir, "home-file"), "x");
+        return join(dir, "home-file", "sub");
+      },
+    },
+    {
+      name: "GROKVID_HOME is a symlink loop",
+      make: async (dir) => {
+        await symlink(join(dir, "loop"), join(dir, "loop"));
+        return join(dir, "loop");
+      },
+    },
+  ];
+
+  for (const { name, make } of unusableHomes) {
+    it.each([["jobs"], ["resume"], ["batch"]])(`${name}: %s exits 3 and sends nothing`, async (command) => {
+      const env = { ...e2e.envFor("apimart"), GROKVID_HOME: await make(e2e.dir) };
+      await writeFile(join(e2e.dir, "b.jsonl"), '{"prompt":"p"}\n');
+      const args = command === "batch" ? ["batch", "b.jsonl", "--provider", "apimart"] : [command];
+      const r = await runCli(args, { cwd: e2e.dir, env });
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split("\n")[0]).toMatch(/^error: .*journal/);
+      expect(r.stderr).not.toContain("internal error");
+      expect(e2e.sandbox.requests).toEqual([]);
+    });
+  }
+});

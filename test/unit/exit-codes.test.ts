@@ -1,0 +1,29 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runExitCode } from "../../src/commands/outcome.js";
+import { Journal } from "../../src/core/journal.js";
+import { ApiError, ConfigError } from "../../src/errors.js";
+import { mapHttpError } from "../../src/http/map-error.js";
+
+describe("a journal the file system refuses", () => {
+  it("is a ConfigError naming the journal and the reason, for reading and for writing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "grokvid-unit-"));
+    try {
+      await writeFile(join(dir, "file"), "x");
+      const journal = new Journal(join(dir, "file", "home"));
+      await expect(journal.readJobs()).rejects.toThrow(ConfigError);
+      await expect(journal.readJobs()).rejects.toThrow(/cannot read the job journal .*ENOTDIR/);
+      const event = {
+        type: "abandoned" as const,
+        at: "2026-01-01T00:00:00.000Z",
+        provider: "p",
+        requestHash: "h",
+      };
+      await expect(journal.append(event)).rejects.toThrow(/cannot write the job journal .*\(E[A-Z]+\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
