@@ -25,3 +25,13 @@ export function worstExitCode(codes: Iterable<ExitCodeValue>): ExitCodeValue {
   }
   return worst;
 }
+
+/**
+ * The exit code of a run of several jobs. Exit 2 promises that nothing was sent: once any request
+ * of the run went out, a usage error (a file in the way, a bad line) cannot say that, and the run
+ * reports 6 instead; the message and the per-job report tell what went wrong.
+ */
+export function runExitCode(codes: Iterable<ExitCodeValue>, anythingSent: boolean): ExitCodeValue {
+  const worst = worstExitCode(codes);
+  return anythingSent && worst === ExitCode.usage ? ExitCode.provider : worst;
+}

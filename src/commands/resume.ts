@@ -8,7 +8,7 @@ import { describeTask } from "../ui/status-display.js";
 import { shellQuote } from "../util/format.js";
 import { runPool } from "../util/pool.js";
 import { resolveDestination } from "./destination.js";
-import { worstExitCode } from "./outcome.js";
+import { runExitCode } from "./outcome.js";
 import { type CommonFlags, createOutput, loadSessionConfig, openJournal, type Runtime } from "./session.js";
 import { SessionPool } from "./session-pool.js";
 
@@ -27,6 +27,8 @@ interface Outcome {
   path?: string;
   error?: string;
   code: ExitCodeValue;
+  /** Whether any request went out for this job (exit 2 is only true when none did). */
+  sent: boolean;
 }
 
 export function parseConcurrency(value: string | undefined, fallback: number): number {
@@ -74,8 +76,11 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
       async (job) => {
         const key = `${job.provider}/${job.id}`;
         const started = Date.now();
+        let sent = false;
         try {
           const session = await pool.get(job.provider, job.baseUrl);
+          // From here on, the job's status is asked of its gateway.
+          sent = true;
           session.recorder.know(job);
           const finished = await finishJob(
             session.gateway,
@@ -104,6 +109,7 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
             code: task.status === "succeeded" ? ExitCode.ok : ExitCode.taskFailed,
             ...(saved ? { path: saved.path } : {}),
             ...(task.error ? { error: task.error.message } : {}),
+            sent,
           };
           outcomes.push(outcome);
           live.finish(key, `${job.id}: ${task.status}${saved ? ` -> ${saved.path}` : ""}`);
@@ -111,7 +117,7 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
           if (runtime.signal.aborted) throw err;
           const code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
           const message = err instanceof Error ? err.message : String(err);
-          outcomes.push({ id: job.id, provider: job.provider, status: "error", error: message, code });
+          outcomes.push({ id: job.id, provider: job.provider, status: "error", error: message, code, sent });
           live.finish(key, `${job.id}: ${message}`);
         }
       },
@@ -132,11 +138,14 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
 }
 
 function report(out: ReturnType<typeof createOutput>, outcomes: Outcome[], total: number): void {
-  if (out.mode.json) out.resultJson(outcomes);
+  if (out.mode.json) out.resultJson(outcomes.map(({ sent: _sent, ...shown }) => shown));
   else for (const o of outcomes) out.result([o.id, o.status, o.path ?? o.error ?? ""].join("\t").trimEnd());
   const ok = outcomes.filter((o) => o.code === 0).length;
   out.info(`${ok} of ${total} jobs succeeded`);
-  const code = worstExitCode(outcomes.map((o) => o.code));
+  const code = runExitCode(
+    outcomes.map((o) => o.code),
+    outcomes.some((o) => o.sent),
+  );
   if (code !== 0) {
     const failure = new GrokvidError(`${total - ok} of ${total} jobs did not succeed`, code);
     failure.resultPrinted = true;

@@ -118,3 +118,47 @@ describe("environment problems are configuration or usage errors, in one line", 
     });
   }
 });
+
+describe("exit 2 only when nothing was sent", () => {
+  it("resume: a download refused after the job was polled is not a usage error", async () => {
+    const env = homeEnv(e2e.envFor("apimart"));
+    const created = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd: e2e.dir, env });
+    const id = created.stdout.trim();
+    await writeFile(join(e2e.dir, `apimart-${id}.mp4`), "already here");
+    const r = await runCli(["resume", "--download", "--interval", "100ms"], { cwd: e2e.dir, env });
+    expect(e2e.sandbox.requests.some((q) => q.method === "GET")).toBe(true);
+    expect(r.stdout).toContain("already exists");
+    expect(r.code).toBe(6);
+  });
+
+  async function batch(lines: unknown[]) {
+    await writeFile(join(e2e.dir, "b.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
+    const args = ["batch", "b.jsonl", "--provider", "apimart", "--interval", "100ms", "--out-dir", "o"];
+    const r = await runCli([...args, "--skip-invalid", "--manifest", "m.json"], {
+      cwd: e2e.dir,
+      env: homeEnv(e2e.envFor("apimart")),
+    });
+    const manifest = JSON.parse(await readFile(join(e2e.dir, "m.json"), "utf8")) as Array<{ status: string }>;
+    return { r, statuses: manifest.map((m) => m.status) };
+  }
+
+  it("batch --skip-invalid: the valid lines ran and succeeded, so the run exits 0", async () => {
+    const { r, statuses } = await batch([{ prompt: "ok" }, { prompt: "x", duration: 5 }]);
+    expect(statuses).toEqual(["succeeded", "invalid"]);
+    expect(r.stderr).toContain("line 2:");
+    expect(r.code).toBe(0);
+  });
+
+  it("batch --skip-invalid with only invalid lines: nothing was sent, exit 2", async () => {
+    const { r, statuses } = await batch([{ prompt: "x", duration: 5 }]);
+    expect(statuses).toEqual(["invalid"]);
+    expect(e2e.sandbox.requests).toEqual([]);
+    expect(r.code).toBe(2);
+  });
+
+  it("batch --skip-invalid: a failed job still exits 7, not 2", async () => {
+    const { r, statuses } = await batch([{ prompt: "bad [fail]" }, { prompt: "x", duration: 5 }]);
+    expect(statuses).toEqual(["failed", "invalid"]);
+    expect(r.code).toBe(7);
+  });
+});

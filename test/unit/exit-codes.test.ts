@@ -7,6 +7,15 @@ import { Journal } from "../../src/core/journal.js";
 import { ApiError, ConfigError } from "../../src/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 
+describe("runExitCode", () => {
+  it("exit 2 only while nothing was sent", () => {
+    expect(runExitCode([2, 0], false)).toBe(2);
+    expect(runExitCode([2, 0], true)).toBe(6);
+    expect(runExitCode([2, 7], true)).toBe(7);
+    expect(runExitCode([0, 0], true)).toBe(0);
+  });
+});
+
 describe("a journal the file system refuses", () => {
   it("is a ConfigError naming the journal and the reason, for reading and for writing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "grokvid-unit-"));
