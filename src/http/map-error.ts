@@ -38,6 +38,7 @@ export function mapHttpError(
       ExitCode.provider,
       {
         ...details,
+        notFound: true,
         hint: "check the id and --provider (a task lives on the gateway that created it)",
       },
     );

@@ -162,3 +162,28 @@ describe("exit 2 only when nothing was sent", () => {
     expect(r.code).toBe(7);
   });
 });
+
+describe("a task the gateway does not know is not 'still running'", () => {
+  it.each([
+    ["apimart", "task_doesnotexist"],
+    ["duoyuanx", "video_doesnotexist"],
+  ])("wait on %s %s: not found, and no resume hint", async (provider, id) => {
+    const r = await runCli(["wait", id, "--provider", provider, "--timeout", "1s"], {
+      cwd: e2e.dir,
+      env: homeEnv(e2e.envFor(provider as "apimart" | "duoyuanx")),
+    });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("was not found");
+    expect(r.stderr).not.toContain("may still be running");
+    expect(r.stderr).not.toContain("resume with");
+  });
+
+  it("download of a task the gateway does not know: no resume hint", async () => {
+    const r = await runCli(["download", "task_doesnotexist", "--provider", "apimart"], {
+      cwd: e2e.dir,
+      env: homeEnv(e2e.envFor("apimart")),
+    });
+    expect(r.code).toBe(6);
+    expect(r.stderr).not.toContain("may still be running");
+  });
+});

@@ -16,6 +16,16 @@ describe("runExitCode", () => {
   });
 });
 
+describe("a task the gateway does not know", () => {
+  const ctx = { provider: "p", keyVariable: "K", taskId: "t1" };
+  it("is marked not found for a 404 and for new-api's 400 task_not_exist", () => {
+    expect(mapHttpError(404, undefined, ctx).notFound).toBe(true);
+    expect(mapHttpError(400, { message: "task_not_exist", notFound: true }, ctx).notFound).toBe(true);
+    expect(mapHttpError(500, undefined, ctx).notFound).toBe(false);
+    expect(new ApiError("x", 6).notFound).toBe(false);
+  });
+});
+
 describe("a journal the file system refuses", () => {
   it("is a ConfigError naming the journal and the reason, for reading and for writing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "grokvid-unit-"));
