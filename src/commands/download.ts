@@ -1,5 +1,6 @@
 import { resolvePoll } from "../config/resolve.js";
 import { shellQuote } from "../util/format.js";
+import { assertWritable } from "../core/download.js";
 import { fetchVideo } from "../core/fetch-video.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { resolveDestination } from "./destination.js";
@@ -51,6 +52,12 @@ export async function downloadAndReport(
 export async function runDownload(id: string, flags: DownloadFlags, runtime: Runtime): Promise<void> {
   await withTaskSession(id, flags, runtime, async (session, job) => {
     const poll = resolvePoll(flags, session.config, session.gateway.name);
+    // A file in the way is refused before the first status query, so its exit 2 stays true
+    // ("nothing was sent") and nobody waits minutes to learn it. fetchVideo checks again at the end.
+    if (flags.output !== "-" && !(flags.output === undefined && job?.pendingPath)) {
+      const dest = await resolveDestination(flags.output, session.config, session.gateway.name, id);
+      await assertWritable(dest, flags.force === true);
+    }
     const task = await waitAndReport(session, id, poll);
     if (task.status !== "succeeded") {
       renderFinal(session, task);

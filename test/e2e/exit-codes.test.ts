@@ -131,6 +131,18 @@ describe("exit 2 only when nothing was sent", () => {
     expect(r.code).toBe(6);
   });
 
+  it("download: a file in the way is refused before any status query (exit 2)", async () => {
+    const env = homeEnv(e2e.envFor("apimart"));
+    const created = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd: e2e.dir, env });
+    const id = created.stdout.trim();
+    await writeFile(join(e2e.dir, `apimart-${id}.mp4`), "already here");
+    e2e.sandbox.requests.length = 0;
+    const r = await runCli(["download", id, "--interval", "100ms"], { cwd: e2e.dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("already exists");
+    expect(e2e.sandbox.requests).toEqual([]);
+  });
+
   async function batch(lines: unknown[]) {
     await writeFile(join(e2e.dir, "b.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
     const args = ["batch", "b.jsonl", "--provider", "apimart", "--interval", "100ms", "--out-dir", "o"];
