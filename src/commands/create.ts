@@ -20,6 +20,7 @@ import {
   type Runtime,
   resolveGateway,
 } from "./session.js";
+import { afterSending } from "./outcome.js";
 import { waitAndReport } from "./wait.js";
 
 export interface CreateFlags extends CommonFlags {
@@ -108,6 +109,8 @@ export async function runCreate(
       return;
     }
     await downloadAndReport(session, task, flags);
+  } catch (err) {
+    throw session.sent() ? afterSending(err) : err;
   } finally {
     await session.close();
   }

@@ -1,4 +1,4 @@
-import { ExitCode, type ExitCodeValue } from "../errors.js";
+import { ExitCode, type ExitCodeValue, GrokvidError } from "../errors.js";
 
 /**
  * When several jobs end differently, the exit code names the most serious outcome: an interrupt,
@@ -34,4 +34,19 @@ export function worstExitCode(codes: Iterable<ExitCodeValue>): ExitCodeValue {
 export function runExitCode(codes: Iterable<ExitCodeValue>, anythingSent: boolean): ExitCodeValue {
   const worst = worstExitCode(codes);
   return anythingSent && worst === ExitCode.usage ? ExitCode.provider : worst;
+}
+
+/**
+ * The same rule for one command: an error thrown after a request went out keeps its message and
+ * hint, but a usage error's exit 2 would claim nothing was sent, so it becomes 6.
+ */
+export function afterSending(err: unknown): unknown {
+  if (!(err instanceof GrokvidError) || err.exitCode !== ExitCode.usage) return err;
+  const sent = new GrokvidError(err.message, ExitCode.provider, {
+    ...(err.hint === undefined ? {} : { hint: err.hint }),
+    task: err.task,
+    cause: err,
+  });
+  sent.resultPrinted = err.resultPrinted;
+  return sent;
 }

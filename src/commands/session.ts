@@ -19,6 +19,7 @@ import { registerEnvSecrets, registerSecret } from "../redact.js";
 import { Output, type Streams } from "../ui/output.js";
 import { shellQuote } from "../util/format.js";
 import { VERSION } from "../version.js";
+import { afterSending } from "./outcome.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
 /** Time as commands see it: the real clock, or a virtual one a test moves instantly. */
@@ -58,6 +59,8 @@ export interface Session {
   http: HttpDeps;
   deps: TaskDeps;
   recorder: JobRecorder;
+  /** Whether any gateway answered yet: from then on, exit 2 ("nothing was sent") is not true. */
+  sent(): boolean;
   /** The flags that reach this same task again, for "resume with:" hints ("" once it is journaled). */
   resumeFlags: string;
   close(): Promise<void>;
@@ -185,6 +188,7 @@ export async function openSession(
     options.job ?? options.remembered,
   );
   const clock = runtime.clock ?? realClock;
+  let answered = false;
   // undici is the heaviest import; only commands that really send anything pay for it.
   const dispatcher = await createDispatcher(resolveTimeouts(config));
   const http: HttpDeps = {
@@ -196,8 +200,10 @@ export async function openSession(
     userAgent: `grokvid/${VERSION}`,
     onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
     // Query strings are dropped: signed CDN URLs carry their credentials there.
-    onResponse: ({ method, url, status, ms }) =>
-      out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`),
+    onResponse: ({ method, url, status, ms }) => {
+      answered = true;
+      out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`);
+    },
   };
   out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
   const now = () => new Date(clock.now());
@@ -210,6 +216,7 @@ export async function openSession(
     http,
     deps: { http, now },
     recorder,
+    sent: () => answered,
     resumeFlags: resumeFlags(
       flags,
       selection.choice,
@@ -273,6 +280,8 @@ export async function withTaskSession(
   const session = await openSession(flags, runtime, out, config, { journal, job });
   try {
     await work(session, job);
+  } catch (err) {
+    throw session.sent() ? afterSending(err) : err;
   } finally {
     await session.close();
   }

@@ -143,6 +143,28 @@ describe("exit 2 only when nothing was sent", () => {
     expect(e2e.sandbox.requests).toEqual([]);
   });
 
+  it("download: a refusal that comes only after the status queries exits 6, not 2", async () => {
+    const env = homeEnv(e2e.envFor("apimart"));
+    const created = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd: e2e.dir, env });
+    const id = created.stdout.trim();
+    // An interrupted download the journal remembers, whose destination has since become a folder.
+    const pending = join(e2e.dir, "v.mp4");
+    const line = {
+      type: "downloading",
+      at: "2026-01-01T00:00:00.000Z",
+      id,
+      provider: "apimart",
+      path: pending,
+    };
+    const journal = join(home(), "journal.jsonl");
+    await writeFile(journal, `${await readFile(journal, "utf8")}${JSON.stringify(line)}\n`);
+    await mkdir(pending);
+    const r = await runCli(["download", id, "--interval", "100ms"], { cwd: e2e.dir, env });
+    expect(e2e.sandbox.requests.some((q) => q.method === "GET")).toBe(true);
+    expect(r.stderr).toContain("is a folder");
+    expect(r.code).toBe(6);
+  });
+
   async function batch(lines: unknown[]) {
     await writeFile(join(e2e.dir, "b.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
     const args = ["batch", "b.jsonl", "--provider", "apimart", "--interval", "100ms", "--out-dir", "o"];

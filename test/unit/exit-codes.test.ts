@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runExitCode } from "../../src/commands/outcome.js";
+import { afterSending, runExitCode } from "../../src/commands/outcome.js";
 import { Journal } from "../../src/core/journal.js";
-import { ApiError, ConfigError } from "../../src/errors.js";
+import { ApiError, ConfigError, GrokvidError, UsageError } from "../../src/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 
 describe("runExitCode", () => {
@@ -13,6 +13,21 @@ describe("runExitCode", () => {
     expect(runExitCode([2, 0], true)).toBe(6);
     expect(runExitCode([2, 7], true)).toBe(7);
     expect(runExitCode([0, 0], true)).toBe(0);
+  });
+});
+
+describe("afterSending", () => {
+  it("turns a usage error into 6 with its message and hint; leaves every other error alone", () => {
+    const usage = new UsageError("out.mp4 already exists", { hint: "pass --force" });
+    usage.resultPrinted = true;
+    const sent = afterSending(usage);
+    expect(sent).toBeInstanceOf(GrokvidError);
+    expect(sent).toMatchObject({ exitCode: 6, message: "out.mp4 already exists", hint: "pass --force" });
+    expect((sent as GrokvidError).resultPrinted).toBe(true);
+    const failed = new ApiError("refused", 4);
+    expect(afterSending(failed)).toBe(failed);
+    const bug = new Error("bug");
+    expect(afterSending(bug)).toBe(bug);
   });
 });
 
