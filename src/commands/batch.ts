@@ -18,7 +18,7 @@ import {
 } from "./batch-report.js";
 import { destFor, rejectCollisions } from "./batch-output.js";
 import { type BatchPlan, checkKeys, type PlannedJob, planBatch, readBatchText } from "./batch-plan.js";
-import { runExitCode } from "./outcome.js";
+import { batchExitCode } from "./outcome.js";
 import { parseConcurrency } from "./resume.js";
 import {
   type CommonFlags,
@@ -93,8 +93,6 @@ interface RunContext {
   concurrency: number;
   signal: AbortSignal;
   stopped: () => boolean;
-  /** Set once any line's request went out: exit 2 ("nothing was sent") is no longer true. */
-  sent: boolean;
 }
 
 function limiterFor(ctx: RunContext, provider: string): Limiter {
@@ -132,7 +130,6 @@ async function runOne(job: PlannedJob, ctx: RunContext): Promise<ManifestEntry> 
   let id = earlier?.id ?? null;
   try {
     const session = await ctx.pool.get(job.provider, earlier?.baseUrl);
-    ctx.sent = true;
     if (earlier) session.recorder.know(earlier);
     else {
       live.set(key, `${key}: submitting to ${job.provider}`);
@@ -235,7 +232,6 @@ export async function runBatch(
     concurrency,
     signal: runtime.signal,
     stopped: () => runtime.signal.aborted || (flags.failFast === true && failed),
-    sent: false,
   };
   const updateFooter = () =>
     live.setFooter(
@@ -293,15 +289,8 @@ export async function runBatch(
   if (earlierFailures > 0 && !flags.retryFailed) {
     out.info(`${earlierFailures} line(s) failed in an earlier run; --retry-failed submits them again`);
   }
-  // Lines --fail-fast left out count through the failure that stopped the run. Invalid lines that
-  // --skip-invalid asked to skip are reported (stderr, manifest) but do not fail a run that sent
-  // its valid lines: the exit code tells how those went. With nothing sent, they still exit 2.
-  const counted =
-    flags.skipInvalid === true && ctx.sent ? entries.filter((e) => e.status !== "invalid") : entries;
-  const code = runExitCode(
-    counted.map((e) => e.code),
-    ctx.sent,
-  );
+  // Lines --fail-fast left out count through the failure that stopped the run.
+  const code = batchExitCode(entries, flags.skipInvalid === true, pool.sent());
   if (code !== ExitCode.ok) {
     const failure = new GrokvidError(`not every job of ${file} succeeded (${summarize(entries)})`, code);
     failure.resultPrinted = true;

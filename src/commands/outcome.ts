@@ -37,6 +37,23 @@ export function runExitCode(codes: Iterable<ExitCodeValue>, anythingSent: boolea
 }
 
 /**
+ * A batch's exit code. Invalid lines that --skip-invalid asked to skip are reported (stderr,
+ * manifest) but do not fail a run that sent its valid lines: the code tells how those went. With
+ * nothing sent, they still exit 2.
+ */
+export function batchExitCode(
+  entries: ReadonlyArray<{ status: string; code: ExitCodeValue }>,
+  skipInvalid: boolean,
+  sent: boolean,
+): ExitCodeValue {
+  const counted = skipInvalid && sent ? entries.filter((e) => e.status !== "invalid") : entries;
+  return runExitCode(
+    counted.map((e) => e.code),
+    sent,
+  );
+}
+
+/**
  * The same rule for one command: an error thrown after a request went out keeps its message and
  * hint, but a usage error's exit 2 would claim nothing was sent, so it becomes 6.
  */

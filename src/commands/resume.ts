@@ -27,8 +27,6 @@ interface Outcome {
   path?: string;
   error?: string;
   code: ExitCodeValue;
-  /** Whether any request went out for this job (exit 2 is only true when none did). */
-  sent: boolean;
 }
 
 export function parseConcurrency(value: string | undefined, fallback: number): number {
@@ -76,11 +74,8 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
       async (job) => {
         const key = `${job.provider}/${job.id}`;
         const started = Date.now();
-        let sent = false;
         try {
           const session = await pool.get(job.provider, job.baseUrl);
-          // From here on, the job's status is asked of its gateway.
-          sent = true;
           session.recorder.know(job);
           const finished = await finishJob(
             session.gateway,
@@ -109,7 +104,6 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
             code: task.status === "succeeded" ? ExitCode.ok : ExitCode.taskFailed,
             ...(saved ? { path: saved.path } : {}),
             ...(task.error ? { error: task.error.message } : {}),
-            sent,
           };
           outcomes.push(outcome);
           live.finish(key, `${job.id}: ${task.status}${saved ? ` -> ${saved.path}` : ""}`);
@@ -117,7 +111,7 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
           if (runtime.signal.aborted) throw err;
           const code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
           const message = err instanceof Error ? err.message : String(err);
-          outcomes.push({ id: job.id, provider: job.provider, status: "error", error: message, code, sent });
+          outcomes.push({ id: job.id, provider: job.provider, status: "error", error: message, code });
           live.finish(key, `${job.id}: ${message}`);
         }
       },
@@ -134,17 +128,22 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
     live.stop();
     await pool.closeAll();
   }
-  report(out, outcomes, todo.length);
+  report(out, outcomes, todo.length, pool.sent());
 }
 
-function report(out: ReturnType<typeof createOutput>, outcomes: Outcome[], total: number): void {
-  if (out.mode.json) out.resultJson(outcomes.map(({ sent: _sent, ...shown }) => shown));
+function report(
+  out: ReturnType<typeof createOutput>,
+  outcomes: Outcome[],
+  total: number,
+  sent: boolean,
+): void {
+  if (out.mode.json) out.resultJson(outcomes);
   else for (const o of outcomes) out.result([o.id, o.status, o.path ?? o.error ?? ""].join("\t").trimEnd());
   const ok = outcomes.filter((o) => o.code === 0).length;
   out.info(`${ok} of ${total} jobs succeeded`);
   const code = runExitCode(
     outcomes.map((o) => o.code),
-    outcomes.some((o) => o.sent),
+    sent,
   );
   if (code !== 0) {
     const failure = new GrokvidError(`${total - ok} of ${total} jobs did not succeed`, code);
