@@ -148,7 +148,7 @@ export async function callGateway(
         outcome = { kind: "status", status: 599 };
         if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
           throw new ApiError(
-            `unparseable response from ${name} (HTTP ${res.statusCode}, ${sanitizeText(resHeaders["content-type"] ?? "no content type", 100)})`,
+            `unparseable response from ${name} (HTTP ${res.statusCode}, ${redactWith(sanitizeText(resHeaders["content-type"] ?? "no content type", 100), [gateway.apiKey])})`,
             ExitCode.provider,
             {
               status: res.statusCode,
