@@ -3,6 +3,7 @@ import { mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { errnoOf, journalError } from "./journal-error.js";
 import { redact } from "../redact.js";
 import type { CreateParams, ImageRef, NormalizedTask } from "../providers/types.js";
 import { taskStatuses } from "../task-status.js";
@@ -128,24 +129,6 @@ export interface UncertainCreate {
 }
 
 type JobEvent = Extract<JournalEvent, { id: string }>;
-
-function errnoOf(err: unknown): string | undefined {
-  const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
-  return typeof code === "string" ? code : undefined;
-}
-
-/**
- * A journal the file system refuses (GROKVID_HOME a file, a symlink loop, no permission, a full
- * disk) is a setup problem with a one-line reason (exit 3), never an "internal error".
- */
-function journalError(err: unknown, path: string, action: "read" | "write"): unknown {
-  const code = errnoOf(err);
-  if (code === undefined) return err;
-  return new ConfigError(`cannot ${action} the job journal ${path} (${code})`, {
-    hint: "set GROKVID_HOME to a folder you can write",
-    cause: err,
-  });
-}
 
 function fold(records: Map<string, JobRecord>, event: JobEvent): void {
   const key = jobKey(event.provider, event.id);
