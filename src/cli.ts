@@ -3,7 +3,7 @@ import { CommanderError } from "commander";
 import type { Runtime } from "./commands/session.js";
 import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { buildProgram } from "./program.js";
-import { redact } from "./redact.js";
+import { safeText } from "./ui/output.js";
 import { resolveColorLevel } from "./ui/color.js";
 
 /**
@@ -18,7 +18,7 @@ function writeJsonError(
   task?: unknown,
 ): void {
   const doc = { error: { exitCode: code, message, ...(hint ? { hint } : {}) }, ...(task ? { task } : {}) };
-  runtime.stdout.write(`${redact(JSON.stringify(doc, null, 2))}\n`);
+  runtime.stdout.write(`${safeText(JSON.stringify(doc, null, 2))}\n`);
 }
 
 /** Ctrl-C surfaces from undici, timers or streams as one of these, wherever the command was. */
@@ -44,18 +44,18 @@ export function reportError(
   const colored = resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, flags.color) > 0;
   const red = (s: string) => (colored ? `\u001b[31m${s}\u001b[39m` : s);
   if (err instanceof GrokvidError) {
-    runtime.stderr.write(`${red("error:")} ${redact(err.message)}\n`);
-    if (err.hint) runtime.stderr.write(`${redact(err.hint)}\n`);
+    runtime.stderr.write(`${red("error:")} ${safeText(err.message)}\n`);
+    if (err.hint) runtime.stderr.write(`${safeText(err.hint)}\n`);
     if (flags.verbose && err.cause instanceof Error) {
-      runtime.stderr.write(`${redact(err.cause.stack ?? err.cause.message)}\n`);
+      runtime.stderr.write(`${safeText(err.cause.stack ?? err.cause.message)}\n`);
     }
     if (flags.json && !err.resultPrinted)
       writeJsonError(runtime, err.exitCode, err.message, err.hint, err.task);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  runtime.stderr.write(`${red("error:")} internal error: ${redact(message)}\n`);
-  if (flags.verbose && err instanceof Error && err.stack) runtime.stderr.write(`${redact(err.stack)}\n`);
+  runtime.stderr.write(`${red("error:")} internal error: ${safeText(message)}\n`);
+  if (flags.verbose && err instanceof Error && err.stack) runtime.stderr.write(`${safeText(err.stack)}\n`);
   else runtime.stderr.write("run again with --verbose for details, and please report it\n");
   if (flags.json) writeJsonError(runtime, ExitCode.internal, `internal error: ${message}`);
   return ExitCode.internal;
@@ -80,6 +80,10 @@ export async function run(argv: readonly string[], runtime: CliRuntime): Promise
   }
 }
 
+function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+}
+
 /** The process's own runtime: real streams, and Ctrl-C wired to the cancel signal. */
 export function processRuntime(): CliRuntime {
   const controller = new AbortController();
@@ -91,6 +95,9 @@ export function processRuntime(): CliRuntime {
     controller.abort();
   });
   process.on("SIGTERM", () => controller.abort());
+  // A reader that went away (`grokvid jobs | head -1`) is not a failure of ours: what is left to
+  // print has nowhere to go and is dropped, and the command ends as it would have.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", ignoreClosedPipe);
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -58,6 +58,8 @@ export class ApiError extends GrokvidError {
   readonly providerCode: string | undefined;
   /** A create that may have reached the gateway (and been billed) though no answer says so. */
   readonly mayExist: boolean;
+  /** The gateway says the task does not exist: nothing is running that a wait could pick up. */
+  readonly notFound: boolean;
 
   constructor(
     message: string,
@@ -68,12 +70,14 @@ export class ApiError extends GrokvidError {
       hint?: string;
       cause?: unknown;
       mayExist?: boolean;
+      notFound?: boolean;
     } = {},
   ) {
     super(message, exitCode, details);
     this.status = details.status;
     this.providerCode = details.providerCode;
     this.mayExist = details.mayExist === true;
+    this.notFound = details.notFound === true;
   }
 }
 

@@ -7,7 +7,7 @@ import type { ResumeFlags } from "./commands/resume.js";
 import type { CommonFlags, Runtime } from "./commands/session.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { addCommon, addPolling, collect, option } from "./program-options.js";
-import { faultKinds } from "./sandbox/types.js";
+import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
 /** Commands are imported when they run, so `--help` and `--version` load almost nothing. */
@@ -209,11 +209,12 @@ export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }
       .addOption(
         option(
           "--fault <spec>",
-          `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable; kinds: ${faultKinds.join(", ")}`,
+          `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable`,
         )
           .argParser(collect)
           .default([], "none"),
-      ),
+      )
+      .addHelpText("after", describeFaultKinds()),
     false,
   ).action(async (flags: { port?: string; delay?: string; fault?: string[] }) =>
     (await import("./commands/sandbox.js")).runSandbox(flags, runtime),

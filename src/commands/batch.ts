@@ -30,7 +30,7 @@ import {
   readBatchText,
   replan,
 } from "./batch-plan.js";
-import { worstExitCode } from "./outcome.js";
+import { batchExitCode } from "./outcome.js";
 import { parseConcurrency } from "./resume.js";
 import {
   type CommonFlags,
@@ -321,7 +321,7 @@ export async function runBatch(
     out.info(`${earlierFailures} line(s) failed in an earlier run; --retry-failed submits them again`);
   }
   // Lines --fail-fast left out count through the failure that stopped the run.
-  const code = worstExitCode(entries.map((e) => e.code));
+  const code = batchExitCode(entries, flags.skipInvalid === true, pool.sent());
   if (code !== ExitCode.ok) {
     const failure = new GrokvidError(`not every job of ${file} succeeded (${summarize(entries)})`, code);
     failure.resultPrinted = true;

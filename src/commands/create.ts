@@ -23,6 +23,7 @@ import {
   type Runtime,
   resolveGateway,
 } from "./session.js";
+import { afterSending } from "./outcome.js";
 import { waitAndReport } from "./wait.js";
 
 export interface CreateFlags extends CommonFlags {
@@ -130,6 +131,8 @@ export async function runCreate(
       id,
     );
     await downloadAndReport(session, task, dest, flags.force === true);
+  } catch (err) {
+    throw session.sent() ? afterSending(err) : err;
   } finally {
     await session.close();
   }

@@ -3,7 +3,14 @@ import { UsageError } from "../errors.js";
 import { taskStatuses } from "../task-status.js";
 import { renderTable, truncate } from "../ui/table.js";
 import { formatAge } from "../util/format.js";
-import { type CommonFlags, createOutput, openJournal, type Runtime } from "./session.js";
+import { loadConfig } from "../config/load.js";
+import {
+  type CommonFlags,
+  createOutput,
+  openJournal,
+  registerConfigSecrets,
+  type Runtime,
+} from "./session.js";
 
 export interface JobsFlags extends CommonFlags {
   status?: string;
@@ -41,6 +48,12 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   if (!Number.isInteger(limit) || limit < 0)
     throw new UsageError(`--limit ${flags.limit} must be a whole number (0 = all)`);
   const provider = flags.provider?.trim().toLowerCase();
+  // A journal written by an older version may quote a key: know the config's keys before printing.
+  // A broken config file must not stop a purely local listing, so its errors are ignored here.
+  await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env).then(
+    (loaded) => registerConfigSecrets(loaded.config),
+    () => undefined,
+  );
   const state = await openJournal(runtime, out).readState();
   const all = state.jobs.reverse();
   const matching = all.filter(

@@ -11,7 +11,7 @@ import { shellQuote } from "../util/format.js";
 import { runPool } from "../util/pool.js";
 import { writeSidecar } from "./batch-report.js";
 import { resolveDestination } from "./destination.js";
-import { worstExitCode } from "./outcome.js";
+import { runExitCode } from "./outcome.js";
 import { type CommonFlags, createOutput, loadSessionConfig, openJournal, type Runtime } from "./session.js";
 import { SessionPool } from "./session-pool.js";
 
@@ -170,15 +170,23 @@ export async function runResume(flags: ResumeFlags, runtime: Runtime): Promise<v
     live.stop();
     await pool.closeAll();
   }
-  report(out, outcomes, todo.length);
+  report(out, outcomes, todo.length, pool.sent());
 }
 
-function report(out: ReturnType<typeof createOutput>, outcomes: Outcome[], total: number): void {
+function report(
+  out: ReturnType<typeof createOutput>,
+  outcomes: Outcome[],
+  total: number,
+  sent: boolean,
+): void {
   if (out.mode.json) out.resultJson(outcomes);
   else for (const o of outcomes) out.result([o.id, o.status, o.path ?? o.error ?? ""].join("\t").trimEnd());
   const ok = outcomes.filter((o) => o.code === 0).length;
   out.info(`${ok} of ${total} jobs succeeded`);
-  const code = worstExitCode(outcomes.map((o) => o.code));
+  const code = runExitCode(
+    outcomes.map((o) => o.code),
+    sent,
+  );
   if (code !== 0) {
     const failure = new GrokvidError(`${total - ok} of ${total} jobs did not succeed`, code);
     failure.resultPrinted = true;

@@ -5,6 +5,22 @@ import { sandboxTimeline } from "./sandbox-timeline.js";
 import type { Runtime } from "./session.js";
 import { createOutput } from "./session.js";
 
+/** A port that is taken or reserved is the user's choice to change (exit 2), not a bug of ours. */
+function portError(err: unknown, port: number): unknown {
+  const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
+  if (code === "EADDRINUSE") {
+    return new UsageError(
+      `--port ${port}: 127.0.0.1:${port} is already in use; pick another port, or 0 for a free one`,
+    );
+  }
+  if (code === "EACCES") {
+    return new UsageError(
+      `--port ${port}: not allowed to listen on 127.0.0.1:${port}; pick a port above 1023, or 0`,
+    );
+  }
+  return err;
+}
+
 /** Runs the simulator in the foreground until Ctrl-C, for testing scripts offline. */
 export async function runSandbox(
   flags: { port?: string; delay?: string; fault?: string[]; quiet?: boolean; color?: boolean },
@@ -24,7 +40,9 @@ export async function runSandbox(
       throw new UsageError(`--fault: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
-  const sandbox = await startSandbox({ port, timeline, faults });
+  const sandbox = await startSandbox({ port, timeline, faults }).catch((err: unknown) => {
+    throw portError(err, port);
+  });
   try {
     out.info(`grokvid sandbox listening on ${sandbox.url} (any key works; Ctrl-C stops it)`);
     for (const id of providerIds)

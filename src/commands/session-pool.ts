@@ -9,6 +9,7 @@ import { type CommonFlags, openSession, type Runtime, type Session } from "./ses
  */
 export class SessionPool {
   private readonly sessions = new Map<string, Promise<Session>>();
+  private readonly opened: Session[] = [];
 
   constructor(
     private readonly flags: CommonFlags,
@@ -28,10 +29,18 @@ export class SessionPool {
       session = openSession(flags, this.runtime, this.out, this.config, {
         journal: this.journal,
         remembered: job,
+      }).then((s) => {
+        this.opened.push(s);
+        return s;
       });
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  /** Whether any gateway answered any job of the run: then exit 2 ("nothing was sent") is not true. */
+  sent(): boolean {
+    return this.opened.some((s) => s.sent());
   }
 
   async closeAll(): Promise<void> {

@@ -16,9 +16,11 @@ import type { TaskDeps } from "../core/tasks.js";
 import { UsageError } from "../errors.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
 import { providers } from "../providers/registry.js";
+import { registerEnvSecrets, registerSecret } from "../redact.js";
 import { Output, type Streams } from "../ui/output.js";
 import { shellQuote } from "../util/format.js";
 import { VERSION } from "../version.js";
+import { afterSending } from "./outcome.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
 /** Time as commands see it: the real clock, or a virtual one a test moves instantly. */
@@ -60,6 +62,8 @@ export interface Session {
   http: HttpDeps;
   deps: TaskDeps;
   recorder: JobRecorder;
+  /** Whether any gateway answered yet: from then on, exit 2 ("nothing was sent") is not true. */
+  sent(): boolean;
   /** The flags that reach this same task again, for "resume with:" hints ("" once it is journaled). */
   resumeFlags: string;
   close(): Promise<void>;
@@ -68,6 +72,8 @@ export interface Session {
 const SANDBOX_KEY = "sandbox";
 
 export function createOutput(flags: CommonFlags, runtime: Runtime): Output {
+  // Before anything is printed: the journal or an error may quote a key no config load registered.
+  registerEnvSecrets(runtime.env);
   return new Output(runtime, {
     json: flags.json === true,
     quiet: flags.quiet === true,
@@ -87,7 +93,13 @@ export async function loadSessionConfig(
 ): Promise<GrokvidConfig> {
   const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env);
   for (const w of loaded.warnings) out.warn(w);
+  registerConfigSecrets(loaded.config);
   return loaded.config;
+}
+
+/** Every key of the config file, whether or not this command uses its provider. */
+export function registerConfigSecrets(config: GrokvidConfig): void {
+  for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
 }
 
 /** Where the journal says a job lives. */
@@ -179,6 +191,7 @@ export async function openSession(
     options.job ?? options.remembered,
   );
   const clock = runtime.clock ?? realClock;
+  let answered = false;
   // undici is the heaviest import; only commands that really send anything pay for it.
   const dispatcher = await createDispatcher(resolveTimeouts(config));
   const http: HttpDeps = {
@@ -191,8 +204,10 @@ export async function openSession(
     lowSpeed: resolveLowSpeed(config),
     onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
     // Query strings are dropped: signed CDN URLs carry their credentials there.
-    onResponse: ({ method, url, status, ms }) =>
-      out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`),
+    onResponse: ({ method, url, status, ms }) => {
+      answered = true;
+      out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`);
+    },
   };
   out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
   const now = () => new Date(clock.now());
@@ -206,6 +221,7 @@ export async function openSession(
     http,
     deps: { http, now },
     recorder,
+    sent: () => answered,
     resumeFlags: resumeFlags(
       flags,
       selection.choice,
@@ -269,6 +285,8 @@ export async function withTaskSession(
   const session = await openSession(flags, runtime, out, config, { journal, job });
   try {
     await work(session, job);
+  } catch (err) {
+    throw session.sent() ? afterSending(err) : err;
   } finally {
     await session.close();
   }

@@ -1,7 +1,7 @@
 import { resolvePoll } from "../config/resolve.js";
 import { shellQuote } from "../util/format.js";
 import { waitForTask } from "../core/wait.js";
-import { GrokvidError, InterruptedError } from "../errors.js";
+import { ApiError, GrokvidError, InterruptedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { createStatusDisplay } from "../ui/status-display.js";
 import { guardInterrupt, renderFinal } from "./render.js";
@@ -43,7 +43,14 @@ export async function waitAndReport(
     );
   } catch (err) {
     // Whatever stopped the wait, the job may still be running and billed: say how to pick it up.
-    if (err instanceof GrokvidError && !(err instanceof InterruptedError) && !err.hint?.includes(resume)) {
+    // Unless the gateway says there is no such task: then nothing runs, and resuming cannot help.
+    const gone = err instanceof ApiError && err.notFound;
+    if (
+      err instanceof GrokvidError &&
+      !(err instanceof InterruptedError) &&
+      !gone &&
+      !err.hint?.includes(resume)
+    ) {
       throw new GrokvidError(err.message, err.exitCode, {
         hint: `${err.hint ? `${err.hint}\n` : ""}task ${id} may still be running; resume with: ${resume}`,
         task: err.task,

@@ -35,6 +35,21 @@ async function holds(path: string, want: ExpectedFile): Promise<boolean> {
   }
 }
 
+/** Which proof (the part meta's, or the caller's) the file at `dest` matches, touching nothing. */
+export async function findAdoptable(
+  dest: string,
+  part: string,
+  taskId: string,
+  expected: ExpectedFile | undefined,
+): Promise<{ want: ExpectedFile; own: boolean } | undefined> {
+  const meta = await readPartMeta(part);
+  const own = meta?.taskId === taskId ? meta.final : undefined;
+  for (const want of [own, expected]) {
+    if (want && (await holds(dest, want))) return { want, own: want === own };
+  }
+  return undefined;
+}
+
 /**
  * The result for a file already at `dest` that is provably this task's video: the part meta's
  * record of the finished download (left when the process died right after the rename), or the
@@ -46,20 +61,17 @@ export async function adoptFinished(
   taskId: string,
   expected: ExpectedFile | undefined,
 ): Promise<DownloadResult | undefined> {
-  const meta = await readPartMeta(part);
-  const own = meta?.taskId === taskId ? meta.final : undefined;
-  for (const want of [own, expected]) {
-    if (!want || !(await holds(dest, want))) continue;
-    // A .part of ours beside it holds the same bytes (died between link and unlink) or is stale.
-    if (own) await rm(part, { force: true });
-    return {
-      path: dest,
-      bytes: want.bytes,
-      sha256: want.sha256,
-      sourceUrl: want.sourceUrl ?? "",
-      resumedFrom: 0,
-      adopted: true,
-    };
-  }
-  return undefined;
+  const found = await findAdoptable(dest, part, taskId, expected);
+  if (!found) return undefined;
+  // A .part of ours beside it holds the same bytes (died between link and unlink) or is stale.
+  if (found.own) await rm(part, { force: true });
+  const { want } = found;
+  return {
+    path: dest,
+    bytes: want.bytes,
+    sha256: want.sha256,
+    sourceUrl: want.sourceUrl ?? "",
+    resumedFrom: 0,
+    adopted: true,
+  };
 }

@@ -1,7 +1,8 @@
 import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
-import { ConfigError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
+import { redact } from "../redact.js";
+import { errnoOf, journalError } from "./journal-error.js";
 import { eventSchema, type JobParams, type JournalEvent, type OutputPlan } from "./journal-events.js";
 
 export {
@@ -115,10 +116,6 @@ export class JournalState {
   }
 }
 
-function errorCode(err: unknown): string {
-  return err && typeof err === "object" && "code" in err ? String(err.code) : "error";
-}
-
 /**
  * Append-only JSON lines, one event per line, each written with a single append and fsynced
  * before the caller goes on. O_APPEND writes of one line land whole even with several grokvid
@@ -138,14 +135,6 @@ export class Journal {
     this.path = join(dir, JOURNAL_FILE);
   }
 
-  private failure(err: unknown, what: string): ConfigError {
-    if (err instanceof ConfigError) return err;
-    return new ConfigError(`cannot ${what} the job journal ${this.path} (${errorCode(err)})`, {
-      hint: "set GROKVID_HOME to a folder you can write, on a disk with free space",
-      cause: err,
-    });
-  }
-
   async append(event: JournalEvent): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -159,13 +148,14 @@ export class Journal {
           await file.read(last, 0, 1, size - 1);
           if (last[0] !== 0x0a) glue = "\n";
         }
-        await file.write(`${glue}${JSON.stringify(event)}\n`);
+        // Gateway text is redacted where it comes in; this is the last guard for any other path.
+        await file.write(`${glue}${redact(JSON.stringify(event))}\n`);
         await file.sync();
       } finally {
         await file.close();
       }
     } catch (err) {
-      throw this.failure(err, "write");
+      throw journalError(err, this.path, "write");
     }
   }
 
@@ -186,7 +176,7 @@ export class Journal {
     try {
       text = await this.readNew();
     } catch (err) {
-      throw this.failure(err, "read");
+      throw journalError(err, this.path, "read");
     }
     let damaged = 0;
     const lines = text.split("\n");
@@ -211,7 +201,7 @@ export class Journal {
   /** The whole lines appended since `offset`; a last line still being written waits for next time. */
   private async readNew(): Promise<string> {
     const file = await open(this.path, "r").catch((err: unknown) => {
-      if (errorCode(err) === "ENOENT") return undefined;
+      if (errnoOf(err) === "ENOENT") return undefined;
       throw err;
     });
     if (!file) return "";

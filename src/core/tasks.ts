@@ -41,9 +41,21 @@ export async function fetchTask(gateway: Gateway, id: string, deps: TaskDeps): P
     idempotent: true,
     taskId: id,
   });
-  const parsed = asGateway(gateway, gateway.provider.parseQuery(res.body, id, deps.now()));
+  const parsed = sameId(id, asGateway(gateway, gateway.provider.parseQuery(res.body, id, deps.now())));
   const hint = Number(res.headers["openai-poll-after-ms"]);
   return Number.isFinite(hint) && hint > 0 ? { ...parsed, pollAfterMs: hint } : parsed;
+}
+
+/**
+ * The id a create returned is the job's id for ever: an answer naming another task (a gateway bug,
+ * a proxy mixing answers) is still the answer to the question asked, so it is filed under that id.
+ */
+function sameId(id: string, parsed: ParsedTask): ParsedTask {
+  if (parsed.task.id === id) return parsed;
+  return {
+    task: { ...parsed.task, id },
+    warnings: [...parsed.warnings, `the answer about task ${id} named task ${parsed.task.id}; keeping ${id}`],
+  };
 }
 
 /** Tasks carry the name the user chose, so `--provider sandbox` output says sandbox, not apimart. */

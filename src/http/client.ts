@@ -2,6 +2,8 @@ import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { ApiError, ExitCode } from "../errors.js";
 import type { Provider, RequestSpec } from "../providers/types.js";
+import { redactWith } from "../redact.js";
+import { mapJsonStrings, nestsDeeperThan, sanitizeText } from "../util/untrusted.js";
 import { buildUrl, encodeBody } from "./encode.js";
 import { mapHttpError } from "./map-error.js";
 import { type Outcome, parseRetryAfter, RETRY_DEFAULTS, retryDelay, shouldRetry } from "./retry-policy.js";
@@ -97,12 +99,24 @@ async function readCapped(body: AsyncIterable<unknown>, max: number): Promise<st
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** No task answer nests anywhere near this; deeper is garbage or an attack on recursive readers. */
+const MAX_ANSWER_DEPTH = 64;
+
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (nestsDeeperThan(text, MAX_ANSWER_DEPTH)) return { ok: false };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false };
   }
+}
+
+/**
+ * Where gateway text comes in: every string of the answer loses its control characters and every
+ * form of the key it was sent with, so no parser, message, journal line or --json echo can hold them.
+ */
+function cleanAnswer(value: unknown, apiKey: string): unknown {
+  return mapJsonStrings(value, (text) => redactWith(sanitizeText(text), [apiKey]));
 }
 
 /**
@@ -141,13 +155,14 @@ export async function callGateway(
       const resHeaders = flattenHeaders(res.headers);
       const text = await readCapped(res.body, MAX_ANSWER_BYTES);
       deps.onResponse?.({ method: spec.method, url, status: res.statusCode, ms: deps.now() - started });
-      const parsed = parseJson(text);
+      const json = parseJson(text);
+      const parsed = json.ok ? { ok: true as const, value: cleanAnswer(json.value, gateway.apiKey) } : json;
       if (res.statusCode >= 200 && res.statusCode < 300) {
         if (parsed.ok) return { status: res.statusCode, headers: resHeaders, body: parsed.value };
         outcome = { kind: "status", status: 599 };
         if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
           throw new ApiError(
-            `unparseable response from ${name} (HTTP ${res.statusCode}, ${resHeaders["content-type"] ?? "no content type"})`,
+            `unparseable response from ${name} (HTTP ${res.statusCode}, ${redactWith(sanitizeText(resHeaders["content-type"] ?? "no content type", 100), [gateway.apiKey])})`,
             ExitCode.provider,
             {
               status: res.statusCode,

@@ -1,5 +1,6 @@
 import { ApiError, ExitCode } from "../errors.js";
 import type { ProviderErrorInfo } from "../providers/types.js";
+import { sanitizeText } from "../util/untrusted.js";
 
 export interface ErrorContext {
   provider: string;
@@ -14,8 +15,11 @@ export function mapHttpError(
   info: ProviderErrorInfo | undefined,
   ctx: ErrorContext,
 ): ApiError {
-  const said = info?.message ? `: ${info.message}` : "";
-  const details = { status, ...(info?.code ? { providerCode: info.code } : {}) };
+  // The gateway's words are one line of plain text here, whoever parsed them.
+  const message = info?.message ? sanitizeText(info.message, 1000).trim() : "";
+  const code = info?.code ? sanitizeText(info.code, 100).trim() : "";
+  const said = message ? `: ${message}` : "";
+  const details = { status, ...(code ? { providerCode: code } : {}) };
   if (status === 401 || status === 403) {
     return new ApiError(`${ctx.provider} rejected the API key (HTTP ${status})${said}`, ExitCode.auth, {
       ...details,
@@ -34,6 +38,7 @@ export function mapHttpError(
       ExitCode.provider,
       {
         ...details,
+        notFound: true,
         hint: "check the id and --provider (a task lives on the gateway that created it)",
       },
     );

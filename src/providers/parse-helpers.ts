@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TaskStatus } from "../task-status.js";
+import { mapJsonStrings, sanitizeText, sanitizeToken } from "../util/untrusted.js";
 import { unexpectedResponse } from "./response-error.js";
 import type { NormalizedTask, ParsedTask } from "./types.js";
 
@@ -20,7 +21,7 @@ export function mapStatus(
   if (status) return { status };
   return {
     status: "running",
-    warning: `unknown status "${word ?? ""}" from provider; treating it as running`,
+    warning: `unknown status "${sanitizeText(word ?? "", 40)}" from provider; treating it as running`,
   };
 }
 
@@ -89,11 +90,38 @@ interface TaskFacts {
   now: Date;
 }
 
+/** Longest gateway message kept: enough for any real reason, not a megabyte of "message". */
+const MAX_MESSAGE = 1000;
+/** What `raw` may echo of an answer. */
+const RAW_LIMITS = { depth: 16, entries: 100, chars: 2000 };
+
+/** A value of a gateway's, made safe to print, store and use in a file name; "" becomes undefined. */
+function token(value: string | undefined): string | undefined {
+  const clean = value === undefined ? undefined : sanitizeToken(value);
+  return clean === "" ? undefined : clean;
+}
+
+function text(value: string | undefined, max = MAX_MESSAGE): string | undefined {
+  const clean = value === undefined ? undefined : sanitizeText(value, max).trim();
+  return clean === "" ? undefined : clean;
+}
+
 /**
  * The rules every dialect shares once its fields are found: status through the table,
  * "completed" without a video (or with an error) is a failure with the reason, progress 100 on success.
  */
-export function buildTask(f: TaskFacts): ParsedTask {
+export function buildTask(facts: TaskFacts): ParsedTask {
+  // Where gateway text enters the task: whatever a dialect found, nothing a terminal acts on survives.
+  const f: TaskFacts = {
+    ...facts,
+    model: text(facts.model, 200),
+    videoUrl: token(facts.videoUrl),
+    errorMessage: text(facts.errorMessage),
+    errorCode: text(facts.errorCode, 100),
+    raw: mapJsonStrings(facts.raw, (s) => sanitizeText(s), RAW_LIMITS),
+  };
+  const id = token(facts.id);
+  if (id === undefined) throw unexpectedResponse(f.provider, "no usable task id in the answer");
   if (f.statusWord === undefined) {
     throw unexpectedResponse(f.provider, f.errorMessage ?? "no status in the task answer");
   }
@@ -117,7 +145,7 @@ export function buildTask(f: TaskFacts): ParsedTask {
   const progress = status === "succeeded" ? 100 : parseProgress(f.progress);
   return {
     task: {
-      id: f.id,
+      id,
       provider: f.provider,
       model: f.model ?? null,
       status,

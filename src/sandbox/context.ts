@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { FaultBook } from "./faults.js";
+import { deepen } from "./hostile.js";
 import { type MultipartPart, parseMultipart, summarizeParts } from "./multipart.js";
 import type { FaultKind, SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";
 
@@ -40,7 +41,8 @@ export function sendJson(
   body: unknown,
   headers: OutgoingHttpHeaders = {},
 ): void {
-  const payload = Buffer.from(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  const payload = Buffer.from(ctx.fault === "deep-json" ? deepen(text) : text);
   const all = {
     ...headers,
     "Content-Type": "application/json; charset=utf-8",

@@ -12,7 +12,8 @@ import {
   requireJsonBody,
   sendFailure,
 } from "./routing.js";
-import { computeTaskState, FAIL_REASON, type TaskPhase, toUnixSeconds } from "./tasks.js";
+import { answerId, failReason, queryState } from "./hostile.js";
+import { computeTaskState, type TaskPhase, toUnixSeconds } from "./tasks.js";
 import { describeTypeError, isHttpUrl, requiredPrompt, validateBody } from "./validate.js";
 
 /** apimart and xcompute share fields, limits and error body; they differ in model, create and query shapes. */
@@ -122,7 +123,7 @@ function buildTaskData(
 ) {
   const totalSeconds = Math.ceil((ctx.timeline.queuedMs + ctx.timeline.runningMs) / 1000);
   const data: Record<string, unknown> = {
-    id,
+    id: answerId(ctx, id),
     status: STATUS_WORDS[state.phase],
     progress: state.progress,
     created: toUnixSeconds(createdMs),
@@ -136,7 +137,7 @@ function buildTaskData(
     data.completed = toUnixSeconds(state.finishedMs);
     data.actual_time = totalSeconds;
   }
-  if (state.phase === "failed") data.error = { message: FAIL_REASON };
+  if (state.phase === "failed") data.error = { message: failReason(ctx) };
   return data;
 }
 
@@ -147,7 +148,8 @@ function handleQuery(ctx: RequestContext, family: ApimartFamily, id: string): vo
     sendFailure(ctx, renderError, "not_found", `task not found: ${id}`);
     return;
   }
-  const data = buildTaskData(ctx, id, info.createdMs, computeTaskState(info, ctx.nowMs, ctx.timeline));
+  const state = queryState(ctx, computeTaskState(info, ctx.nowMs, ctx.timeline));
+  const data = buildTaskData(ctx, id, info.createdMs, state);
   // xcompute's only documented query example is flat; "wrapped" mirrors apimart for clients that expect it.
   const flat = family === "xcompute" && ctx.variants.xcomputeQuery === "flat";
   sendJson(ctx, 200, flat ? data : { code: 200, data });

@@ -20,7 +20,8 @@ import {
   rejectUnauthorized,
   sendFailure,
 } from "./routing.js";
-import { computeTaskState, FAIL_REASON, type TaskPhase, toUnixSeconds } from "./tasks.js";
+import { answerId, failReason, queryState } from "./hostile.js";
+import { computeTaskState, type TaskPhase, toUnixSeconds } from "./tasks.js";
 import type { Validation } from "./validate.js";
 
 /**
@@ -128,12 +129,12 @@ function handleCreate(ctx: RequestContext): void {
 }
 
 function buildVideo(ctx: RequestContext, id: string, info: TaskInfo) {
-  const state = computeTaskState(info, ctx.nowMs, ctx.timeline);
+  const state = queryState(ctx, computeTaskState(info, ctx.nowMs, ctx.timeline));
   // Only the JSON preview model hands out a direct URL; the multipart models leave video_url empty so
   // clients must fall back to GET /v1/videos/{id}/content, as the docs tell them to.
   const direct = state.phase === "completed" && info.model === PREVIEW_MODEL;
   return {
-    id,
+    id: answerId(ctx, id),
     object: "video",
     model: info.model ?? PREVIEW_MODEL,
     status: readStatusWord(ctx, state.phase),
@@ -143,7 +144,9 @@ function buildVideo(ctx: RequestContext, id: string, info: TaskInfo) {
     seconds: String(info.seconds ?? 6),
     size: info.resolution ?? "720P",
     video_url: direct ? ctx.fileUrl(id) : "",
-    ...(state.phase === "failed" ? { error: { message: FAIL_REASON, code: "video_generation_failed" } } : {}),
+    ...(state.phase === "failed"
+      ? { error: { message: failReason(ctx), code: "video_generation_failed" } }
+      : {}),
   };
 }
 

@@ -12,7 +12,8 @@ import {
   requireJsonBody,
   sendFailure,
 } from "./routing.js";
-import { computeTaskState, FAIL_REASON, type TaskPhase, toUnixSeconds } from "./tasks.js";
+import { answerId, failReason, queryState } from "./hostile.js";
+import { computeTaskState, type TaskPhase, toUnixSeconds } from "./tasks.js";
 import { isHttpUrl, requiredPrompt, validateBody } from "./validate.js";
 
 const MODEL = "grok-imagine-video-1.5";
@@ -116,11 +117,11 @@ function handleQuery(ctx: RequestContext, id: string): void {
     sendJson(ctx, 404, { code: "40400", msg: "task not found", data: null });
     return;
   }
-  const state = computeTaskState(info, ctx.nowMs, ctx.timeline);
+  const state = queryState(ctx, computeTaskState(info, ctx.nowMs, ctx.timeline));
   const videoUrl = state.phase === "completed" ? ctx.fileUrl(id) : "";
   const wrapped = ctx.variants.jimmyaiQuery === "wrapped";
   const task = {
-    task_id: id,
+    task_id: answerId(ctx, id),
     status: STATUS_WORDS[state.phase],
     // Documented: a failed task reports progress 0.
     progress: state.phase === "failed" ? 0 : state.progress,
@@ -129,7 +130,7 @@ function handleQuery(ctx: RequestContext, id: string): void {
     completed_at: state.finishedMs === undefined ? null : toUnixSeconds(state.finishedMs),
     // The en page's result also has image_url (a cover frame); the sandbox has none to offer.
     result: wrapped ? { video_url: videoUrl, image_url: "" } : { video_url: videoUrl },
-    error_message: state.phase === "failed" ? FAIL_REASON : "",
+    error_message: state.phase === "failed" ? failReason(ctx) : "",
   };
   sendJson(ctx, 200, wrapped ? { code: "20000", msg: "ok", data: task } : task);
 }

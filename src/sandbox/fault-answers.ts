@@ -2,6 +2,7 @@ import { FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { type RequestContext, sendBytes, sendJson } from "./context.js";
 import type { RequestTarget } from "./faults.js";
 import type { ErrorRenderer } from "./routing.js";
+import { hostileMessage } from "./hostile.js";
 import type { Fault, SandboxDialect, SandboxVariants } from "./types.js";
 
 function describeServerError(status: number | undefined): { kind: FailureKind; message: string } {
@@ -150,6 +151,20 @@ export async function applyFault(
     case "trickle":
       // The real video, sent wrongly: files.ts pads the range, context.ts paces the body.
       if (fault.ms !== undefined) ctx.faultMs = fault.ms;
+      return false;
+    case "echo-key":
+    case "escape-message":
+      // A query goes on to the handler, which answers a failed task carrying this message (hostile.ts).
+      if (target !== "create") return false;
+      sendJson(
+        ctx,
+        FAILURE_STATUS.invalid_request,
+        render("invalid_request", hostileMessage(fault.kind, ctx.req)),
+      );
+      return true;
+    case "deep-json":
+    case "rekey":
+      // The normal answer, changed: sendJson nests a field deep (deep-json), the query handler swaps the id (rekey).
       return false;
   }
 }

@@ -30,6 +30,14 @@ const APPLIES_TO: Record<FaultKind, readonly RequestTarget[]> = {
   "json-octet-stream": ["download"],
   "oversized-range": ["download"],
   trickle: ["download"],
+  // A refused create, or a query answering a failed task, whose message quotes the caller's key.
+  "echo-key": ["create", "query"],
+  // The same, with terminal escape sequences, C1 controls and bidi overrides in the message.
+  "escape-message": ["create", "query"],
+  // A 200 answer nested 200,000 levels deep.
+  "deep-json": ["create", "query"],
+  // A task answer about another id than the one asked for.
+  rekey: ["query"],
 };
 
 const SERVER_ERROR_STATUSES: readonly number[] = [500, 502, 503];
@@ -71,7 +79,11 @@ function parseTimes(text: string): number | undefined {
   return times >= 1 ? times : undefined;
 }
 
-/** "kind[:target[:times]]", e.g. "rate-limit:query:2", "truncate:download", "server-error:any:inf". */
+/**
+ * "kind[:target[:times]]", e.g. "rate-limit:query:2", "truncate:download", "server-error:any:inf",
+ * "echo-key:query", "escape-message:create", "deep-json:query:inf", "rekey:query:inf". What each kind
+ * does is in fault-help.ts (shown by `grokvid sandbox --help`).
+ */
 export function parseFaultSpec(spec: string): Fault {
   const fail = (reason: string): never => {
     throw new Error(`invalid fault spec "${spec}": ${reason}; ${SPEC_HELP}`);

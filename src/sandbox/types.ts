@@ -56,6 +56,10 @@ export const faultKinds = [
   "json-octet-stream",
   "oversized-range",
   "trickle",
+  "echo-key",
+  "escape-message",
+  "deep-json",
+  "rekey",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 

@@ -1,5 +1,4 @@
-import { redact } from "../redact.js";
-import type { Output } from "./output.js";
+import { type Output, safeText } from "./output.js";
 
 /**
  * One line per running job, redrawn in place on a terminal (plus a totals line); elsewhere a plain
@@ -61,7 +60,7 @@ export class LiveLines {
     const columns =
       "columns" in this.out.streams.stderr ? Number(this.out.streams.stderr.columns) || 100 : 100;
     const rows = [...this.lines.values(), ...(this.footer ? [this.footer] : [])];
-    for (const row of rows) this.out.streams.stderr.write(`${redact(row).slice(0, columns - 1)}\n`);
+    for (const row of rows) this.out.streams.stderr.write(`${safeText(row).slice(0, columns - 1)}\n`);
     this.drawn = rows.length;
   }
 }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import { redact } from "../redact.js";
+import { stripTerminalControls } from "../util/untrusted.js";
 import { type ColorLevel, resolveColorLevel } from "./color.js";
 
 export interface Streams {
@@ -16,8 +17,16 @@ export interface OutputMode {
 }
 
 /**
+ * What every line we write goes through, last: no control sequence (whoever put it in the text)
+ * and no key. Controls go first, so a key split by them is whole again when redaction looks.
+ */
+export function safeText(text: string): string {
+  return redact(stripTerminalControls(text));
+}
+
+/**
  * The only writer to the terminal. stdout gets results and nothing else; stderr gets the rest.
- * Every line passes through `redact`, the last guard that keeps keys off the screen.
+ * Every line passes through `safeText`, the last guard that keeps keys and escapes off the screen.
  */
 export class Output {
   readonly chalk: ChalkInstance;
@@ -37,27 +46,27 @@ export class Output {
   }
 
   result(line: string): void {
-    if (!this.mode.json) this.streams.stdout.write(`${redact(line)}\n`);
+    if (!this.mode.json) this.streams.stdout.write(`${safeText(line)}\n`);
   }
 
   resultJson(value: unknown): void {
-    this.streams.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`);
+    this.streams.stdout.write(`${safeText(JSON.stringify(value, null, 2))}\n`);
   }
 
   info(line: string): void {
-    if (!this.mode.quiet) this.streams.stderr.write(`${redact(line)}\n`);
+    if (!this.mode.quiet) this.streams.stderr.write(`${safeText(line)}\n`);
   }
 
   debug(line: string): void {
-    if (this.mode.verbose) this.streams.stderr.write(`${this.chalk.dim(redact(line))}\n`);
+    if (this.mode.verbose) this.streams.stderr.write(`${this.chalk.dim(safeText(line))}\n`);
   }
 
   warn(line: string): void {
-    this.streams.stderr.write(`${this.chalk.yellow("warning:")} ${redact(line)}\n`);
+    this.streams.stderr.write(`${this.chalk.yellow("warning:")} ${safeText(line)}\n`);
   }
 
   error(message: string, hint?: string): void {
-    this.streams.stderr.write(`${this.chalk.red("error:")} ${redact(message)}\n`);
-    if (hint) this.streams.stderr.write(`${redact(hint)}\n`);
+    this.streams.stderr.write(`${this.chalk.red("error:")} ${safeText(message)}\n`);
+    if (hint) this.streams.stderr.write(`${safeText(hint)}\n`);
   }
 }

@@ -1,6 +1,6 @@
 import { formatMs } from "../util/format.js";
 import type { NormalizedTask } from "../providers/types.js";
-import type { Output } from "./output.js";
+import { type Output, safeText } from "./output.js";
 
 export interface StatusDisplay {
   update(task: NormalizedTask, elapsedMs: number): void;
@@ -16,7 +16,8 @@ export function formatBytes(n: number): string {
 
 export function describeTask(task: NormalizedTask, elapsedMs: number): string {
   const progress = task.status === "running" && task.progress !== null ? ` ${task.progress}%` : "";
-  return `${task.id}: ${task.status}${progress} (${formatMs(Math.floor(elapsedMs / 1000) * 1000)})`;
+  // The spinner writes this to the terminal itself, past Output's guard.
+  return safeText(`${task.id}: ${task.status}${progress} (${formatMs(Math.floor(elapsedMs / 1000) * 1000)})`);
 }
 
 /**

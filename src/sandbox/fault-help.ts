@@ -1,0 +1,33 @@
+import type { FaultKind } from "./types.js";
+
+/**
+ * One line per fault kind for `grokvid sandbox --help` (and parseFaultSpec's message). Kept apart
+ * from the sandbox itself so printing help loads no server code.
+ */
+export const FAULT_HELP: Record<FaultKind, string> = {
+  "rate-limit": "429 with Retry-After (create, query, download)",
+  "server-error": "HTTP 500 (create, query, download)",
+  reset: "connection reset; a download gets half its body first (create, query, download)",
+  stall: "hold the request without answering (create, query, download)",
+  "malformed-json": "200 with JSON cut off before the task id (create, query)",
+  truncate: "half the video, then a clean close (download)",
+  "expired-url": "403 with an S3-style expired-signature body (download)",
+  "wrong-type": "200 with an HTML page instead of video (download)",
+  "never-finish": "the created task stays running at 50% (create)",
+  "echo-key":
+    "a refused create, or a failed task, whose message quotes the key and its base64 (create, query)",
+  "escape-message":
+    "a refused create, or a failed task, whose message holds ESC/OSC sequences, C1 and bidi controls (create, query)",
+  "deep-json": "the normal answer plus a field nested 200,000 levels deep (create, query)",
+  rekey: "the task answer names another task id (query)",
+  "no-content-type": "200 with an HTML page and no Content-Type header (download)",
+  "json-octet-stream": "200 with a JSON error body labelled application/octet-stream (download)",
+  "oversized-range": "a 206 whose body runs past the end its Content-Range announces (download)",
+  trickle: "the real video, a few bytes at a time with pauses (ms sets the pause) (download)",
+};
+
+export function describeFaultKinds(): string {
+  const width = Math.max(...Object.keys(FAULT_HELP).map((k) => k.length));
+  const lines = Object.entries(FAULT_HELP).map(([kind, text]) => `  ${kind.padEnd(width)}  ${text}`);
+  return `\nFault kinds (--fault kind[:target[:times]]; target create, query, download or any):\n${lines.join("\n")}\n`;
+}
