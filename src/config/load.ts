@@ -30,6 +30,9 @@ function describeParseError(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   if (/ENOENT|no such file/i.test(text)) return "no such file";
   if (/EACCES|permission/i.test(text)) return "permission denied";
+  // Any other file-system refusal (a symlink loop, a folder) is named by its code, not as bad syntax.
+  const code = err && typeof err === "object" && "code" in err ? String(err.code) : "";
+  if (/^E[A-Z]+$/.test(code)) return `cannot be read (${code})`;
   const line = /line (\d+)/i.exec(text)?.[1];
   const position = /position (\d+)/i.exec(text)?.[1];
   const where = line ? ` (line ${line})` : position ? ` (at character ${position})` : "";

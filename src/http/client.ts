@@ -70,10 +70,11 @@ export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS
   });
 }
 
+/** Header values are untrusted text like any body (a CDN may send C1 bytes): cleaned as they come in. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers))
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    if (v !== undefined) out[k.toLowerCase()] = sanitizeText(Array.isArray(v) ? v.join(", ") : v, 4096);
   return out;
 }
 

@@ -230,3 +230,28 @@ describe("long non-ASCII names", () => {
     expect((await readFile(saved.path)).equals(generateMp4(task.id))).toBe(true);
   });
 });
+
+describe("headers are untrusted too", () => {
+  it("a content type carrying C1 control bytes reaches no error message raw", async () => {
+    const { createServer } = await import("node:http");
+    // Node lets bytes 0x80-0xff through in a header; 0x9b is an 8-bit CSI to a terminal.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html\u009b2J\u009d0;evil\u009c" });
+      res.end("<html>login</html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      const task: NormalizedTask = { ...(await finishedTask()), videoUrl: `http://127.0.0.1:${port}/v.mp4` };
+      const err = await downloadVideo(gateway(), task, join(dir, "v.mp4"), { force: false }, deps.http).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DownloadError);
+      expect((err as Error).message).toContain("text/html");
+      expect((err as Error).message).not.toMatch(/[\u0080-\u009f]/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -28,5 +28,16 @@ describe.skipIf(process.platform === "win32")("config file permissions", () => {
     await writeFile(file, JSON.stringify({ defaultProvider: "apimart" }));
     await chmod(file, 0o644);
     expect((await loadConfig(file, dir, {})).warnings).toEqual([]);
+  });
+});
+
+describe.skipIf(process.platform === "win32")("unreadable config files", () => {
+  it("a symlink loop is named as such (exit 3), not as bad syntax", async () => {
+    await symlink(join(dir, "b"), join(dir, "a"));
+    await symlink(join(dir, "a"), join(dir, "b"));
+    await expect(loadConfig(join(dir, "a"), dir, {})).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining("(ELOOP)"),
+    });
   });
 });
