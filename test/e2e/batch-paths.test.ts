@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateMp4 } from "../../src/sandbox/mp4.js";
 import { useE2e } from "../helpers/e2e.js";
-import { BIN, runCli } from "../helpers/run-cli.js";
+import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
 /** Where a batch writes: its output folder, whatever folder a later command runs in. */
 const e2e = useE2e();
@@ -43,10 +42,8 @@ describe("a line's output lives in the batch's output folder", () => {
 
   it("the journal stores absolute paths; resume from another folder finishes in the batch's folder", async () => {
     await writeFile(join(e2e.dir, "b.jsonl"), JSON.stringify({ prompt: "far away" }));
-    const child = spawn(
-      process.execPath,
+    const run = await runUntilKilled(
       [
-        BIN,
         "batch",
         "b.jsonl",
         "--provider",
@@ -58,21 +55,11 @@ describe("a line's output lives in the batch's output folder", () => {
         "--template",
         "{index}-{id}.mp4",
       ],
-      { cwd: e2e.dir, env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env() } },
+      { cwd: e2e.dir, env: env() },
+      (stderr) => /submitted task \S+/.test(stderr),
     );
-    const exited = new Promise((resolve) => child.on("close", resolve));
-    let stderr = "";
-    const id = await new Promise<string>((resolve) => {
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-        const m = /submitted task (\S+)/.exec(stderr);
-        if (m?.[1]) {
-          child.kill("SIGKILL");
-          resolve(m[1]);
-        }
-      });
-    });
-    await exited;
+    expect(run.killed).toBe(true);
+    const id = /submitted task (\S+)/.exec(run.stderr)?.[1] ?? "";
     const elsewhere = join(e2e.dir, "elsewhere");
     await mkdir(elsewhere);
     const r = await runCli(["resume", "--download", "--interval", "100ms"], { cwd: elsewhere, env: env() });

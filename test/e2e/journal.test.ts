@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateMp4 } from "../../src/sandbox/mp4.js";
 import { useE2e } from "../helpers/e2e.js";
-import { BIN, runCli } from "../helpers/run-cli.js";
+import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
 
@@ -23,29 +22,13 @@ async function journalLines(): Promise<unknown[]> {
 describe("a job paid for is never lost", () => {
   it("SIGKILL right after the create answer leaves the job in the journal; resume --download finishes it", async () => {
     const env = homeEnv(e2e.envFor("apimart"));
-    const child = spawn(
-      process.execPath,
-      [BIN, "create", "--provider", "apimart", "--prompt", "p", "--wait"],
-      {
-        cwd: e2e.dir,
-        env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env },
-      },
+    const run = await runUntilKilled(
+      ["create", "--provider", "apimart", "--prompt", "p", "--wait"],
+      { cwd: e2e.dir, env },
+      (stderr) => /submitted task \S+/.test(stderr),
     );
-    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on("close", (_code, signal) => resolve(signal)),
-    );
-    let stderr = "";
-    const id = await new Promise<string>((resolve) => {
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-        const m = /submitted task (\S+)/.exec(stderr);
-        if (m?.[1]) {
-          child.kill("SIGKILL");
-          resolve(m[1]);
-        }
-      });
-    });
-    expect(await exited).toBe("SIGKILL");
+    expect(run.killed).toBe(true);
+    const id = /submitted task (\S+)/.exec(run.stderr)?.[1] ?? "";
     expect(await journalLines()).toContainEqual(
       expect.objectContaining({ type: "created", id, provider: "apimart" }),
     );

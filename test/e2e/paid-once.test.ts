@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
-import { BIN, runCli } from "../helpers/run-cli.js";
+import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
 /** Paying twice, or paying and forgetting: each test here failed on the code before the claim work. */
 const e2e = useE2e();
@@ -65,15 +64,9 @@ describe("exactly one process pays for a request", () => {
 
     // The retry's create reaches the gateway, which holds it; the process dies before any answer.
     e2e.sandbox.setFaults([{ kind: "stall", target: "create" }]);
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: e2e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env },
-    });
-    const exited = new Promise((resolve) => child.on("close", resolve));
-    for (let i = 0; i < 400 && posts().length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const run = await runUntilKilled(args, { cwd: e2e.dir, env }, () => posts().length >= 2);
+    expect(run.killed).toBe(true);
     expect(posts()).toHaveLength(2);
-    child.kill("SIGKILL");
-    await exited;
     e2e.sandbox.setFaults([]);
 
     const again = await runCli(args, { cwd: e2e.dir, env });
@@ -115,14 +108,12 @@ describe("the intent is on disk before the paid call", () => {
   it("a create killed in flight shows in jobs as uncertain, with its prompt", async () => {
     const env = homeEnv();
     e2e.sandbox.setFaults([{ kind: "stall", target: "create" }]);
-    const child = spawn(process.execPath, [BIN, "create", "--provider", "apimart", "--prompt", "lost fox"], {
-      cwd: e2e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env },
-    });
-    const exited = new Promise((resolve) => child.on("close", resolve));
-    for (let i = 0; i < 400 && posts().length < 1; i++) await new Promise((r) => setTimeout(r, 25));
-    child.kill("SIGKILL");
-    await exited;
+    const run = await runUntilKilled(
+      ["create", "--provider", "apimart", "--prompt", "lost fox"],
+      { cwd: e2e.dir, env },
+      () => posts().length >= 1,
+    );
+    expect(run.killed).toBe(true);
     e2e.sandbox.setFaults([]);
     const jobs = await runCli(["jobs"], { cwd: e2e.dir, env });
     expect(jobs.code).toBe(0);

@@ -66,3 +66,41 @@ export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promi
   const dir = await mkdtemp(join(tmpdir(), "grokvid-e2e-"));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Starts the binary and kills it with SIGKILL the moment `until` holds, looked at on every chunk of
+ * stderr and every 25 ms (for conditions outside the process, such as a request the sandbox saw).
+ * Gives up, killing it all the same, after `limitMs`; `killed` says whether `until` ever held.
+ */
+export function runUntilKilled(
+  args: readonly string[],
+  opts: CliOptions,
+  until: (stderr: string) => boolean,
+  limitMs = 10_000,
+): Promise<{ stderr: string; killed: boolean; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, NO_COLOR: "1", ...opts.env },
+    });
+    let stderr = "";
+    let killed = false;
+    const check = () => {
+      if (killed || !until(stderr)) return;
+      killed = true;
+      child.kill("SIGKILL");
+    };
+    const timer = setInterval(check, 25);
+    const limit = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      check();
+    });
+    child.on("error", reject);
+    child.on("close", (_code, signal) => {
+      clearInterval(timer);
+      clearTimeout(limit);
+      resolve({ stderr, killed, signal });
+    });
+  });
+}
