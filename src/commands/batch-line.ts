@@ -1,0 +1,188 @@
+import { resolvePoll } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import type { Claim, Claims } from "../core/claims.js";
+import { createJob, finishJob } from "../core/job-flow.js";
+import type { OutputPlan } from "../core/journal.js";
+import { loadImages } from "../core/load-images.js";
+import { displayPath, renderPlan } from "../core/output-plan.js";
+import { ApiError, ExitCode, GrokvidError } from "../errors.js";
+import type { NormalizedTask } from "../providers/types.js";
+import type { LiveLines } from "../ui/live-lines.js";
+import { describeTask } from "../ui/status-display.js";
+import { shellQuote } from "../util/format.js";
+import { Limiter } from "../util/pool.js";
+import type { BatchFlags } from "./batch.js";
+import { planOutput } from "./batch-output.js";
+import { type PlannedJob, replan } from "./batch-plan.js";
+import {
+  entry,
+  finalStatus,
+  type ManifestEntry,
+  sidecarSource,
+  skipped,
+  writeSidecar,
+} from "./batch-report.js";
+import type { Session } from "./session.js";
+import type { SessionPool } from "./session-pool.js";
+
+const MAX_RATE_LIMIT_RETRIES = 6;
+
+/**
+ * The paid call, slowed down per provider on 429: a 429 means the gateway refused the job, so
+ * sending it again later cannot pay twice. Any other failure is final for this line.
+ */
+async function submitWithBackoff(
+  session: Session,
+  job: PlannedJob,
+  output: OutputPlan,
+  limiter: Limiter,
+): Promise<NormalizedTask> {
+  const images = await loadImages(job.params.images, job.model);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { task } = await createJob(
+        session.gateway,
+        job.params,
+        images,
+        job.model,
+        session.recorder,
+        session.deps,
+        { requestHash: job.requestHash, output },
+      );
+      // Additive increase after the halving on 429: the provider gets back its share slowly.
+      if (limiter.limit < limiter.initial) limiter.resize(limiter.limit + 1);
+      return task;
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= MAX_RATE_LIMIT_RETRIES) throw err;
+      limiter.resize(Math.ceil(limiter.limit / 2));
+      await session.http.sleep(Math.min(60_000, 1000 * 2 ** attempt), session.http.signal);
+    }
+  }
+}
+
+export interface RunContext {
+  pool: SessionPool;
+  claims: Claims;
+  limiters: Map<string, Limiter>;
+  flags: BatchFlags;
+  config: GrokvidConfig;
+  cwd: string;
+  live: LiveLines;
+  width: number;
+  concurrency: number;
+  signal: AbortSignal;
+  stopped: () => boolean;
+}
+
+function limiterFor(ctx: RunContext, provider: string): Limiter {
+  let limiter = ctx.limiters.get(provider);
+  if (!limiter) {
+    limiter = new Limiter(ctx.concurrency);
+    ctx.limiters.set(provider, limiter);
+  }
+  return limiter;
+}
+
+function uncertainEntry(job: PlannedJob): ManifestEntry {
+  const where = job.uncertain ? ` at ${job.uncertain.at}` : "";
+  return entry(job, {
+    id: null,
+    status: "uncertain",
+    path: null,
+    error: `an earlier run's create may have reached ${job.provider}${where}; check its dashboard, then pass --resubmit-uncertain to send it again`,
+    code: ExitCode.provider,
+  });
+}
+
+/**
+ * One line, from start to sidecar, while this process holds its claim: no other grokvid pays for,
+ * waits on or downloads the same request meanwhile. Never throws but for Ctrl-C.
+ */
+export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
+  if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier);
+  const { flags, config, live } = ctx;
+  const key = `line ${planned.line}`;
+  const limiter = limiterFor(ctx, planned.provider);
+  await limiter.acquire();
+  // --fail-fast or Ctrl-C may have come while this line waited for its provider's turn.
+  if (ctx.stopped() && !planned.earlier) {
+    limiter.release();
+    return entry(planned, { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok });
+  }
+  let id: string | null = planned.earlier?.id ?? null;
+  let claim: Claim | undefined;
+  try {
+    const session = await ctx.pool.get(planned.provider, planned.earlier?.baseUrl);
+    claim = await ctx.claims.acquire(planned.requestHash, ctx.signal, (pid) =>
+      live.set(key, `${key}: waiting for grokvid (pid ${pid}), which is running this line`),
+    );
+    const job = replan(planned, await session.recorder.journal.refresh(), flags);
+    if (job.action === "skip" && job.earlier) return skipped(job, job.earlier);
+    if (job.action === "uncertain") return uncertainEntry(job);
+    const earlier = job.earlier;
+    // A job made earlier goes where it was planned when it was made; a new one, where this run says.
+    const output = earlier?.output ?? planOutput(job, flags, config, ctx.cwd, ctx.width);
+    id = earlier?.id ?? null;
+    const jobSession = earlier ? await ctx.pool.get(job.provider, earlier.baseUrl) : session;
+    if (earlier) jobSession.recorder.know(earlier);
+    else {
+      live.set(key, `${key}: submitting to ${job.provider}`);
+      id = (await submitWithBackoff(jobSession, job, output, limiter)).id;
+      // Shown the moment it is known, like `create` does.
+      live.set(key, `${key}: submitted task ${id} to ${job.provider}`);
+    }
+    const taskId = id ?? "";
+    const started = Date.now();
+    const { task, saved } = await finishJob(
+      jobSession.gateway,
+      taskId,
+      jobSession.recorder,
+      {
+        poll: resolvePoll(flags, config, job.provider),
+        resumeHint: `grokvid wait ${shellQuote(taskId)}`,
+        force: flags.force === true,
+        dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),
+        onUpdate: (t) => live.set(key, `${key}: ${describeTask(t, Date.now() - started)}`),
+      },
+      jobSession.deps,
+    );
+    if (saved && output.sidecar !== false)
+      await writeSidecar(sidecarSource(job), task, saved, { force: flags.force === true });
+    const ok = task.status === "succeeded";
+    const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
+    live.finish(
+      key,
+      `${key}: ${task.id} ${task.status}${shown ? ` -> ${shown}` : ""}${task.error ? `: ${task.error.message}` : ""}`,
+    );
+    return entry(job, {
+      id: task.id,
+      status: finalStatus(task.status),
+      path: shown,
+      error: task.error?.message ?? null,
+      code: ok ? ExitCode.ok : ExitCode.taskFailed,
+    });
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    let code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
+    // Exit 2 promises nothing was sent; once this line's job exists, a refusal is a failure (6).
+    if (id !== null && code === ExitCode.usage) code = ExitCode.provider;
+    // The hint matters most here ("a job may exist..."), so it goes into the manifest too.
+    const message =
+      err instanceof GrokvidError && err.hint
+        ? `${err.message}; ${err.hint}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    live.finish(key, `${key}: ${message}`);
+    return entry(planned, {
+      id,
+      status: code === ExitCode.timeout ? "timed-out" : "error",
+      path: null,
+      error: message,
+      code,
+    });
+  } finally {
+    await claim?.release();
+    limiter.release();
+  }
+}
