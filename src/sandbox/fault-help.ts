@@ -23,7 +23,7 @@ export const FAULT_HELP: Record<FaultKind, string> = {
   "no-content-type": "200 with an HTML page and no Content-Type header (download)",
   "json-octet-stream": "200 with a JSON error body labelled application/octet-stream (download)",
   "oversized-range": "a 206 whose body runs past the end its Content-Range announces (download)",
-  trickle: "the real video, a few bytes at a time with pauses (ms sets the pause) (download)",
+  trickle: "the real video, 16 bytes every 25 ms (download)",
 };
 
 export function describeFaultKinds(): string {
