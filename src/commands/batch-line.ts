@@ -99,7 +99,7 @@ function uncertainEntry(job: PlannedJob): ManifestEntry {
  * waits on or downloads the same request meanwhile. Never throws but for Ctrl-C.
  */
 export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
-  if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier);
+  if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier, ctx.cwd);
   const { flags, config, live } = ctx;
   const key = `line ${planned.line}`;
   const limiter = limiterFor(ctx, planned.provider);
@@ -117,7 +117,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       live.set(key, `${key}: waiting for grokvid (pid ${pid}), which is running this line`),
     );
     const job = replan(planned, await session.recorder.journal.refresh(), flags);
-    if (job.action === "skip" && job.earlier) return skipped(job, job.earlier);
+    if (job.action === "skip" && job.earlier) return skipped(job, job.earlier, ctx.cwd);
     if (job.action === "uncertain") return uncertainEntry(job);
     const earlier = job.earlier;
     // A job made earlier goes where it was planned when it was made; a new one, where this run says.

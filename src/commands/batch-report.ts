@@ -1,6 +1,6 @@
 import type { DownloadResult } from "../core/download.js";
 import { type JobParams, type JobRecord, toJobParams } from "../core/journal.js";
-import { sidecarPathFor } from "../core/output-plan.js";
+import { displayPath, sidecarPathFor } from "../core/output-plan.js";
 import { writeFileAtomic } from "../core/safe-file.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
@@ -75,12 +75,13 @@ export function entry(job: PlannedJob, fields: Omit<ManifestEntry, "line" | "pro
 }
 
 /** A line the journal says is done: reported from the earlier run, nothing sent. */
-export function skipped(job: PlannedJob, earlier: JobRecord): ManifestEntry {
+export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string): ManifestEntry {
   const ok = earlier.status === "succeeded";
   return entry(job, {
     id: earlier.id,
     status: ok ? "skipped" : finalStatus(earlier.status),
-    path: earlier.download?.path ?? null,
+    // Shown like this run's own paths: relative to the working folder when inside it.
+    path: earlier.download ? displayPath(earlier.download.path, cwd) : null,
     error: earlier.error?.message ?? null,
     code: ok ? ExitCode.ok : ExitCode.taskFailed,
   });
