@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { ConfigError } from "../errors.js";
@@ -44,6 +44,7 @@ function errorCode(err: unknown): string | undefined {
 }
 
 const CLAIM_POLL_MS = 200;
+const STALE_BREAK_MS = 10_000;
 const SELF: Owner = { pid: process.pid, start: startTimeOf(process.pid) };
 
 /**
@@ -75,8 +76,7 @@ export class Claims {
         const text = await readFile(path, "utf8").catch(() => "");
         const owner = parseOwner(text);
         if (owner && owner.pid !== process.pid && isAlive(owner)) return { heldBy: owner.pid };
-        // Read again right before removing: another process may have just taken it over.
-        if ((await readFile(path, "utf8").catch(() => "")) === text) await rm(path, { force: true });
+        await this.removeStale(path, text);
       }
     } catch (err) {
       throw new ConfigError(`cannot write ${this.dir} (${errorCode(err) ?? String(err)})`, {
@@ -102,19 +102,45 @@ export class Claims {
     }
   }
 
-  /** link() of a finished temp file: the claim appears whole, owner included, or not at all. */
-  private async create(path: string): Promise<Claim | undefined> {
+  /**
+   * Takes over a dead owner's claim. Two processes seeing the same dead owner must not both remove
+   * "it" (the second would remove the first one's fresh claim, and both would pay), so removal
+   * happens only under `<claim>.break`, itself taken with link(), and only while the file still
+   * says what was read. A break lock is held for microseconds; one left by a crash in between is
+   * cleared once it is 10 s old.
+   */
+  private async removeStale(path: string, text: string): Promise<void> {
+    const lock = `${path}.break`;
+    if (!(await this.linkOwnerFile(lock))) {
+      const info = await stat(lock).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > STALE_BREAK_MS) await rm(lock, { force: true });
+      return;
+    }
+    try {
+      if ((await readFile(path, "utf8").catch(() => "")) === text) await rm(path, { force: true });
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
+  /** link() of a finished temp file: the file appears whole, owner included, or not at all. */
+  private async linkOwnerFile(path: string): Promise<boolean> {
     const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    const text = formatOwner(SELF);
-    await writeFile(temp, text, { flag: "wx", mode: 0o600 });
+    await writeFile(temp, formatOwner(SELF), { flag: "wx", mode: 0o600 });
     try {
       await link(temp, path);
+      return true;
     } catch (err) {
-      if (errorCode(err) === "EEXIST") return undefined;
+      if (errorCode(err) === "EEXIST") return false;
       throw err;
     } finally {
       await rm(temp, { force: true });
     }
+  }
+
+  private async create(path: string): Promise<Claim | undefined> {
+    if (!(await this.linkOwnerFile(path))) return undefined;
+    const text = formatOwner(SELF);
     let released = false;
     return {
       release: async () => {
