@@ -73,7 +73,9 @@ export class Claims {
       for (let attempt = 0; attempt < 3; attempt++) {
         const created = await this.create(path);
         if (created) return { claim: created };
-        const text = await readFile(path, "utf8").catch(() => "");
+        const text = await readFile(path, "utf8").catch(() => undefined);
+        // Gone since the link failed: its owner released it; try again.
+        if (text === undefined) continue;
         const owner = parseOwner(text);
         if (owner && owner.pid !== process.pid && isAlive(owner)) return { heldBy: owner.pid };
         await this.removeStale(path, text);
@@ -117,7 +119,8 @@ export class Claims {
       return;
     }
     try {
-      if ((await readFile(path, "utf8").catch(() => "")) === text) await rm(path, { force: true });
+      // A missing file reads as undefined, never as `text`: what is there now is not ours to remove.
+      if ((await readFile(path, "utf8").catch(() => undefined)) === text) await rm(path, { force: true });
     } finally {
       await rm(lock, { force: true });
     }

@@ -20,23 +20,38 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** One process: one take() per key at once, holding what it won for a while so losers cannot slip in after. */
-function taker(home: string): Promise<string> {
+/**
+ * One process: one take() per key at once. It holds what it won until the test has every answer
+ * (its stdin closes), so a slow starter can never see a claim released by a winner and win it too.
+ */
+function startTaker(home: string): { answer: Promise<string>; finish: () => Promise<void> } {
   const script = `
     const { Claims } = await import(${JSON.stringify(CLAIMS)});
     const claims = new Claims(${JSON.stringify(home)});
     const got = await Promise.all(${JSON.stringify(KEYS)}.map((k) => claims.take(k)));
-    process.stdout.write(got.map((g) => ("claim" in g ? "1" : "0")).join(""));
-    await new Promise((r) => setTimeout(r, 400));
+    process.stdout.write(got.map((g) => ("claim" in g ? "1" : "0")).join("") + "\\n");
+    process.stdin.resume();
+    await new Promise((r) => process.stdin.on("end", r));
     for (const g of got) if ("claim" in g) await g.claim.release();
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  const answer = new Promise<string>((resolve, reject) => {
     let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.endsWith("\n")) resolve(out.trim());
+    });
     child.on("error", reject);
-    child.on("close", () => resolve(out));
+    void closed.then(() => resolve(out.trim()));
   });
+  return {
+    answer,
+    finish: async () => {
+      child.stdin.end();
+      await closed;
+    },
+  };
 }
 
 describe("taking over a dead owner's claim", () => {
@@ -46,7 +61,9 @@ describe("taking over a dead owner's claim", () => {
       await mkdir(join(home, "claims"), { recursive: true });
       // A pid that cannot be alive: the owner died (kill -9) holding the claim.
       for (const key of KEYS) await writeFile(join(home, "claims", key), "2147483646 12345");
-      const results = await Promise.all(Array.from({ length: 6 }, () => taker(home)));
+      const takers = Array.from({ length: 6 }, () => startTaker(home));
+      const results = await Promise.all(takers.map((t) => t.answer));
+      await Promise.all(takers.map((t) => t.finish()));
       const winners = KEYS.map((_, k) => results.filter((r) => r[k] === "1").length);
       expect(winners, `round ${round}`).toEqual(KEYS.map(() => 1));
     }
