@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { findConfigFile } from "../config/load.js";
+import { findConfigFiles } from "../config/load.js";
 import { resolveHome } from "../config/resolve.js";
 import { TrustStore } from "../config/trust.js";
 import { UsageError } from "../errors.js";
@@ -16,13 +14,22 @@ export async function runConfigTrust(
   runtime: Runtime,
 ): Promise<void> {
   const out = createOutput(flags, runtime);
-  const path = file === undefined ? await findConfigFile(runtime.cwd) : resolve(runtime.cwd, file);
-  if (path === undefined)
-    throw new UsageError("no config file found from this folder; name one: grokvid config trust FILE");
-  const content = await readFile(path).catch(() => {
-    throw new UsageError(`cannot read ${path}`);
-  });
-  const hash = await new TrustStore(resolveHome(runtime.env)).trust(path, content);
-  out.info(`trusted ${path} as it is now (sha256 ${hash.slice(0, 12)}); a change to it needs trusting again`);
-  out.result(path);
+  const files = await findConfigFiles(runtime.cwd, file);
+  const found = files[0];
+  if (found === undefined) {
+    throw new UsageError(
+      file === undefined
+        ? "no config file found from this folder; name one: grokvid config trust FILE"
+        : `cannot read ${file}`,
+    );
+  }
+  const store = new TrustStore(resolveHome(runtime.env));
+  // The file and everything it imports, as they are now: a later change to any of them needs trusting again.
+  for (const f of files) {
+    const hash = await store.trust(f.filepath, f.content);
+    out.info(
+      `trusted ${f.filepath} as it is now (sha256 ${hash.slice(0, 12)}); a change to it needs trusting again`,
+    );
+  }
+  out.result(found.filepath);
 }

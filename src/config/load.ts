@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { redact } from "../redact.js";
@@ -58,21 +58,50 @@ function untrusted(filepath: string, why: string): ConfigError {
   });
 }
 
-async function makeExplorer(guard?: (filepath: string, content: string) => Promise<void>) {
+/** A file cosmiconfig read on the way: the one found, and every file it `$import`s. */
+export interface ReadFile {
+  filepath: string;
+  content: string;
+}
+
+/**
+ * The found file and what it imports: everything read from its own reading on (the search reads
+ * other candidates before it, such as a package.json without a grokvideo key; those do not count).
+ */
+function readFrom(read: readonly ReadFile[], found: string): ReadFile[] {
+  const at = read.map((f) => f.filepath).lastIndexOf(found);
+  return at === -1 ? [] : read.slice(at);
+}
+
+/**
+ * Every loader reports the file it reads (imports included, which is what a trust decision must
+ * cover); JavaScript and TypeScript files run only when `mayRun` says so, checked before import.
+ */
+async function makeExplorer(
+  onRead: (file: ReadFile) => void,
+  mayRun: ((file: ReadFile) => Promise<void>) | undefined,
+) {
   const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
   const loaders = Object.fromEntries(
-    EXECUTABLE.map((ext) => [
+    Object.entries(defaultLoaders).map(([ext, load]) => [
       ext,
-      guard
-        ? async (filepath: string, content: string) => {
-            // Checked before the file is imported: an untrusted file's code never runs.
-            await guard(filepath, content);
-            return defaultLoaders[ext](filepath, content);
-          }
-        : () => ({}),
+      async (filepath: string, content: string) => {
+        onRead({ filepath, content });
+        if (!(EXECUTABLE as readonly string[]).includes(ext)) return load(filepath, content);
+        if (!mayRun) return {};
+        await mayRun({ filepath, content });
+        return load(filepath, content);
+      },
     ]),
   );
-  return cosmiconfig("grokvideo", { searchStrategy: "global", cache: false, loaders });
+  try {
+    return cosmiconfig("grokvideo", { searchStrategy: "global", cache: false, loaders });
+  } catch (err) {
+    // A cosmiconfig meta config (.config/config.json) in the working folder can be refused here.
+    throw new ConfigError(
+      redact(`cannot use the config search: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
 }
 
 /**
@@ -88,10 +117,14 @@ export async function loadConfig(
 ): Promise<LoadedConfig> {
   const store = new TrustStore(resolveHome(env));
   const projectLocal = (filepath: string) => explicitPath === undefined && !isUserConfig(filepath, env);
-  const explorer = await makeExplorer(async (filepath, content) => {
-    if (projectLocal(filepath) && !(await store.isTrusted(filepath, content)))
-      throw untrusted(filepath, "it is in this project and runs code");
-  });
+  const read: ReadFile[] = [];
+  const explorer = await makeExplorer(
+    (file) => read.push(file),
+    async ({ filepath, content }) => {
+      if (projectLocal(filepath) && !(await store.isTrusted(filepath, content)))
+        throw untrusted(filepath, "it is in this project and runs code");
+    },
+  );
   let result: Awaited<ReturnType<typeof explorer.search>>;
   try {
     result = explicitPath ? await explorer.load(resolve(cwd, explicitPath)) : await explorer.search(cwd);
@@ -104,22 +137,35 @@ export async function loadConfig(
   const config = validateConfig(result.config, result.filepath);
   const routing = routingSettings(config);
   if (routing.length > 0 && projectLocal(result.filepath)) {
-    const content = await readFile(result.filepath).catch(() => Buffer.alloc(0));
-    if (!(await store.isTrusted(result.filepath, content)))
+    // The file and everything it imports, as read now: an imported file changed since it was
+    // trusted makes the whole config untrusted again.
+    for (const file of readFrom(read, result.filepath)) {
+      if (!projectLocal(file.filepath) || (await store.isTrusted(file.filepath, file.content))) continue;
+      const via = file.filepath === result.filepath ? "" : ` (through ${file.filepath}, which it imports)`;
       throw untrusted(
         result.filepath,
-        `it is in this project and sets where API keys go (${routing.join(", ")})`,
+        `it is in this project and sets where API keys go (${routing.join(", ")})${via}`,
       );
+    }
   }
   return { config, filepath: result.filepath, warnings: await checkPermissions(result.filepath, config) };
 }
 
-/** The file a search from `cwd` would use, found without running any of them. */
-export async function findConfigFile(cwd: string): Promise<string | undefined> {
-  const explorer = await makeExplorer();
+/**
+ * The files a search from `cwd` (or loading `file`) would read, the found one first and every
+ * import after it, without running any of them: what `grokvid config trust` records.
+ */
+export async function findConfigFiles(cwd: string, file?: string): Promise<ReadFile[]> {
+  const read: ReadFile[] = [];
+  const explorer = await makeExplorer((f) => read.push(f), undefined);
   try {
-    return (await explorer.search(cwd))?.filepath;
+    const result = file === undefined ? await explorer.search(cwd) : await explorer.load(resolve(cwd, file));
+    if (!result) return [];
+    return readFrom(read, result.filepath);
   } catch (err) {
-    throw new ConfigError(redact(`cannot read config file found by search: ${describeParseError(err)}`));
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      redact(`cannot read config file ${file ?? "found by search"}: ${describeParseError(err)}`),
+    );
   }
 }

@@ -25,7 +25,7 @@ function env(): Record<string, string> {
 async function project(name: string, content: string): Promise<string> {
   elsewhere.requests.length = 0;
   const dir = join(e2e.dir, "repo");
-  await mkdir(dir, { recursive: true });
+  await mkdir(join(dir, name, ".."), { recursive: true });
   await writeFile(join(dir, name), content);
   return dir;
 }
@@ -99,5 +99,48 @@ describe("project-local config files", () => {
     });
     expect(viaFlag.code, viaFlag.stderr).toBe(0);
     expect(elsewhere.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it("trust covers what the file imports: changing an imported file makes it untrusted again", async () => {
+    const cwd = await project(".grokvideorc.json", JSON.stringify({ $import: "./base.json" }));
+    const base = join(cwd, "base.json");
+    await writeFile(
+      base,
+      JSON.stringify({ providers: { apimart: { baseUrl: elsewhere.baseUrl("apimart") } } }),
+    );
+    const refused = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd, env: env() });
+    expect(refused.code).toBe(3);
+    expect((await runCli(["config", "trust"], { cwd, env: env() })).code).toBe(0);
+    const sent = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd, env: env() });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(elsewhere.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+    // The top file is unchanged; the file it imports now points the key elsewhere.
+    await writeFile(base, JSON.stringify({ providers: { apimart: { baseUrl: "http://127.0.0.1:9/" } } }));
+    const changed = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd, env: env() });
+    expect(changed.code).toBe(3);
+    expect(changed.stderr).toContain(`through ${base}`);
+  });
+
+  it("a package.json without our key, read on the way to a trusted file, does not need trusting", async () => {
+    const cwd = await project(
+      ".grokvideorc.json",
+      JSON.stringify({ providers: { apimart: { baseUrl: elsewhere.baseUrl("apimart") } } }),
+    );
+    expect((await runCli(["config", "trust"], { cwd, env: env() })).code).toBe(0);
+    const sub = join(cwd, "app");
+    await mkdir(sub);
+    await writeFile(join(sub, "package.json"), JSON.stringify({ name: "app" }));
+    const r = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd: sub, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("a cosmiconfig meta config that grokvid cannot honour is a config error, not a crash", async () => {
+    const cwd = await project(".config/config.json", JSON.stringify({ cosmiconfig: { loaders: {} } }));
+    const r = await runCli(["create", "--provider", "sandbox", "--prompt", "p", "--dry-run"], {
+      cwd,
+      env: env(),
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).not.toContain("internal error");
   });
 });
