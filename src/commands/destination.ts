@@ -6,9 +6,10 @@ import { renderPlan } from "../core/output-plan.js";
 import { assertNameFits, DEFAULT_TEMPLATE } from "../core/output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
-async function isFolderTarget(output: string): Promise<boolean> {
+async function isFolderTarget(output: string, cwd: string): Promise<boolean> {
+  // Looked at as typed: resolving a path drops its trailing slash.
   if (/[\\/]$/.test(output)) return true;
-  return (await stat(output).catch(() => undefined))?.isDirectory() === true;
+  return (await stat(resolve(cwd, output)).catch(() => undefined))?.isDirectory() === true;
 }
 
 /**
@@ -23,7 +24,7 @@ export async function planDestination(
   const template = config.download?.template ?? DEFAULT_TEMPLATE;
   if (output === undefined) return { dir: resolve(cwd, config.download?.dir ?? "."), template };
   const target = resolve(cwd, output);
-  if (await isFolderTarget(target)) return { dir: target, template };
+  if (await isFolderTarget(output, cwd)) return { dir: target, template };
   // A name the file system will refuse would otherwise fail only after the job is paid for.
   assertNameFits(target);
   return { path: target };

@@ -9,7 +9,7 @@ export class DownloadError extends ApiError {
   constructor(
     message: string,
     readonly reason: "refused" | "transient" | "final",
-    details: { status?: number; cause?: unknown } = {},
+    details: { status?: number; cause?: unknown; hint?: string } = {},
   ) {
     super(message, ExitCode.provider, details);
   }

@@ -1,6 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { UsageError } from "../errors.js";
+import { GrokvidError, UsageError } from "../errors.js";
+import { shellQuote } from "../util/format.js";
 import type { Gateway, HttpDeps } from "../http/client.js";
 import { buildUrl } from "../http/encode.js";
 import type { NormalizedTask } from "../providers/types.js";
@@ -40,6 +41,9 @@ export interface DownloadOptions {
 export async function assertWritable(path: string, force: boolean): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`${path} is a folder; pass a file path to -o`);
+  // --force replaces an old video, never a device, a pipe or a socket (-o /dev/null --force).
+  if (existing && !existing.isFile())
+    throw new UsageError(`${path} is not a regular file; pass a file path to -o`);
   if (existing && !force) throw alreadyExists(path);
 }
 
@@ -78,8 +82,61 @@ export async function downloadVideo(
   opts: DownloadOptions,
   http: HttpDeps,
 ): Promise<DownloadResult> {
+  try {
+    return await downloadTo(gateway, task, dest, opts, http);
+  } catch (err) {
+    throw asSaveError(err, task, dest);
+  }
+}
+
+/** Refusals of the disk, not the network: a network error keeps its own (retried) meaning. */
+const FILE_SYSTEM_CODES = new Set([
+  "EACCES",
+  "EBUSY",
+  "EDQUOT",
+  "EEXIST",
+  "EFBIG",
+  "EIO",
+  "EISDIR",
+  "ELOOP",
+  "EMLINK",
+  "ENAMETOOLONG",
+  "ENOENT",
+  "ENOSPC",
+  "ENOTDIR",
+  "EPERM",
+  "EROFS",
+  "ETXTBSY",
+  "EXDEV",
+]);
+
+/**
+ * The file system refusing to take a paid video (a folder where the .part goes, a folder that
+ * became a file meanwhile, a full disk) is this job's failure with a way forward, never an
+ * "internal error".
+ */
+function asSaveError(err: unknown, task: NormalizedTask, dest: string): unknown {
+  const raw = err && typeof err === "object" && "code" in err ? err.code : undefined;
+  // fs.rm reports a folder as ERR_FS_EISDIR, the rest of fs as plain EISDIR.
+  const code = typeof raw === "string" ? raw.replace(/^ERR_FS_/, "") : undefined;
+  if (err instanceof GrokvidError || code === undefined || !FILE_SYSTEM_CODES.has(code)) return err;
+  return new DownloadError(`cannot save the video of task ${task.id} to ${dest} (${code})`, "final", {
+    cause: err,
+    hint: `the task is finished; save it elsewhere with: grokvid download ${shellQuote(task.id)} -o PATH`,
+  });
+}
+
+async function downloadTo(
+  gateway: Gateway,
+  task: NormalizedTask,
+  dest: string,
+  opts: DownloadOptions,
+  http: HttpDeps,
+): Promise<DownloadResult> {
   const existing = await stat(dest).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`${dest} is a folder; pass a file path to -o`);
+  if (existing && !existing.isFile())
+    throw new UsageError(`${dest} is not a regular file; pass a file path to -o`);
   await mkdir(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
   const unlock = await lockPart(part);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -153,5 +154,48 @@ describe("batch writes only where the user meant", () => {
     expect(c?.status).toBe("invalid");
     expect(c?.error).toMatch(/c\.json already exists/);
     expect(res.code).toBe(0);
+  });
+});
+
+describe("the disk refusing a paid video", () => {
+  it("a folder where the .part goes: exit 6 with how to save it elsewhere, not an internal error", async () => {
+    await import("node:fs/promises").then((fs) => fs.mkdir(join(e2e.dir, "c.mp4.part")));
+    const r = await runCli(
+      ["create", "--provider", "apimart", "--prompt", "p", "-o", "c.mp4", "--interval", "100ms"],
+      {
+        cwd: e2e.dir,
+        env: env(),
+      },
+    );
+    expect(r.code).toBe(6);
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.stderr).toMatch(/cannot save the video of task \S+ to .*c\.mp4 \(EISDIR\)/);
+    expect(r.stderr).toMatch(/grokvid download \S+ -o PATH/);
+  });
+
+  it("-o with a trailing slash is a folder that gets the default name", async () => {
+    const r = await runCli(
+      ["create", "--provider", "apimart", "--prompt", "p", "-o", "a.mp4/", "--interval", "100ms"],
+      {
+        cwd: e2e.dir,
+        env: env(),
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const id = /submitted task (\S+)/.exec(r.stderr)?.[1] ?? "";
+    expect(await readdir(join(e2e.dir, "a.mp4"))).toEqual([`apimart-${id}.mp4`]);
+  });
+
+  it("--force never replaces a device or a pipe: refused before anything is sent", async () => {
+    // A FIFO stands in for /dev/null, which a regression here would destroy on the test machine.
+    const fifo = join(e2e.dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const r = await runCli(["create", "--provider", "apimart", "--prompt", "p", "-o", fifo, "--force"], {
+      cwd: e2e.dir,
+      env: env(),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${fifo} is not a regular file`);
+    expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toEqual([]);
   });
 });
