@@ -62,7 +62,7 @@ export interface JsonResponse {
 }
 
 export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Dispatcher> {
-  const { Agent } = await import("undici");
+  const { Agent } = await import("./undici-lite.js");
   return new Agent({
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.headersMs,
@@ -130,7 +130,7 @@ export async function callGateway(
   deps: HttpDeps,
   opts: { idempotent: boolean; taskId?: string },
 ): Promise<JsonResponse> {
-  const { request } = await import("undici");
+  const { request } = await import("./undici-lite.js");
   const url = buildUrl(gateway.baseUrl, spec);
   const encoded = spec.body ? encodeBody(spec.body) : undefined;
   const headers: Record<string, string> = {
@@ -253,7 +253,7 @@ export async function openDownload(
   auth: { origin: string; apiKey: string } | undefined,
   extraHeaders: Record<string, string> = {},
 ): Promise<StreamResponse> {
-  const { request } = await import("undici");
+  const { request } = await import("./undici-lite.js");
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const target = new URL(current);
