@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { CommanderError } from "commander";
-import type { Runtime } from "./commands/session.js";
+import type { CommandRuntime as Runtime } from "./commands/cli-output.js";
 import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "./ui/output.js";

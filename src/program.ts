@@ -4,14 +4,15 @@ import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
 import type { JobsFlags } from "./commands/jobs.js";
 import type { ResumeFlags } from "./commands/resume.js";
-import type { CommonFlags, Runtime } from "./commands/session.js";
+import type { InputRuntime } from "./commands/cli-output.js";
+import type { CommonFlags } from "./core/context.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { addCommon, addPolling, collect, option } from "./program-options.js";
 import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
 /** Commands are imported when they run, so `--help` and `--version` load almost nothing. */
-export function buildProgram(runtime: Runtime & { stdin: NodeJS.ReadableStream }): Command {
+export function buildProgram(runtime: InputRuntime): Command {
   const program = new Command("grokvid")
     .description("Submit Grok Imagine video jobs to any gateway, wait for them, and download the mp4.")
     .version(VERSION, "-V, --version", "print the version")

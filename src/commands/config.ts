@@ -2,7 +2,8 @@ import { findConfigFiles } from "../config/load.js";
 import { resolveHome } from "../config/resolve.js";
 import { TrustStore } from "../config/trust.js";
 import { UsageError } from "../errors.js";
-import { type CommonFlags, createOutput, type Runtime } from "./session.js";
+import type { CommonFlags } from "../core/context.js";
+import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 /**
  * `grokvid config trust [FILE]`: remembers this content of a project's config file (by path and

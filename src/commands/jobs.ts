@@ -4,13 +4,9 @@ import { taskStatuses } from "../task-status.js";
 import { renderTable, truncate } from "../ui/table.js";
 import { formatAge } from "../util/format.js";
 import { loadConfig } from "../config/load.js";
-import {
-  type CommonFlags,
-  createOutput,
-  openJournal,
-  registerConfigSecrets,
-  type Runtime,
-} from "./session.js";
+import type { CommonFlags } from "../core/context.js";
+import { openJournal, registerConfigSecrets } from "../core/session.js";
+import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 export interface JobsFlags extends CommonFlags {
   status?: string;

@@ -1,6 +1,6 @@
-import { InterruptedError, TaskFailedError } from "../errors.js";
+import { TaskFailedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
-import type { Session } from "./session.js";
+import type { Output } from "../ui/output.js";
 
 /** Tab-separated so scripts can `cut -f2`: id, status, then progress, URL or error when known. */
 export function formatStatusLine(task: NormalizedTask): string {
@@ -13,8 +13,7 @@ export function formatStatusLine(task: NormalizedTask): string {
 }
 
 /** Prints the final task (line or JSON), then fails with exit 7 if the provider failed it. */
-export function renderFinal(session: Session, task: NormalizedTask, extra: { path?: string } = {}): void {
-  const { out } = session;
+export function renderFinal(out: Output, task: NormalizedTask, extra: { path?: string } = {}): void {
   if (out.mode.json) out.resultJson({ ...task, ...extra });
   else out.result(extra.path ?? formatStatusLine(task));
   if (task.status !== "succeeded") {
@@ -23,23 +22,5 @@ export function renderFinal(session: Session, task: NormalizedTask, extra: { pat
     );
     failure.resultPrinted = true;
     throw failure;
-  }
-}
-
-/**
- * Ctrl-C aborts the signal; whatever was under way then surfaces as an abort error. It becomes exit
- * 130 with the command that picks the job up again, because the provider keeps running (and billing) it.
- */
-export async function guardInterrupt<T>(
-  session: Session,
-  what: string,
-  resume: string,
-  work: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (session.http.signal?.aborted) throw new InterruptedError(`interrupted ${what}`, { hint: resume });
-    throw err;
   }
 }

@@ -1,9 +1,8 @@
 import { once } from "node:events";
 import { UsageError } from "../errors.js";
 import { providerIds } from "../providers/types.js";
-import { sandboxTimeline } from "./sandbox-timeline.js";
-import type { Runtime } from "./session.js";
-import { createOutput } from "./session.js";
+import { sandboxTimeline } from "../core/sandbox-timeline.js";
+import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 /** A port that is taken or reserved is the user's choice to change (exit 2), not a bug of ours. */
 function portError(err: unknown, port: number): unknown {

@@ -42,6 +42,20 @@ const optionalTextFields = ["provider", "model", "duration", "ratio", "resolutio
 const IMAGE_SEPARATOR = "|";
 
 /** Detects the format: the first non-blank line starting with "{" means JSON lines, anything else CSV with a header. */
+/** Job specs given as objects (the library's batch input), checked like lines of a JSON lines file. */
+export function parseJobSpecs(specs: readonly unknown[]): ParsedBatch {
+  return collect(
+    "jsonl",
+    specs.map((spec, index) => ({
+      line: index + 1,
+      result:
+        typeof spec === "object" && spec !== null && !Array.isArray(spec)
+          ? validateJob(spec)
+          : { error: `not an object (found ${describeJson(spec)})` },
+    })),
+  );
+}
+
 export function parseBatchFile(text: string): ParsedBatch {
   // Normalising line ends up front lets both parsers (and quoted CSV cells) deal only with "\n".
   const normalized = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");

@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { GrokvidConfig } from "../config/schema.js";
-import type { OutputPlan } from "../core/journal.js";
-import { renderPlan } from "../core/output-plan.js";
-import { assertNameFits, DEFAULT_TEMPLATE } from "../core/output-path.js";
+import type { OutputPlan } from "./journal.js";
+import { renderPlan } from "./output-plan.js";
+import { assertNameFits, DEFAULT_TEMPLATE } from "./output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
 async function isFolderTarget(output: string, cwd: string): Promise<boolean> {

@@ -52,7 +52,7 @@ export async function assertWritable(path: string, force: boolean): Promise<void
  * gateway), then the gateway's authenticated `/content` endpoint where the dialect has one, which
  * also serves when a direct URL has expired.
  */
-function listSources(gateway: Gateway, task: NormalizedTask): string[] {
+export function listSources(gateway: Gateway, task: NormalizedTask): string[] {
   const sources: string[] = [];
   if (task.videoUrl) {
     const base = gateway.baseUrl.endsWith("/") ? gateway.baseUrl : `${gateway.baseUrl}/`;

@@ -1,7 +1,7 @@
 import type { GrokvidConfig } from "../config/schema.js";
-import type { Journal } from "../core/journal.js";
-import type { Output } from "../ui/output.js";
-import { type CommonFlags, openSession, type Runtime, type Session } from "./session.js";
+import type { Journal } from "./journal.js";
+import type { CommonFlags, Reporter, Runtime } from "./context.js";
+import { openSession, type Session } from "./session.js";
 
 /**
  * Commands that handle many jobs open one session (one connection pool, one in-process sandbox)
@@ -14,7 +14,7 @@ export class SessionPool {
   constructor(
     private readonly flags: CommonFlags,
     private readonly runtime: Runtime,
-    private readonly out: Output,
+    private readonly report: Reporter,
     private readonly config: GrokvidConfig,
     readonly journal: Journal,
   ) {}
@@ -26,7 +26,7 @@ export class SessionPool {
     if (!session) {
       const flags = { ...this.flags, provider };
       const job = baseUrl === undefined ? undefined : { provider, baseUrl };
-      session = openSession(flags, this.runtime, this.out, this.config, {
+      session = openSession(flags, this.runtime, this.report, this.config, {
         journal: this.journal,
         remembered: job,
       }).then((s) => {

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { loadConfig } from "../config/load.js";
 import {
   type ProviderSelection,
@@ -10,51 +9,21 @@ import {
   selectRemembered,
 } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
-import { JobRecorder } from "../core/job-recorder.js";
-import { type JobRecord, Journal } from "../core/journal.js";
-import type { TaskDeps } from "../core/tasks.js";
+import { JobRecorder } from "./job-recorder.js";
+import { type JobRecord, Journal } from "./journal.js";
+import type { TaskDeps } from "./tasks.js";
 import { UsageError } from "../errors.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
 import { providers } from "../providers/registry.js";
-import { registerEnvSecrets, registerSecret } from "../redact.js";
-import { Output, type Streams } from "../ui/output.js";
+import { registerSecret } from "../redact.js";
 import { shellQuote } from "../util/format.js";
 import { VERSION } from "../version.js";
+import { type CommonFlags, realClock, type Reporter, type Runtime } from "./context.js";
 import { afterSending } from "./outcome.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
-/** Time as commands see it: the real clock, or a virtual one a test moves instantly. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  random(): number;
-}
-
-export const realClock: Clock = {
-  now: Date.now,
-  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
-  random: Math.random,
-};
-
-/** What the process gives a command: streams, environment, a cancel signal. Tests pass their own. */
-export interface Runtime extends Streams {
-  cwd: string;
-  signal: AbortSignal;
-  clock?: Clock;
-}
-
-export interface CommonFlags {
-  provider?: string;
-  config?: string;
-  baseUrl?: string;
-  quiet?: boolean;
-  verbose?: boolean;
-  color?: boolean;
-  json?: boolean;
-}
-
 export interface Session {
-  out: Output;
+  report: Reporter;
   /** The folder the command runs in: relative paths are resolved against it, never process.cwd(). */
   cwd: string;
   config: GrokvidConfig;
@@ -71,28 +40,17 @@ export interface Session {
 
 const SANDBOX_KEY = "sandbox";
 
-export function createOutput(flags: CommonFlags, runtime: Runtime): Output {
-  // Before anything is printed: the journal or an error may quote a key no config load registered.
-  registerEnvSecrets(runtime.env);
-  return new Output(runtime, {
-    json: flags.json === true,
-    quiet: flags.quiet === true,
-    verbose: flags.verbose === true,
-    color: flags.color !== false,
-  });
-}
-
-export function openJournal(runtime: Runtime, out: Output): Journal {
-  return new Journal(resolveHome(runtime.env), (w) => out.warn(w));
+export function openJournal(runtime: Runtime, report: Reporter): Journal {
+  return new Journal(resolveHome(runtime.env), (w) => report.warn(w));
 }
 
 export async function loadSessionConfig(
   flags: CommonFlags,
   runtime: Runtime,
-  out: Output,
+  report: Reporter,
 ): Promise<GrokvidConfig> {
   const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env);
-  for (const w of loaded.warnings) out.warn(w);
+  for (const w of loaded.warnings) report.warn(w);
   registerConfigSecrets(loaded.config);
   return loaded.config;
 }
@@ -121,7 +79,7 @@ export interface ResolvedGateway {
 export async function resolveGateway(
   flags: CommonFlags,
   runtime: Runtime,
-  out: Output,
+  report: Reporter,
   config: GrokvidConfig,
   job?: Remembered,
   options: { allowMissingKey?: boolean } = {},
@@ -151,7 +109,7 @@ export async function resolveGateway(
   }
   const { startSandbox } = await import("../sandbox/server.js");
   const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
-  out.debug(`sandbox listening on ${sandbox.url}`);
+  report.debug(`sandbox listening on ${sandbox.url}`);
   return {
     selection,
     gateway: {
@@ -179,14 +137,14 @@ export interface SessionOptions {
 export async function openSession(
   flags: CommonFlags,
   runtime: Runtime,
-  out: Output,
+  report: Reporter,
   config: GrokvidConfig,
   options: SessionOptions,
 ): Promise<Session> {
   const { selection, gateway, stopSandbox } = await resolveGateway(
     flags,
     runtime,
-    out,
+    report,
     config,
     options.job ?? options.remembered,
   );
@@ -202,19 +160,20 @@ export async function openSession(
     signal: runtime.signal,
     userAgent: `grokvid/${VERSION}`,
     lowSpeed: resolveLowSpeed(config),
-    onRetry: ({ attempt, delayMs, reason }) => out.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
+    onRetry: ({ attempt, delayMs, reason }) =>
+      report.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
     // Query strings are dropped: signed CDN URLs carry their credentials there.
     onResponse: ({ method, url, status, ms }) => {
       answered = true;
-      out.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`);
+      report.debug(`${method} ${url.split("?")[0]} -> ${status} (${ms}ms)`);
     },
   };
-  out.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
+  report.debug(`provider ${selection.choice} at ${gateway.baseUrl}`);
   const now = () => new Date(clock.now());
   const recorder = new JobRecorder(options.journal, now);
   if (options.job) recorder.know(options.job);
   return {
-    out,
+    report,
     cwd: runtime.cwd,
     config,
     gateway,
@@ -272,19 +231,19 @@ async function findJournaledJob(
  * The shared frame of the commands that take a task id (status, wait, download): config, the
  * journal's record of the task, a session where it lives, closed whatever happens.
  */
-export async function withTaskSession(
+export async function withTaskSession<T>(
   id: string,
   flags: CommonFlags,
   runtime: Runtime,
-  work: (session: Session, job: JobRecord | undefined) => Promise<void>,
-): Promise<void> {
-  const out = createOutput(flags, runtime);
-  const config = await loadSessionConfig(flags, runtime, out);
-  const journal = openJournal(runtime, out);
+  report: Reporter,
+  work: (session: Session, job: JobRecord | undefined) => Promise<T>,
+): Promise<T> {
+  const config = await loadSessionConfig(flags, runtime, report);
+  const journal = openJournal(runtime, report);
   const job = await findJournaledJob(id, flags, runtime, config, journal);
-  const session = await openSession(flags, runtime, out, config, { journal, job });
+  const session = await openSession(flags, runtime, report, config, { journal, job });
   try {
-    await work(session, job);
+    return await work(session, job);
   } catch (err) {
     throw session.sent() ? afterSending(err) : err;
   } finally {

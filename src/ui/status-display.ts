@@ -25,18 +25,7 @@ export function describeTask(task: NormalizedTask, elapsedMs: number): string {
  * CI output stay readable. Never writes to stdout.
  */
 export async function createStatusDisplay(out: Output): Promise<StatusDisplay> {
-  if (!out.interactive) {
-    let lastStatus: string | undefined;
-    return {
-      update(task, elapsedMs) {
-        if (task.status === lastStatus) return;
-        lastStatus = task.status;
-        out.info(describeTask(task, elapsedMs));
-      },
-      downloading() {},
-      stop() {},
-    };
-  }
+  if (!out.interactive) return plainDisplay(out);
   const { default: ora } = await import("ora");
   const spinner = ora({ stream: out.streams.stderr, color: "cyan", discardStdin: false }).start();
   // Polls are seconds apart; the elapsed time ticks between them so the user sees it is alive.
@@ -57,6 +46,51 @@ export async function createStatusDisplay(out: Output): Promise<StatusDisplay> {
     stop() {
       clearInterval(ticker);
       spinner.stop();
+    },
+  };
+}
+
+/** One line per status change, for logs and CI. */
+function plainDisplay(out: Output): StatusDisplay {
+  let lastStatus: string | undefined;
+  return {
+    update(task, elapsedMs) {
+      if (task.status === lastStatus) return;
+      lastStatus = task.status;
+      out.info(describeTask(task, elapsedMs));
+    },
+    downloading() {},
+    stop() {},
+  };
+}
+
+/**
+ * A display that starts with the first thing to show: a command that fails before any polling
+ * (a bad id, a config error) never flashes a spinner, and ora loads only when one is shown.
+ */
+export function deferredStatusDisplay(out: Output): StatusDisplay {
+  if (!out.interactive) return plainDisplay(out);
+  let display: StatusDisplay | undefined;
+  let loading: Promise<void> | undefined;
+  let latest: ((d: StatusDisplay) => void) | undefined;
+  let stopped = false;
+  const show = (draw: (d: StatusDisplay) => void) => {
+    if (stopped) return;
+    if (display) return draw(display);
+    // Until ora is loaded only the newest state matters.
+    latest = draw;
+    loading ??= createStatusDisplay(out).then((d) => {
+      display = d;
+      if (stopped) d.stop();
+      else latest?.(d);
+    });
+  };
+  return {
+    update: (task, elapsedMs) => show((d) => d.update(task, elapsedMs)),
+    downloading: (received, total) => show((d) => d.downloading(received, total)),
+    stop() {
+      stopped = true;
+      display?.stop();
     },
   };
 }

@@ -1,29 +1,20 @@
-import { resolvePoll } from "../config/resolve.js";
-import type { GrokvidConfig } from "../config/schema.js";
-import type { Claim, Claims } from "../core/claims.js";
-import { createJob, finishJob } from "../core/job-flow.js";
-import type { OutputPlan } from "../core/journal.js";
-import { loadImages } from "../core/load-images.js";
-import { displayPath, renderPlan } from "../core/output-plan.js";
-import { ApiError, ExitCode, GrokvidError } from "../errors.js";
-import type { NormalizedTask } from "../providers/types.js";
-import type { LiveLines } from "../ui/live-lines.js";
-import { describeTask } from "../ui/status-display.js";
-import { shellQuote } from "../util/format.js";
-import { Limiter } from "../util/pool.js";
-import type { BatchFlags } from "./batch.js";
-import { planOutput } from "./batch-output.js";
-import { type PlannedJob, replan } from "./batch-plan.js";
-import {
-  entry,
-  finalStatus,
-  type ManifestEntry,
-  sidecarSource,
-  skipped,
-  writeSidecar,
-} from "./batch-report.js";
-import type { Session } from "./session.js";
-import type { SessionPool } from "./session-pool.js";
+import { resolvePoll } from "../../config/resolve.js";
+import type { GrokvidConfig } from "../../config/schema.js";
+import type { Claim, Claims } from "../claims.js";
+import { createJob, finishJob } from "../job-flow.js";
+import type { OutputPlan } from "../journal.js";
+import { loadImages } from "../load-images.js";
+import { displayPath, renderPlan } from "../output-plan.js";
+import { ApiError, ExitCode, GrokvidError } from "../../errors.js";
+import type { NormalizedTask } from "../../providers/types.js";
+import { shellQuote } from "../../util/format.js";
+import { Limiter } from "../../util/pool.js";
+import type { BatchEvent, BatchOptions } from "./events.js";
+import { planOutput } from "./output.js";
+import { type PlannedJob, replan } from "./plan.js";
+import { entry, finalStatus, type ManifestEntry, sidecarSource, skipped, writeSidecar } from "./report.js";
+import type { Session } from "../session.js";
+import type { SessionPool } from "../session-pool.js";
 
 const MAX_RATE_LIMIT_RETRIES = 6;
 
@@ -64,10 +55,10 @@ export interface RunContext {
   pool: SessionPool;
   claims: Claims;
   limiters: Map<string, Limiter>;
-  flags: BatchFlags;
+  flags: BatchOptions;
   config: GrokvidConfig;
   cwd: string;
-  live: LiveLines;
+  emit: (event: BatchEvent) => void;
   width: number;
   concurrency: number;
   signal: AbortSignal;
@@ -81,6 +72,12 @@ function limiterFor(ctx: RunContext, provider: string): Limiter {
     ctx.limiters.set(provider, limiter);
   }
   return limiter;
+}
+
+/** A line that ran (paid, waited or downloaded) is told as it ends; skipped ones only in the report. */
+function ran(ctx: RunContext, task: NormalizedTask | undefined, result: ManifestEntry): ManifestEntry {
+  ctx.emit({ type: "ended", line: result.line, entry: result, ...(task ? { task } : {}) });
+  return result;
 }
 
 function uncertainEntry(job: PlannedJob): ManifestEntry {
@@ -100,8 +97,8 @@ function uncertainEntry(job: PlannedJob): ManifestEntry {
  */
 export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
   if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier, ctx.cwd);
-  const { flags, config, live } = ctx;
-  const key = `line ${planned.line}`;
+  const { flags, config, emit } = ctx;
+  const line = planned.line;
   const limiter = limiterFor(ctx, planned.provider);
   await limiter.acquire();
   // --fail-fast or Ctrl-C may have come while this line waited for its provider's turn.
@@ -114,7 +111,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
   try {
     const session = await ctx.pool.get(planned.provider, planned.earlier?.baseUrl);
     claim = await ctx.claims.acquire(planned.requestHash, ctx.signal, (pid) =>
-      live.set(key, `${key}: waiting for grokvid (pid ${pid}), which is running this line`),
+      emit({ type: "progress", line, phase: "waiting", pid }),
     );
     const job = replan(planned, await session.recorder.journal.refresh(), flags);
     if (job.action === "skip" && job.earlier) return skipped(job, job.earlier, ctx.cwd);
@@ -126,10 +123,10 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
     const jobSession = earlier ? await ctx.pool.get(job.provider, earlier.baseUrl) : session;
     if (earlier) jobSession.recorder.know(earlier);
     else {
-      live.set(key, `${key}: submitting to ${job.provider}`);
+      emit({ type: "progress", line, phase: "submitting", provider: job.provider });
       id = (await submitWithBackoff(jobSession, job, output, limiter)).id;
-      // Shown the moment it is known, like `create` does.
-      live.set(key, `${key}: submitted task ${id} to ${job.provider}`);
+      // Told the moment it is known, like `create` does.
+      emit({ type: "progress", line, phase: "submitted", provider: job.provider, id });
     }
     const taskId = id ?? "";
     const started = Date.now();
@@ -142,7 +139,8 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         resumeHint: `grokvid wait ${shellQuote(taskId)}`,
         force: flags.force === true,
         dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),
-        onUpdate: (t) => live.set(key, `${key}: ${describeTask(t, Date.now() - started)}`),
+        onUpdate: (t) =>
+          emit({ type: "progress", line, phase: "polling", task: t, elapsedMs: Date.now() - started }),
       },
       jobSession.deps,
     );
@@ -150,17 +148,17 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       await writeSidecar(sidecarSource(job), task, saved, { force: flags.force === true });
     const ok = task.status === "succeeded";
     const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
-    live.finish(
-      key,
-      `${key}: ${task.id} ${task.status}${shown ? ` -> ${shown}` : ""}${task.error ? `: ${task.error.message}` : ""}`,
+    return ran(
+      ctx,
+      task,
+      entry(job, {
+        id: task.id,
+        status: finalStatus(task.status),
+        path: shown,
+        error: task.error?.message ?? null,
+        code: ok ? ExitCode.ok : ExitCode.taskFailed,
+      }),
     );
-    return entry(job, {
-      id: task.id,
-      status: finalStatus(task.status),
-      path: shown,
-      error: task.error?.message ?? null,
-      code: ok ? ExitCode.ok : ExitCode.taskFailed,
-    });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     let code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
@@ -173,14 +171,17 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         : err instanceof Error
           ? err.message
           : String(err);
-    live.finish(key, `${key}: ${message}`);
-    return entry(planned, {
-      id,
-      status: code === ExitCode.timeout ? "timed-out" : "error",
-      path: null,
-      error: message,
-      code,
-    });
+    return ran(
+      ctx,
+      undefined,
+      entry(planned, {
+        id,
+        status: code === ExitCode.timeout ? "timed-out" : "error",
+        path: null,
+        error: message,
+        code,
+      }),
+    );
   } finally {
     await claim?.release();
     limiter.release();

@@ -1,10 +1,10 @@
 import { isAbsolute, resolve } from "node:path";
-import type { GrokvidConfig } from "../config/schema.js";
-import { assertWritable } from "../core/download.js";
-import type { OutputPlan } from "../core/journal.js";
-import { isInside, renderPlan, sidecarPathFor } from "../core/output-plan.js";
-import { DEFAULT_TEMPLATE, slugify } from "../core/output-path.js";
-import type { BatchPlan, PlannedJob } from "./batch-plan.js";
+import type { GrokvidConfig } from "../../config/schema.js";
+import { assertWritable } from "../download.js";
+import type { OutputPlan } from "../journal.js";
+import { isInside, renderPlan, sidecarPathFor } from "../output-plan.js";
+import { DEFAULT_TEMPLATE, slugify } from "../output-path.js";
+import type { BatchPlan, PlannedJob } from "./plan.js";
 
 /** The batch flags that decide where each line's video goes. */
 export interface OutputFlags {

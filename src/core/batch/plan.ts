@@ -1,21 +1,20 @@
-import { readFile } from "node:fs/promises";
-import { configCreateDefaults, resolveConnection, selectProvider } from "../config/resolve.js";
-import type { GrokvidConfig } from "../config/schema.js";
-import { type BatchLine, parseBatchFile } from "../core/batch-file.js";
+import { configCreateDefaults, resolveConnection, selectProvider } from "../../config/resolve.js";
+import type { GrokvidConfig } from "../../config/schema.js";
+import type { BatchLine, ParsedBatch } from "../batch-file.js";
 import {
   hashRequest,
   type JobRecord,
   type JournalState,
   toJobParams,
   type UncertainCreate,
-} from "../core/journal.js";
-import { loadImages } from "../core/load-images.js";
-import { validateCreate } from "../core/validate-create.js";
-import { ConfigError, GrokvidError, UsageError } from "../errors.js";
-import { providers } from "../providers/registry.js";
-import type { CreateParams, ModelSpec } from "../providers/types.js";
-import { isTerminal } from "../task-status.js";
-import type { Runtime } from "./session.js";
+} from "../journal.js";
+import { loadImages } from "../load-images.js";
+import { validateCreate } from "../validate-create.js";
+import { ConfigError, GrokvidError } from "../../errors.js";
+import { providers } from "../../providers/registry.js";
+import type { CreateParams, ModelSpec } from "../../providers/types.js";
+import { isTerminal } from "../../task-status.js";
+import type { Runtime } from "../context.js";
 
 /** What a valid line of the batch file asks for, and what the journal already knows of it. */
 export interface PlannedJob {
@@ -48,17 +47,6 @@ export interface InvalidLine {
 export interface BatchPlan {
   jobs: PlannedJob[];
   invalid: InvalidLine[];
-}
-
-export async function readBatchText(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  return readFile(file, "utf8").catch(() => {
-    throw new UsageError(`cannot read the batch file ${file}`);
-  });
 }
 
 async function validateLine(
@@ -142,14 +130,13 @@ export function replan(
  * request hash) are matched to their earlier job so a re-run pays for nothing twice.
  */
 export async function planBatch(
-  text: string,
+  parsed: ParsedBatch,
   flags: { provider?: string; retryFailed?: boolean; resubmitUncertain?: boolean },
   runtime: Runtime,
   config: GrokvidConfig,
   journaled: readonly JobRecord[],
   uncertainCreates: ReadonlyMap<string, UncertainCreate> = new Map(),
 ): Promise<BatchPlan> {
-  const parsed = parseBatchFile(text);
   const invalid: InvalidLine[] = parsed.errors.map((e) => ({ line: e.line, message: e.message }));
   const byHash = new Map(journaled.map((j) => [j.requestHash, j]));
   const seen = new Map<string, number>();

@@ -1,11 +1,11 @@
-import type { DownloadResult } from "../core/download.js";
-import { type JobParams, type JobRecord, toJobParams } from "../core/journal.js";
-import { displayPath, sidecarPathFor } from "../core/output-plan.js";
-import { writeFileAtomic } from "../core/safe-file.js";
-import { ExitCode, type ExitCodeValue } from "../errors.js";
-import type { NormalizedTask } from "../providers/types.js";
-import type { TaskStatus } from "../task-status.js";
-import type { PlannedJob } from "./batch-plan.js";
+import type { DownloadResult } from "../download.js";
+import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
+import { displayPath, sidecarPathFor } from "../output-plan.js";
+import { writeFileAtomic } from "../safe-file.js";
+import { ExitCode, type ExitCodeValue } from "../../errors.js";
+import type { NormalizedTask } from "../../providers/types.js";
+import type { TaskStatus } from "../../task-status.js";
+import type { PlannedJob } from "./plan.js";
 
 /** One entry per input line, in the manifest and in --json. */
 export interface ManifestEntry {

@@ -1,0 +1,34 @@
+import { createClient, type GrokvidClient } from "../core/client.js";
+import type { CommonFlags, Runtime } from "../core/context.js";
+import { registerEnvSecrets } from "../redact.js";
+import { Output, type Streams } from "../ui/output.js";
+
+/** What the process gives a command: the library's runtime plus the terminal's streams. */
+export interface CommandRuntime extends Runtime, Streams {}
+
+export type InputRuntime = CommandRuntime & { stdin: NodeJS.ReadableStream };
+
+export function createOutput(flags: CommonFlags, runtime: CommandRuntime): Output {
+  // Before anything is printed: the journal or an error may quote a key no config load registered.
+  registerEnvSecrets(runtime.env);
+  return new Output(runtime, {
+    json: flags.json === true,
+    quiet: flags.quiet === true,
+    verbose: flags.verbose === true,
+    color: flags.color !== false,
+  });
+}
+
+/** The library client a command calls, reporting through the command's output. */
+export function clientFor(flags: CommonFlags, runtime: CommandRuntime, out: Output): GrokvidClient {
+  return createClient({
+    env: runtime.env,
+    cwd: runtime.cwd,
+    signal: runtime.signal,
+    ...(runtime.clock ? { clock: runtime.clock } : {}),
+    reporter: out,
+    ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+    ...(flags.config === undefined ? {} : { config: flags.config }),
+    ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+  });
+}

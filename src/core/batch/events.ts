@@ -1,0 +1,51 @@
+import type { ExitCodeValue } from "../../errors.js";
+import type { NormalizedTask } from "../../providers/types.js";
+import type { CommonFlags } from "../context.js";
+import type { ManifestEntry } from "./report.js";
+
+/** How a batch runs; the same names as the `grokvid batch` flags. */
+export interface BatchOptions extends CommonFlags {
+  /** Jobs in flight at once, 1-64 (default 4); per provider, halved on 429. */
+  concurrency?: string | number;
+  skipInvalid?: boolean;
+  retryFailed?: boolean;
+  resubmitUncertain?: boolean;
+  failFast?: boolean;
+  /** A file that receives the per-line report as JSON. */
+  manifest?: string;
+  outDir?: string;
+  template?: string;
+  force?: boolean;
+  interval?: string;
+  timeout?: string;
+  /** Names the input in messages ("3 invalid lines in FILE"). */
+  source?: string;
+}
+
+/** What a line is doing now: waiting for another grokvid, submitting, or polling its job. */
+export type LineProgress =
+  | { type: "progress"; line: number; phase: "waiting"; pid: number }
+  | { type: "progress"; line: number; phase: "submitting"; provider: string }
+  | { type: "progress"; line: number; phase: "submitted"; provider: string; id: string }
+  | { type: "progress"; line: number; phase: "polling"; task: NormalizedTask; elapsedMs: number };
+
+/**
+ * A batch's story, in order: the lines refused before anything was sent, the plan, each line's
+ * progress, `ended` when a line that ran (paid, waited, downloaded) ends, and `settled` for every
+ * line once its entry is final, whether it ran or was skipped.
+ */
+export type BatchEvent =
+  | { type: "invalid"; line: number; message: string }
+  | { type: "planned"; total: number; submitting: number }
+  | LineProgress
+  | { type: "ended"; line: number; entry: ManifestEntry; task?: NormalizedTask }
+  | { type: "settled"; line: number; entry: ManifestEntry };
+
+/** The outcome of a whole batch: one entry per input line, in line order, and its exit code. */
+export interface BatchResult {
+  entries: ManifestEntry[];
+  exitCode: ExitCodeValue;
+  summary: string;
+  /** Lines skipped because they failed in an earlier run (--retry-failed would send them again). */
+  earlierFailures: number;
+}

@@ -1,0 +1,119 @@
+import { resolve } from "node:path";
+import { resolvePoll } from "../../config/resolve.js";
+import type { GrokvidConfig } from "../../config/schema.js";
+import { ExitCode, InterruptedError, UsageError } from "../../errors.js";
+import { shellQuote } from "../../util/format.js";
+import { runPool } from "../../util/pool.js";
+import type { ParsedBatch } from "../batch-file.js";
+import { Claims } from "../claims.js";
+import type { Reporter, Runtime } from "../context.js";
+import type { Journal } from "../journal.js";
+import { batchExitCode } from "../outcome.js";
+import { parseConcurrency } from "../resume.js";
+import { SessionPool } from "../session-pool.js";
+import type { BatchEvent, BatchOptions, BatchResult } from "./events.js";
+import { type RunContext, runOne } from "./line.js";
+import { rejectCollisions } from "./output.js";
+import { checkKeys, planBatch } from "./plan.js";
+import { entry, type ManifestEntry, summarize, writeManifest } from "./report.js";
+
+export interface BatchDeps {
+  runtime: Runtime;
+  report: Reporter;
+  config: GrokvidConfig;
+  journal: Journal;
+  emit: (event: BatchEvent) => void;
+}
+
+function invalidEntry(bad: { line: number; message: string }): ManifestEntry {
+  return {
+    line: bad.line,
+    id: null,
+    provider: null,
+    status: "invalid",
+    path: null,
+    error: bad.message,
+    code: ExitCode.usage,
+  };
+}
+
+/**
+ * Every line is checked (fields, provider rules, images, output files, keys) before anything is
+ * sent; then lines run `concurrency` at a time, each under its claim, and the journal makes a
+ * re-run pay for nothing twice. Never throws for a line's failure: that is in its entry.
+ */
+export async function runBatchJobs(
+  input: ParsedBatch,
+  options: BatchOptions,
+  deps: BatchDeps,
+): Promise<BatchResult> {
+  const { runtime, config, journal, emit } = deps;
+  const source = options.source ?? "the batch";
+  const concurrency = parseConcurrency(options.concurrency, 4);
+  const state = await journal.readState();
+  const plan = await planBatch(input, options, runtime, config, state.jobs, state.uncertain);
+  await rejectCollisions(plan, options, config, runtime.cwd);
+  for (const bad of plan.invalid) emit({ type: "invalid", ...bad });
+  if (plan.invalid.length > 0 && !options.skipInvalid) {
+    const n = plan.invalid.length;
+    throw new UsageError(`${n} invalid line${n === 1 ? "" : "s"} in ${source}; nothing was sent`, {
+      hint: "fix them, or pass --skip-invalid to run the valid lines",
+    });
+  }
+  if (plan.jobs.length === 0 && plan.invalid.length === 0) throw new UsageError(`${source} has no jobs`);
+  checkKeys(plan.jobs, runtime, config);
+  // Poll settings are checked now: a bad --interval must not surface after jobs were paid for.
+  resolvePoll(options, config);
+  const submitting = plan.jobs.filter((j) => j.action === "submit").length;
+  emit({ type: "planned", total: plan.jobs.length, submitting });
+  const pool = new SessionPool(options, runtime, deps.report, config, journal);
+  const results = new Map<number, ManifestEntry>();
+  let failed = false;
+  const ctx: RunContext = {
+    pool,
+    claims: new Claims(journal.dir),
+    limiters: new Map(),
+    flags: options,
+    config,
+    cwd: runtime.cwd,
+    emit,
+    width: String(plan.jobs.length).length,
+    concurrency,
+    signal: runtime.signal,
+    stopped: () => runtime.signal.aborted || (options.failFast === true && failed),
+  };
+  try {
+    await runPool(
+      plan.jobs,
+      concurrency,
+      async (job) => {
+        const result = await runOne(job, ctx);
+        results.set(job.line, result);
+        if (result.code !== ExitCode.ok) failed = true;
+        emit({ type: "settled", line: job.line, entry: result });
+      },
+      ctx.stopped,
+    );
+  } catch (err) {
+    if (runtime.signal.aborted) {
+      throw new InterruptedError("interrupted; submitted jobs are in the journal", {
+        hint: `resume with: grokvid batch ${shellQuote(source)} (or grokvid resume --download)`,
+      });
+    }
+    throw err;
+  } finally {
+    await pool.closeAll();
+  }
+  const notRun = { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok } as const;
+  const entries = [
+    ...plan.jobs.map((j) => results.get(j.line) ?? entry(j, notRun)),
+    ...plan.invalid.map(invalidEntry),
+  ].sort((a, b) => a.line - b.line);
+  if (options.manifest) await writeManifest(resolve(runtime.cwd, options.manifest), entries);
+  const earlierFailures = plan.jobs.filter(
+    (j) => j.action === "skip" && j.earlier?.status !== "succeeded",
+  ).length;
+  // Lines --fail-fast left out count through the failure that stopped the run.
+  const exitCode = batchExitCode(entries, options.skipInvalid === true, pool.sent());
+  return { entries, exitCode, summary: summarize(entries), earlierFailures };
+}

@@ -1,0 +1,258 @@
+import type { Writable } from "node:stream";
+import { resolvePoll } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import type { RequestDescription } from "../http/encode.js";
+import type { NormalizedTask } from "../providers/types.js";
+import { registerEnvSecrets } from "../redact.js";
+import type { TaskStatus } from "../task-status.js";
+import { type ParsedBatch, parseJobSpecs } from "./batch-file.js";
+import type { BatchEvent, BatchOptions, BatchResult } from "./batch/events.js";
+import {
+  type Clock,
+  type CommonFlags,
+  type Reporter,
+  realClock,
+  type Runtime,
+  silentReporter,
+} from "./context.js";
+import {
+  type CreateOptions,
+  type CreateResult,
+  type JobSpec,
+  previewCreate,
+  runCreate,
+} from "./create-flow.js";
+import type { DownloadResult } from "./download.js";
+import { type DownloadProgress, downloadTarget, followTask, saveVideo, type TaskUpdate } from "./follow.js";
+import type { JobRecord, UncertainCreate } from "./journal.js";
+import { eventQueue } from "./event-queue.js";
+import { type ResumeEvent, type ResumeOptions, type ResumeResult, resumeJobs } from "./resume.js";
+import { loadSessionConfig, openJournal, withTaskSession } from "./session.js";
+import { type StreamedVideo, streamVideo } from "./stream-video.js";
+import { fetchTask } from "./tasks.js";
+
+export interface ClientOptions extends Pick<CommonFlags, "provider" | "config" | "baseUrl"> {
+  /** Where keys, base URLs and GROKVID_* settings come from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The folder relative paths are resolved against; default process.cwd(). */
+  cwd?: string;
+  /** Aborting it stops waits and downloads (a paid create is never cut in half). */
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Where warnings and progress remarks go; default: nowhere. */
+  reporter?: Partial<Reporter>;
+}
+
+export interface PollOptions {
+  provider?: string;
+  /** Like --interval and --timeout: "5s", "30m". */
+  interval?: string;
+  timeout?: string;
+  onUpdate?: TaskUpdate;
+}
+
+export interface DownloadOptions extends PollOptions {
+  /** A file, or a folder for the configured name; default: where the journal or config says. */
+  output?: string;
+  /** A stream to write the video into instead of a file (not ended: it is the caller's). */
+  to?: Writable;
+  force?: boolean;
+  onDownload?: DownloadProgress;
+}
+
+export interface DownloadOutcome {
+  task: NormalizedTask;
+  /** The saved file (with `output`) ... */
+  saved?: DownloadResult;
+  /** ... or what was written to `to`. */
+  streamed?: StreamedVideo;
+}
+
+export interface JobsQuery {
+  provider?: string;
+  status?: TaskStatus;
+  /** Newest first; 0 or undefined: all. */
+  limit?: number;
+}
+
+export interface JobList {
+  jobs: JobRecord[];
+  /** How many matched before the limit. */
+  matching: number;
+  /** Everything the journal holds. */
+  total: number;
+  /** Creates that may have reached a gateway with no id known. */
+  uncertain: UncertainCreate[];
+}
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+export type BatchInput =
+  ParsedBatch | Iterable<JobSpec & { output?: string }> | AsyncIterable<JobSpec & { output?: string }>;
+export type BatchStreamEvent = BatchEvent | { type: "done"; result: BatchResult };
+
+/**
+ * The library: everything the CLI does, as typed calls. It never prints and never exits; failures
+ * are the exported GrokvidError subclasses, each with the exit code the CLI would use.
+ */
+export class GrokvidClient {
+  readonly runtime: Runtime;
+  readonly report: Reporter;
+  private config: Promise<GrokvidConfig> | undefined;
+
+  constructor(private readonly options: ClientOptions = {}) {
+    const env = options.env ?? process.env;
+    this.runtime = {
+      env,
+      cwd: options.cwd ?? process.cwd(),
+      signal: options.signal ?? new AbortController().signal,
+      clock: options.clock ?? realClock,
+    };
+    // Methods are looked up, not spread: a reporter is often a class instance (the CLI's Output).
+    const given = options.reporter;
+    this.report = {
+      warn: (m) => (given?.warn ?? silentReporter.warn).call(given, m),
+      info: (m) => (given?.info ?? silentReporter.info).call(given, m),
+      debug: (m) => (given?.debug ?? silentReporter.debug).call(given, m),
+    };
+    // Anything the library hands back or reports is redacted against the keys it can see.
+    registerEnvSecrets(env);
+  }
+
+  /** The client's defaults under this call's options; an option left undefined keeps the default. */
+  private flags<T extends object>(extra: T): CommonFlags & Defined<T> {
+    const { provider, config, baseUrl } = this.options;
+    return {
+      ...(provider === undefined ? {} : { provider }),
+      ...(config === undefined ? {} : { config }),
+      ...(baseUrl === undefined ? {} : { baseUrl }),
+      ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+    } as CommonFlags & Defined<T>;
+  }
+
+  /** The configuration file (searched once per client), validated. */
+  loadConfig(): Promise<GrokvidConfig> {
+    this.config ??= loadSessionConfig(this.flags({}), this.runtime, this.report);
+    return this.config;
+  }
+
+  /** The exact request `create` would send (key masked); sends nothing. */
+  async preview(spec: JobSpec, options: CreateOptions = {}): Promise<RequestDescription> {
+    return previewCreate(spec, this.flags(options), this.runtime, this.report, await this.loadConfig());
+  }
+
+  /** Pays for one job; with `wait`, `download` or `output`, follows it to the end. */
+  async create(spec: JobSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    return runCreate(spec, this.flags(options), this.runtime, this.report, await this.loadConfig());
+  }
+
+  /** One status query (journaled); a failed task is a result, not an error. */
+  status(id: string, options: { provider?: string } = {}): Promise<NormalizedTask> {
+    return withTaskSession(id, this.flags(options), this.runtime, this.report, async (session) => {
+      const { task, warnings } = await fetchTask(session.gateway, id, session.deps);
+      for (const w of warnings) this.report.warn(w);
+      await session.recorder.status(task);
+      return task;
+    });
+  }
+
+  /** Polls until the task ends; the final task is returned whether it succeeded or not. */
+  wait(id: string, options: PollOptions = {}): Promise<NormalizedTask> {
+    const flags = this.flags(options);
+    return withTaskSession(id, flags, this.runtime, this.report, (session) =>
+      followTask(session, id, resolvePoll(flags, session.config, session.gateway.name), options.onUpdate),
+    );
+  }
+
+  /** Waits if needed, then saves the video to a file or writes it into `to`. */
+  download(id: string, options: DownloadOptions = {}): Promise<DownloadOutcome> {
+    const flags = this.flags({
+      provider: options.provider,
+      interval: options.interval,
+      timeout: options.timeout,
+    });
+    return withTaskSession(id, flags, this.runtime, this.report, async (session, job) => {
+      const poll = resolvePoll(flags, session.config, session.gateway.name);
+      const target = options.to
+        ? undefined
+        : await downloadTarget(session, id, job, { output: options.output, force: options.force === true });
+      const task = await followTask(session, id, poll, options.onUpdate);
+      if (task.status !== "succeeded") return { task };
+      if (options.to)
+        return { task, streamed: await streamVideo(session, task, options.to, options.onDownload) };
+      const { dest, expected } = target ?? { dest: "", expected: undefined };
+      return saveVideo(session, task, dest, {
+        force: options.force === true,
+        expected,
+        ...(options.onDownload ? { onProgress: options.onDownload } : {}),
+      });
+    });
+  }
+
+  /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */
+  async jobs(query: JobsQuery = {}): Promise<JobList> {
+    const state = await openJournal(this.runtime, this.report).readState();
+    const provider = query.provider?.trim().toLowerCase();
+    const all = state.jobs.reverse();
+    const matching = all.filter(
+      (j) => (!query.status || j.status === query.status) && (!provider || j.provider === provider),
+    );
+    const uncertain = [...state.uncertain.values()].filter((u) => !provider || u.provider === provider);
+    const jobs = query.limit ? matching.slice(0, query.limit) : matching;
+    return { jobs, matching: matching.length, total: all.length, uncertain };
+  }
+
+  /** The journal's record of one job (newest with that id), or undefined. */
+  findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
+    return openJournal(this.runtime, this.report).findJob(id, provider?.trim().toLowerCase());
+  }
+
+  /** Picks up every unfinished job of the journal (and, with `download`, every undownloaded one). */
+  async resume(
+    options: ResumeOptions & { onEvent?: (event: ResumeEvent) => void } = {},
+  ): Promise<ResumeResult> {
+    const { onEvent, ...rest } = options;
+    const config = await this.loadConfig();
+    return resumeJobs(this.flags(rest), {
+      runtime: this.runtime,
+      report: this.report,
+      config,
+      journal: openJournal(this.runtime, this.report),
+      emit: onEvent ?? (() => {}),
+    });
+  }
+
+  /**
+   * Runs many jobs: specs in (an array, an iterable, an async iterable, or a parsed batch file),
+   * events out, ending with `done` and the per-line result. Every spec is checked before anything
+   * is sent, so the input is read whole first.
+   */
+  batch(input: BatchInput, options: BatchOptions = {}): AsyncIterable<BatchStreamEvent> {
+    const queue = eventQueue<BatchStreamEvent>();
+    void (async () => {
+      const parsed = await toParsed(input);
+      const config = await this.loadConfig();
+      const { runBatchJobs } = await import("./batch/run.js");
+      const result = await runBatchJobs(parsed, this.flags(options), {
+        runtime: this.runtime,
+        report: this.report,
+        config,
+        journal: openJournal(this.runtime, this.report),
+        emit: queue.push,
+      });
+      queue.push({ type: "done", result });
+    })().then(queue.end, queue.fail);
+    return queue;
+  }
+}
+
+async function toParsed(input: BatchInput): Promise<ParsedBatch> {
+  if ("lines" in input && "errors" in input) return input as ParsedBatch;
+  const specs: unknown[] = [];
+  for await (const spec of input as AsyncIterable<unknown>) specs.push(spec);
+  return parseJobSpecs(specs);
+}
+
+export function createClient(options: ClientOptions = {}): GrokvidClient {
+  return new GrokvidClient(options);
+}

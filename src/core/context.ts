@@ -1,0 +1,49 @@
+import { setTimeout as delay } from "node:timers/promises";
+
+/** Time as the library sees it: the real clock, or a virtual one a test moves instantly. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export const realClock: Clock = {
+  now: Date.now,
+  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  random: Math.random,
+};
+
+/**
+ * Where the library's remarks go: it never prints. The CLI passes its stderr writer; a script
+ * passes its own logger, or nothing to stay silent. Results are return values, never remarks.
+ */
+export interface Reporter {
+  /** Something the user should know that did not stop the work (a skipped journal line, a retry). */
+  warn(message: string): void;
+  /** Progress worth a line in a log: "submitted task X". */
+  info(message: string): void;
+  /** Detail for --verbose: requests, retries, timings. */
+  debug(message: string): void;
+}
+
+export const silentReporter: Reporter = { warn() {}, info() {}, debug() {} };
+
+/** What the process gives the library: environment, working folder, a cancel signal. */
+export interface Runtime {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The folder relative paths are resolved against, never process.cwd(). */
+  cwd: string;
+  signal: AbortSignal;
+  clock?: Clock;
+}
+
+/** The settings every command shares: which gateway, which config. */
+export interface CommonFlags {
+  provider?: string;
+  config?: string;
+  baseUrl?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  json?: boolean;
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from "node:crypto";
+import { configCreateDefaults, resolvePoll, selectProvider } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import { InterruptedError } from "../errors.js";
+import { describeRequest, type RequestDescription } from "../http/encode.js";
+import { providers } from "../providers/registry.js";
+import type { CreateParams, LoadedImage, ModelSpec, NormalizedTask } from "../providers/types.js";
+import { shellQuote } from "../util/format.js";
+import type { CommonFlags, Reporter, Runtime } from "./context.js";
+import { fixedPath, planDestination } from "./destination.js";
+import { assertWritable, type DownloadResult } from "./download.js";
+import { type DownloadProgress, followTask, saveVideo, type TaskUpdate } from "./follow.js";
+import { createJob } from "./job-flow.js";
+import { hashRequest, type OutputPlan, toJobParams } from "./journal.js";
+import { loadImages } from "./load-images.js";
+import { afterSending } from "./outcome.js";
+import { renderPlan } from "./output-plan.js";
+import { openJournal, openSession, resolveGateway } from "./session.js";
+import { validateCreate } from "./validate-create.js";
+
+/** One video job as a user describes it; numbers may be given as numbers or as text. */
+export interface JobSpec {
+  prompt: string;
+  provider?: string;
+  model?: string;
+  duration?: string | number;
+  ratio?: string;
+  resolution?: string | number;
+  /** Public URLs, local files or data: URIs. */
+  images?: readonly string[];
+}
+
+export interface CreateOptions extends CommonFlags {
+  /** Wait until the job ends (implied by download or output). */
+  wait?: boolean;
+  download?: boolean;
+  /** A file, or a folder for the configured name; missing folders are created. */
+  output?: string;
+  force?: boolean;
+  interval?: string;
+  timeout?: string;
+  /** Told the moment the paid job has an id, before any waiting. */
+  onSubmitted?: (task: NormalizedTask, warnings: readonly string[]) => void | Promise<void>;
+  onUpdate?: TaskUpdate;
+  onDownload?: DownloadProgress;
+}
+
+export interface CreateResult {
+  /** The task as last seen: just submitted, or final when waited for. */
+  task: NormalizedTask;
+  /** The saved video, when downloaded. */
+  saved?: DownloadResult;
+}
+
+interface Prepared {
+  choice: string;
+  params: CreateParams;
+  model: ModelSpec;
+  images: LoadedImage[];
+  poll: { intervalMs: number; timeoutMs: number };
+}
+
+/** A spec that names its provider sends there, whatever the client's default. */
+function withProvider(spec: JobSpec, options: CreateOptions): CreateOptions {
+  return spec.provider === undefined ? options : { ...options, provider: spec.provider };
+}
+
+/** Everything the user typed, checked before a key is looked up or a byte is sent. */
+async function prepare(
+  spec: JobSpec,
+  options: CreateOptions,
+  runtime: Runtime,
+  config: GrokvidConfig,
+): Promise<Prepared> {
+  const selection = selectProvider(options.provider, runtime.env, config);
+  const text = (v: string | number | undefined) => (v === undefined ? undefined : { value: String(v) });
+  const given = {
+    model: text(spec.model),
+    duration: text(spec.duration),
+    ratio: text(spec.ratio),
+    resolution: text(spec.resolution),
+  };
+  const { params, model } = validateCreate(providers[selection.dialect], {
+    prompt: spec.prompt,
+    images: [...(spec.images ?? [])],
+    ...configCreateDefaults(selection.dialect, config),
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  });
+  const poll = resolvePoll(options, config, selection.choice);
+  return { choice: selection.choice, params, model, images: await loadImages(params.images, model), poll };
+}
+
+/** The exact request `create` would send, key masked; nothing is sent. */
+export async function previewCreate(
+  spec: JobSpec,
+  options: CreateOptions,
+  runtime: Runtime,
+  report: Reporter,
+  config: GrokvidConfig,
+): Promise<RequestDescription> {
+  const merged = withProvider(spec, options);
+  const { params, model, images } = await prepare(spec, merged, runtime, config);
+  const { gateway, stopSandbox } = await resolveGateway(merged, runtime, report, config, undefined, {
+    allowMissingKey: true,
+  });
+  await stopSandbox?.();
+  const request = gateway.provider.buildCreate({ ...params, images }, model);
+  return describeRequest(gateway.baseUrl, gateway.apiKey, request, gateway.keyVariable);
+}
+
+/**
+ * Pays for one job: the intent is journaled (and fsynced) before anything is sent, the id the
+ * moment it is known, so the paid job cannot be lost; then waits and downloads when asked.
+ */
+export async function runCreate(
+  spec: JobSpec,
+  options: CreateOptions,
+  runtime: Runtime,
+  report: Reporter,
+  config: GrokvidConfig,
+): Promise<CreateResult> {
+  options = withProvider(spec, options);
+  const prepared = await prepare(spec, options, runtime, config);
+  const wantDownload = options.download === true || options.output !== undefined;
+  const wantWait = options.wait === true || wantDownload;
+  // A file that would be refused after the job is paid for is refused now instead.
+  const plan: OutputPlan | undefined = wantDownload
+    ? await planDestination(options.output, config, runtime.cwd)
+    : undefined;
+  const fixed = plan && fixedPath(plan, prepared.choice);
+  if (fixed !== undefined) await assertWritable(fixed, options.force === true);
+  const session = await openSession(options, runtime, report, config, {
+    journal: openJournal(runtime, report),
+    creates: true,
+  });
+  try {
+    // A Ctrl-C that came while files were read must stop us before the paid call, not after.
+    if (runtime.signal.aborted) throw new InterruptedError("interrupted; nothing was sent");
+    // Two identical commands are two jobs: the intent's hash is this command's alone.
+    const { params, model, images } = prepared;
+    const requestHash = hashRequest(session.gateway.name, model.id, toJobParams(params), randomUUID());
+    const submitted = await createJob(
+      session.gateway,
+      params,
+      images,
+      model,
+      session.recorder,
+      session.deps,
+      {
+        requestHash,
+        output: plan,
+      },
+    );
+    const { id } = submitted.task;
+    await options.onSubmitted?.(submitted.task, submitted.warnings);
+    if (runtime.signal.aborted) {
+      throw new InterruptedError(`interrupted; task ${id} was submitted to ${session.gateway.name}`, {
+        hint: `resume with: grokvid wait ${shellQuote(id)}`,
+      });
+    }
+    if (!wantWait) return { task: submitted.task };
+    const task = await followTask(session, id, prepared.poll, options.onUpdate);
+    if (task.status !== "succeeded" || !wantDownload) return { task };
+    const dest = renderPlan(
+      plan ?? (await planDestination(undefined, config, runtime.cwd)),
+      session.gateway.name,
+      id,
+    );
+    return await saveVideo(session, task, dest, {
+      force: options.force === true,
+      ...(options.onDownload ? { onProgress: options.onDownload } : {}),
+    });
+  } catch (err) {
+    throw session.sent() ? afterSending(err) : err;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { openDownload } from "../http/client.js";
+import type { NormalizedTask } from "../providers/types.js";
+import { DownloadError } from "./download-error.js";
+import { listSources } from "./download.js";
+import type { DownloadProgress } from "./follow.js";
+import type { Session } from "./session.js";
+import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
+
+export interface StreamedVideo {
+  bytes: number;
+  sha256: string;
+  sourceUrl: string;
+}
+
+/** Writes one chunk, waiting when the reader is slower than the network (memory stays flat). */
+async function write(to: Writable, chunk: Buffer): Promise<void> {
+  if (!to.write(chunk)) await once(to, "drain", {});
+}
+
+/**
+ * A finished task's video into any writable stream (a pipe, an upload, a buffer): nothing is
+ * written until the first bytes look like a video, and a body shorter than its Content-Length is
+ * an error, so the reader never mistakes a cut transfer for a whole one. The stream is not ended:
+ * it belongs to the caller. No file and no journal record is made.
+ */
+export async function streamVideo(
+  session: Session,
+  task: NormalizedTask,
+  to: Writable,
+  onProgress?: DownloadProgress,
+): Promise<StreamedVideo> {
+  const { gateway } = session;
+  const [source = ""] = listSources(gateway, task);
+  const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
+  const res = await openDownload(source, session.http, auth);
+  if (res.status !== 200) {
+    res.body.destroy();
+    throw new DownloadError(
+      `downloading the video of task ${task.id} failed: HTTP ${res.status} from ${gateway.name}`,
+      "final",
+      { status: res.status },
+    );
+  }
+  const declared =
+    res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
+  const hash = createHash("sha256");
+  let head: Buffer | undefined = Buffer.alloc(0);
+  let bytes = 0;
+  for await (const raw of res.body) {
+    let chunk = raw as Buffer;
+    if (head) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < SNIFF_BYTES) continue;
+      if (!isVideoHead(head)) {
+        res.body.destroy();
+        throw new DownloadError(
+          `task ${task.id}: ${gateway.name} sent something that is not a video`,
+          "final",
+        );
+      }
+      chunk = head;
+      head = undefined;
+    }
+    hash.update(chunk);
+    bytes += chunk.length;
+    await write(to, chunk);
+    onProgress?.(bytes, declared);
+  }
+  if (head || (declared !== undefined && bytes !== declared)) {
+    throw new DownloadError(
+      `the video of task ${task.id} ended after ${bytes} of ${declared ?? "?"} bytes; what was written is incomplete`,
+      "final",
+    );
+  }
+  return { bytes, sha256: hash.digest("hex"), sourceUrl: source.split("?")[0] ?? source };
+}
