@@ -1,11 +1,10 @@
 import type { Writable } from "node:stream";
-import { resolvePoll } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import type { RequestDescription } from "../http/encode.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { registerEnvSecrets } from "../redact.js";
 import type { TaskStatus } from "../task-status.js";
-import { type ParsedBatch, parseJobSpecs } from "./batch-file.js";
+import type { ParsedBatch } from "./batch-file.js";
 import type { BatchEvent, BatchOptions, BatchResult } from "./batch/events.js";
 import {
   type Clock,
@@ -15,21 +14,13 @@ import {
   type Runtime,
   silentReporter,
 } from "./context.js";
-import {
-  type CreateOptions,
-  type CreateResult,
-  type JobSpec,
-  previewCreate,
-  runCreate,
-} from "./create-flow.js";
+import type { CreateOptions, CreateResult, JobSpec } from "./create-flow.js";
 import type { DownloadResult } from "./download.js";
-import { type DownloadProgress, downloadTarget, followTask, saveVideo, type TaskUpdate } from "./follow.js";
-import type { JobRecord, UncertainCreate } from "./journal.js";
+import type { DownloadProgress, TaskUpdate } from "./follow.js";
+import type { JobRecord, Journal, UncertainCreate } from "./journal.js";
 import { eventQueue } from "./event-queue.js";
-import { type ResumeEvent, type ResumeOptions, type ResumeResult, resumeJobs } from "./resume.js";
-import { loadSessionConfig, openJournal, withTaskSession } from "./session.js";
-import { type StreamedVideo, streamVideo } from "./stream-video.js";
-import { fetchTask } from "./tasks.js";
+import type { ResumeEvent, ResumeOptions, ResumeResult } from "./resume.js";
+import type { StreamedVideo } from "./stream-video.js";
 
 export interface ClientOptions extends Pick<CommonFlags, "provider" | "config" | "baseUrl"> {
   /** Where keys, base URLs and GROKVID_* settings come from; default process.env. */
@@ -95,6 +86,8 @@ export type BatchStreamEvent = BatchEvent | { type: "done"; result: BatchResult 
  * The library: everything the CLI does, as typed calls. It never prints and never exits; failures
  * are the exported GrokvidError subclasses, each with the exit code the CLI would use.
  */
+const flows = () => import("./flows.js");
+
 export class GrokvidClient {
   readonly runtime: Runtime;
   readonly report: Reporter;
@@ -132,24 +125,34 @@ export class GrokvidClient {
 
   /** The configuration file (searched once per client), validated. */
   loadConfig(): Promise<GrokvidConfig> {
-    this.config ??= loadSessionConfig(this.flags({}), this.runtime, this.report);
+    this.config ??= flows().then((f) => f.loadSessionConfig(this.flags({}), this.runtime, this.report));
     return this.config;
+  }
+
+  /** The job journal in GROKVID_HOME. */
+  private async journal(): Promise<Journal> {
+    return (await flows()).openJournal(this.runtime, this.report);
   }
 
   /** The exact request `create` would send (key masked); sends nothing. */
   async preview(spec: JobSpec, options: CreateOptions = {}): Promise<RequestDescription> {
-    return previewCreate(spec, this.flags(options), this.runtime, this.report, await this.loadConfig());
+    const config = await this.loadConfig();
+    const f = await flows();
+    return f.previewCreate(spec, this.flags(options), this.runtime, this.report, config);
   }
 
   /** Pays for one job; with `wait`, `download` or `output`, follows it to the end. */
   async create(spec: JobSpec, options: CreateOptions = {}): Promise<CreateResult> {
-    return runCreate(spec, this.flags(options), this.runtime, this.report, await this.loadConfig());
+    const config = await this.loadConfig();
+    const f = await flows();
+    return f.runCreate(spec, this.flags(options), this.runtime, this.report, config);
   }
 
   /** One status query (journaled); a failed task is a result, not an error. */
-  status(id: string, options: { provider?: string } = {}): Promise<NormalizedTask> {
-    return withTaskSession(id, this.flags(options), this.runtime, this.report, async (session) => {
-      const { task, warnings } = await fetchTask(session.gateway, id, session.deps);
+  async status(id: string, options: { provider?: string } = {}): Promise<NormalizedTask> {
+    const f = await flows();
+    return f.withTaskSession(id, this.flags(options), this.runtime, this.report, async (session) => {
+      const { task, warnings } = await f.fetchTask(session.gateway, id, session.deps);
       for (const w of warnings) this.report.warn(w);
       await session.recorder.status(task);
       return task;
@@ -157,41 +160,42 @@ export class GrokvidClient {
   }
 
   /** Polls until the task ends; the final task is returned whether it succeeded or not. */
-  wait(id: string, options: PollOptions = {}): Promise<NormalizedTask> {
+  async wait(id: string, options: PollOptions = {}): Promise<NormalizedTask> {
     const flags = this.flags(options);
-    return withTaskSession(id, flags, this.runtime, this.report, (session) =>
-      followTask(session, id, resolvePoll(flags, session.config, session.gateway.name), options.onUpdate),
+    const f = await flows();
+    return f.withTaskSession(id, flags, this.runtime, this.report, (session) =>
+      f.followTask(session, id, f.resolvePoll(flags, session.config, session.gateway.name), options.onUpdate),
     );
   }
 
   /** Waits if needed, then saves the video to a file or writes it into `to`. */
-  download(id: string, options: DownloadOptions = {}): Promise<DownloadOutcome> {
-    const flags = this.flags({
-      provider: options.provider,
-      interval: options.interval,
-      timeout: options.timeout,
-    });
-    return withTaskSession(id, flags, this.runtime, this.report, async (session, job) => {
-      const poll = resolvePoll(flags, session.config, session.gateway.name);
-      const target = options.to
-        ? undefined
-        : await downloadTarget(session, id, job, { output: options.output, force: options.force === true });
-      const task = await followTask(session, id, poll, options.onUpdate);
+  async download(id: string, options: DownloadOptions = {}): Promise<DownloadOutcome> {
+    const { provider, interval, timeout, output, to, onUpdate, onDownload } = options;
+    const flags = this.flags({ provider, interval, timeout });
+    const force = options.force === true;
+    const f = await flows();
+    return f.withTaskSession(id, flags, this.runtime, this.report, async (session, job) => {
+      const poll = f.resolvePoll(flags, session.config, session.gateway.name);
+      // Where the file goes is settled (and a file in the way refused) before any waiting.
+      const target = to ? undefined : await f.downloadTarget(session, id, job, { output, force });
+      const task = await f.followTask(session, id, poll, onUpdate);
       if (task.status !== "succeeded") return { task };
-      if (options.to)
-        return { task, streamed: await streamVideo(session, task, options.to, options.onDownload) };
+      if (to) {
+        const { streamVideo } = await import("./stream-video.js");
+        return { task, streamed: await streamVideo(session, task, to, onDownload) };
+      }
       const { dest, expected } = target ?? { dest: "", expected: undefined };
-      return saveVideo(session, task, dest, {
-        force: options.force === true,
+      return f.saveVideo(session, task, dest, {
+        force,
         expected,
-        ...(options.onDownload ? { onProgress: options.onDownload } : {}),
+        ...(onDownload ? { onProgress: onDownload } : {}),
       });
     });
   }
 
   /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */
   async jobs(query: JobsQuery = {}): Promise<JobList> {
-    const state = await openJournal(this.runtime, this.report).readState();
+    const state = await (await this.journal()).readState();
     const provider = query.provider?.trim().toLowerCase();
     const all = state.jobs.reverse();
     const matching = all.filter(
@@ -203,8 +207,8 @@ export class GrokvidClient {
   }
 
   /** The journal's record of one job (newest with that id), or undefined. */
-  findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
-    return openJournal(this.runtime, this.report).findJob(id, provider?.trim().toLowerCase());
+  async findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
+    return (await this.journal()).findJob(id, provider?.trim().toLowerCase());
   }
 
   /** Picks up every unfinished job of the journal (and, with `download`, every undownloaded one). */
@@ -213,11 +217,12 @@ export class GrokvidClient {
   ): Promise<ResumeResult> {
     const { onEvent, ...rest } = options;
     const config = await this.loadConfig();
-    return resumeJobs(this.flags(rest), {
+    const f = await flows();
+    return f.resumeJobs(this.flags(rest), {
       runtime: this.runtime,
       report: this.report,
       config,
-      journal: openJournal(this.runtime, this.report),
+      journal: await this.journal(),
       emit: onEvent ?? (() => {}),
     });
   }
@@ -237,7 +242,7 @@ export class GrokvidClient {
         runtime: this.runtime,
         report: this.report,
         config,
-        journal: openJournal(this.runtime, this.report),
+        journal: await this.journal(),
         emit: queue.push,
       });
       queue.push({ type: "done", result });
@@ -250,7 +255,7 @@ async function toParsed(input: BatchInput): Promise<ParsedBatch> {
   if ("lines" in input && "errors" in input) return input as ParsedBatch;
   const specs: unknown[] = [];
   for await (const spec of input as AsyncIterable<unknown>) specs.push(spec);
-  return parseJobSpecs(specs);
+  return (await flows()).parseJobSpecs(specs);
 }
 
 export function createClient(options: ClientOptions = {}): GrokvidClient {
