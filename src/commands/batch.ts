@@ -84,7 +84,7 @@ function report(out: Output, result: BatchResult, file: string, flags: BatchOpti
 }
 
 export async function runBatch(file: string, flags: BatchOptions, runtime: InputRuntime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const client = clientFor(flags, runtime, out);
   await client.loadConfig();
   const parsed = parseBatchFile(await readBatchText(file, runtime));

@@ -8,10 +8,10 @@ export interface CommandRuntime extends Runtime, Streams {}
 
 export type InputRuntime = CommandRuntime & { stdin: NodeJS.ReadableStream };
 
-export function createOutput(flags: CommonFlags, runtime: CommandRuntime): Output {
+export function createOutput(flags: CommonFlags, runtime: CommandRuntime): Promise<Output> {
   // Before anything is printed: the journal or an error may quote a key no config load registered.
   registerEnvSecrets(runtime.env);
-  return new Output(runtime, {
+  return Output.open(runtime, {
     json: flags.json === true,
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,

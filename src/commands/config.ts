@@ -14,7 +14,7 @@ export async function runConfigTrust(
   flags: CommonFlags,
   runtime: Runtime,
 ): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const files = await findConfigFiles(runtime.cwd, file);
   const found = files[0];
   if (found === undefined) {

@@ -37,7 +37,7 @@ function specOf(flags: CreateFlags, prompt: string): JobSpec {
 }
 
 export async function runCreate(flags: CreateFlags, runtime: InputRuntime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const client = clientFor(flags, runtime, out);
   // The config is read (and refused, exit 3) before the prompt is, as before any other check.
   await client.loadConfig();

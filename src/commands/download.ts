@@ -11,7 +11,7 @@ export interface DownloadFlags extends WaitFlags {
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
 export async function runDownload(id: string, flags: DownloadFlags, runtime: CommandRuntime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const display = deferredStatusDisplay(out);
   const { task, saved } = await clientFor(flags, runtime, out)
     .download(id, {

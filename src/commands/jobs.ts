@@ -1,11 +1,13 @@
 import type { UncertainCreate } from "../core/journal.js";
 import { UsageError } from "../errors.js";
 import { taskStatuses } from "../task-status.js";
+import type { Output } from "../ui/output.js";
 import { renderTable, truncate } from "../ui/table.js";
 import { formatAge } from "../util/format.js";
 import { loadConfig } from "../config/load.js";
 import type { CommonFlags } from "../core/context.js";
-import { openJournal, registerConfigSecrets } from "../core/session.js";
+import { openJournal } from "../core/session.js";
+import { registerConfigSecrets } from "../core/settings.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 export interface JobsFlags extends CommonFlags {
@@ -19,7 +21,7 @@ function isStatus(value: string): value is (typeof taskStatuses)[number] {
 
 /** Creates that may have made (and billed) a job whose id nobody received: the user must know. */
 function reportUncertain(
-  out: ReturnType<typeof createOutput>,
+  out: Output,
   uncertain: readonly UncertainCreate[],
   provider: string | undefined,
 ): void {
@@ -35,7 +37,7 @@ function reportUncertain(
 
 /** The journal as a table (newest first), like `gh run list`. Reads only local state: no key, no network. */
 export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const status = flags.status?.trim().toLowerCase();
   if (status !== undefined && !isStatus(status)) {
     throw new UsageError(`--status ${flags.status} is not a status; accepted: ${taskStatuses.join(", ")}`);

@@ -41,7 +41,7 @@ function report(out: Output, result: ResumeResult): void {
 
 /** Picks up every job a crash, Ctrl-C or timeout left behind. */
 export async function runResume(flags: ResumeFlags, runtime: CommandRuntime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const live = new LiveLines(out);
   let result: ResumeResult;
   try {

@@ -30,7 +30,7 @@ export async function runSandbox(
     throw new UsageError(`--port ${flags.port} must be a whole number from 0 to 65535`);
   }
   const timeline = sandboxTimeline(flags.delay, runtime.env);
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const { parseFaultSpec, startSandbox } = await import("../sandbox/server.js");
   const faults = (flags.fault ?? []).map((spec) => {
     try {

@@ -4,7 +4,7 @@ import { formatStatusLine } from "./render.js";
 
 /** One query, reported as is: a failed task is a successful report (exit 0); `wait` is for exit codes. */
 export async function runStatus(id: string, flags: CommonFlags, runtime: CommandRuntime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const task = await clientFor(flags, runtime, out).status(id);
   if (out.mode.json) out.resultJson(task);
   else out.result(formatStatusLine(task));

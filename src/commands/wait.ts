@@ -10,7 +10,7 @@ export interface WaitFlags extends CommonFlags {
 
 /** Polls with a spinner (or plain lines), then prints the final status; exit 7 if it failed. */
 export async function runWait(id: string, flags: WaitFlags, runtime: CommandRuntime): Promise<void> {
-  const out = createOutput(flags, runtime);
+  const out = await createOutput(flags, runtime);
   const display = deferredStatusDisplay(out);
   const task = await clientFor(flags, runtime, out)
     .wait(id, {

@@ -4,8 +4,8 @@ import { ConfigError } from "../errors.js";
 import { redact } from "../redact.js";
 import { shellQuote } from "../util/format.js";
 import { type Env, resolveHome } from "./resolve.js";
-import { configSchema, type GrokvidConfig } from "./schema.js";
-import { isUserConfig, routingSettings, TrustStore } from "./trust.js";
+import { CONFIG_NAME, couldFindConfig } from "./quick-scan.js";
+import type { GrokvidConfig } from "./schema.js";
 
 export interface LoadedConfig {
   config: GrokvidConfig;
@@ -37,17 +37,6 @@ function describeParseError(err: unknown): string {
   const position = /position (\d+)/i.exec(text)?.[1];
   const where = line ? ` (line ${line})` : position ? ` (at character ${position})` : "";
   return `not valid JSON, YAML or JavaScript${where}`;
-}
-
-/** zod issues name the key path and what was expected; values (keys!) are never echoed. */
-export function validateConfig(raw: unknown, filepath: string): GrokvidConfig {
-  const parsed = configSchema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue?.path.map(String).join(".") || "(top level)";
-  const message =
-    issue?.code === "unrecognized_keys" ? `unknown key ${issue.keys.join(", ")}` : issue?.message;
-  throw new ConfigError(`config file ${filepath}: ${path}: ${message ?? "invalid"}`);
 }
 
 const EXECUTABLE = [".js", ".cjs", ".mjs", ".ts"] as const;
@@ -95,7 +84,7 @@ async function makeExplorer(
     ]),
   );
   try {
-    return cosmiconfig("grokvideo", { searchStrategy: "global", cache: false, loaders });
+    return cosmiconfig(CONFIG_NAME, { searchStrategy: "global", cache: false, loaders });
   } catch (err) {
     // A cosmiconfig meta config (.config/config.json) in the working folder can be refused here.
     throw new ConfigError(
@@ -115,6 +104,14 @@ export async function loadConfig(
   cwd: string,
   env: Env,
 ): Promise<LoadedConfig> {
+  // Most runs have no config file at all: they skip cosmiconfig, the schema and the trust store.
+  if (explicitPath === undefined && !couldFindConfig(cwd, env)) {
+    return { config: {}, filepath: undefined, warnings: [] };
+  }
+  const [{ isUserConfig, routingSettings, TrustStore }, { validateConfig }] = await Promise.all([
+    import("./trust.js"),
+    import("./validate.js"),
+  ]);
   const store = new TrustStore(resolveHome(env));
   const projectLocal = (filepath: string) => explicitPath === undefined && !isUserConfig(filepath, env);
   const read: ReadFile[] = [];

@@ -11,7 +11,8 @@ import { providers } from "../providers/registry.js";
 import type { ProviderId } from "../providers/types.js";
 import { registerSecret } from "../redact.js";
 import { parseDuration } from "../util/duration.js";
-import { type GrokvidConfig, MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./schema.js";
+import { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
+import type { GrokvidConfig } from "./schema.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

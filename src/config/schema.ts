@@ -1,13 +1,11 @@
-import { z } from "zod";
-import { providerIds } from "../providers/types.js";
+import * as z from "../util/zod.js";
 import { unknownTemplateFields } from "../core/output-path.js";
 import { parseDuration } from "../util/duration.js";
 
-/** Faster polling only burns the gateway's rate limit; no job finishes in under a second. */
-export const MIN_INTERVAL_MS = 100;
+import { providerIds } from "../providers/types.js";
+import { MIN_INTERVAL_MS, providerChoices } from "./choices.js";
 
-export const providerChoices = [...providerIds, "sandbox"] as const;
-export type ProviderChoice = (typeof providerChoices)[number];
+export { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
 
 const durationSetting = z.union([z.string(), z.number()]).refine((v) => parseDuration(v) !== undefined, {
   message: "expected a duration such as 250ms, 5s, 2m or 1h",

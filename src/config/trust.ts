@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import { writeFileAtomic } from "../core/safe-file.js";
 import type { GrokvidConfig } from "./schema.js";
 

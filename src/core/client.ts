@@ -86,8 +86,6 @@ export type BatchStreamEvent = BatchEvent | { type: "done"; result: BatchResult 
  * The library: everything the CLI does, as typed calls. It never prints and never exits; failures
  * are the exported GrokvidError subclasses, each with the exit code the CLI would use.
  */
-const flows = () => import("./flows.js");
-
 export class GrokvidClient {
   readonly runtime: Runtime;
   readonly report: Reporter;
@@ -125,34 +123,39 @@ export class GrokvidClient {
 
   /** The configuration file (searched once per client), validated. */
   loadConfig(): Promise<GrokvidConfig> {
-    this.config ??= flows().then((f) => f.loadSessionConfig(this.flags({}), this.runtime, this.report));
+    this.config ??= import("./settings.js").then((m) =>
+      m.loadSessionConfig(this.flags({}), this.runtime, this.report),
+    );
     return this.config;
   }
 
   /** The job journal in GROKVID_HOME. */
   private async journal(): Promise<Journal> {
-    return (await flows()).openJournal(this.runtime, this.report);
+    return (await import("./session.js")).openJournal(this.runtime, this.report);
   }
 
   /** The exact request `create` would send (key masked); sends nothing. */
   async preview(spec: JobSpec, options: CreateOptions = {}): Promise<RequestDescription> {
     const config = await this.loadConfig();
-    const f = await flows();
-    return f.previewCreate(spec, this.flags(options), this.runtime, this.report, config);
+    const { previewCreate } = await import("./create-preview.js");
+    return previewCreate(spec, this.flags(options), this.runtime, this.report, config);
   }
 
   /** Pays for one job; with `wait`, `download` or `output`, follows it to the end. */
   async create(spec: JobSpec, options: CreateOptions = {}): Promise<CreateResult> {
     const config = await this.loadConfig();
-    const f = await flows();
-    return f.runCreate(spec, this.flags(options), this.runtime, this.report, config);
+    const { runCreate } = await import("./create-flow.js");
+    return runCreate(spec, this.flags(options), this.runtime, this.report, config);
   }
 
   /** One status query (journaled); a failed task is a result, not an error. */
   async status(id: string, options: { provider?: string } = {}): Promise<NormalizedTask> {
-    const f = await flows();
-    return f.withTaskSession(id, this.flags(options), this.runtime, this.report, async (session) => {
-      const { task, warnings } = await f.fetchTask(session.gateway, id, session.deps);
+    const [{ withTaskSession }, { fetchTask }] = await Promise.all([
+      import("./session.js"),
+      import("./tasks.js"),
+    ]);
+    return withTaskSession(id, this.flags(options), this.runtime, this.report, async (session) => {
+      const { task, warnings } = await fetchTask(session.gateway, id, session.deps);
       for (const w of warnings) this.report.warn(w);
       await session.recorder.status(task);
       return task;
@@ -162,7 +165,7 @@ export class GrokvidClient {
   /** Polls until the task ends; the final task is returned whether it succeeded or not. */
   async wait(id: string, options: PollOptions = {}): Promise<NormalizedTask> {
     const flags = this.flags(options);
-    const f = await flows();
+    const f = await import("./flows.js");
     return f.withTaskSession(id, flags, this.runtime, this.report, (session) =>
       f.followTask(session, id, f.resolvePoll(flags, session.config, session.gateway.name), options.onUpdate),
     );
@@ -173,7 +176,7 @@ export class GrokvidClient {
     const { provider, interval, timeout, output, to, onUpdate, onDownload } = options;
     const flags = this.flags({ provider, interval, timeout });
     const force = options.force === true;
-    const f = await flows();
+    const f = await import("./flows.js");
     return f.withTaskSession(id, flags, this.runtime, this.report, async (session, job) => {
       const poll = f.resolvePoll(flags, session.config, session.gateway.name);
       // Where the file goes is settled (and a file in the way refused) before any waiting.
@@ -217,8 +220,8 @@ export class GrokvidClient {
   ): Promise<ResumeResult> {
     const { onEvent, ...rest } = options;
     const config = await this.loadConfig();
-    const f = await flows();
-    return f.resumeJobs(this.flags(rest), {
+    const { resumeJobs } = await import("./resume.js");
+    return resumeJobs(this.flags(rest), {
       runtime: this.runtime,
       report: this.report,
       config,
@@ -255,7 +258,7 @@ async function toParsed(input: BatchInput): Promise<ParsedBatch> {
   if ("lines" in input && "errors" in input) return input as ParsedBatch;
   const specs: unknown[] = [];
   for await (const spec of input as AsyncIterable<unknown>) specs.push(spec);
-  return (await flows()).parseJobSpecs(specs);
+  return (await import("./batch-file.js")).parseJobSpecs(specs);
 }
 
 export function createClient(options: ClientOptions = {}): GrokvidClient {

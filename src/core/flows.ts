@@ -1,11 +1,7 @@
 /**
- * Everything the client does, behind one dynamic import: loading the client costs nothing until a
- * method runs, so `--help`, `--dry-run` and scripts that never send pay only for what they use.
+ * The parts of waiting and downloading, behind one dynamic import for the client's wait and
+ * download: loading the client itself costs nothing until one of its methods runs.
  */
 export { resolvePoll } from "../config/resolve.js";
-export { parseJobSpecs } from "./batch-file.js";
-export { previewCreate, runCreate } from "./create-flow.js";
 export { downloadTarget, followTask, saveVideo } from "./follow.js";
-export { resumeJobs } from "./resume.js";
-export { loadSessionConfig, openJournal, withTaskSession } from "./session.js";
-export { fetchTask } from "./tasks.js";
+export { withTaskSession } from "./session.js";

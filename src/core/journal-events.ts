@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import type { CreateParams, ImageRef } from "../providers/types.js";
 import { taskStatuses } from "../task-status.js";
 

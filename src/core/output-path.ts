@@ -16,12 +16,14 @@ const NAME_MAX_BYTES = 255;
 export const LONGEST_SUFFIX = ".part.json";
 export const MAX_NAME_BYTES = NAME_MAX_BYTES - Buffer.byteLength(LONGEST_SUFFIX);
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: building ICU's grapheme rules costs ~8 ms, which every command would pay at start-up.
+let graphemes: Intl.Segmenter | undefined;
 
 /** The longest start of `text` within `maxBytes` of UTF-8, cut between graphemes (never inside a character or an emoji sequence). */
 function truncateBytes(text: string, maxBytes: number): string {
   let out = "";
   let used = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   for (const { segment } of graphemes.segment(text)) {
     used += Buffer.byteLength(segment);
     if (used > maxBytes) break;

@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import { DownloadError } from "./download-error.js";
 import { createExclusive, readRegular, writeFileAtomic } from "./safe-file.js";
 

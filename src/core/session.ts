@@ -1,26 +1,16 @@
-import { loadConfig } from "../config/load.js";
-import {
-  type ProviderSelection,
-  resolveConnection,
-  resolveHome,
-  resolveLowSpeed,
-  resolveTimeouts,
-  selectProvider,
-  selectRemembered,
-} from "../config/resolve.js";
+import { resolveHome, resolveLowSpeed, resolveTimeouts } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { JobRecorder } from "./job-recorder.js";
 import { type JobRecord, Journal } from "./journal.js";
 import type { TaskDeps } from "./tasks.js";
 import { UsageError } from "../errors.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
-import { providers } from "../providers/registry.js";
-import { registerSecret } from "../redact.js";
 import { shellQuote } from "../util/format.js";
+import { type Remembered, resolveGateway } from "./gateway.js";
+import { loadSessionConfig } from "./settings.js";
 import { VERSION } from "../version.js";
 import { type CommonFlags, realClock, type Reporter, type Runtime } from "./context.js";
 import { afterSending } from "./outcome.js";
-import { sandboxTimeline } from "./sandbox-timeline.js";
 
 export interface Session {
   report: Reporter;
@@ -38,89 +28,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-const SANDBOX_KEY = "sandbox";
-
 export function openJournal(runtime: Runtime, report: Reporter): Journal {
   return new Journal(resolveHome(runtime.env), (w) => report.warn(w));
-}
-
-export async function loadSessionConfig(
-  flags: CommonFlags,
-  runtime: Runtime,
-  report: Reporter,
-): Promise<GrokvidConfig> {
-  const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env);
-  for (const w of loaded.warnings) report.warn(w);
-  registerConfigSecrets(loaded.config);
-  return loaded.config;
-}
-
-/** Every key of the config file, whether or not this command uses its provider. */
-export function registerConfigSecrets(config: GrokvidConfig): void {
-  for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
-}
-
-/** Where the journal says a job lives. */
-export interface Remembered {
-  provider: string;
-  baseUrl: string;
-}
-
-export interface ResolvedGateway {
-  selection: ProviderSelection;
-  gateway: Gateway;
-  stopSandbox: (() => Promise<void>) | undefined;
-}
-
-/**
- * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
- * on 127.0.0.1, so the tool works with no network and no key.
- */
-export async function resolveGateway(
-  flags: CommonFlags,
-  runtime: Runtime,
-  report: Reporter,
-  config: GrokvidConfig,
-  job?: Remembered,
-  options: { allowMissingKey?: boolean } = {},
-): Promise<ResolvedGateway> {
-  // A journaled job says where it lives; a --provider flag still wins.
-  const selection =
-    job && flags.provider === undefined
-      ? selectRemembered(job.provider)
-      : selectProvider(flags.provider, runtime.env, config);
-  const provider = providers[selection.dialect];
-  const name = selection.choice;
-  if (selection.choice !== "sandbox") {
-    const connection = resolveConnection(
-      selection,
-      flags.baseUrl,
-      runtime.env,
-      config,
-      job?.baseUrl,
-      options,
-    );
-    return { selection, gateway: { name, provider, ...connection }, stopSandbox: undefined };
-  }
-  if (flags.baseUrl !== undefined) {
-    throw new UsageError(
-      "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
-    );
-  }
-  const { startSandbox } = await import("../sandbox/server.js");
-  const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
-  report.debug(`sandbox listening on ${sandbox.url}`);
-  return {
-    selection,
-    gateway: {
-      name,
-      provider,
-      baseUrl: sandbox.baseUrl(selection.dialect),
-      apiKey: SANDBOX_KEY,
-      keyVariable: "(none: the sandbox needs no key)",
-    },
-    stopSandbox: () => sandbox.close(),
-  };
 }
 
 export interface SessionOptions {

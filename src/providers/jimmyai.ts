@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import { ApiError, ExitCode } from "../errors.js";
 import { buildTask, firstNonEmpty, looseNumberish, looseString, type StatusTable } from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import type { TaskStatus } from "../task-status.js";
 import { mapJsonStrings, sanitizeText, sanitizeToken } from "../util/untrusted.js";
 import { unexpectedResponse } from "./response-error.js";

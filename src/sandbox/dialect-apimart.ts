@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import { FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { type RequestContext, sendJson } from "./context.js";
 import { decodeTaskId, encodeTaskId } from "./ids.js";

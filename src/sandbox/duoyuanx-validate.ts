@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.js";
 import type { DuoyuanxModel, Resolution } from "./ids.js";
 import { MAX_ENCODED_SECONDS } from "./ids.js";
 import type { MultipartPart } from "./multipart.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../util/zod.js";
 
 export interface ValidationIssue {
   /** Top-level field name, "" for the body itself. */

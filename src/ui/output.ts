@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
 import { redact } from "../redact.js";
 import { stripTerminalControls } from "../util/untrusted.js";
 import { type ColorLevel, resolveColorLevel } from "./color.js";
@@ -24,20 +24,33 @@ export function safeText(text: string): string {
   return redact(stripTerminalControls(text));
 }
 
+const plain = (text: string): string => text;
+const PLAIN = { dim: plain, yellow: plain, red: plain } as unknown as Pick<
+  ChalkInstance,
+  "dim" | "yellow" | "red"
+>;
+
 /**
  * The only writer to the terminal. stdout gets results and nothing else; stderr gets the rest.
  * Every line passes through `safeText`, the last guard that keeps keys and escapes off the screen.
  */
 export class Output {
-  readonly chalk: ChalkInstance;
   readonly colorLevel: ColorLevel;
 
+  /** Use `Output.open`: chalk is loaded only when there is color to paint. */
   constructor(
     readonly streams: Streams,
     readonly mode: OutputMode,
+    private readonly chalk: Pick<ChalkInstance, "dim" | "yellow" | "red"> = PLAIN,
   ) {
     this.colorLevel = resolveColorLevel(streams.env, streams.stderr.isTTY === true, mode.color);
-    this.chalk = new Chalk({ level: this.colorLevel });
+  }
+
+  static async open(streams: Streams, mode: OutputMode): Promise<Output> {
+    const level = resolveColorLevel(streams.env, streams.stderr.isTTY === true, mode.color);
+    if (level === 0) return new Output(streams, mode);
+    const { Chalk } = await import("chalk");
+    return new Output(streams, mode, new Chalk({ level }));
   }
 
   /** A spinner only makes sense on a terminal that a human reads. */

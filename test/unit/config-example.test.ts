@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { defaultLoaders } from "cosmiconfig";
 import { describe, expect, it } from "vitest";
-import { validateConfig } from "../../src/config/load.js";
+import { validateConfig } from "../../src/config/validate.js";
 import { providerIds } from "../../src/providers/types.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../.grokvideorc.example", import.meta.url));

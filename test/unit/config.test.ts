@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateConfig } from "../../src/config/load.js";
+import { validateConfig } from "../../src/config/validate.js";
 import {
   configCreateDefaults,
   keyVariable,

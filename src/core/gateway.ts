@@ -1,0 +1,77 @@
+import {
+  type ProviderSelection,
+  resolveConnection,
+  selectProvider,
+  selectRemembered,
+} from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
+import { UsageError } from "../errors.js";
+import type { Gateway } from "../http/client.js";
+import { providers } from "../providers/registry.js";
+import type { CommonFlags, Reporter, Runtime } from "./context.js";
+import { sandboxTimeline } from "./sandbox-timeline.js";
+
+const SANDBOX_KEY = "sandbox";
+
+/** Where the journal says a job lives. */
+export interface Remembered {
+  provider: string;
+  baseUrl: string;
+}
+
+export interface ResolvedGateway {
+  selection: ProviderSelection;
+  gateway: Gateway;
+  stopSandbox: (() => Promise<void>) | undefined;
+}
+
+/**
+ * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
+ * on 127.0.0.1, so the tool works with no network and no key.
+ */
+export async function resolveGateway(
+  flags: CommonFlags,
+  runtime: Runtime,
+  report: Reporter,
+  config: GrokvidConfig,
+  job?: Remembered,
+  options: { allowMissingKey?: boolean } = {},
+): Promise<ResolvedGateway> {
+  // A journaled job says where it lives; a --provider flag still wins.
+  const selection =
+    job && flags.provider === undefined
+      ? selectRemembered(job.provider)
+      : selectProvider(flags.provider, runtime.env, config);
+  const provider = providers[selection.dialect];
+  const name = selection.choice;
+  if (selection.choice !== "sandbox") {
+    const connection = resolveConnection(
+      selection,
+      flags.baseUrl,
+      runtime.env,
+      config,
+      job?.baseUrl,
+      options,
+    );
+    return { selection, gateway: { name, provider, ...connection }, stopSandbox: undefined };
+  }
+  if (flags.baseUrl !== undefined) {
+    throw new UsageError(
+      "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
+    );
+  }
+  const { startSandbox } = await import("../sandbox/server.js");
+  const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
+  report.debug(`sandbox listening on ${sandbox.url}`);
+  return {
+    selection,
+    gateway: {
+      name,
+      provider,
+      baseUrl: sandbox.baseUrl(selection.dialect),
+      apiKey: SANDBOX_KEY,
+      keyVariable: "(none: the sandbox needs no key)",
+    },
+    stopSandbox: () => sandbox.close(),
+  };
+}
