@@ -209,6 +209,13 @@ export function buildProgram(runtime: InputRuntime): Command {
       )
       .addOption(
         option(
+          "--video-size <size>",
+          "pad every video to this size, e.g. 64MiB or 1GiB (streamed)",
+          "the real size",
+        ),
+      )
+      .addOption(
+        option(
           "--fault <spec>",
           `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable`,
         )
@@ -217,7 +224,7 @@ export function buildProgram(runtime: InputRuntime): Command {
       )
       .addHelpText("after", describeFaultKinds()),
     false,
-  ).action(async (flags: { port?: string; delay?: string; fault?: string[] }) =>
+  ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
     (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
   );
 

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { UsageError } from "../errors.js";
+import { parseSize } from "../util/size.js";
 import { providerIds } from "../providers/types.js";
 import { sandboxTimeline } from "../core/sandbox-timeline.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
@@ -22,7 +23,14 @@ function portError(err: unknown, port: number): unknown {
 
 /** Runs the simulator in the foreground until Ctrl-C, for testing scripts offline. */
 export async function runSandbox(
-  flags: { port?: string; delay?: string; fault?: string[]; quiet?: boolean; color?: boolean },
+  flags: {
+    port?: string;
+    delay?: string;
+    fault?: string[];
+    videoSize?: string;
+    quiet?: boolean;
+    color?: boolean;
+  },
   runtime: Runtime,
 ): Promise<void> {
   const port = Number(flags.port ?? "0");
@@ -30,6 +38,15 @@ export async function runSandbox(
     throw new UsageError(`--port ${flags.port} must be a whole number from 0 to 65535`);
   }
   const timeline = sandboxTimeline(flags.delay, runtime.env);
+  const videoBytes = flags.videoSize === undefined ? undefined : parseSize(flags.videoSize);
+  // The padding is one mp4 `free` box: at least its 8-byte header beyond the real video, at most 4 GiB.
+  if (
+    flags.videoSize !== undefined &&
+    (videoBytes === undefined || videoBytes < 1024 * 1024 || videoBytes > 0xffffffff)
+  )
+    throw new UsageError(
+      `--video-size ${flags.videoSize} must be a size from 1MiB to 4GiB, e.g. 64MiB or 1GiB`,
+    );
   const out = await createOutput(flags, runtime);
   const { parseFaultSpec, startSandbox } = await import("../sandbox/server.js");
   const faults = (flags.fault ?? []).map((spec) => {
@@ -39,7 +56,12 @@ export async function runSandbox(
       throw new UsageError(`--fault: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
-  const sandbox = await startSandbox({ port, timeline, faults }).catch((err: unknown) => {
+  const sandbox = await startSandbox({
+    port,
+    timeline,
+    faults,
+    ...(videoBytes === undefined ? {} : { videoBytes }),
+  }).catch((err: unknown) => {
     throw portError(err, port);
   });
   try {

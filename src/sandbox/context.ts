@@ -26,6 +26,8 @@ export interface RequestContext {
   entry: SandboxRequest;
   fileUrl(id: string): string;
   faults: FaultBook;
+  /** Every video padded to this size (see big-video.ts). */
+  videoBytes?: number;
   /** The fault that hit this request and still shapes its answer (never-finish, truncate, download reset). */
   fault?: FaultKind;
   /** The pacing a trickle fault asked for, in ms. */

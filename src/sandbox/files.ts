@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { type RequestContext, sendBytes, sendJson } from "./context.js";
+import { sendPaddedVideo } from "./big-video.js";
 import { applyFault } from "./fault-answers.js";
 import { decodeTaskId } from "./ids.js";
 import { generateMp4 } from "./mp4.js";
@@ -57,6 +58,10 @@ export function sendVideo(ctx: RequestContext, id: string, extraHeaders: Outgoin
     "Accept-Ranges": "bytes",
     ETag: `"${id}"`,
   };
+  if (ctx.videoBytes !== undefined && ctx.fault === undefined) {
+    sendPaddedVideo(ctx, bytes, ctx.videoBytes, base);
+    return;
+  }
   const range = parseRange(ctx.req.headers.range, bytes.length);
   if (ctx.fault === "oversized-range" && range !== "unsatisfiable") {
     sendOversized(ctx, bytes, range, base);

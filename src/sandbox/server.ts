@@ -40,6 +40,7 @@ interface Environment {
   variants: SandboxVariants;
   requests: SandboxRequest[];
   faults: FaultBook;
+  videoBytes: number | undefined;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -100,6 +101,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
     entry,
     fileUrl: (id) => `${env.url}/files/${encodeURIComponent(id)}.mp4`,
     faults: env.faults,
+    ...(env.videoBytes === undefined ? {} : { videoBytes: env.videoBytes }),
   };
   try {
     await routeRequest(ctx, dialect);
@@ -132,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests: [],
     // Built first so a bad fault list throws before a port is taken.
     faults: new FaultBook(options.faults ?? []),
+    videoBytes: options.videoBytes,
   };
   const server = createServer((req, res) => {
     void handleRequest(req, res, env);

@@ -40,6 +40,8 @@ export interface SandboxOptions {
   variants?: Partial<SandboxVariants>;
   /** Scripted misbehaviour, checked in order; see Fault. */
   faults?: Fault[];
+  /** Serve every video padded to exactly this many bytes (streamed), for large-download tests. */
+  videoBytes?: number;
 }
 
 export const faultKinds = [
