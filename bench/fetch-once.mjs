@@ -1,0 +1,6 @@
+// The reference for `grokvid status ID`: a bare Node script doing one fetch of the same URL with
+// the same key, printing the body.
+const res = await fetch(process.argv[2], {
+  headers: { authorization: `Bearer ${process.env.GROKVID_APIMART_API_KEY}` },
+});
+process.stdout.write(`${await res.text()}\n`);
