@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
 import { errnoOf, journalError } from "./journal-error.js";
+import { scanLines } from "./journal-scan.js";
 import { eventSchema, type JobParams, type JournalEvent, type OutputPlan } from "./journal-events.js";
 
 export {
@@ -43,6 +44,16 @@ export interface UncertainCreate {
   requestHash: string;
   model?: string;
   prompt?: string;
+}
+
+/** One journal line as an event, or undefined when it is torn or not one of ours. */
+function parseEvent(line: string): JournalEvent | undefined {
+  try {
+    const parsed = eventSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const jobKey = (provider: string, id: string): string => `${provider}\u0000${id}`;
@@ -182,15 +193,8 @@ export class Journal {
     const lines = text.split("\n");
     for (const line of lines) {
       if (line.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        damaged++;
-        continue;
-      }
-      const parsed = eventSchema.safeParse(value);
-      if (parsed.success) this.state.apply(parsed.data);
+      const event = parseEvent(line);
+      if (event) this.state.apply(event);
       else damaged++;
     }
     if (damaged > 0)
@@ -230,9 +234,27 @@ export class Journal {
     return (await this.readState()).jobs;
   }
 
-  /** The newest job with this id (on this provider when one is named). */
+  /**
+   * The newest job with this id (on this provider when one is named), as the whole fold would
+   * give it, without folding the whole journal: every event of a job names its id, so only lines
+   * holding the id (as JSON writes it) are parsed, validated and folded.
+   */
   async findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
-    const jobs = await this.readJobs();
-    return jobs.reverse().find((j) => j.id === id && (provider === undefined || j.provider === provider));
+    const found = new JournalState();
+    let damaged = 0;
+    try {
+      await scanLines(this.path, Buffer.from(JSON.stringify(id)), (line) => {
+        const event = parseEvent(line);
+        if (!event) damaged++;
+        else if ("id" in event && event.id === id) found.apply(event);
+      });
+    } catch (err) {
+      if (errnoOf(err) === "ENOENT") return undefined;
+      throw journalError(err, this.path, "read");
+    }
+    if (damaged > 0)
+      this.onWarning(`skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} in ${this.path}`);
+    const jobs = [...found.jobs.values()].reverse();
+    return jobs.find((j) => provider === undefined || j.provider === provider);
   }
 }
