@@ -18,6 +18,7 @@ import type { CreateOptions, CreateResult, JobSpec } from "./create-flow.js";
 import type { DownloadResult } from "./download.js";
 import type { DownloadProgress, TaskUpdate } from "./follow.js";
 import type { JobRecord, Journal, UncertainCreate } from "./journal.js";
+import type { Session } from "./session.js";
 import { eventQueue } from "./event-queue.js";
 import type { ResumeEvent, ResumeOptions, ResumeResult } from "./resume.js";
 import type { StreamedVideo } from "./stream-video.js";
@@ -131,7 +132,17 @@ export class GrokvidClient {
 
   /** The job journal in GROKVID_HOME. */
   private async journal(): Promise<Journal> {
-    return (await import("./session.js")).openJournal(this.runtime, this.report);
+    this.journalOpened ??= import("./session.js").then((m) => m.openJournal(this.runtime, this.report));
+    return this.journalOpened;
+  }
+
+  private journalOpened: Promise<Journal> | undefined;
+
+  /** Lets go of what the client holds open (the journal's append handle); it can be used again after. */
+  async close(): Promise<void> {
+    const journal = this.journalOpened;
+    this.journalOpened = undefined;
+    await (await journal)?.close();
   }
 
   /** The exact request `create` would send (key masked); sends nothing. */
@@ -145,7 +156,7 @@ export class GrokvidClient {
   async create(spec: JobSpec, options: CreateOptions = {}): Promise<CreateResult> {
     const config = await this.loadConfig();
     const { runCreate } = await import("./create-flow.js");
-    return runCreate(spec, this.flags(options), this.runtime, this.report, config);
+    return runCreate(spec, this.flags(options), this.runtime, this.report, config, await this.journal());
   }
 
   /** One status query (journaled); a failed task is a result, not an error. */
@@ -154,20 +165,39 @@ export class GrokvidClient {
       import("./session.js"),
       import("./tasks.js"),
     ]);
-    return withTaskSession(id, this.flags(options), this.runtime, this.report, async (session) => {
-      const { task, warnings } = await fetchTask(session.gateway, id, session.deps);
-      for (const w of warnings) this.report.warn(w);
-      await session.recorder.status(task);
-      return task;
-    });
+    return withTaskSession(
+      id,
+      this.flags(options),
+      this.runtime,
+      this.report,
+      async (session) => {
+        const { task, warnings } = await fetchTask(session.gateway, id, session.deps);
+        for (const w of warnings) this.report.warn(w);
+        await session.recorder.status(task);
+        return task;
+      },
+      await this.journal(),
+    );
   }
 
   /** Polls until the task ends; the final task is returned whether it succeeded or not. */
   async wait(id: string, options: PollOptions = {}): Promise<NormalizedTask> {
     const flags = this.flags(options);
     const f = await import("./flows.js");
-    return f.withTaskSession(id, flags, this.runtime, this.report, (session) =>
-      f.followTask(session, id, f.resolvePoll(flags, session.config, session.gateway.name), options.onUpdate),
+    const journal = await this.journal();
+    return f.withTaskSession(
+      id,
+      flags,
+      this.runtime,
+      this.report,
+      (session) =>
+        f.followTask(
+          session,
+          id,
+          f.resolvePoll(flags, session.config, session.gateway.name),
+          options.onUpdate,
+        ),
+      journal,
     );
   }
 
@@ -177,7 +207,8 @@ export class GrokvidClient {
     const flags = this.flags({ provider, interval, timeout });
     const force = options.force === true;
     const f = await import("./flows.js");
-    return f.withTaskSession(id, flags, this.runtime, this.report, async (session, job) => {
+    const journal = await this.journal();
+    const work = async (session: Session, job: JobRecord | undefined): Promise<DownloadOutcome> => {
       const poll = f.resolvePoll(flags, session.config, session.gateway.name);
       // Where the file goes is settled (and a file in the way refused) before any waiting.
       const target = to ? undefined : await f.downloadTarget(session, id, job, { output, force });
@@ -193,7 +224,8 @@ export class GrokvidClient {
         expected,
         ...(onDownload ? { onProgress: onDownload } : {}),
       });
-    });
+    };
+    return f.withTaskSession(id, flags, this.runtime, this.report, work, journal);
   }
 
   /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */

@@ -9,7 +9,7 @@ import { fixedPath, planDestination } from "./destination.js";
 import { assertWritable, type DownloadResult } from "./download.js";
 import { type DownloadProgress, followTask, saveVideo, type TaskUpdate } from "./follow.js";
 import { createJob } from "./job-flow.js";
-import { hashRequest, type OutputPlan, toJobParams } from "./journal.js";
+import { hashRequest, type Journal, type OutputPlan, toJobParams } from "./journal.js";
 import { afterSending } from "./outcome.js";
 import { renderPlan } from "./output-plan.js";
 import { openJournal, openSession } from "./session.js";
@@ -48,6 +48,7 @@ export async function runCreate(
   runtime: Runtime,
   report: Reporter,
   config: GrokvidConfig,
+  journal: Journal = openJournal(runtime, report),
 ): Promise<CreateResult> {
   options = withProvider(spec, options);
   const prepared = await prepare(spec, options, runtime, config);
@@ -60,7 +61,7 @@ export async function runCreate(
   const fixed = plan && fixedPath(plan, prepared.choice);
   if (fixed !== undefined) await assertWritable(fixed, options.force === true);
   const session = await openSession(options, runtime, report, config, {
-    journal: openJournal(runtime, report),
+    journal,
     creates: true,
   });
   try {

@@ -1,9 +1,10 @@
-import { mkdir, open } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
 import { errnoOf, journalError } from "./journal-error.js";
 import { scanLines } from "./journal-scan.js";
+import { JournalWriter } from "./journal-writer.js";
 import { eventSchema, type JobParams, type JournalEvent, type OutputPlan } from "./journal-events.js";
 
 export {
@@ -144,30 +145,25 @@ export class Journal {
     private readonly onWarning: (message: string) => void = () => {},
   ) {
     this.path = join(dir, JOURNAL_FILE);
+    this.writer = new JournalWriter(this.path);
   }
 
+  private readonly writer: JournalWriter;
+
+  /** Resolves once the event is on disk; events appended together share one write and one sync. */
   async append(event: JournalEvent): Promise<void> {
+    // Gateway text is redacted where it comes in; this is the last guard for any other path.
+    const line = `${redact(JSON.stringify(event))}\n`;
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const file = await open(this.path, "a+", 0o600);
-      try {
-        const { size } = await file.stat();
-        let glue = "";
-        if (size > 0) {
-          // A torn last line (no newline) would swallow this record: start on a fresh line.
-          const last = Buffer.alloc(1);
-          await file.read(last, 0, 1, size - 1);
-          if (last[0] !== 0x0a) glue = "\n";
-        }
-        // Gateway text is redacted where it comes in; this is the last guard for any other path.
-        await file.write(`${glue}${redact(JSON.stringify(event))}\n`);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+      await this.writer.append(line);
     } catch (err) {
       throw journalError(err, this.path, "write");
     }
+  }
+
+  /** Lets go of the append handle (a script that is done with the client; the CLI just exits). */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /**

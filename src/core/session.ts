@@ -146,9 +146,9 @@ export async function withTaskSession<T>(
   runtime: Runtime,
   report: Reporter,
   work: (session: Session, job: JobRecord | undefined) => Promise<T>,
+  journal: Journal = openJournal(runtime, report),
 ): Promise<T> {
   const config = await loadSessionConfig(flags, runtime, report);
-  const journal = openJournal(runtime, report);
   const job = await findJournaledJob(id, flags, runtime, config, journal);
   const session = await openSession(flags, runtime, report, config, { journal, job });
   try {
