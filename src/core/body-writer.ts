@@ -42,17 +42,85 @@ function speedMeter(limit: LowSpeedLimit, now: () => number) {
   };
 }
 
-async function writeAll(file: FileHandle, chunk: Buffer): Promise<void> {
-  for (let done = 0; done < chunk.length;) done += (await file.write(chunk, done)).bytesWritten;
+/** Network chunks (~64 KiB) are gathered into writes of this size: far fewer trips to the disk. */
+export const WRITE_BYTES = 1024 * 1024;
+const MAX_BUFFERS = 512;
+
+/**
+ * Gathers chunks into WRITE_BYTES writes and keeps one write in flight while the next batch
+ * fills, so the network, the disk and the hash (done as chunks arrive) overlap. Memory stays at
+ * two batches whatever the file's size: a full batch waits for the write before it.
+ */
+class BatchedWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: FileHandle) {}
+
+  async push(chunk: Buffer): Promise<void> {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    // Many tiny chunks (a trickling server) are written before they outnumber one writev's buffers.
+    if (this.pendingBytes >= WRITE_BYTES || this.pending.length >= MAX_BUFFERS) await this.send();
+  }
+
+  /** Everything pushed is written when this resolves. */
+  async flush(): Promise<void> {
+    await this.send();
+    await this.inFlight;
+  }
+
+  private async send(): Promise<void> {
+    await this.inFlight;
+    if (this.pendingBytes === 0) return;
+    // One vectored write of the gathered chunks: no copy into a batch buffer.
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.inFlight = writeAllv(this.file, batch);
+  }
+}
+
+async function writeAllv(file: FileHandle, chunks: Buffer[]): Promise<void> {
+  let rest = chunks;
+  while (rest.length > 0) {
+    let written = (await file.writev(rest)).bytesWritten;
+    // A short write (rare: a full disk, a signal) goes on from where it stopped.
+    while (rest.length > 0 && written >= (rest[0]?.length ?? 0)) {
+      written -= rest[0]?.length ?? 0;
+      rest = rest.slice(1);
+    }
+    if (written > 0 && rest[0]) rest = [rest[0].subarray(written), ...rest.slice(1)];
+  }
 }
 
 /**
- * Writes each chunk before reading the next (the stream's own back-pressure, no buffering beyond
- * the few bytes of the sniff), so the file always holds exactly what was counted. Returning early
- * ends the loop, which destroys the body and its connection.
+ * Streams the body into the file in batches (see BatchedWriter) with the stream's own
+ * back-pressure. Whatever way it ends, everything counted (and hashed) is in the file when it
+ * returns or throws, so the .part file always matches the count. Returning early ends the loop,
+ * which destroys the body and its connection.
  */
 export async function writeBody(body: AsyncIterable<unknown>, target: BodyTarget): Promise<BodyOutcome> {
-  const { file, end } = target;
+  const writer = new BatchedWriter(target.file);
+  let flushed = false;
+  try {
+    const outcome = await pump(body, target, writer);
+    flushed = true;
+    await writer.flush();
+    return outcome;
+  } finally {
+    // A body that broke off still leaves what came before it, for the next attempt to continue.
+    if (!flushed) await writer.flush().catch(() => undefined);
+  }
+}
+
+async function pump(
+  body: AsyncIterable<unknown>,
+  target: BodyTarget,
+  writer: BatchedWriter,
+): Promise<BodyOutcome> {
+  const { end } = target;
   let received = target.offset;
   let head: Buffer | undefined = target.sniff ? Buffer.alloc(0) : undefined;
   const meter = speedMeter(target.lowSpeed, target.now);
@@ -60,9 +128,9 @@ export async function writeBody(body: AsyncIterable<unknown>, target: BodyTarget
     const room = end === undefined ? chunk.length : Math.max(0, end - received);
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     if (kept.length > 0) {
-      await writeAll(file, kept);
       received += kept.length;
       target.onWritten(kept, received);
+      await writer.push(kept);
     }
     return kept.length === chunk.length;
   };

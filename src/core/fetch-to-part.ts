@@ -196,7 +196,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
         sniff: offset === 0,
         lowSpeed,
         now: http.now,
-        // Counted once the bytes are on disk, so the .part file always matches the count and hash.
+        // Counted and hashed as they are queued; writeBody has written them all by the time it ends.
         onWritten: (chunk, received) => {
           got = received;
           hash.update(chunk);
