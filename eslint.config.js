@@ -15,4 +15,10 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
+  {
+    // The executable's entry is CommonJS for start-up speed (see bin/grokvid.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { check, median, paired, run } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(root, "bin", "grokvid.js");
+const BIN = join(root, "bin", "grokvid.cjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const only = process.env.BENCH_ONLY?.split(",");
 const work = await mkdtemp(join(tmpdir(), "grokvid-bench-"));

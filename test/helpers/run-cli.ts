@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const BIN = fileURLToPath(new URL("../../bin/grokvid.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../bin/grokvid.cjs", import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+"use strict";
+// CommonJS on purpose: Node starts a CommonJS entry faster than an ES module one, and
+// `--version` alone is answered here before anything else loads (scripts call it to probe).
+// fs.writeSync skips setting up process.stdout, which costs more than the answer itself.
+const argv = process.argv;
+if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-V")) {
+  try {
+    require("node:fs").writeSync(1, `${require("../package.json").version}\n`);
+  } catch (err) {
+    // A reader that went away (`grokvid --version | true`) is not a failure.
+    if (err.code !== "EPIPE") throw err;
+  }
+} else {
+  import("../dist/main.js");
+}
