@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 "use strict";
-// CommonJS on purpose: Node starts a CommonJS entry faster than an ES module one, and
-// `--version` alone is answered here before anything else loads (scripts call it to probe).
-// fs.writeSync skips setting up process.stdout, which costs more than the answer itself.
+// CommonJS on purpose: Node starts a CommonJS entry (and the bundled CLI in dist/cli/) faster
+// than ES modules. `--version` alone is answered here before anything else loads (scripts call
+// it to probe); fs.writeSync skips setting up process.stdout, which costs more than the answer.
 const argv = process.argv;
 if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-V")) {
   try {
@@ -12,5 +12,5 @@ if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-V")) {
     if (err.code !== "EPIPE") throw err;
   }
 } else {
-  import("../dist/main.js");
+  require("../dist/cli/main.cjs").main(argv.slice(2));
 }

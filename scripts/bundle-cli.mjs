@@ -1,0 +1,27 @@
+// Bundles the CLI (src/cli-main.ts and everything it imports) into dist/cli/ as CommonJS chunks:
+// Node starts a few CommonJS files far faster than ~50 ES modules and their resolution, and each
+// part a command may not need (the batch engine, the download writer, the sandbox, ora) stays in
+// its own chunk, loaded when first imported. Source maps point at src/. The library (`grokvid`)
+// is tsc's ES module output and is not bundled.
+import { fileURLToPath } from "node:url";
+import { build } from "rolldown";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+await build({
+  cwd: root,
+  input: { main: "src/cli-main.ts" },
+  platform: "node",
+  // undici's own files are loaded by path (src/http/undici-lite.ts); cosmiconfig's optional
+  // TypeScript loader needs the typescript package, which only a .ts config file asks for.
+  external: [/^undici(\/|$)/, "typescript"],
+  resolve: { extensionAlias: { ".js": [".ts", ".js"] } },
+  logLevel: "warn",
+  output: {
+    dir: "dist/cli",
+    format: "cjs",
+    entryFileNames: "[name].cjs",
+    chunkFileNames: "[name]-[hash].cjs",
+    sourcemap: true,
+  },
+});
