@@ -3,6 +3,7 @@ import {
   buildTask,
   errorField,
   firstNonEmpty,
+  lazy,
   looseNumberish,
   looseString,
   type StatusTable,
@@ -59,20 +60,24 @@ export function buildApimartCreate(params: CreateParams<LoadedImage>): RequestSp
   return { method: "POST", path: "/v1/videos/generations", body: { kind: "json", value: body } };
 }
 
-const idFields = z.object({ task_id: looseString, id: looseString, status: looseString }).partial();
+const idFields = lazy(() =>
+  z.object({ task_id: looseString(), id: looseString(), status: looseString() }).partial(),
+);
 
-const createBody = z.object({
-  code: looseNumberish,
-  // apimart answers an array of tasks, xcompute a single object; accept both.
-  data: z
-    .union([z.array(idFields), idFields])
-    .optional()
-    .catch(undefined),
-  error: errorField,
-});
+const createBody = lazy(() =>
+  z.object({
+    code: looseNumberish(),
+    // apimart answers an array of tasks, xcompute a single object; accept both.
+    data: z
+      .union([z.array(idFields()), idFields()])
+      .optional()
+      .catch(undefined),
+    error: errorField(),
+  }),
+);
 
 export function parseApimartCreate(provider: ProviderId, body: unknown, now: Date): ParsedTask {
-  const parsed = createBody.safeParse(body);
+  const parsed = createBody().safeParse(body);
   if (!parsed.success) throw unexpectedResponse(provider, "the create answer is not a JSON object");
   const { data, error } = parsed.data;
   const first = Array.isArray(data) ? data[0] : data;
@@ -99,32 +104,36 @@ export function parseApimartCreate(provider: ProviderId, body: unknown, now: Dat
 
 // The video URL's shape is known only from new-api's code and apimart's image example:
 // `url` may be a string or an array of strings, so both are accepted.
-const urlValue = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .catch(undefined);
-const taskFields = z.object({
-  id: looseString,
-  task_id: looseString,
-  status: looseString,
-  progress: looseNumberish,
-  created: looseNumberish,
-  completed: looseNumberish,
-  model: looseString,
-  result: z
-    .object({
-      videos: z
-        .array(z.object({ url: urlValue }))
-        .optional()
-        .catch(undefined),
-      video_url: looseString,
-    })
+const urlValue = lazy(() =>
+  z
+    .union([z.string(), z.array(z.string())])
     .optional()
     .catch(undefined),
-  error: errorField,
-});
+);
+const taskFields = lazy(() =>
+  z.object({
+    id: looseString(),
+    task_id: looseString(),
+    status: looseString(),
+    progress: looseNumberish(),
+    created: looseNumberish(),
+    completed: looseNumberish(),
+    model: looseString(),
+    result: z
+      .object({
+        videos: z
+          .array(z.object({ url: urlValue() }))
+          .optional()
+          .catch(undefined),
+        video_url: looseString(),
+      })
+      .optional()
+      .catch(undefined),
+    error: errorField(),
+  }),
+);
 
-function pickVideoUrl(result: z.infer<typeof taskFields>["result"]): string | undefined {
+function pickVideoUrl(result: z.infer<ReturnType<typeof taskFields>>["result"]): string | undefined {
   for (const video of result?.videos ?? []) {
     const url = Array.isArray(video.url) ? video.url.find((u) => u !== "") : video.url;
     if (url) return url;
@@ -135,9 +144,9 @@ function pickVideoUrl(result: z.infer<typeof taskFields>["result"]): string | un
 /** apimart wraps the task as `{code, data}`; xcompute's documented example is flat. Both are read. */
 export function parseApimartQuery(provider: ProviderId, body: unknown, id: string, now: Date): ParsedTask {
   const wrapper = z
-    .object({ data: taskFields.optional().catch(undefined), error: errorField })
+    .object({ data: taskFields().optional().catch(undefined), error: errorField() })
     .safeParse(body);
-  const flat = taskFields.safeParse(body);
+  const flat = taskFields().safeParse(body);
   if (!wrapper.success || !flat.success)
     throw unexpectedResponse(provider, "the task answer is not a JSON object");
   const wrapped = wrapper.data.data?.status !== undefined;
@@ -161,16 +170,18 @@ export function parseApimartQuery(provider: ProviderId, body: unknown, id: strin
   });
 }
 
-const apimartError = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    type: z.string().optional(),
-    code: z.unknown().optional(),
+const apimartError = lazy(() =>
+  z.object({
+    error: z.object({
+      message: z.string().optional(),
+      type: z.string().optional(),
+      code: z.unknown().optional(),
+    }),
   }),
-});
+);
 
 export function parseApimartError(_status: number, body: unknown): ProviderErrorInfo | undefined {
-  const parsed = apimartError.safeParse(body);
+  const parsed = apimartError().safeParse(body);
   if (!parsed.success) return undefined;
   const { message, type } = parsed.data.error;
   return { message: message ?? type ?? "unknown error", ...(type ? { code: type } : {}) };

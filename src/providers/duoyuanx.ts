@@ -3,6 +3,7 @@ import {
   buildTask,
   errorField,
   firstNonEmpty,
+  lazy,
   looseNumberish,
   looseString,
   type StatusTable,
@@ -125,25 +126,27 @@ function buildMultipartBody(params: CreateParams<LoadedImage>): RequestBody {
   return { kind: "multipart", fields };
 }
 
-const videoFields = z.object({
-  id: looseString,
-  task_id: looseString,
-  model: looseString,
-  status: looseString,
-  progress: looseNumberish,
-  created_at: looseNumberish,
-  completed_at: looseNumberish,
-  video_url: looseString,
-  url: looseString,
-  result_url: looseString,
-  output: z.object({ url: looseString }).optional().catch(undefined),
-  metadata: z.object({ url: looseString }).optional().catch(undefined),
-  error: errorField,
-  fail_reason: looseString,
-});
+const videoFields = lazy(() =>
+  z.object({
+    id: looseString(),
+    task_id: looseString(),
+    model: looseString(),
+    status: looseString(),
+    progress: looseNumberish(),
+    created_at: looseNumberish(),
+    completed_at: looseNumberish(),
+    video_url: looseString(),
+    url: looseString(),
+    result_url: looseString(),
+    output: z.object({ url: looseString() }).optional().catch(undefined),
+    metadata: z.object({ url: looseString() }).optional().catch(undefined),
+    error: errorField(),
+    fail_reason: looseString(),
+  }),
+);
 
 function parseVideo(body: unknown, fallbackId: string | undefined, now: Date, create: boolean): ParsedTask {
-  const parsed = videoFields.safeParse(body);
+  const parsed = videoFields().safeParse(body);
   if (!parsed.success) throw unexpectedResponse("duoyuanx", "the answer is not a JSON object");
   const v = parsed.data;
   // new-api sets both `id` and the legacy `task_id` to its public id; `id` wins.
@@ -172,19 +175,21 @@ function parseVideo(body: unknown, fallbackId: string | undefined, now: Date, cr
 }
 
 // new-api answers in the OpenAI shape `{error:{message,type,param,code}}` or as a TaskError `{code,message,data}`.
-const errorBody = z.union([
-  z.object({
-    error: z.object({
-      message: z.string().optional(),
-      type: z.string().optional(),
-      code: z.union([z.string(), z.number()]).optional(),
+const errorBody = lazy(() =>
+  z.union([
+    z.object({
+      error: z.object({
+        message: z.string().optional(),
+        type: z.string().optional(),
+        code: z.union([z.string(), z.number()]).optional(),
+      }),
     }),
-  }),
-  z.object({ code: z.union([z.string(), z.number()]), message: z.string() }),
-]);
+    z.object({ code: z.union([z.string(), z.number()]), message: z.string() }),
+  ]),
+);
 
 function parseError(_status: number, body: unknown): ProviderErrorInfo | undefined {
-  const parsed = errorBody.safeParse(body);
+  const parsed = errorBody().safeParse(body);
   if (!parsed.success) return undefined;
   const e = "error" in parsed.data ? parsed.data.error : parsed.data;
   const code = e.code === undefined ? ("type" in e ? e.type : undefined) : String(e.code);

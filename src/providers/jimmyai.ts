@@ -1,6 +1,13 @@
 import * as z from "../util/zod.js";
 import { ApiError, ExitCode } from "../errors.js";
-import { buildTask, firstNonEmpty, looseNumberish, looseString, type StatusTable } from "./parse-helpers.js";
+import {
+  buildTask,
+  firstNonEmpty,
+  lazy,
+  looseNumberish,
+  looseString,
+  type StatusTable,
+} from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";
 import type { ParsedTask, Provider, ProviderErrorInfo, RequestSpec } from "./types.js";
 
@@ -16,13 +23,15 @@ export const jimmyaiStatusTable: StatusTable = {
 };
 
 // `code` is documented as a string; a number is tolerated in case a proxy re-encodes it.
-const codeField = z.union([z.string(), z.number()]).transform(String).optional().catch(undefined);
+const codeField = lazy(() => z.union([z.string(), z.number()]).transform(String).optional().catch(undefined));
 
-const envelope = z.object({ code: codeField, msg: looseString, data: z.unknown().optional() });
+const envelope = lazy(() =>
+  z.object({ code: codeField(), msg: looseString(), data: z.unknown().optional() }),
+);
 
 /** jimmyai reports errors in-band: any `code` other than "20000" is a refusal, whatever the HTTP status. */
 function readEnvelope(body: unknown): { code: string | undefined; msg: string | undefined; data: unknown } {
-  const parsed = envelope.safeParse(body);
+  const parsed = envelope().safeParse(body);
   if (!parsed.success) throw unexpectedResponse("jimmyai", "the answer is not a JSON object");
   const { code, msg, data } = parsed.data;
   if (code !== undefined && code !== OK_CODE) {
@@ -37,23 +46,27 @@ function readEnvelope(body: unknown): { code: string | undefined; msg: string | 
   return { code, msg, data };
 }
 
-const createData = z.object({
-  task_id: looseString,
-  status: looseString,
-  model: looseString,
-  created_at: looseNumberish,
-});
+const createData = lazy(() =>
+  z.object({
+    task_id: looseString(),
+    status: looseString(),
+    model: looseString(),
+    created_at: looseNumberish(),
+  }),
+);
 
-const taskData = createData.extend({
-  progress: looseNumberish,
-  completed_at: looseNumberish,
-  result: z.object({ video_url: looseString }).optional().catch(undefined),
-  error_message: looseString,
-});
+const taskData = lazy(() =>
+  createData().extend({
+    progress: looseNumberish(),
+    completed_at: looseNumberish(),
+    result: z.object({ video_url: looseString() }).optional().catch(undefined),
+    error_message: looseString(),
+  }),
+);
 
 function parseCreate(body: unknown, now: Date): ParsedTask {
   const { code, data } = readEnvelope(body);
-  const parsed = createData.safeParse(code === undefined ? body : data);
+  const parsed = createData().safeParse(code === undefined ? body : data);
   const id = parsed.success ? firstNonEmpty(parsed.data.task_id) : undefined;
   if (!parsed.success || !id) throw unexpectedResponse("jimmyai", "no task_id in the create answer");
   return buildTask({
@@ -78,7 +91,7 @@ function parseCreate(body: unknown, now: Date): ParsedTask {
 /** The en query page wraps the task in `{code,msg,data}`; the zh page shows it bare. Both are read. */
 function parseQuery(body: unknown, id: string, now: Date): ParsedTask {
   const { code, data } = readEnvelope(body);
-  const parsed = taskData.safeParse(code === undefined ? body : data);
+  const parsed = taskData().safeParse(code === undefined ? body : data);
   if (!parsed.success) throw unexpectedResponse("jimmyai", "the task answer has no task object");
   const t = parsed.data;
   return buildTask({
@@ -100,7 +113,7 @@ function parseQuery(body: unknown, id: string, now: Date): ParsedTask {
 }
 
 function parseError(_status: number, body: unknown): ProviderErrorInfo | undefined {
-  const parsed = envelope.safeParse(body);
+  const parsed = envelope().safeParse(body);
   if (!parsed.success || (parsed.data.msg === undefined && parsed.data.code === undefined)) return undefined;
   const { code, msg } = parsed.data;
   return { message: msg ?? `code ${code}`, ...(code ? { code } : {}) };

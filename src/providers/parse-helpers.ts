@@ -51,22 +51,33 @@ export function toIsoTime(value: unknown): string | null {
   return null;
 }
 
-export const looseString = z.string().optional().catch(undefined);
-export const looseNumberish = z.union([z.number(), z.string()]).optional().catch(undefined);
+/**
+ * A schema built on first use: building zod schemas costs milliseconds at start-up, and a command
+ * that never reads an answer (--dry-run, --help) or reads one provider's should not pay for all.
+ */
+export function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+export const looseString = lazy(() => z.string().optional().catch(undefined));
+export const looseNumberish = lazy(() => z.union([z.number(), z.string()]).optional().catch(undefined));
 
 /** `{message}` objects or bare strings: both appear as `error` across the new-api family. */
-export const errorField = z
-  .union([
-    z.string().transform((message) => ({ message, code: undefined as string | undefined })),
-    z
-      .object({ message: z.string().optional(), code: z.union([z.string(), z.number()]).optional() })
-      .transform((e) => ({
-        message: e.message ?? "",
-        code: e.code === undefined ? undefined : String(e.code),
-      })),
-  ])
-  .optional()
-  .catch(undefined);
+export const errorField = lazy(() =>
+  z
+    .union([
+      z.string().transform((message) => ({ message, code: undefined as string | undefined })),
+      z
+        .object({ message: z.string().optional(), code: z.union([z.string(), z.number()]).optional() })
+        .transform((e) => ({
+          message: e.message ?? "",
+          code: e.code === undefined ? undefined : String(e.code),
+        })),
+    ])
+    .optional()
+    .catch(undefined),
+);
 
 export function firstNonEmpty(...values: Array<string | null | undefined>): string | undefined {
   return values.find((v): v is string => typeof v === "string" && v.trim() !== "");
