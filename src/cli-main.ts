@@ -1,4 +1,5 @@
 import { processRuntime, run } from "./cli.js";
+import { preferBaselineWasm } from "./http/wasm-tier.js";
 
 /**
  * The executable's entry, bundled by scripts/bundle-cli.mjs into dist/cli/ (CommonJS chunks, one
@@ -8,6 +9,7 @@ import { processRuntime, run } from "./cli.js";
  * on Linux and macOS, so nothing printed is lost.
  */
 export function main(argv: readonly string[]): void {
+  preferBaselineWasm();
   void run(argv, processRuntime()).then((code) => {
     process.exitCode = code;
     process.exit();

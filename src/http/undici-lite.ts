@@ -1,4 +1,6 @@
 import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
+import { baselineWasmWanted } from "./wasm-tier.js";
 import type { Dispatcher } from "undici";
 import type { Agent as AgentClass } from "undici";
 
@@ -8,6 +10,13 @@ import type { Agent as AgentClass } from "undici";
  * undici declares no `exports` map, so these paths are part of what its package publishes.
  */
 const require = createRequire(import.meta.url);
+
+// undici parses HTTP with WebAssembly, and V8's optimising tier recompiles that parser in the
+// background: about 70 ms and 35 MiB a command pays for nothing, since a CLI never runs long enough
+// to profit. The CLI asks for the baseline compiler (Liftoff) alone, which parses an answer just as
+// well; a library user's process keeps its own settings. Set here, as late as possible: changing a
+// V8 flag makes Node compile its own modules loaded afterwards without their code cache.
+if (baselineWasmWanted()) setFlagsFromString("--liftoff-only");
 
 export const Agent = require("undici/lib/dispatcher/agent.js") as typeof AgentClass;
 
