@@ -4,11 +4,8 @@ import { taskStatuses } from "../task-status.js";
 import type { Output } from "../ui/output.js";
 import { renderTable, truncate } from "../ui/table.js";
 import { formatAge } from "../util/format.js";
-import { loadConfig } from "../config/load.js";
 import type { CommonFlags } from "../core/context.js";
-import { openJournal } from "../core/session.js";
-import { registerConfigSecrets } from "../core/settings.js";
-import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
+import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
 
 export interface JobsFlags extends CommonFlags {
   status?: string;
@@ -20,12 +17,7 @@ function isStatus(value: string): value is (typeof taskStatuses)[number] {
 }
 
 /** Creates that may have made (and billed) a job whose id nobody received: the user must know. */
-function reportUncertain(
-  out: Output,
-  uncertain: readonly UncertainCreate[],
-  provider: string | undefined,
-): void {
-  const shown = uncertain.filter((u) => !provider || u.provider === provider);
+function reportUncertain(out: Output, shown: readonly UncertainCreate[]): void {
   if (shown.length === 0) return;
   const n = shown.length;
   out.info(
@@ -46,25 +38,19 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   if (!Number.isInteger(limit) || limit < 0)
     throw new UsageError(`--limit ${flags.limit} must be a whole number (0 = all)`);
   const provider = flags.provider?.trim().toLowerCase();
-  // A journal written by an older version may quote a key: know the config's keys before printing.
-  // A broken config file must not stop a purely local listing, so its errors are ignored here.
-  await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env).then(
-    (loaded) => registerConfigSecrets(loaded.config),
-    () => undefined,
-  );
-  const state = await openJournal(runtime, out).readState();
-  const all = state.jobs.reverse();
-  const matching = all.filter(
-    (j) => (!status || j.status === status) && (!provider || j.provider === provider),
-  );
-  const shown = limit === 0 ? matching : matching.slice(0, limit);
+  const list = await clientFor(flags, runtime, out).jobs({
+    limit,
+    ...(status === undefined ? {} : { status }),
+    ...(provider === undefined ? {} : { provider }),
+  });
+  const shown = list.jobs;
   if (out.mode.json) {
     out.resultJson(shown);
     return;
   }
-  reportUncertain(out, [...state.uncertain.values()], provider);
+  reportUncertain(out, list.uncertain);
   if (shown.length === 0) {
-    out.info(all.length === 0 ? "no jobs yet: grokvid create ... records every job here" : "no jobs match");
+    out.info(list.total === 0 ? "no jobs yet: grokvid create ... records every job here" : "no jobs match");
     return;
   }
   const now = Date.now();
@@ -78,6 +64,6 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   ]);
   for (const line of renderTable(["ID", "PROVIDER", "STATUS", "AGE", "PROMPT", "FILE"], rows))
     out.result(line);
-  if (matching.length > shown.length)
-    out.info(`${matching.length - shown.length} more; use --limit 0 to see all`);
+  if (list.matching > shown.length)
+    out.info(`${list.matching - shown.length} more; use --limit 0 to see all`);
 }

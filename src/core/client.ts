@@ -230,6 +230,17 @@ export class GrokvidClient {
 
   /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */
   async jobs(query: JobsQuery = {}): Promise<JobList> {
+    // A journal written by an older version may quote a key: the config's keys are known first.
+    // A broken config file must not stop a purely local listing, so its errors are ignored here.
+    const [{ loadConfig }, { registerConfigSecrets }] = await Promise.all([
+      import("../config/load.js"),
+      import("./settings.js"),
+    ]);
+    const { env, cwd } = this.runtime;
+    await loadConfig(this.options.config ?? env.GROKVID_CONFIG, cwd, env).then(
+      (loaded) => registerConfigSecrets(loaded.config),
+      () => undefined,
+    );
     const state = await (await this.journal()).readState();
     const provider = query.provider?.trim().toLowerCase();
     const all = state.jobs.reverse();

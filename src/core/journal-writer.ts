@@ -53,8 +53,7 @@ export class JournalWriter {
   }
 
   private async write(text: string): Promise<void> {
-    const file = await this.current();
-    const { size } = await file.stat();
+    const { file, size } = await this.current();
     let glue = "";
     if (size > 0) {
       // A line torn by a crash (no newline) would swallow this record: start on a fresh line.
@@ -66,11 +65,12 @@ export class JournalWriter {
     await file.datasync();
   }
 
-  /** The open handle, if it is still the file at `path`; else a fresh one. */
-  private async current(): Promise<FileHandle> {
+  /** The open handle and its size, if it is still the file at `path`; else a fresh one. */
+  private async current(): Promise<{ file: FileHandle; size: number }> {
     if (this.handle) {
       const [mine, there] = await Promise.all([this.handle.stat(), stat(this.path).catch(() => undefined)]);
-      if (there && there.ino === mine.ino && there.dev === mine.dev) return this.handle;
+      if (there && there.ino === mine.ino && there.dev === mine.dev)
+        return { file: this.handle, size: mine.size };
       await this.handle.close().catch(() => undefined);
       this.handle = undefined;
     }
@@ -85,7 +85,7 @@ export class JournalWriter {
     this.handle = await open(this.path, "a+", 0o600);
     // A new file's name must survive a power cut too, or its first (paid-for) records vanish with it.
     if (!existed) await syncFolder(dirname(this.path));
-    return this.handle;
+    return { file: this.handle, size: (await this.handle.stat()).size };
   }
 }
 
