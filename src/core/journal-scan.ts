@@ -1,39 +1,39 @@
 import { open } from "node:fs/promises";
 
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
 /**
  * Calls `onLine` with every whole line of `path` that contains `needle`, in file order, reading
- * 1 MiB at a time: a search is a byte scan (memchr-fast) and only the few lines that match are
- * decoded, so a 100,000-record journal costs milliseconds and flat memory. A last line still
- * being written (no newline yet) is left for next time, as the journal's reader does.
+ * 4 MiB at a time into one reused buffer: a search is a byte scan (memchr-fast) and only the few
+ * lines that match are decoded, so a 100,000-record journal costs milliseconds and flat memory.
+ * A last line still being written (no newline yet) is left for next time, as the journal's reader does.
  */
 export async function scanLines(path: string, needle: Buffer, onLine: (line: string) => void): Promise<void> {
   const file = await open(path, "r");
   try {
-    let carry = Buffer.alloc(0);
-    const chunk = Buffer.alloc(CHUNK_BYTES);
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    // Bytes at the start of `buffer` carried over from the last read: the start of a line.
+    let carried = 0;
     for (;;) {
-      const { bytesRead } = await file.read(chunk, 0, CHUNK_BYTES, null);
+      // A line longer than the buffer (a huge prompt) grows it rather than being cut.
+      if (carried === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      const { bytesRead } = await file.read(buffer, carried, buffer.length - carried, null);
       if (bytesRead === 0) return;
-      const buffer =
-        carry.length > 0
-          ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
-          : chunk.subarray(0, bytesRead);
-      const whole = buffer.lastIndexOf(NEWLINE);
+      const filled = buffer.subarray(0, carried + bytesRead);
+      const whole = filled.lastIndexOf(NEWLINE);
       if (whole === -1) {
-        carry = Buffer.from(buffer);
+        carried = filled.length;
         continue;
       }
-      for (let at = buffer.indexOf(needle); at !== -1 && at < whole;) {
-        const start = buffer.lastIndexOf(NEWLINE, at) + 1;
-        const end = buffer.indexOf(NEWLINE, at);
-        onLine(buffer.toString("utf8", start, end));
-        at = buffer.indexOf(needle, end + 1);
+      for (let at = filled.indexOf(needle); at !== -1 && at < whole;) {
+        const start = filled.lastIndexOf(NEWLINE, at) + 1;
+        const end = filled.indexOf(NEWLINE, at);
+        onLine(filled.toString("utf8", start, end));
+        at = filled.indexOf(needle, end + 1);
       }
-      // The buffer is reused for the next read: what is kept must be copied out of it.
-      carry = Buffer.from(buffer.subarray(whole + 1));
+      carried = filled.length - (whole + 1);
+      filled.copy(buffer, 0, whole + 1);
     }
   } finally {
     await file.close();

@@ -121,10 +121,11 @@ describe("Journal.findJob", () => {
         provider: "apimart",
         baseUrl: "b",
         model: "m",
-        params: { prompt: "p".repeat(40), images: [] },
+        params: { prompt: "p".repeat(400), images: [] },
         requestHash: `h${i}`,
       }),
     );
+    // A first line longer than the 4 MiB read buffer: the buffer must grow, not cut the line.
     const first = {
       type: "created",
       at: at(0),
@@ -132,7 +133,7 @@ describe("Journal.findJob", () => {
       provider: "apimart",
       baseUrl: "b",
       model: "m",
-      params: { prompt: "x", images: [] },
+      params: { prompt: "x".repeat(5 * 1024 * 1024), images: [] },
       requestHash: "hw",
     };
     const last = {
@@ -154,7 +155,9 @@ describe("Journal.findJob", () => {
       status: "succeeded",
       videoUrl: "https://cdn/w.mp4",
     });
+    expect((await journal.findJob("wanted"))?.params.prompt).toHaveLength(5 * 1024 * 1024);
     expect(await journal.findJob("other-19999")).toMatchObject({ requestHash: "h19999" });
+    expect(await journal.findJob("other-7")).toMatchObject({ requestHash: "h7" });
     expect(await journal.findJob("missing")).toBeUndefined();
   });
 });
