@@ -23,5 +23,15 @@ await build({
     entryFileNames: "[name].cjs",
     chunkFileNames: "[name]-[hash].cjs",
     sourcemap: true,
+    // What nearly every command runs (flags, config scan, providers' requests, output) is one chunk:
+    // each extra file costs a read and a compile. Heavy parts stay apart, loaded when first used.
+    advancedChunks: {
+      groups: [
+        {
+          name: "common",
+          test: /[\\/]src[\\/](cli|program|program-options|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display)|util[\\/](format|untrusted|duration)|core[\\/](client|context|settings|gateway|create-preview|validate-create|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
+        },
+      ],
+    },
   },
 });
