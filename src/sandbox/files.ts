@@ -1,11 +1,15 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { type RequestContext, sendBytes, sendJson } from "./context.js";
-import { sendPaddedVideo } from "./big-video.js";
+import { padVideo } from "./big-video.js";
 import { applyFault } from "./fault-answers.js";
 import { decodeTaskId } from "./ids.js";
 import { generateMp4 } from "./mp4.js";
+import { sendPaddedVideo } from "./padded-answer.js";
+import { parseRange } from "./ranges.js";
 import type { ErrorRenderer } from "./routing.js";
 import { computeTaskState } from "./tasks.js";
+
+export { type ByteRange, parseRange } from "./ranges.js";
 
 const CACHE_LIMIT = 8;
 const videoCache = new Map<string, Buffer>();
@@ -27,29 +31,6 @@ export function loadVideo(id: string): Buffer {
   return bytes;
 }
 
-export type ByteRange = { start: number; end: number } | "unsatisfiable";
-
-/**
- * Only a single range is honoured; anything else (several ranges, other units, syntax errors) is
- * ignored and answered with the whole file, which RFC 9110 allows.
- */
-export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
-  if (header === undefined) return undefined;
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (!match) return undefined;
-  const [, first = "", last = ""] = match;
-  if (first === "" && last === "") return undefined;
-  if (first === "") {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  if (last !== "" && Number(last) < start) return undefined;
-  if (start >= size) return "unsatisfiable";
-  return { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
-}
-
 export function sendVideo(ctx: RequestContext, id: string, extraHeaders: OutgoingHttpHeaders = {}): void {
   const bytes = loadVideo(id);
   const base: OutgoingHttpHeaders = {
@@ -58,8 +39,8 @@ export function sendVideo(ctx: RequestContext, id: string, extraHeaders: Outgoin
     "Accept-Ranges": "bytes",
     ETag: `"${id}"`,
   };
-  if (ctx.videoBytes !== undefined && ctx.fault === undefined) {
-    sendPaddedVideo(ctx, bytes, ctx.videoBytes, base);
+  if (ctx.videoBytes !== undefined) {
+    sendPaddedVideo(ctx, padVideo(id, bytes, ctx.videoBytes), base);
     return;
   }
   const range = parseRange(ctx.req.headers.range, bytes.length);

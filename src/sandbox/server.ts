@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeSegments, type RequestBody, type RequestContext, readBody, sendJson } from "./context.js";
+import { checkPaddedSize } from "./big-video.js";
 import { handleApimartFamily } from "./dialect-apimart.js";
 import { handleDuoyuanx } from "./dialect-duoyuanx.js";
 import { handleJimmyai } from "./dialect-jimmyai.js";
@@ -136,6 +137,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: new FaultBook(options.faults ?? []),
     videoBytes: options.videoBytes,
   };
+  // Checked before a port is taken, like the faults: every download would otherwise answer 500.
+  if (env.videoBytes !== undefined) checkPaddedSize(env.videoBytes);
   const server = createServer((req, res) => {
     void handleRequest(req, res, env);
   });

@@ -40,7 +40,10 @@ export interface SandboxOptions {
   variants?: Partial<SandboxVariants>;
   /** Scripted misbehaviour, checked in order; see Fault. */
   faults?: Fault[];
-  /** Serve every video padded to exactly this many bytes (streamed), for large-download tests. */
+  /**
+   * Serve every video padded to exactly this many bytes (at least 1 MiB), streamed: the real mp4,
+   * then one `free` box of deterministic bytes (see big-video.ts). For large-download tests and the benchmark.
+   */
   videoBytes?: number;
 }
 
