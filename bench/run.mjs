@@ -1,7 +1,7 @@
 /* eslint-disable no-console -- a benchmark prints its report */
 // `npm run bench`: every row of issue 8's table, measured side by side in one run with only the
 // project's code, Node and curl. See bench/README.md for what each row measures and the knobs.
-import { failedRow, logRow, printReport } from "./lib/report.mjs";
+import { failedRow, logRow, printReport, readLoad } from "./lib/report.mjs";
 import { closeWorld, openWork } from "./lib/world.mjs";
 import { batchRow } from "./rows/batch.mjs";
 import { downloadRow } from "./rows/download.mjs";
@@ -41,6 +41,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 }
 
 const started = Date.now();
+const loadAtStart = readLoad();
 const rows = [];
 const attempt = async (name, target, measure) => {
   try {
@@ -75,6 +76,7 @@ try {
 
 printReport(rows, {
   started,
+  loadAtStart,
   settings:
     `${runs} pairs for the start-up, status and journal rows, ${downloadRuns} for the 1 GiB download ` +
     `(${sideRuns} at 64 MiB and 2 GiB), ${batchRuns} batch runs of ${batchJobs} jobs`,

@@ -47,15 +47,22 @@ function curlVersion() {
   }
 }
 
-export function printReport(rows, { started, settings }) {
+/** The 1, 5 and 15 minute load averages: other work on the machine is the first suspect of noise. */
+export const readLoad = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+
+export function printReport(rows, { started, loadAtStart, settings }) {
   const cpu = cpus();
-  const load = loadavg().map((x) => x.toFixed(2));
   console.log(`# grokvid benchmark, ${new Date(started).toISOString()}`);
   console.log(
     `machine: ${cpu[0]?.model ?? "?"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
       `Linux ${release()}; Node ${process.version}; ${curlVersion()}`,
   );
-  console.log(`temp folder: ${tmpdir()}; load average at the end: ${load.join(" ")}`);
+  console.log(
+    `temp folder: ${tmpdir()}; load average at the start: ${loadAtStart}, at the end: ${readLoad()}`,
+  );
   console.log(`runs: ${settings}; one warm-up pair first, not counted; pairs alternate AB, BA, ...`);
   console.log("times in ms: median (min-max); A/B = median(A) / median(B)\n");
   console.log(
