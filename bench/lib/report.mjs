@@ -25,7 +25,16 @@ export function pairedRow(name, target, { as, bs }, { extraOk = true, note = "" 
     ),
     target: target.text,
     ok: ratio <= target.max && extraOk,
-    note: [`per-pair A/B median ${median(pairRatios).toFixed(2)}x`, note].filter(Boolean).join("; "),
+    note: [
+      `per-pair A/B median ${median(pairRatios).toFixed(2)}x`,
+      `CPU of B ${spread(
+        bs.map((r) => r.cpuMs),
+        0,
+      )} ms`,
+      note,
+    ]
+      .filter(Boolean)
+      .join("; "),
   };
 }
 
