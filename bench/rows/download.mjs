@@ -4,7 +4,7 @@
 import { createReadStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { check, paired, run } from "../lib/measure.mjs";
+import { check, paired, run, spread } from "../lib/measure.mjs";
 import { pairedRow } from "../lib/report.mjs";
 import { cleanEnv, createTask, folder, grokvid, KEY, startSandbox, waitDone } from "../lib/world.mjs";
 
@@ -86,11 +86,16 @@ export async function downloadRow(runs, sideRuns) {
     ["2 GiB", 2048 * MiB, sideRuns, false],
   ];
   const peaks = {};
+  const spreads = {};
   const ratios = {};
   let main;
   for (const [label, bytes, n, verify] of sizes) {
     const measured = await measureSize(label, bytes, n, verify);
     peaks[label] = Math.max(...measured.as.map((r) => r.rssMiB));
+    spreads[label] = spread(
+      measured.as.map((r) => r.rssMiB),
+      0,
+    );
     ratios[label] = pairedRow(label, { max: Infinity, text: "" }, measured).ratio;
     if (bytes === 1024 * MiB) main = measured;
   }
@@ -105,7 +110,7 @@ export async function downloadRow(runs, sideRuns) {
     main,
     {
       extraOk: rssOk,
-      note: `peak RSS and A/B by size: ${bySize}; 2 GiB vs 64 MiB: ${growth >= 0 ? "+" : ""}${growth.toFixed(0)} MiB${rssOk ? "" : " (memory target missed)"}`,
+      note: `peak RSS of each run (median (min-max)) and A/B by size: ${bySize}; highest 2 GiB vs highest 64 MiB: ${growth >= 0 ? "+" : ""}${growth.toFixed(0)} MiB${rssOk ? "" : " (memory target missed)"}`,
     },
   );
 }
