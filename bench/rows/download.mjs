@@ -101,9 +101,7 @@ export async function downloadRow(runs, sideRuns) {
   }
   const growth = peaks["2 GiB"] - peaks["64 MiB"];
   const rssOk = peaks["1 GiB"] <= RSS_LIMIT_MiB && growth <= FLAT_TOLERANCE_MiB;
-  const bySize = sizes
-    .map(([label]) => `${label} ${peaks[label].toFixed(0)} MiB (${ratios[label]})`)
-    .join(", ");
+  const bySize = sizes.map(([label]) => `${label}: ${spreads[label]} MiB, ${ratios[label]}`).join("; ");
   return pairedRow(
     "1 GiB `download ID -o F` / `curl -s -o F URL && sync F`",
     { max: 1.25, text: `<= 1.25x; <= ${RSS_LIMIT_MiB} MiB, flat (+${FLAT_TOLERANCE_MiB} MiB at most)` },
