@@ -12,5 +12,7 @@ if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-V")) {
     if (err.code !== "EPIPE") throw err;
   }
 } else {
+  // The bundled chunks compile from the bytecode cached at build time (src/cli-code-cache.ts).
+  require("../dist/cli/code-cache.cjs").useCodeCache(require("node:path").join(__dirname, "../dist/cli"));
   require("../dist/cli/main.cjs").main(argv.slice(2));
 }

@@ -3,20 +3,62 @@
 // part a command may not need (the batch engine, the download writer, the sandbox, ora) stays in
 // its own chunk, loaded when first imported. Source maps point at src/. The library (`grokvid`)
 // is tsc's ES module output and is not bundled.
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
+/**
+ * Modules that no start-up runs, required where the code first touches them rather than when the
+ * chunk loads: zod (its own chunk: only a parsed answer or config needs it), node:fs/promises, node:timers/promises and
+ * node:child_process, which commander requires for external subcommands grokvid never declares
+ * (with net and dgram). Together they were ~6 ms of every start. Every use in the output is a
+ * property read (`mod.fn(...)`), so a proxy that requires on the first read keeps the semantics.
+ * It is written on one line in place of the `require(...)`: the source maps stay true.
+ */
+const LAZY = /require\("(\.\/zod-[\w-]+\.cjs|node:fs\/promises|node:timers\/promises|node:child_process)"\)/g;
+const lazyRequire = (id) =>
+  `((m) => new Proxy({}, { get: (_, k) => (m ??= require(${id}))[k], has: (_, k) => k in (m ??= require(${id})), ` +
+  `ownKeys: () => Reflect.ownKeys(m ??= require(${id})), getOwnPropertyDescriptor: (_, k) => { ` +
+  `const d = Reflect.getOwnPropertyDescriptor(m ??= require(${id}), k); return d && { ...d, configurable: true }; } }))()`;
+
+function lazyRequires() {
+  return {
+    name: "lazy-requires",
+    // After rendering: chunk names are final here, and nothing reformats the code afterwards.
+    generateBundle(_, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === "chunk" && file.name !== "zod") {
+          file.code = file.code.replace(LAZY, (_, id) => lazyRequire(JSON.stringify(id)));
+        }
+      }
+    },
+  };
+}
+
+/** The CLI's version is written in at build time: finding and parsing package.json cost ~2 ms a start. */
+function inlineVersion() {
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  return {
+    name: "inline-version",
+    load(id) {
+      if (!/[\\/]src[\\/]version\.ts$/.test(id)) return null;
+      return `export const VERSION = ${JSON.stringify(version)};`;
+    },
+  };
+}
+
 await build({
   cwd: root,
-  input: { main: "src/cli-main.ts" },
+  input: { main: "src/cli-main.ts", "code-cache": "src/cli-code-cache.ts" },
   platform: "node",
   // undici's own files are loaded by path (src/http/undici-lite.ts); cosmiconfig's optional
   // TypeScript loader needs the typescript package, which only a .ts config file asks for.
   external: [/^undici(\/|$)/, "typescript"],
   resolve: { extensionAlias: { ".js": [".ts", ".js"] } },
   logLevel: "warn",
+  plugins: [lazyRequires(), inlineVersion()],
   output: {
     dir: "dist/cli",
     format: "cjs",
@@ -25,8 +67,9 @@ await build({
     sourcemap: true,
     // What nearly every command runs (flags, config scan, providers' requests, output) is one chunk:
     // each extra file costs a read and a compile. Heavy parts stay apart, loaded when first used.
-    advancedChunks: {
+    codeSplitting: {
       groups: [
+        { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
         {
           name: "common",
           test: /[\\/]src[\\/](cli|program|program-options|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display)|util[\\/](format|untrusted|duration)|core[\\/](client|context|settings|gateway|create-preview|validate-create|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,

@@ -41,7 +41,7 @@ export async function runCreate(flags: CreateFlags, runtime: InputRuntime): Prom
   const client = clientFor(flags, runtime, out);
   // The config is read (and refused, exit 3) before the prompt is, as before any other check.
   await client.loadConfig();
-  const spec = specOf(flags, await readPrompt(flags, runtime.stdin));
+  const spec = specOf(flags, await readPrompt(flags, runtime));
   // -o says where the video goes, so it asks for the download too.
   const download = flags.download === true || flags.output !== undefined;
   const wait = flags.wait === true || download;

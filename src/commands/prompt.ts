@@ -7,10 +7,13 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Exactly one of --prompt and --prompt-file; `-` reads standard input (for heredocs and pipes). */
+/**
+ * Exactly one of --prompt and --prompt-file; `-` reads standard input (for heredocs and pipes).
+ * Standard input is asked for only then: opening process.stdin costs a start-up ~5 ms.
+ */
 export async function readPrompt(
   flags: { prompt?: string; promptFile?: string },
-  stdin: NodeJS.ReadableStream,
+  input: { readonly stdin: NodeJS.ReadableStream },
 ): Promise<string> {
   if (flags.prompt !== undefined && flags.promptFile !== undefined) {
     throw new UsageError("pass either --prompt or --prompt-file, not both");
@@ -22,7 +25,7 @@ export async function readPrompt(
   const path = flags.promptFile;
   const text =
     path === "-"
-      ? await readStdin(stdin)
+      ? await readStdin(input.stdin)
       : await readFile(path, "utf8").catch(() => {
           throw new UsageError(`--prompt-file ${path}: cannot read the file`);
         });

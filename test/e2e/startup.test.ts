@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import Module from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BIN, makeTempDir } from "../helpers/run-cli.js";
+
+const CHUNKS = fileURLToPath(new URL("../../dist/cli", import.meta.url));
+const temp = { dir: "", cleanup: async (): Promise<void> => {} };
+beforeEach(async () => Object.assign(temp, await makeTempDir()));
+afterEach(() => temp.cleanup());
+
+interface Loaded {
+  builtins: string[];
+  files: string[];
+}
+
+/** What a run of the built CLI loaded: Node's own modules and the files it required. */
+function loadedBy(args: string[]): Loaded {
+  const report = join(temp.dir, "loaded.json");
+  const preload = join(temp.dir, "report-loads.cjs");
+  writeFileSync(
+    preload,
+    `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+      builtins: process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)),
+      files: Object.keys(require.cache),
+    })));`,
+  );
+  const run = spawnSync(process.execPath, ["-r", preload, BIN, ...args], {
+    cwd: temp.dir,
+    env: { PATH: process.env.PATH ?? "", HOME: temp.dir, XDG_CONFIG_HOME: join(temp.dir, ".config") },
+    encoding: "utf8",
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(readFileSync(report, "utf8")) as Loaded;
+}
+
+describe("start-up loads only what the command runs", () => {
+  it("a dry run loads no zod, no crypto, no child processes, no download, journal or HTTP code", () => {
+    const loaded = loadedBy(["create", "--provider", "apimart", "--prompt", "x", "--dry-run"]);
+    expect(loaded.builtins).not.toContain("crypto");
+    expect(loaded.builtins).not.toContain("child_process");
+    expect(loaded.builtins).not.toContain("fs/promises");
+    const chunks = loaded.files.filter((f) => f.startsWith(CHUNKS)).map((f) => f.slice(CHUNKS.length + 1));
+    expect(
+      chunks.every((name) => /^(main|code-cache|common-|rolldown-runtime-|wasm-tier-)/.test(name)),
+      chunks.join(" "),
+    ).toBe(true);
+  });
+
+  it("a command that parses an answer still finds zod where it first uses it", () => {
+    const loaded = loadedBy(["jobs", "--json"]);
+    expect(loaded.files.some((f) => /[\\/]zod-[\w-]+\.cjs$/.test(f))).toBe(true);
+  });
+
+  it("the build left a V8 code cache this Node accepts for every chunk a dry run loads", () => {
+    const caches = readdirSync(CHUNKS).filter((f) => f.endsWith(".cjs.v8-cache"));
+    expect(caches.map((f) => f.replace(/-[\w-]+\.cjs/, ".cjs")).sort()).toEqual(
+      expect.arrayContaining(["common.cjs.v8-cache", "main.cjs.v8-cache"]),
+    );
+    for (const cache of caches) {
+      const chunk = join(CHUNKS, cache.replace(/\.v8-cache$/, ""));
+      const script = new vm.Script(Module.wrap(readFileSync(chunk, "utf8")), {
+        filename: chunk,
+        cachedData: readFileSync(join(CHUNKS, cache)),
+      });
+      expect(script.cachedDataRejected, cache).toBe(false);
+    }
+  });
+});
