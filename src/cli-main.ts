@@ -1,5 +1,6 @@
 import { processRuntime, run } from "./cli.js";
 import { preferBaselineWasm } from "./http/wasm-tier.js";
+import type { StandardStream } from "./ui/direct-stream.js";
 
 /**
  * The executable's entry, bundled by scripts/bundle-cli.mjs into dist/cli/ (CommonJS chunks, one
@@ -9,9 +10,10 @@ import { preferBaselineWasm } from "./http/wasm-tier.js";
  */
 export function main(argv: readonly string[]): void {
   preferBaselineWasm();
-  void run(argv, processRuntime()).then((code) => {
+  const runtime = processRuntime();
+  void run(argv, runtime).then((code) => {
     process.exitCode = code;
-    exitWhenFlushed([process.stdout, process.stderr]);
+    exitWhenFlushed([runtime.stdout, runtime.stderr]);
   });
 }
 
@@ -21,15 +23,14 @@ export function main(argv: readonly string[]): void {
  * write's callback runs once everything queued before it is written, or the stream failed (a
  * reader that went away: nothing more can be delivered).
  */
-export function exitWhenFlushed(streams: readonly NodeJS.WritableStream[]): void {
+export function exitWhenFlushed(streams: readonly StandardStream[]): void {
   let pending = streams.length;
   const done = (): void => {
     pending -= 1;
     if (pending === 0) process.exit();
   };
   for (const stream of streams) {
-    const writable = stream as NodeJS.WriteStream;
-    if (writable.destroyed || writable.writableLength === 0) done();
-    else writable.write("", done);
+    if (stream.destroyed || stream.writableLength === 0) done();
+    else stream.write("", done);
   }
 }

@@ -5,6 +5,7 @@ import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "./ui/output.js";
 import { resolveColorLevel } from "./ui/color.js";
+import { type StandardStream, standardStream } from "./ui/direct-stream.js";
 
 /**
  * Under --json a failure is a result too: one document `{error:{exitCode,message,hint},task?}` on
@@ -80,12 +81,8 @@ export async function run(argv: readonly string[], runtime: CliRuntime): Promise
   }
 }
 
-function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
-  if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
-}
-
-/** The process's own runtime: real streams, and Ctrl-C wired to the cancel signal. */
-export function processRuntime(): CliRuntime {
+/** The process's own runtime: its standard streams, and Ctrl-C wired to the cancel signal. */
+export function processRuntime(): CliRuntime & { stdout: StandardStream; stderr: StandardStream } {
   const controller = new AbortController();
   // Every request of a batch listens to this one signal; dozens at once is by design, not a leak.
   setMaxListeners(0, controller.signal);
@@ -96,11 +93,10 @@ export function processRuntime(): CliRuntime {
   });
   process.on("SIGTERM", () => controller.abort());
   // A reader that went away (`grokvid jobs | head -1`) is not a failure of ours: what is left to
-  // print has nowhere to go and is dropped, and the command ends as it would have.
-  for (const stream of [process.stdout, process.stderr]) stream.on("error", ignoreClosedPipe);
+  // print has nowhere to go and is dropped, and the command ends as it would have (see standardStream).
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: standardStream(1),
+    stderr: standardStream(2),
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,

@@ -2,10 +2,11 @@ import type { ChalkInstance } from "chalk";
 import { redact } from "../redact.js";
 import { stripTerminalControls } from "../util/untrusted.js";
 import { type ColorLevel, resolveColorLevel } from "./color.js";
+import type { TextStream } from "./direct-stream.js";
 
 export interface Streams {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: TextStream;
+  stderr: TextStream;
   env: Readonly<Record<string, string | undefined>>;
 }
 

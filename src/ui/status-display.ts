@@ -27,7 +27,9 @@ export function describeTask(task: NormalizedTask, elapsedMs: number): string {
 export async function createStatusDisplay(out: Output): Promise<StatusDisplay> {
   if (!out.interactive) return plainDisplay(out);
   const { default: ora } = await import("ora");
-  const spinner = ora({ stream: out.streams.stderr, color: "cyan", discardStdin: false }).start();
+  // Interactive means stderr is a terminal, and for a terminal it is Node's own tty stream.
+  const stream = out.streams.stderr as NodeJS.WritableStream;
+  const spinner = ora({ stream, color: "cyan", discardStdin: false }).start();
   // Polls are seconds apart; the elapsed time ticks between them so the user sees it is alive.
   let last: { task: NormalizedTask; elapsedMs: number; at: number } | undefined;
   const ticker = setInterval(() => {
