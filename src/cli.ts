@@ -70,7 +70,7 @@ export type CliRuntime = Runtime & { stdin: NodeJS.ReadableStream };
  */
 export async function run(argv: readonly string[], runtime: CliRuntime): Promise<number> {
   try {
-    await buildProgram(runtime).parseAsync(argv, { from: "user" });
+    await buildProgram(runtime, argv).parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (err) {
     return reportError(err, runtime, {

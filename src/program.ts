@@ -11,8 +11,247 @@ import { addCommon, addPolling, collect, option } from "./program-options.js";
 import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
-/** Commands are imported when they run, so `--help` and `--version` load almost nothing. */
-export function buildProgram(runtime: InputRuntime): Command {
+type Declare = (program: Command, runtime: InputRuntime) => void;
+
+/** Each command with its options, in the order `--help` lists them. */
+const COMMANDS: Record<string, Declare> = {
+  create(program, runtime) {
+    addPolling(
+      addCommon(
+        program
+          .command("create")
+          .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
+          .addOption(
+            option("-p, --prompt <text>", "what the video shows", "none: this or --prompt-file is required"),
+          )
+          .addOption(
+            option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
+          )
+          .addOption(
+            option(
+              "-m, --model <model>",
+              "model id or alias",
+              "the provider's model, or providers.<name>.model in config",
+            ),
+          )
+          .addOption(
+            option(
+              "-d, --duration <seconds>",
+              "length in whole seconds",
+              "the provider's, or defaults.duration in config",
+            ),
+          )
+          .addOption(
+            option(
+              "-r, --ratio <w:h>",
+              "aspect ratio such as 16:9",
+              "the provider's, or defaults.ratio in config",
+            ),
+          )
+          .addOption(
+            option(
+              "--resolution <res>",
+              "480p, 540p, 720p or 1080p as the model allows",
+              "the provider's, or defaults.resolution in config",
+            ),
+          )
+          .addOption(
+            option(
+              "-i, --image <path-or-url>",
+              "reference image: public URL, local file or data: URI; repeatable",
+            )
+              .argParser(collect)
+              .default([], "none"),
+          )
+          .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
+          .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
+          .addOption(
+            option(
+              "-o, --output <path>",
+              "where to save the video (implies --download): a file, or a folder for the default name; missing folders are created",
+              "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+            ),
+          )
+          .addOption(option("-f, --force", "overwrite an existing output file", "off"))
+          .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
+      ),
+    ).action(async (flags: CreateFlags) => (await import("./commands/create.js")).runCreate(flags, runtime));
+  },
+  status(program, runtime) {
+    addCommon(
+      program.command("status").description("show a task's status once").argument("<id>", "task id"),
+    ).action(async (id: string, flags: CommonFlags) =>
+      (await import("./commands/status.js")).runStatus(id, flags, runtime),
+    );
+  },
+  wait(program, runtime) {
+    addPolling(
+      addCommon(
+        program
+          .command("wait")
+          .description("wait until a task finishes; exit 7 if it failed")
+          .argument("<id>", "task id"),
+      ),
+    ).action(async (id: string, flags: WaitFlags) =>
+      (await import("./commands/wait.js")).runWait(id, flags, runtime),
+    );
+  },
+  download(program, runtime) {
+    addPolling(
+      addCommon(
+        program
+          .command("download")
+          .description("download a task's video (waiting first if it is still running); prints the path")
+          .argument("<id>", "task id")
+          .addOption(
+            option(
+              "-o, --output <path>",
+              "a file, or a folder for the default name; missing folders are created",
+              "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+            ),
+          )
+          .addOption(option("-f, --force", "overwrite an existing file", "off")),
+      ),
+    ).action(async (id: string, flags: DownloadFlags) =>
+      (await import("./commands/download.js")).runDownload(id, flags, runtime),
+    );
+  },
+  batch(program, runtime) {
+    addPolling(
+      addCommon(
+        program
+          .command("batch")
+          .description(
+            "run every job of a JSON-lines or CSV file: submit, wait, download (re-runs are idempotent)",
+          )
+          .argument("<file>", "JSON lines or CSV with a header; - reads standard input")
+          .addOption(
+            option("--concurrency <n>", "jobs in flight at once (and per provider, lowered on 429)", "4"),
+          )
+          .addOption(
+            option("--skip-invalid", "run the valid lines even if some are invalid", "off: send nothing"),
+          )
+          .addOption(
+            option("--retry-failed", "submit again the lines whose earlier job failed", "off: report them"),
+          )
+          .addOption(
+            option(
+              "--resubmit-uncertain",
+              "send again the lines whose earlier create may have reached the gateway (check first: it may pay twice)",
+              "off: report them",
+            ),
+          )
+          .addOption(option("--fail-fast", "stop submitting after the first failure", "off"))
+          .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line", "none"))
+          .addOption(
+            option(
+              "--out-dir <dir>",
+              "folder for the videos and their .json sidecars",
+              "download.dir in config, else .",
+            ),
+          )
+          .addOption(
+            option(
+              "--template <name>",
+              "file name: {provider} {id} {date} {index} {slug}",
+              "download.template in config, else {provider}-{id}.mp4",
+            ),
+          )
+          .addOption(option("-f, --force", "overwrite existing output files", "off")),
+      ),
+    ).action(async (file: string, flags: BatchFlags) =>
+      (await import("./commands/batch.js")).runBatch(file, flags, runtime),
+    );
+  },
+  jobs(program, runtime) {
+    addCommon(
+      program
+        .command("jobs")
+        .description("list the jobs in the journal, newest first")
+        .addOption(
+          option(
+            "--status <status>",
+            "only jobs in this status (queued, running, succeeded, failed, ...)",
+            "all",
+          ),
+        )
+        .addOption(option("--provider <name>", "only jobs of this provider", "all"))
+        .addOption(option("--limit <n>", "at most this many; 0 shows all", "20")),
+      false,
+    ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
+  },
+  resume(program, runtime) {
+    addPolling(
+      addCommon(
+        program
+          .command("resume")
+          .description(
+            "wait on every unfinished job in the journal (and download finished ones with --download)",
+          )
+          .addOption(option("--download", "also download finished jobs that were never downloaded", "off"))
+          .addOption(option("-f, --force", "overwrite existing files when downloading", "off"))
+          .addOption(option("--provider <name>", "only jobs of this provider", "all"))
+          .addOption(option("--concurrency <n>", "jobs handled at once", "4")),
+        false,
+      ),
+    ).action(async (flags: ResumeFlags) => (await import("./commands/resume.js")).runResume(flags, runtime));
+  },
+  sandbox(program, runtime) {
+    addCommon(
+      program
+        .command("sandbox")
+        .description("run the offline gateway simulator in the foreground (Ctrl-C stops it)")
+        .addOption(option("--port <n>", "port on 127.0.0.1; 0 picks a free one", "0"))
+        .addOption(
+          option(
+            "--delay <duration>",
+            "how long each job takes, from submit to done",
+            "$GROKVID_SANDBOX_DELAY, else 3s",
+          ),
+        )
+        .addOption(
+          option(
+            "--video-size <size>",
+            "pad every video to this size, e.g. 64MiB or 1GiB (streamed)",
+            "the real size",
+          ),
+        )
+        .addOption(
+          option(
+            "--fault <spec>",
+            `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable`,
+          )
+            .argParser(collect)
+            .default([], "none"),
+        )
+        .addHelpText("after", describeFaultKinds()),
+      false,
+    ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
+      (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
+    );
+  },
+  config(program, runtime) {
+    const config = program.command("config").description("work with configuration files");
+    addCommon(
+      config
+        .command("trust")
+        .description(
+          "trust a project's config file as it is now, so its base URLs are used and its code may run",
+        )
+        .argument("[file]", "the file; default: the one grokvid finds from this folder"),
+      false,
+    ).action(async (file: string | undefined, flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigTrust(file, flags, runtime),
+    );
+  },
+};
+
+/**
+ * Commands are imported when they run, so `--help` and `--version` load almost nothing. Only the
+ * command on the line is declared with its options (declaring all of them was ~2 ms of every
+ * start); `help`, an option first, an unknown or no command declares them all, for help and hints.
+ */
+export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []): Command {
   const program = new Command("grokvid")
     .description("Submit Grok Imagine video jobs to any gateway, wait for them, and download the mp4.")
     .version(VERSION, "-V, --version", "print the version")
@@ -21,225 +260,8 @@ export function buildProgram(runtime: InputRuntime): Command {
     .configureOutput({ writeOut: (s) => runtime.stdout.write(s), writeErr: (s) => runtime.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
 
-  addPolling(
-    addCommon(
-      program
-        .command("create")
-        .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
-        .addOption(
-          option("-p, --prompt <text>", "what the video shows", "none: this or --prompt-file is required"),
-        )
-        .addOption(
-          option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
-        )
-        .addOption(
-          option(
-            "-m, --model <model>",
-            "model id or alias",
-            "the provider's model, or providers.<name>.model in config",
-          ),
-        )
-        .addOption(
-          option(
-            "-d, --duration <seconds>",
-            "length in whole seconds",
-            "the provider's, or defaults.duration in config",
-          ),
-        )
-        .addOption(
-          option(
-            "-r, --ratio <w:h>",
-            "aspect ratio such as 16:9",
-            "the provider's, or defaults.ratio in config",
-          ),
-        )
-        .addOption(
-          option(
-            "--resolution <res>",
-            "480p, 540p, 720p or 1080p as the model allows",
-            "the provider's, or defaults.resolution in config",
-          ),
-        )
-        .addOption(
-          option(
-            "-i, --image <path-or-url>",
-            "reference image: public URL, local file or data: URI; repeatable",
-          )
-            .argParser(collect)
-            .default([], "none"),
-        )
-        .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
-        .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
-        .addOption(
-          option(
-            "-o, --output <path>",
-            "where to save the video (implies --download): a file, or a folder for the default name; missing folders are created",
-            "download.dir/download.template in config, else ./{provider}-{id}.mp4",
-          ),
-        )
-        .addOption(option("-f, --force", "overwrite an existing output file", "off"))
-        .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
-    ),
-  ).action(async (flags: CreateFlags) => (await import("./commands/create.js")).runCreate(flags, runtime));
-
-  addCommon(
-    program.command("status").description("show a task's status once").argument("<id>", "task id"),
-  ).action(async (id: string, flags: CommonFlags) =>
-    (await import("./commands/status.js")).runStatus(id, flags, runtime),
-  );
-
-  addPolling(
-    addCommon(
-      program
-        .command("wait")
-        .description("wait until a task finishes; exit 7 if it failed")
-        .argument("<id>", "task id"),
-    ),
-  ).action(async (id: string, flags: WaitFlags) =>
-    (await import("./commands/wait.js")).runWait(id, flags, runtime),
-  );
-
-  addPolling(
-    addCommon(
-      program
-        .command("download")
-        .description("download a task's video (waiting first if it is still running); prints the path")
-        .argument("<id>", "task id")
-        .addOption(
-          option(
-            "-o, --output <path>",
-            "a file, or a folder for the default name; missing folders are created",
-            "download.dir/download.template in config, else ./{provider}-{id}.mp4",
-          ),
-        )
-        .addOption(option("-f, --force", "overwrite an existing file", "off")),
-    ),
-  ).action(async (id: string, flags: DownloadFlags) =>
-    (await import("./commands/download.js")).runDownload(id, flags, runtime),
-  );
-
-  addPolling(
-    addCommon(
-      program
-        .command("batch")
-        .description(
-          "run every job of a JSON-lines or CSV file: submit, wait, download (re-runs are idempotent)",
-        )
-        .argument("<file>", "JSON lines or CSV with a header; - reads standard input")
-        .addOption(
-          option("--concurrency <n>", "jobs in flight at once (and per provider, lowered on 429)", "4"),
-        )
-        .addOption(
-          option("--skip-invalid", "run the valid lines even if some are invalid", "off: send nothing"),
-        )
-        .addOption(
-          option("--retry-failed", "submit again the lines whose earlier job failed", "off: report them"),
-        )
-        .addOption(
-          option(
-            "--resubmit-uncertain",
-            "send again the lines whose earlier create may have reached the gateway (check first: it may pay twice)",
-            "off: report them",
-          ),
-        )
-        .addOption(option("--fail-fast", "stop submitting after the first failure", "off"))
-        .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line", "none"))
-        .addOption(
-          option(
-            "--out-dir <dir>",
-            "folder for the videos and their .json sidecars",
-            "download.dir in config, else .",
-          ),
-        )
-        .addOption(
-          option(
-            "--template <name>",
-            "file name: {provider} {id} {date} {index} {slug}",
-            "download.template in config, else {provider}-{id}.mp4",
-          ),
-        )
-        .addOption(option("-f, --force", "overwrite existing output files", "off")),
-    ),
-  ).action(async (file: string, flags: BatchFlags) =>
-    (await import("./commands/batch.js")).runBatch(file, flags, runtime),
-  );
-
-  addCommon(
-    program
-      .command("jobs")
-      .description("list the jobs in the journal, newest first")
-      .addOption(
-        option(
-          "--status <status>",
-          "only jobs in this status (queued, running, succeeded, failed, ...)",
-          "all",
-        ),
-      )
-      .addOption(option("--provider <name>", "only jobs of this provider", "all"))
-      .addOption(option("--limit <n>", "at most this many; 0 shows all", "20")),
-    false,
-  ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
-
-  addPolling(
-    addCommon(
-      program
-        .command("resume")
-        .description(
-          "wait on every unfinished job in the journal (and download finished ones with --download)",
-        )
-        .addOption(option("--download", "also download finished jobs that were never downloaded", "off"))
-        .addOption(option("-f, --force", "overwrite existing files when downloading", "off"))
-        .addOption(option("--provider <name>", "only jobs of this provider", "all"))
-        .addOption(option("--concurrency <n>", "jobs handled at once", "4")),
-      false,
-    ),
-  ).action(async (flags: ResumeFlags) => (await import("./commands/resume.js")).runResume(flags, runtime));
-
-  addCommon(
-    program
-      .command("sandbox")
-      .description("run the offline gateway simulator in the foreground (Ctrl-C stops it)")
-      .addOption(option("--port <n>", "port on 127.0.0.1; 0 picks a free one", "0"))
-      .addOption(
-        option(
-          "--delay <duration>",
-          "how long each job takes, from submit to done",
-          "$GROKVID_SANDBOX_DELAY, else 3s",
-        ),
-      )
-      .addOption(
-        option(
-          "--video-size <size>",
-          "pad every video to this size, e.g. 64MiB or 1GiB (streamed)",
-          "the real size",
-        ),
-      )
-      .addOption(
-        option(
-          "--fault <spec>",
-          `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable`,
-        )
-          .argParser(collect)
-          .default([], "none"),
-      )
-      .addHelpText("after", describeFaultKinds()),
-    false,
-  ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
-    (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
-  );
-
-  const config = program.command("config").description("work with configuration files");
-  addCommon(
-    config
-      .command("trust")
-      .description(
-        "trust a project's config file as it is now, so its base URLs are used and its code may run",
-      )
-      .argument("[file]", "the file; default: the one grokvid finds from this folder"),
-    false,
-  ).action(async (file: string | undefined, flags: CommonFlags) =>
-    (await import("./commands/config.js")).runConfigTrust(file, flags, runtime),
-  );
-
+  const first = argv[0];
+  const declared = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+  for (const name of declared) COMMANDS[name]?.(program, runtime);
   return program;
 }
