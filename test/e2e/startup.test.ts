@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,5 +68,35 @@ describe("start-up loads only what the command runs", () => {
       });
       expect(script.cachedDataRejected, cache).toBe(false);
     }
+  });
+
+  it("no chunk with a cache contains import(), which fails in a script restored from a cache", async () => {
+    const { hasDynamicImport } = (await import("../../scripts/dynamic-import.mjs")) as {
+      hasDynamicImport: (source: string) => boolean;
+    };
+    const chunks = readdirSync(CHUNKS).filter((f) => f.endsWith(".cjs"));
+    const cached = chunks.filter((f) => existsSync(join(CHUNKS, `${f}.v8-cache`)));
+    expect(cached.length).toBeGreaterThan(0);
+    for (const chunk of cached)
+      expect(hasDynamicImport(readFileSync(join(CHUNKS, chunk), "utf8")), chunk).toBe(false);
+    // The check itself: cosmiconfig's chunk imports JavaScript configs.
+    expect(chunks.some((f) => hasDynamicImport(readFileSync(join(CHUNKS, f), "utf8")))).toBe(true);
+  });
+
+  it("a JavaScript config is imported without a warning on stderr", () => {
+    const config = join(temp.dir, "grokvideo.config.mjs");
+    writeFileSync(config, 'export default { defaultProvider: "apimart" };\n');
+    const run = spawnSync(
+      process.execPath,
+      [BIN, "create", "--prompt", "x", "--dry-run", "--config", config],
+      {
+        cwd: temp.dir,
+        env: { PATH: process.env.PATH ?? "", HOME: temp.dir, XDG_CONFIG_HOME: join(temp.dir, ".config") },
+        encoding: "utf8",
+      },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("api.apimart.ai");
   });
 });

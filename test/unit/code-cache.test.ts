@@ -19,8 +19,10 @@ function load(
   folder: string,
   { hooked = folder, flags = [] as string[] } = {},
 ): string {
+  // `answer` may be a promise (a chunk that imports).
   const code = `require(${JSON.stringify(LOADER)}).${mode}(${JSON.stringify(hooked)});
-    process.stdout.write(String(require(${JSON.stringify(join(folder, "chunk.cjs"))}).answer));`;
+    Promise.resolve(require(${JSON.stringify(join(folder, "chunk.cjs"))}).answer)
+      .then((answer) => process.stdout.write(String(answer)));`;
   const run = spawnSync(process.execPath, [...flags, "-e", code], { encoding: "utf8" });
   expect(run.stderr).toBe("");
   return run.stdout;
@@ -61,9 +63,31 @@ describe("V8 code caches for the CLI's chunks", () => {
     expect(load("useCodeCache", chunks)).toBe("42");
   });
 
+  it("a chunk without a cache loads through Node's own loader: its import() works, silently", () => {
+    // vm.Script's only import() loader that works on Node 20 printed an ExperimentalWarning.
+    const chunks = join(temp.dir, "cli");
+    mkdirSync(chunks);
+    writeFileSync(
+      join(chunks, "chunk.cjs"),
+      'exports.answer = import("node:os").then((os) => typeof os.EOL);',
+    );
+    expect(load("useCodeCache", chunks)).toBe("string");
+  });
+
   it("with --enable-source-maps, and outside the chunk folder, files load as usual", () => {
     const chunks = staleSetup(-3_600_000);
     expect(load("useCodeCache", chunks, { flags: ["--enable-source-maps"] })).toBe("new");
     expect(load("useCodeCache", chunks, { hooked: join(temp.dir, "elsewhere") })).toBe("new");
+  });
+});
+
+describe("finding import() in a chunk", () => {
+  it("counts import expressions, not the words in comments or strings", async () => {
+    const { hasDynamicImport } = (await import("../../scripts/dynamic-import.mjs")) as {
+      hasDynamicImport: (source: string) => boolean;
+    };
+    expect(hasDynamicImport("exports.load = (href) => import(href);")).toBe(true);
+    expect(hasDynamicImport('function f() { return 1 && import("node:os"); }')).toBe(true);
+    expect(hasDynamicImport('/** @typedef { import("./a.js").A } A */ exports.s = "import(x)";')).toBe(false);
   });
 });
