@@ -71,9 +71,7 @@ describe("start-up loads only what the command runs", () => {
   });
 
   it("no chunk with a cache contains import(), which fails in a script restored from a cache", async () => {
-    const { hasDynamicImport } = (await import("../../scripts/dynamic-import.mjs")) as {
-      hasDynamicImport: (source: string) => boolean;
-    };
+    const { hasDynamicImport } = await import("../../scripts/dynamic-import.mjs");
     const chunks = readdirSync(CHUNKS).filter((f) => f.endsWith(".cjs"));
     const cached = chunks.filter((f) => existsSync(join(CHUNKS, `${f}.v8-cache`)));
     expect(cached.length).toBeGreaterThan(0);

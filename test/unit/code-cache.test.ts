@@ -83,9 +83,7 @@ describe("V8 code caches for the CLI's chunks", () => {
 
 describe("finding import() in a chunk", () => {
   it("counts import expressions, not the words in comments or strings", async () => {
-    const { hasDynamicImport } = (await import("../../scripts/dynamic-import.mjs")) as {
-      hasDynamicImport: (source: string) => boolean;
-    };
+    const { hasDynamicImport } = await import("../../scripts/dynamic-import.mjs");
     expect(hasDynamicImport("exports.load = (href) => import(href);")).toBe(true);
     expect(hasDynamicImport('function f() { return 1 && import("node:os"); }')).toBe(true);
     expect(hasDynamicImport('/** @typedef { import("./a.js").A } A */ exports.s = "import(x)";')).toBe(false);
