@@ -5,7 +5,7 @@ import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "./ui/output.js";
 import { resolveColorLevel } from "./ui/color.js";
-import { type StandardStream, standardStream } from "./ui/direct-stream.js";
+import { type StandardStream, standardStream, writeFailure } from "./ui/direct-stream.js";
 
 /**
  * Under --json a failure is a result too: one document `{error:{exitCode,message,hint},task?}` on
@@ -65,13 +65,28 @@ export function reportError(
 export type CliRuntime = Runtime & { stdin: NodeJS.ReadableStream };
 
 /**
+ * A command that did its work but could not write its result (stdout on a full disk, /dev/full)
+ * has not succeeded: a script would go on with an empty or cut file. Whatever it did is kept
+ * (a created job is in the journal); the message says where the output went missing.
+ */
+function lostOutput(runtime: CliRuntime): number | undefined {
+  const failure = writeFailure(runtime.stdout);
+  if (!failure) return undefined;
+  const reason = failure.code ?? failure.message;
+  runtime.stderr.write(`error: cannot write the output to stdout (${safeText(reason)}); it is incomplete\n`);
+  return ExitCode.internal;
+}
+
+/**
  * Runs one command line against the given runtime and returns its exit code; never exits and
  * never throws, so tests can run thousands of command lines in one process.
  */
 export async function run(argv: readonly string[], runtime: CliRuntime): Promise<number> {
   try {
     await buildProgram(runtime, argv).parseAsync(argv, { from: "user" });
-    return ExitCode.ok;
+    // A Node stream reports a failed write a tick later (SyncWriteStream on /dev/full).
+    await new Promise((resolve) => setImmediate(resolve));
+    return lostOutput(runtime) ?? ExitCode.ok;
   } catch (err) {
     return reportError(err, runtime, {
       verbose: argv.includes("--verbose"),

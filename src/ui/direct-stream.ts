@@ -12,8 +12,19 @@ export interface StandardStream extends TextStream {
   readonly destroyed: boolean;
 }
 
-function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
-  if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+/** The first write each stream could not do (other than to a reader that went away). */
+const failures = new WeakMap<object, NodeJS.ErrnoException>();
+
+/**
+ * Why `stream` lost output, if it did: a full disk (ENOSPC), a file size limit (EFBIG), /dev/full.
+ * The CLI checks stdout's before it exits, so a result that was never written is never a success.
+ */
+export function writeFailure(stream: object): NodeJS.ErrnoException | undefined {
+  return failures.get(stream);
+}
+
+function isClosedPipe(err: NodeJS.ErrnoException): boolean {
+  return err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED";
 }
 
 /**
@@ -22,7 +33,8 @@ function ignoreClosedPipe(err: NodeJS.ErrnoException): void {
  * A blocking descriptor (what a shell or Node gives a child) takes every byte; one set to
  * non-blocking by its owner may refuse some (EAGAIN), and then the rest, and everything after,
  * goes through the Node stream, in order. A reader that went away (EPIPE) is not a failure of
- * ours: what is left has nowhere to go, as with the stream.
+ * ours: what is left has nowhere to go, as with the stream. Any other refusal (a full disk) is
+ * recorded for writeFailure, and later text is dropped rather than written after a hole.
  */
 export class DirectStream implements StandardStream {
   private stream: NodeJS.WriteStream | undefined;
@@ -42,31 +54,37 @@ export class DirectStream implements StandardStream {
 
   write(text: string, done?: (err?: Error | null) => void): boolean {
     if (this.stream) return this.stream.write(text, done);
-    const bytes = Buffer.from(text);
-    let at = 0;
-    try {
-      while (at < bytes.length) at += writeSync(this.fd, bytes, at);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "EAGAIN") {
-        this.stream = this.open();
-        return this.stream.write(bytes.subarray(at), done);
+    let failure = failures.get(this);
+    if (!failure) {
+      const bytes = Buffer.from(text);
+      let at = 0;
+      try {
+        while (at < bytes.length) at += writeSync(this.fd, bytes, at);
+      } catch (err) {
+        const refused = err as NodeJS.ErrnoException;
+        if (refused.code === "EAGAIN") {
+          this.stream = this.open();
+          return this.stream.write(bytes.subarray(at), done);
+        }
+        if (!isClosedPipe(refused)) failures.set(this, (failure = refused));
       }
-      if (code !== "EPIPE") throw err;
     }
-    if (done) queueMicrotask(done);
+    if (done) queueMicrotask(() => done(failure));
     return true;
   }
 }
 
 /**
  * stdout (1) or stderr (2): direct for a pipe, a file or a socket; Node's own stream for a
- * terminal (colours, sizes, spinners) and anything else.
+ * terminal (colours, sizes, spinners) and anything else, such as /dev/null (telling a device
+ * from a terminal takes node:tty, which loads net: the cost DirectStream avoids).
  */
 export function standardStream(fd: 1 | 2): StandardStream {
   const open = (): NodeJS.WriteStream => {
     const stream = fd === 1 ? process.stdout : process.stderr;
-    stream.on("error", ignoreClosedPipe);
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (!isClosedPipe(err) && !failures.has(stream)) failures.set(stream, err);
+    });
     return stream;
   };
   try {

@@ -1,8 +1,11 @@
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
-import { runCli } from "../helpers/run-cli.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
+import { ExitCode } from "../../src/errors.js";
 
 const e2e = useE2e();
 const JOBS = 5000;
@@ -50,5 +53,48 @@ describe("output to a pipe", () => {
     expect(run.code).toBe(0);
     const ids = run.stdout.match(/task_pipe_\d{5}/g) ?? [];
     expect(new Set(ids).size).toBe(JOBS);
+  });
+});
+
+/** The built CLI with stdout on `target` (a shell redirection, after `limits`), stderr captured. */
+function runRedirected(args: string[], target: string, limits = ""): SpawnSyncReturns<string> {
+  const home = join(e2e.dir, "state");
+  const command = `${limits} exec "$0" "$@" > ${target}`;
+  return spawnSync("sh", ["-c", command, process.execPath, BIN, ...args], {
+    cwd: e2e.dir,
+    env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, GROKVID_HOME: home },
+    encoding: "utf8",
+  });
+}
+
+describe("output that cannot be written", () => {
+  const jobs = ["jobs", "--limit", "0", "--json"];
+
+  // stdout on a full disk used to end 0 with nothing written (/dev/full), or as an "internal error".
+  it.skipIf(!existsSync("/dev/full"))(
+    "stdout on a full device: one line naming stdout, exit 1, not 0",
+    async () => {
+      await bigJournal(join(e2e.dir, "state"));
+      const run = runRedirected(jobs, "/dev/full");
+      expect(run.status).toBe(ExitCode.internal);
+      expect(run.stderr).toBe("error: cannot write the output to stdout (ENOSPC); it is incomplete\n");
+    },
+  );
+
+  it("stdout to a file over the size limit (EFBIG): the same, and the file holds only a prefix", async () => {
+    await bigJournal(join(e2e.dir, "state"));
+    const out = join(e2e.dir, "out.json");
+    // 64 blocks of 512 bytes: the answer is megabytes. SIGXFSZ would kill the shell's child
+    // before write(2) could return EFBIG, so the shell ignores it and the child inherits that.
+    const run = runRedirected(jobs, out, "trap '' XFSZ; ulimit -f 64;");
+    expect(run.stderr).toBe("error: cannot write the output to stdout (EFBIG); it is incomplete\n");
+    expect(run.status).toBe(ExitCode.internal);
+    expect(statSync(out).size).toBe(64 * 512);
+  });
+
+  it("a dry run to /dev/null still succeeds", () => {
+    const run = runRedirected(["create", "--provider", "apimart", "--prompt", "x", "--dry-run"], "/dev/null");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
   });
 });

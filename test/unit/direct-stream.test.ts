@@ -3,7 +3,7 @@ import { closeSync, constants, openSync, readFileSync, writeFileSync } from "nod
 import { Socket } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DirectStream } from "../../src/ui/direct-stream.js";
+import { DirectStream, writeFailure } from "../../src/ui/direct-stream.js";
 import { makeTempDir } from "../helpers/run-cli.js";
 
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };
@@ -67,10 +67,14 @@ describe("DirectStream: stdout and stderr written with write(2)", () => {
     closeSync(pipe.write);
   });
 
-  it("any other failure (a full disk, a bad descriptor) is thrown to the command", () => {
+  it("any other failure (a full disk, a bad descriptor) is recorded for the exit, and later text is dropped", async () => {
     const out = new DirectStream(987_654, () => {
       throw new Error("unreachable");
     });
-    expect(() => out.write("x")).toThrow(expect.objectContaining({ code: "EBADF" }));
+    expect(writeFailure(out)).toBeUndefined();
+    expect(out.write("x")).toBe(true);
+    expect(writeFailure(out)).toEqual(expect.objectContaining({ code: "EBADF" }));
+    const reported = await new Promise((resolve) => out.write("y", resolve));
+    expect(reported).toBe(writeFailure(out));
   });
 });
