@@ -24,7 +24,7 @@ export function writeFailure(stream: object): NodeJS.ErrnoException | undefined 
 }
 
 function isClosedPipe(err: NodeJS.ErrnoException): boolean {
-  return err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED";
+  return err.code === "EPIPE" || err.code === "ECONNRESET" || err.code === "ERR_STREAM_DESTROYED";
 }
 
 /**
