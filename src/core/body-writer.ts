@@ -42,6 +42,20 @@ function speedMeter(limit: LowSpeedLimit, now: () => number) {
   };
 }
 
+/**
+ * The disk refused bytes (a full disk, a quota, a file size limit): the caller must not mistake
+ * it for a network cut and retry. Keeps the file system's code so it is reported by name.
+ */
+export class DiskWriteError extends Error {
+  readonly code: string | undefined;
+  constructor(cause: unknown) {
+    const code = cause && typeof cause === "object" && "code" in cause ? cause.code : undefined;
+    super(`writing the file failed${typeof code === "string" ? ` (${code})` : ""}`, { cause });
+    this.name = "DiskWriteError";
+    this.code = typeof code === "string" ? code : undefined;
+  }
+}
+
 /** Network chunks (~64 KiB) are gathered into writes of this size: far fewer trips to the disk. */
 export const WRITE_BYTES = 1024 * 1024;
 const MAX_BUFFERS = 512;
@@ -55,6 +69,8 @@ class BatchedWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private inFlight: Promise<void> = Promise.resolve();
+  /** A refused write fails the next push or flush; until then nobody awaits it (no unhandled rejection). */
+  private failed: DiskWriteError | undefined;
 
   constructor(private readonly file: FileHandle) {}
 
@@ -69,16 +85,20 @@ class BatchedWriter {
   async flush(): Promise<void> {
     await this.send();
     await this.inFlight;
+    if (this.failed) throw this.failed;
   }
 
   private async send(): Promise<void> {
     await this.inFlight;
+    if (this.failed) throw this.failed;
     if (this.pendingBytes === 0) return;
     // One vectored write of the gathered chunks: no copy into a batch buffer.
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.inFlight = writeAllv(this.file, batch);
+    this.inFlight = writeAllv(this.file, batch).catch((err: unknown) => {
+      this.failed = new DiskWriteError(err);
+    });
   }
 }
 

@@ -10,7 +10,7 @@ import {
 } from "../http/client.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { hashHandle } from "./adopt.js";
-import { type BodyOutcome, writeBody } from "./body-writer.js";
+import { type BodyOutcome, DiskWriteError, writeBody } from "./body-writer.js";
 import type { DownloadResult } from "./download.js";
 import { DownloadError } from "./download-error.js";
 import { clearPartMeta, readPartMeta, writePartMeta } from "./part-file.js";
@@ -204,7 +204,8 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
         },
       });
     } catch (err) {
-      if (http.signal?.aborted) throw err;
+      // A refusing disk is not a network cut: retrying would only refuse again (see download.ts).
+      if (http.signal?.aborted || err instanceof DiskWriteError) throw err;
       throw new DownloadError(
         `the download of task ${task.id} broke off after ${got} bytes; the partial file ${part} is kept and the next download continues it`,
         "transient",
