@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import type { LowSpeedLimit } from "../http/client.js";
+import type { ChunkHasher } from "./chunk-hasher.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
 export interface BodyTarget {
@@ -12,7 +13,9 @@ export interface BodyTarget {
   sniff: boolean;
   lowSpeed: LowSpeedLimit;
   now: () => number;
-  onWritten: (chunk: Buffer, received: number) => void;
+  /** Gets every chunk once it is in the file, in order (and takes it over). */
+  hasher: ChunkHasher;
+  onReceived: (received: number) => void;
 }
 
 /** How a body ended when it did not throw; network errors and aborts throw as they come. */
@@ -72,7 +75,10 @@ class BatchedWriter {
   /** A refused write fails the next push or flush; until then nobody awaits it (no unhandled rejection). */
   private failed: DiskWriteError | undefined;
 
-  constructor(private readonly file: FileHandle) {}
+  constructor(
+    private readonly file: FileHandle,
+    private readonly hasher: ChunkHasher,
+  ) {}
 
   async push(chunk: Buffer): Promise<void> {
     this.pending.push(chunk);
@@ -91,14 +97,20 @@ class BatchedWriter {
   private async send(): Promise<void> {
     await this.inFlight;
     if (this.failed) throw this.failed;
+    // A hash that lags too far behind holds the next write back rather than piling up chunks.
+    await this.hasher.ready();
     if (this.pendingBytes === 0) return;
     // One vectored write of the gathered chunks: no copy into a batch buffer.
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.inFlight = writeAllv(this.file, batch).catch((err: unknown) => {
-      this.failed = new DiskWriteError(err);
-    });
+    // Hashed only once written: the hasher may take the memory over, and the digest covers the file.
+    this.inFlight = writeAllv(this.file, batch).then(
+      () => this.hasher.update(batch),
+      (err: unknown) => {
+        this.failed = new DiskWriteError(err);
+      },
+    );
   }
 }
 
@@ -122,7 +134,7 @@ async function writeAllv(file: FileHandle, chunks: Buffer[]): Promise<void> {
  * which destroys the body and its connection.
  */
 export async function writeBody(body: AsyncIterable<unknown>, target: BodyTarget): Promise<BodyOutcome> {
-  const writer = new BatchedWriter(target.file);
+  const writer = new BatchedWriter(target.file, target.hasher);
   let flushed = false;
   try {
     const outcome = await pump(body, target, writer);
@@ -149,7 +161,7 @@ async function pump(
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     if (kept.length > 0) {
       received += kept.length;
-      target.onWritten(kept, received);
+      target.onReceived(received);
       await writer.push(kept);
     }
     return kept.length === chunk.length;
