@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import type { LowSpeedLimit } from "../http/client.js";
+import { BatchedWriter } from "./batched-writer.js";
 import type { ChunkHasher } from "./chunk-hasher.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
@@ -43,88 +44,6 @@ function speedMeter(limit: LowSpeedLimit, now: () => number) {
     bytes = 0;
     return speed < limit.bytesPerSecond ? Math.floor(speed) : undefined;
   };
-}
-
-/**
- * The disk refused bytes (a full disk, a quota, a file size limit): the caller must not mistake
- * it for a network cut and retry. Keeps the file system's code so it is reported by name.
- */
-export class DiskWriteError extends Error {
-  readonly code: string | undefined;
-  constructor(cause: unknown) {
-    const code = cause && typeof cause === "object" && "code" in cause ? cause.code : undefined;
-    super(`writing the file failed${typeof code === "string" ? ` (${code})` : ""}`, { cause });
-    this.name = "DiskWriteError";
-    this.code = typeof code === "string" ? code : undefined;
-  }
-}
-
-/** Network chunks (~64 KiB) are gathered into writes of this size: far fewer trips to the disk. */
-export const WRITE_BYTES = 1024 * 1024;
-const MAX_BUFFERS = 512;
-
-/**
- * Gathers chunks into WRITE_BYTES writes and keeps one write in flight while the next batch
- * fills, so the network, the disk and the hash (done as chunks arrive) overlap. Memory stays at
- * two batches whatever the file's size: a full batch waits for the write before it.
- */
-class BatchedWriter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private inFlight: Promise<void> = Promise.resolve();
-  /** A refused write fails the next push or flush; until then nobody awaits it (no unhandled rejection). */
-  private failed: DiskWriteError | undefined;
-
-  constructor(
-    private readonly file: FileHandle,
-    private readonly hasher: ChunkHasher,
-  ) {}
-
-  async push(chunk: Buffer): Promise<void> {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    // Many tiny chunks (a trickling server) are written before they outnumber one writev's buffers.
-    if (this.pendingBytes >= WRITE_BYTES || this.pending.length >= MAX_BUFFERS) await this.send();
-  }
-
-  /** Everything pushed is written when this resolves. */
-  async flush(): Promise<void> {
-    await this.send();
-    await this.inFlight;
-    if (this.failed) throw this.failed;
-  }
-
-  private async send(): Promise<void> {
-    await this.inFlight;
-    if (this.failed) throw this.failed;
-    // A hash that lags too far behind holds the next write back rather than piling up chunks.
-    await this.hasher.ready();
-    if (this.pendingBytes === 0) return;
-    // One vectored write of the gathered chunks: no copy into a batch buffer.
-    const batch = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    // Hashed only once written: the hasher may take the memory over, and the digest covers the file.
-    this.inFlight = writeAllv(this.file, batch).then(
-      () => this.hasher.update(batch),
-      (err: unknown) => {
-        this.failed = new DiskWriteError(err);
-      },
-    );
-  }
-}
-
-async function writeAllv(file: FileHandle, chunks: Buffer[]): Promise<void> {
-  let rest = chunks;
-  while (rest.length > 0) {
-    let written = (await file.writev(rest)).bytesWritten;
-    // A short write (rare: a full disk, a signal) goes on from where it stopped.
-    while (rest.length > 0 && written >= (rest[0]?.length ?? 0)) {
-      written -= rest[0]?.length ?? 0;
-      rest = rest.slice(1);
-    }
-    if (written > 0 && rest[0]) rest = [rest[0].subarray(written), ...rest.slice(1)];
-  }
 }
 
 /**

@@ -8,7 +8,8 @@ import {
   type StreamResponse,
 } from "../http/client.js";
 import type { NormalizedTask } from "../providers/types.js";
-import { type BodyOutcome, DiskWriteError, writeBody } from "./body-writer.js";
+import { DiskWriteError } from "./batched-writer.js";
+import { type BodyOutcome, writeBody } from "./body-writer.js";
 import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-hasher.js";
 import type { DownloadResult } from "./download.js";
 import { DownloadError } from "./download-error.js";
