@@ -18,6 +18,12 @@ export class DiskWriteError extends Error {
 /** Network chunks (~64 KiB) are gathered into writes of this size: far fewer trips to the disk. */
 export const WRITE_BYTES = 1024 * 1024;
 const MAX_BUFFERS = 512;
+/**
+ * Written bytes are flushed to the disk (fdatasync, in the background) every this many: otherwise
+ * the whole file sits in the page cache as dirty pages, the kernel throttles the writer when it
+ * decides to flush them, and the fsync before the rename waits for all of them at once.
+ */
+export const SYNC_BYTES = 32 * 1024 * 1024;
 
 /**
  * Gathers chunks into WRITE_BYTES writes and keeps one write in flight while the next batch
@@ -30,6 +36,12 @@ export class BatchedWriter {
   private inFlight: Promise<void> = Promise.resolve();
   /** A refused write fails the next push or flush; until then nobody awaits it (no unhandled rejection). */
   private failed: DiskWriteError | undefined;
+  private unsynced = 0;
+  /**
+   * At most one flush to the disk runs beside the writes; the next write that calls for another
+   * waits for it, which also holds the writes back when the disk is slower than the network.
+   */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: FileHandle,
@@ -47,6 +59,7 @@ export class BatchedWriter {
   async flush(): Promise<void> {
     await this.send();
     await this.inFlight;
+    await this.syncing;
     if (this.failed) throw this.failed;
   }
 
@@ -58,15 +71,28 @@ export class BatchedWriter {
     if (this.pendingBytes === 0) return;
     // One vectored write of the gathered chunks: no copy into a batch buffer.
     const batch = this.pending;
+    const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     // Hashed only once written: the hasher may take the memory over, and the digest covers the file.
     this.inFlight = writeAllv(this.file, batch).then(
-      () => this.hasher.update(batch),
+      async () => {
+        this.hasher.update(batch);
+        this.unsynced += bytes;
+        if (this.unsynced >= SYNC_BYTES) await this.startSync();
+      },
       (err: unknown) => {
         this.failed = new DiskWriteError(err);
       },
     );
+  }
+
+  private async startSync(): Promise<void> {
+    await this.syncing;
+    this.unsynced = 0;
+    this.syncing = this.file.datasync().catch((err: unknown) => {
+      this.failed ??= new DiskWriteError(err);
+    });
   }
 }
 
