@@ -24,6 +24,8 @@ const MAX_BUFFERS = 512;
  * decides to flush them, and the fsync before the rename waits for all of them at once.
  */
 export const SYNC_BYTES = 32 * 1024 * 1024;
+/** Bytes written between two calls of collectGarbage: far below what V8 lets pile up itself. */
+export const RECLAIM_BYTES = 4 * 1024 * 1024;
 
 /**
  * Gathers chunks into WRITE_BYTES writes and keeps one write in flight while the next batch
@@ -37,6 +39,7 @@ export class BatchedWriter {
   /** A refused write fails the next push or flush; until then nobody awaits it (no unhandled rejection). */
   private failed: DiskWriteError | undefined;
   private unsynced = 0;
+  private unreclaimed = 0;
   /**
    * At most one flush to the disk runs beside the writes; the next write that calls for another
    * waits for it, which also holds the writes back when the disk is slower than the network.
@@ -46,6 +49,7 @@ export class BatchedWriter {
   constructor(
     private readonly file: FileHandle,
     private readonly hasher: ChunkHasher,
+    private readonly collectGarbage: (() => void) | undefined,
   ) {}
 
   async push(chunk: Buffer): Promise<void> {
@@ -78,6 +82,12 @@ export class BatchedWriter {
     this.inFlight = writeAllv(this.file, batch).then(
       async () => {
         this.hasher.update(batch);
+        this.unreclaimed += bytes;
+        // The batch just handed over is garbage now, with the network buffers it was made of.
+        if (this.collectGarbage && this.unreclaimed >= RECLAIM_BYTES) {
+          this.unreclaimed = 0;
+          this.collectGarbage();
+        }
         this.unsynced += bytes;
         if (this.unsynced >= SYNC_BYTES) await this.startSync();
       },

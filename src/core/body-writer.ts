@@ -16,6 +16,7 @@ export interface BodyTarget {
   now: () => number;
   /** Gets every chunk once it is in the file, in order (and takes it over). */
   hasher: ChunkHasher;
+  collectGarbage: (() => void) | undefined;
   onReceived: (received: number) => void;
 }
 
@@ -53,7 +54,7 @@ function speedMeter(limit: LowSpeedLimit, now: () => number) {
  * which destroys the body and its connection.
  */
 export async function writeBody(body: AsyncIterable<unknown>, target: BodyTarget): Promise<BodyOutcome> {
-  const writer = new BatchedWriter(target.file, target.hasher);
+  const writer = new BatchedWriter(target.file, target.hasher, target.collectGarbage);
   let flushed = false;
   try {
     const outcome = await pump(body, target, writer);

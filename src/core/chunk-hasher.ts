@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import type { Worker } from "node:worker_threads";
+import { RECLAIM_BYTES } from "./batched-writer.js";
 
 /**
  * The sha256 of a body, fed in order with chunks already written to the file. `update` takes the
@@ -23,9 +24,12 @@ export const WORKER_HASH_BYTES = 64 * 1024 * 1024;
 /** Bytes handed to the worker and not yet hashed: the most the hash may lag behind the disk. */
 const MAX_BACKLOG = 8 * 1024 * 1024;
 
-export function createChunkHasher(expectedBytes: number | undefined): ChunkHasher {
+export function createChunkHasher(
+  expectedBytes: number | undefined,
+  collectGarbage?: () => void,
+): ChunkHasher {
   return expectedBytes !== undefined && expectedBytes >= WORKER_HASH_BYTES
-    ? new WorkerHasher()
+    ? new WorkerHasher(collectGarbage)
     : mainThreadHasher();
 }
 
@@ -41,13 +45,17 @@ function mainThreadHasher(): ChunkHasher {
 
 // Plain CommonJS evaluated by the worker: no file to find next to a bundled or compiled module.
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const hash = require("node:crypto").createHash("sha256");
+const reclaim = workerData.reclaimBytes > 0 && typeof gc === "function";
+let unreclaimed = 0;
 parentPort.on("message", (chunks) => {
   if (chunks === null) return parentPort.postMessage(hash.digest("hex"));
   let bytes = 0;
   for (const chunk of chunks) { hash.update(chunk); bytes += chunk.byteLength; }
   parentPort.postMessage(bytes);
+  unreclaimed += bytes;
+  if (reclaim && unreclaimed >= workerData.reclaimBytes) { unreclaimed = 0; gc({ type: "minor" }); }
 });`;
 
 /** A view that spans its whole memory can be handed over; any other (pooled, sliced) is copied. */
@@ -63,10 +71,14 @@ class WorkerHasher implements ChunkHasher {
   private waiting: (() => void) | undefined;
   private digested: { resolve: (hex: string) => void; reject: (err: Error) => void } | undefined;
 
-  constructor() {
+  constructor(collectGarbage: (() => void) | undefined) {
     // Loaded here, not at the top: only a large download ever starts a worker.
     this.worker = import("node:worker_threads").then(({ Worker }) => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      // The chunks handed over pile up in the worker as on the main thread (Runtime.collectGarbage);
+      // a first call leaves the worker its own gc to collect them with.
+      collectGarbage?.();
+      const reclaimBytes = collectGarbage ? RECLAIM_BYTES : 0;
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { reclaimBytes } });
       worker.on("message", (answer: unknown) => this.answered(answer));
       worker.on("error", (err) => this.fail(err));
       worker.on("exit", () => this.fail(new Error("the hashing thread ended early")));

@@ -184,7 +184,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     }
     if (!file) throw new Error("no part file to continue");
     await writePartMeta(part, { taskId: task.id, etag: res.headers.etag ?? null });
-    hasher = createChunkHasher(opened.end);
+    hasher = createChunkHasher(opened.end, http.collectGarbage);
     await hashFilePrefix(file, offset, hasher);
     const lowSpeed = http.lowSpeed ?? DEFAULT_LOW_SPEED;
     let outcome: BodyOutcome;
@@ -198,6 +198,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
         lowSpeed,
         now: http.now,
         hasher,
+        collectGarbage: http.collectGarbage,
         onReceived: (received) => {
           got = received;
           job.onProgress?.(received, total);

@@ -63,7 +63,11 @@ describe("the recorded digest of a large video", () => {
     const onSaved = async () => {
       recorded = (await readPartMeta(`${dest}.part`))?.final?.sha256;
     };
-    const saved = await downloadVideo(gateway(), task, dest, { force: false, onSaved }, deps.http);
+    // The CLI's young-generation GC, here a counter: the download calls it every few MiB.
+    let collections = 0;
+    const http = { ...deps.http, collectGarbage: () => void collections++ };
+    const saved = await downloadVideo(gateway(), task, dest, { force: false, onSaved }, http);
+    expect(collections).toBeGreaterThan(1);
     expect(saved.bytes).toBe(SIZE);
     expect(saved.sha256).toBe(expected);
     expect(recorded).toBe(expected);
