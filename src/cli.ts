@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { CommanderError } from "commander";
 import type { CommandRuntime as Runtime } from "./commands/cli-output.js";
 import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
+import { collectYoungGeneration } from "./cli-young-gc.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "./ui/output.js";
 import { resolveColorLevel } from "./ui/color.js";
@@ -115,6 +116,7 @@ export function processRuntime(): CliRuntime & { stdout: StandardStream; stderr:
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    collectGarbage: collectYoungGeneration,
     get stdin(): NodeJS.ReadableStream {
       return process.stdin;
     },

@@ -26,6 +26,7 @@ export function clientFor(flags: CommonFlags, runtime: CommandRuntime, out: Outp
     cwd: runtime.cwd,
     signal: runtime.signal,
     ...(runtime.clock ? { clock: runtime.clock } : {}),
+    ...(runtime.collectGarbage ? { collectGarbage: runtime.collectGarbage } : {}),
     reporter: out,
     ...(flags.provider === undefined ? {} : { provider: flags.provider }),
     ...(flags.config === undefined ? {} : { config: flags.config }),

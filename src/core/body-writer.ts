@@ -1,5 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import type { LowSpeedLimit } from "../http/client.js";
+import { BatchedWriter } from "./batched-writer.js";
+import type { ChunkHasher } from "./chunk-hasher.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
 export interface BodyTarget {
@@ -12,7 +14,10 @@ export interface BodyTarget {
   sniff: boolean;
   lowSpeed: LowSpeedLimit;
   now: () => number;
-  onWritten: (chunk: Buffer, received: number) => void;
+  /** Gets every chunk once it is in the file, in order (and takes it over). */
+  hasher: ChunkHasher;
+  collectGarbage: (() => void) | undefined;
+  onReceived: (received: number) => void;
 }
 
 /** How a body ended when it did not throw; network errors and aborts throw as they come. */
@@ -42,59 +47,6 @@ function speedMeter(limit: LowSpeedLimit, now: () => number) {
   };
 }
 
-/** Network chunks (~64 KiB) are gathered into writes of this size: far fewer trips to the disk. */
-export const WRITE_BYTES = 1024 * 1024;
-const MAX_BUFFERS = 512;
-
-/**
- * Gathers chunks into WRITE_BYTES writes and keeps one write in flight while the next batch
- * fills, so the network, the disk and the hash (done as chunks arrive) overlap. Memory stays at
- * two batches whatever the file's size: a full batch waits for the write before it.
- */
-class BatchedWriter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private inFlight: Promise<void> = Promise.resolve();
-
-  constructor(private readonly file: FileHandle) {}
-
-  async push(chunk: Buffer): Promise<void> {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    // Many tiny chunks (a trickling server) are written before they outnumber one writev's buffers.
-    if (this.pendingBytes >= WRITE_BYTES || this.pending.length >= MAX_BUFFERS) await this.send();
-  }
-
-  /** Everything pushed is written when this resolves. */
-  async flush(): Promise<void> {
-    await this.send();
-    await this.inFlight;
-  }
-
-  private async send(): Promise<void> {
-    await this.inFlight;
-    if (this.pendingBytes === 0) return;
-    // One vectored write of the gathered chunks: no copy into a batch buffer.
-    const batch = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.inFlight = writeAllv(this.file, batch);
-  }
-}
-
-async function writeAllv(file: FileHandle, chunks: Buffer[]): Promise<void> {
-  let rest = chunks;
-  while (rest.length > 0) {
-    let written = (await file.writev(rest)).bytesWritten;
-    // A short write (rare: a full disk, a signal) goes on from where it stopped.
-    while (rest.length > 0 && written >= (rest[0]?.length ?? 0)) {
-      written -= rest[0]?.length ?? 0;
-      rest = rest.slice(1);
-    }
-    if (written > 0 && rest[0]) rest = [rest[0].subarray(written), ...rest.slice(1)];
-  }
-}
-
 /**
  * Streams the body into the file in batches (see BatchedWriter) with the stream's own
  * back-pressure. Whatever way it ends, everything counted (and hashed) is in the file when it
@@ -102,7 +54,7 @@ async function writeAllv(file: FileHandle, chunks: Buffer[]): Promise<void> {
  * which destroys the body and its connection.
  */
 export async function writeBody(body: AsyncIterable<unknown>, target: BodyTarget): Promise<BodyOutcome> {
-  const writer = new BatchedWriter(target.file);
+  const writer = new BatchedWriter(target.file, target.hasher, target.collectGarbage);
   let flushed = false;
   try {
     const outcome = await pump(body, target, writer);
@@ -129,7 +81,7 @@ async function pump(
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     if (kept.length > 0) {
       received += kept.length;
-      target.onWritten(kept, received);
+      target.onReceived(received);
       await writer.push(kept);
     }
     return kept.length === chunk.length;

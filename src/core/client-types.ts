@@ -20,6 +20,8 @@ export interface ClientOptions extends Pick<CommonFlags, "provider" | "config" |
   /** Aborting it stops waits and downloads (a paid create is never cut in half). */
   signal?: AbortSignal;
   clock?: Clock;
+  /** See Runtime.collectGarbage; default: none, V8 keeps its own schedule. */
+  collectGarbage?: () => void;
   /** Where warnings and progress remarks go; default: nowhere. */
   reporter?: Partial<Reporter>;
 }

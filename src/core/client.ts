@@ -43,6 +43,7 @@ export class GrokvidClient {
       cwd: options.cwd ?? process.cwd(),
       signal: options.signal ?? new AbortController().signal,
       clock: options.clock ?? realClock,
+      ...(options.collectGarbage ? { collectGarbage: options.collectGarbage } : {}),
     };
     // Methods are looked up, not spread: a reporter is often a class instance (the CLI's Output).
     const given = options.reporter;

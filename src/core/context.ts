@@ -35,6 +35,12 @@ export interface Runtime {
   cwd: string;
   signal: AbortSignal;
   clock?: Clock;
+  /**
+   * A young-generation GC that a long download calls every few MiB to free its dead network
+   * buffers, and that leaves `gc` to threads started after its first call. The CLI passes one; a
+   * library user's process keeps V8's own schedule.
+   */
+  collectGarbage?: () => void;
 }
 
 /** The settings every command shares: which gateway, which config. */

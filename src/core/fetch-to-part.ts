@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type FileHandle, rm } from "node:fs/promises";
 import {
   DEFAULT_LOW_SPEED,
@@ -9,8 +8,9 @@ import {
   type StreamResponse,
 } from "../http/client.js";
 import type { NormalizedTask } from "../providers/types.js";
-import { hashHandle } from "./adopt.js";
+import { DiskWriteError } from "./batched-writer.js";
 import { type BodyOutcome, writeBody } from "./body-writer.js";
+import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-hasher.js";
 import type { DownloadResult } from "./download.js";
 import { DownloadError } from "./download-error.js";
 import { clearPartMeta, readPartMeta, writePartMeta } from "./part-file.js";
@@ -163,6 +163,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
   const { task, part } = job;
   const kept = await openPart(part, task.id);
   let file: FileHandle | undefined = kept?.file;
+  let hasher: ChunkHasher | undefined;
   try {
     const opened = await openSource(job, kept?.have ?? 0, kept?.etag, gateway, http);
     const { res, offset, total } = opened;
@@ -183,8 +184,8 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     }
     if (!file) throw new Error("no part file to continue");
     await writePartMeta(part, { taskId: task.id, etag: res.headers.etag ?? null });
-    const hash = createHash("sha256");
-    await hashHandle(file, offset, hash);
+    hasher = createChunkHasher(opened.end, http.collectGarbage);
+    await hashFilePrefix(file, offset, hasher);
     const lowSpeed = http.lowSpeed ?? DEFAULT_LOW_SPEED;
     let outcome: BodyOutcome;
     let got = offset;
@@ -196,15 +197,16 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
         sniff: offset === 0,
         lowSpeed,
         now: http.now,
-        // Counted and hashed as they are queued; writeBody has written them all by the time it ends.
-        onWritten: (chunk, received) => {
+        hasher,
+        collectGarbage: http.collectGarbage,
+        onReceived: (received) => {
           got = received;
-          hash.update(chunk);
           job.onProgress?.(received, total);
         },
       });
     } catch (err) {
-      if (http.signal?.aborted) throw err;
+      // A refusing disk is not a network cut: retrying would only refuse again (see download.ts).
+      if (http.signal?.aborted || err instanceof DiskWriteError) throw err;
       throw new DownloadError(
         `the download of task ${task.id} broke off after ${got} bytes; the partial file ${part} is kept and the next download continues it`,
         "transient",
@@ -230,7 +232,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     }
     await file.close();
     file = undefined;
-    const sha256 = hash.digest("hex");
+    const sha256 = await hasher.digest();
     const etag = res.headers.etag ?? null;
     await writePartMeta(part, {
       taskId: task.id,
@@ -241,5 +243,6 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
   } finally {
     await file?.close();
+    await hasher?.close();
   }
 }

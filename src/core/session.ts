@@ -69,6 +69,7 @@ export async function openSession(
     signal: runtime.signal,
     userAgent: `grokvid/${VERSION}`,
     lowSpeed: resolveLowSpeed(config),
+    ...(runtime.collectGarbage ? { collectGarbage: runtime.collectGarbage } : {}),
     onRetry: ({ attempt, delayMs, reason }) =>
       report.debug(`retry ${attempt} in ${delayMs}ms after ${reason}`),
     // Query strings are dropped: signed CDN URLs carry their credentials there.

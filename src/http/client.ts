@@ -43,6 +43,8 @@ export interface HttpDeps {
   onResponse?: (info: { method: string; url: string; status: number; ms: number }) => void;
   /** Video downloads only; DEFAULT_LOW_SPEED when absent. */
   lowSpeed?: LowSpeedLimit;
+  /** Runtime.collectGarbage, for video downloads. */
+  collectGarbage?: () => void;
 }
 
 export interface Gateway {

@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import type { FileHandle } from "node:fs/promises";
+import type { Worker } from "node:worker_threads";
+import { RECLAIM_BYTES } from "./batched-writer.js";
+
+/**
+ * The sha256 of a body, fed in order with chunks already written to the file. `update` takes the
+ * chunks over: the caller must not touch them afterwards (a worker may have been handed their
+ * memory). `ready` resolves when there is room for more, so memory stays bounded.
+ */
+export interface ChunkHasher {
+  update(chunks: readonly Buffer[]): void;
+  ready(): Promise<void>;
+  digest(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * From this size the hash runs on a worker thread: sha256 costs about as much CPU as receiving
+ * and writing the bytes, and on the main thread it stalls both. Below it, starting a worker
+ * (tens of milliseconds) would cost more than it saves.
+ */
+export const WORKER_HASH_BYTES = 64 * 1024 * 1024;
+/** Bytes handed to the worker and not yet hashed: the most the hash may lag behind the disk. */
+const MAX_BACKLOG = 8 * 1024 * 1024;
+
+export function createChunkHasher(
+  expectedBytes: number | undefined,
+  collectGarbage?: () => void,
+): ChunkHasher {
+  return expectedBytes !== undefined && expectedBytes >= WORKER_HASH_BYTES
+    ? new WorkerHasher(collectGarbage)
+    : mainThreadHasher();
+}
+
+function mainThreadHasher(): ChunkHasher {
+  const hash = createHash("sha256");
+  return {
+    update: (chunks) => chunks.forEach((c) => hash.update(c)),
+    ready: () => Promise.resolve(),
+    digest: () => Promise.resolve(hash.digest("hex")),
+    close: () => Promise.resolve(),
+  };
+}
+
+// Plain CommonJS evaluated by the worker: no file to find next to a bundled or compiled module.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const hash = require("node:crypto").createHash("sha256");
+const reclaim = workerData.reclaimBytes > 0 && typeof gc === "function";
+let unreclaimed = 0;
+parentPort.on("message", (chunks) => {
+  if (chunks === null) return parentPort.postMessage(hash.digest("hex"));
+  let bytes = 0;
+  for (const chunk of chunks) { hash.update(chunk); bytes += chunk.byteLength; }
+  parentPort.postMessage(bytes);
+  unreclaimed += bytes;
+  if (reclaim && unreclaimed >= workerData.reclaimBytes) { unreclaimed = 0; gc({ type: "minor" }); }
+});`;
+
+/** A view that spans its whole memory can be handed over; any other (pooled, sliced) is copied. */
+function ownMemory(chunk: Buffer): Uint8Array {
+  const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+  return whole && chunk.buffer instanceof ArrayBuffer ? chunk : new Uint8Array(chunk);
+}
+
+class WorkerHasher implements ChunkHasher {
+  private readonly worker: Promise<Worker>;
+  private backlog = 0;
+  private failure: Error | undefined;
+  private waiting: (() => void) | undefined;
+  private digested: { resolve: (hex: string) => void; reject: (err: Error) => void } | undefined;
+
+  constructor(collectGarbage: (() => void) | undefined) {
+    // Loaded here, not at the top: only a large download ever starts a worker.
+    this.worker = import("node:worker_threads").then(({ Worker }) => {
+      // The chunks handed over pile up in the worker as on the main thread (Runtime.collectGarbage);
+      // a first call leaves the worker its own gc to collect them with.
+      collectGarbage?.();
+      const reclaimBytes = collectGarbage ? RECLAIM_BYTES : 0;
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { reclaimBytes } });
+      worker.on("message", (answer: unknown) => this.answered(answer));
+      worker.on("error", (err) => this.fail(err));
+      worker.on("exit", () => this.fail(new Error("the hashing thread ended early")));
+      return worker;
+    });
+    this.worker.catch((err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  update(chunks: readonly Buffer[]): void {
+    const owned = chunks.map(ownMemory);
+    for (const chunk of owned) this.backlog += chunk.byteLength;
+    const transfer = owned.map((c) => c.buffer as ArrayBuffer);
+    // Posted in call order (the callbacks of one promise run in the order they were added).
+    void this.worker.then(
+      (w) => w.postMessage(owned, transfer),
+      () => undefined,
+    );
+  }
+
+  async ready(): Promise<void> {
+    while (this.backlog > MAX_BACKLOG && !this.failure) {
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  async digest(): Promise<string> {
+    const worker = await this.worker;
+    return new Promise<string>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.digested = { resolve, reject };
+      worker.postMessage(null);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error("the hasher was closed");
+    this.wake();
+    await (await this.worker.catch(() => undefined))?.terminate();
+  }
+
+  private answered(answer: unknown): void {
+    if (typeof answer === "string") this.digested?.resolve(answer);
+    else if (typeof answer === "number") {
+      this.backlog -= answer;
+      if (this.backlog <= MAX_BACKLOG) this.wake();
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake();
+    this.digested?.reject(this.failure);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+}
+
+/** Feeds the first `bytes` of an open file (a partial download being continued) to a hasher. */
+export async function hashFilePrefix(file: FileHandle, bytes: number, hasher: ChunkHasher): Promise<void> {
+  for (let pos = 0; pos < bytes;) {
+    // A fresh buffer each time: the hasher takes it over.
+    const buffer = Buffer.allocUnsafeSlow(Math.min(1024 * 1024, bytes - pos));
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, pos);
+    if (bytesRead === 0) throw new Error(`the file shrank to ${pos} bytes while it was read`);
+    hasher.update([buffer.subarray(0, bytesRead)]);
+    await hasher.ready();
+    pos += bytesRead;
+  }
+}
