@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
@@ -16,6 +16,9 @@ export {
 } from "./journal-events.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
+
+/** Own lines remembered until read back; a client that never reads does not grow without bound. */
+const MAX_OWN_LINES = 10_000;
 
 /** A job as the journal knows it: the create record folded with every later event. */
 export interface JobRecord {
@@ -152,18 +155,32 @@ export class Journal {
 
   /** Resolves once the event is on disk; events appended together share one write and one sync. */
   async append(event: JournalEvent): Promise<void> {
+    const json = JSON.stringify(event);
     // Gateway text is redacted where it comes in; this is the last guard for any other path.
-    const line = `${redact(JSON.stringify(event))}\n`;
+    const text = redact(json);
+    // Only a line that is exactly the event's JSON may later stand for it without being parsed.
+    const remember = text === json && this.own.size < MAX_OWN_LINES;
+    if (remember) this.own.set(text, event);
     try {
-      await this.writer.append(line);
+      await this.writer.append(`${text}\n`);
     } catch (err) {
+      if (remember) this.own.delete(text);
       throw journalError(err, this.path, "write");
     }
   }
 
-  /** Lets go of the append handle (a script that is done with the client; the CLI just exits). */
-  close(): Promise<void> {
-    return this.writer.close();
+  /**
+   * Lines this process appended, by their text, with the event each was made from: a batch
+   * re-reads the journal before every job, and would otherwise parse and validate its own lines
+   * again. A line from anyone else (or changed on disk) is not found here and is parsed as usual.
+   */
+  private readonly own = new Map<string, JournalEvent>();
+
+  /** Lets go of the file handles (a script that is done with the client; the CLI just exits). */
+  async close(): Promise<void> {
+    const reader = this.reader;
+    this.reader = undefined;
+    await Promise.all([this.writer.close(), reader?.close()]);
   }
 
   /**
@@ -188,6 +205,12 @@ export class Journal {
     let damaged = 0;
     const lines = text.split("\n");
     for (const line of lines) {
+      const mine = this.own.get(line);
+      if (mine) {
+        this.own.delete(line);
+        this.state.apply(mine);
+        continue;
+      }
       if (line.trim() === "") continue;
       const event = parseEvent(line);
       if (event) this.state.apply(event);
@@ -200,23 +223,38 @@ export class Journal {
 
   /** The whole lines appended since `offset`; a last line still being written waits for next time. */
   private async readNew(): Promise<string> {
+    const opened = await this.readHandle();
+    if (!opened) return "";
+    const { file, size } = opened;
+    if (size <= this.offset) return "";
+    const buffer = Buffer.alloc(size - this.offset);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, this.offset);
+    const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
+    if (end === -1) return "";
+    this.offset += end + 1;
+    return buffer.subarray(0, end + 1).toString("utf8");
+  }
+
+  private reader: FileHandle | undefined;
+
+  /**
+   * Kept open between reads (a batch reads before every job). A file removed or replaced under its
+   * name has no links left, and the name is opened again, as a fresh open each time would.
+   */
+  private async readHandle(): Promise<{ file: FileHandle; size: number } | undefined> {
+    if (this.reader) {
+      const info = await this.reader.stat();
+      if (info.nlink > 0) return { file: this.reader, size: info.size };
+      await this.reader.close();
+      this.reader = undefined;
+    }
     const file = await open(this.path, "r").catch((err: unknown) => {
       if (errnoOf(err) === "ENOENT") return undefined;
       throw err;
     });
-    if (!file) return "";
-    try {
-      const { size } = await file.stat();
-      if (size <= this.offset) return "";
-      const buffer = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, this.offset);
-      const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
-      if (end === -1) return "";
-      this.offset += end + 1;
-      return buffer.subarray(0, end + 1).toString("utf8");
-    } finally {
-      await file.close();
-    }
+    if (!file) return undefined;
+    this.reader = file;
+    return { file, size: (await file.stat()).size };
   }
 
   /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */
