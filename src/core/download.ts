@@ -1,5 +1,4 @@
-import { mkdir, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { stat } from "node:fs/promises";
 import { GrokvidError, UsageError } from "../errors.js";
 import { shellQuote } from "../util/format.js";
 import type { Gateway, HttpDeps } from "../http/client.js";
@@ -137,7 +136,6 @@ async function downloadTo(
   if (existing?.isDirectory()) throw new UsageError(`${dest} is a folder; pass a file path to -o`);
   if (existing && !existing.isFile())
     throw new UsageError(`${dest} is not a regular file; pass a file path to -o`);
-  await mkdir(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
   const unlock = await lockPart(part);
   try {

@@ -1,7 +1,8 @@
-import { rm } from "node:fs/promises";
+import { type FileHandle, mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import * as z from "../util/zod.js";
 import { DownloadError } from "./download-error.js";
-import { createExclusive, readRegular, writeFileAtomic } from "./safe-file.js";
+import { codeOf, createExclusive, createReplacing, readRegular, removeName } from "./safe-file.js";
 
 /**
  * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
@@ -35,13 +36,49 @@ export async function readPartMeta(part: string): Promise<PartMeta | undefined> 
   }
 }
 
-/** Replaced by rename, so a link planted at the meta's name is replaced, never written through. */
-export async function writePartMeta(part: string, meta: PartMeta): Promise<void> {
-  await writeFileAtomic(metaPath(part), JSON.stringify(meta), { force: true });
+export async function clearPartMeta(part: string): Promise<void> {
+  await removeName(metaPath(part));
 }
 
-export async function clearPartMeta(part: string): Promise<void> {
-  await rm(metaPath(part), { force: true });
+/**
+ * The meta of a part this process is writing: whatever had the name (an old meta, a planted link)
+ * is removed and a new file created exclusively, then rewritten in place through this handle,
+ * which can only ever be that new file. Only the final record, which lets a later run adopt the
+ * renamed video, is flushed: a lost first record only makes the next run start the part afresh.
+ */
+export class PartMetaFile {
+  private written = 0;
+
+  private constructor(private readonly file: FileHandle) {}
+
+  static async create(part: string, meta: PartMeta): Promise<PartMetaFile> {
+    const made = new PartMetaFile(await createReplacing(metaPath(part)));
+    try {
+      await made.write(meta);
+    } catch (err) {
+      await made.close();
+      throw err;
+    }
+    return made;
+  }
+
+  async write(meta: PartMeta): Promise<void> {
+    const data = Buffer.from(JSON.stringify(meta));
+    await this.file.write(data, 0, data.length, 0);
+    // A shorter record must not leave the tail of the longer one behind it.
+    if (data.length < this.written) await this.file.truncate(data.length);
+    this.written = data.length;
+  }
+
+  /** The final record, on disk before the part is given its final name. */
+  async seal(meta: PartMeta): Promise<void> {
+    await this.write(meta);
+    await this.file.datasync();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -62,10 +99,15 @@ export async function lockPart(part: string): Promise<() => Promise<void>> {
   const lock = `${part}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const file = await createExclusive(lock);
+      const file = await createExclusive(lock).catch(async (err: unknown) => {
+        // The folder is made on the first download into it, not checked before every one.
+        if (codeOf(err) !== "ENOENT") throw err;
+        await mkdir(dirname(part), { recursive: true });
+        return createExclusive(lock);
+      });
       await file.write(String(process.pid));
       await file.close();
-      return () => rm(lock, { force: true });
+      return () => removeName(lock);
     } catch (err) {
       if (!(err && typeof err === "object" && "code" in err && err.code === "EEXIST")) throw err;
       const owner = Number(await readRegular(lock, 32));

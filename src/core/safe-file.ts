@@ -17,7 +17,7 @@ const NONBLOCK = constants.O_NONBLOCK ?? 0;
 /** Temp names are short and fixed-length so they never push a long file name past the OS limit. */
 const tempName = (target: string) => join(dirname(target), `.grokvid-${randomBytes(6).toString("hex")}.tmp`);
 
-function codeOf(err: unknown): string | undefined {
+export function codeOf(err: unknown): string | undefined {
   return err && typeof err === "object" && "code" in err && typeof err.code === "string"
     ? err.code
     : undefined;
@@ -30,6 +30,24 @@ export function alreadyExists(path: string): UsageError {
 /** A new file for writing; fails with EEXIST when anything (a link included) has the name. */
 export function createExclusive(path: string, mode = 0o666): Promise<FileHandle> {
   return open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, mode);
+}
+
+/** Removes a name (never what a link points at); a name already gone is fine. */
+export async function removeName(path: string): Promise<void> {
+  await unlink(path).catch((err: unknown) => {
+    if (codeOf(err) !== "ENOENT") throw err;
+  });
+}
+
+/** createExclusive, first removing whatever has the name (an old file, a planted link). */
+export async function createReplacing(path: string, mode?: number): Promise<FileHandle> {
+  try {
+    return await createExclusive(path, mode);
+  } catch (err) {
+    if (codeOf(err) !== "EEXIST") throw err;
+    await rm(path, { force: true });
+    return createExclusive(path, mode);
+  }
 }
 
 /**
