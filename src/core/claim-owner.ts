@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { link, lstat, mkdir, unlink, writeFile } from "node:fs/promises";
+import { linkSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
+import { lstat, mkdir, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /** Who holds a claim: enough to tell, from another process, whether it is still alive. */
@@ -33,6 +33,14 @@ export function isAlive(owner: Owner): boolean {
 
 export function errorCode(err: unknown): string | undefined {
   return err && typeof err === "object" && "code" in err ? String(err.code) : undefined;
+}
+
+function statOf(path: string): Identity | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 export const SELF: Owner = { pid: process.pid, start: startTimeOf(process.pid) };
@@ -77,7 +85,8 @@ export class OwnerFile {
       for (let attempt = 0; ; attempt++) {
         const file = await (this.made ??= this.create());
         try {
-          await link(file.path, path);
+          // Synchronous: a link takes microseconds, a trip through the thread pool several wake-ups.
+          linkSync(file.path, path);
           return { ino: file.ino, dev: file.dev };
         } catch (err) {
           const code = errorCode(err);
@@ -101,11 +110,14 @@ export class OwnerFile {
   /** Removes `path` if it is still the name this process linked (a taker's own claim never is). */
   async unlinkIfMine(path: string, identity: Identity): Promise<void> {
     try {
-      const info = await lstat(path).catch(() => undefined);
-      if (info?.ino === identity.ino && info.dev === identity.dev)
-        await unlink(path).catch((err: unknown) => {
+      const info = statOf(path);
+      if (info?.ino === identity.ino && info.dev === identity.dev) {
+        try {
+          unlinkSync(path);
+        } catch (err) {
           if (errorCode(err) !== "ENOENT") throw err;
-        });
+        }
+      }
     } finally {
       await this.letGo();
     }

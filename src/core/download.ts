@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { GrokvidError, UsageError } from "../errors.js";
 import { shellQuote } from "../util/format.js";
@@ -132,7 +133,8 @@ async function downloadTo(
   opts: DownloadOptions,
   http: HttpDeps,
 ): Promise<DownloadResult> {
-  const existing = await stat(dest).catch(() => undefined);
+  // Synchronous, like the other small steps of a download (see safe-file.ts).
+  const existing = statSync(dest, { throwIfNoEntry: false });
   if (existing?.isDirectory()) throw new UsageError(`${dest} is a folder; pass a file path to -o`);
   if (existing && !existing.isFile())
     throw new UsageError(`${dest} is not a regular file; pass a file path to -o`);

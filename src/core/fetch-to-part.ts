@@ -214,7 +214,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     if (outcome.kind === "not-video" || outcome.kind === "overflow") {
       await file.close();
       file = undefined;
-      await meta.close();
+      meta.close();
       meta = undefined;
       await rm(part, { force: true });
       await clearPartMeta(part);
@@ -235,12 +235,12 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     const sha256 = hash.digest("hex");
     const etag = res.headers.etag ?? null;
     await meta.seal({ taskId: task.id, etag, final: { bytes: received, sha256, sourceUrl: opened.source } });
-    await meta.close();
+    meta.close();
     meta = undefined;
     await commitFile(part, job.dest, job.force);
     return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
   } finally {
     await file?.close();
-    await meta?.close();
+    meta?.close();
   }
 }

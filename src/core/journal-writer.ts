@@ -1,4 +1,5 @@
 import { type FileHandle, mkdir, open, stat } from "node:fs/promises";
+import { fstatSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 
@@ -71,7 +72,8 @@ export class JournalWriter {
     }
     const data = Buffer.from(`${glue}${text}`);
     this.end = -1;
-    await file.write(data);
+    // The write is synchronous (it only reaches the page cache); the sync waits for the disk.
+    writeAllSync(file.fd, data);
     await file.datasync();
     this.end = size + data.length;
   }
@@ -83,7 +85,7 @@ export class JournalWriter {
   private async current(): Promise<{ file: FileHandle; size: number }> {
     if (this.handle) {
       // A file removed or replaced under its name has no link left: the name is opened again.
-      const mine = await this.handle.stat();
+      const mine = fstatSync(this.handle.fd);
       if (mine.nlink > 0) return { file: this.handle, size: mine.size };
       await this.handle.close().catch(() => undefined);
       this.handle = undefined;
@@ -110,4 +112,8 @@ async function syncFolder(path: string): Promise<void> {
   } finally {
     await folder.close();
   }
+}
+
+function writeAllSync(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done);
 }

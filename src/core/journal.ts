@@ -1,3 +1,4 @@
+import { fstatSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
@@ -228,7 +229,8 @@ export class Journal {
     const { file, size } = opened;
     if (size <= this.offset) return "";
     const buffer = Buffer.alloc(size - this.offset);
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, this.offset);
+    // Synchronous: what a batch appended between two jobs is a few lines in the page cache.
+    const bytesRead = readSync(file.fd, buffer, 0, buffer.length, this.offset);
     const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
     if (end === -1) return "";
     this.offset += end + 1;
@@ -243,7 +245,7 @@ export class Journal {
    */
   private async readHandle(): Promise<{ file: FileHandle; size: number } | undefined> {
     if (this.reader) {
-      const info = await this.reader.stat();
+      const info = fstatSync(this.reader.fd);
       if (info.nlink > 0) return { file: this.reader, size: info.size };
       await this.reader.close();
       this.reader = undefined;

@@ -1,8 +1,10 @@
-import { type FileHandle, mkdir, rm } from "node:fs/promises";
+import { closeSync, fdatasync, ftruncateSync, writeSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { promisify } from "node:util";
 import * as z from "../util/zod.js";
 import { DownloadError } from "./download-error.js";
-import { codeOf, createExclusive, createReplacing, readRegular, removeName } from "./safe-file.js";
+import { codeOf, createExclusiveFd, readRegular, removeName } from "./safe-file.js";
 
 /**
  * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
@@ -49,37 +51,48 @@ export async function clearPartMeta(part: string): Promise<void> {
 export class PartMetaFile {
   private written = 0;
 
-  private constructor(private readonly file: FileHandle) {}
+  private constructor(private readonly fd: number) {}
 
   static async create(part: string, meta: PartMeta): Promise<PartMetaFile> {
-    const made = new PartMetaFile(await createReplacing(metaPath(part)));
+    const path = metaPath(part);
+    let fd: number;
     try {
-      await made.write(meta);
+      fd = createExclusiveFd(path);
     } catch (err) {
-      await made.close();
+      if (codeOf(err) !== "EEXIST") throw err;
+      await removeName(path);
+      fd = createExclusiveFd(path);
+    }
+    const made = new PartMetaFile(fd);
+    try {
+      made.write(meta);
+    } catch (err) {
+      made.close();
       throw err;
     }
     return made;
   }
 
-  async write(meta: PartMeta): Promise<void> {
+  write(meta: PartMeta): void {
     const data = Buffer.from(JSON.stringify(meta));
-    await this.file.write(data, 0, data.length, 0);
+    writeSync(this.fd, data, 0, data.length, 0);
     // A shorter record must not leave the tail of the longer one behind it.
-    if (data.length < this.written) await this.file.truncate(data.length);
+    if (data.length < this.written) ftruncateSync(this.fd, data.length);
     this.written = data.length;
   }
 
   /** The final record, on disk before the part is given its final name. */
   async seal(meta: PartMeta): Promise<void> {
-    await this.write(meta);
-    await this.file.datasync();
+    this.write(meta);
+    await fdatasyncFd(this.fd);
   }
 
-  close(): Promise<void> {
-    return this.file.close();
+  close(): void {
+    closeSync(this.fd);
   }
 }
+
+const fdatasyncFd = promisify(fdatasync);
 
 function isAlive(pid: number): boolean {
   try {
@@ -99,14 +112,20 @@ export async function lockPart(part: string): Promise<() => Promise<void>> {
   const lock = `${part}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const file = await createExclusive(lock).catch(async (err: unknown) => {
+      let fd: number;
+      try {
+        fd = createExclusiveFd(lock);
+      } catch (err) {
         // The folder is made on the first download into it, not checked before every one.
         if (codeOf(err) !== "ENOENT") throw err;
         await mkdir(dirname(part), { recursive: true });
-        return createExclusive(lock);
-      });
-      await file.write(String(process.pid));
-      await file.close();
+        fd = createExclusiveFd(lock);
+      }
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
       return () => removeName(lock);
     } catch (err) {
       if (!(err && typeof err === "object" && "code" in err && err.code === "EEXIST")) throw err;

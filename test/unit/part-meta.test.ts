@@ -19,7 +19,7 @@ describe("PartMetaFile", () => {
     const final = { bytes: 9, sha256: "ab", sourceUrl: "https://x/v.mp4" };
     const meta = await PartMetaFile.create(part, { taskId: "t1", etag: null, final });
     await meta.seal({ taskId: "t1", etag: null });
-    await meta.close();
+    meta.close();
     expect(await readFile(victim, "utf8")).toBe("keep me");
     // The shorter second record leaves nothing of the first behind it.
     expect(await readPartMeta(part)).toEqual({ taskId: "t1", etag: null });
