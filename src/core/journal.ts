@@ -1,5 +1,4 @@
-import { fstatSync, readSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
@@ -177,11 +176,9 @@ export class Journal {
    */
   private readonly own = new Map<string, JournalEvent>();
 
-  /** Lets go of the file handles (a script that is done with the client; the CLI just exits). */
-  async close(): Promise<void> {
-    const reader = this.reader;
-    this.reader = undefined;
-    await Promise.all([this.writer.close(), reader?.close()]);
+  /** Lets go of the append handle (a script that is done with the client; the CLI just exits). */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   /**
@@ -199,7 +196,7 @@ export class Journal {
   private async foldNew(): Promise<JournalState> {
     let text: string;
     try {
-      text = await this.readNew();
+      text = this.readNew();
     } catch (err) {
       throw journalError(err, this.path, "read");
     }
@@ -222,41 +219,31 @@ export class Journal {
     return this.state;
   }
 
-  /** The whole lines appended since `offset`; a last line still being written waits for next time. */
-  private async readNew(): Promise<string> {
-    const opened = await this.readHandle();
-    if (!opened) return "";
-    const { file, size } = opened;
-    if (size <= this.offset) return "";
-    const buffer = Buffer.alloc(size - this.offset);
-    // Synchronous: what a batch appended between two jobs is a few lines in the page cache.
-    const bytesRead = readSync(file.fd, buffer, 0, buffer.length, this.offset);
-    const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
-    if (end === -1) return "";
-    this.offset += end + 1;
-    return buffer.subarray(0, end + 1).toString("utf8");
-  }
-
-  private reader: FileHandle | undefined;
-
   /**
-   * Kept open between reads (a batch reads before every job). A file removed or replaced under its
-   * name has no links left, and the name is opened again, as a fresh open each time would.
+   * The whole lines appended since `offset`; a last line still being written waits for next time.
+   * Synchronous: what a batch appended between two jobs is a few lines in the page cache, and the
+   * thread pool would cost more than the reading. Opened per call, so nothing is left to close.
    */
-  private async readHandle(): Promise<{ file: FileHandle; size: number } | undefined> {
-    if (this.reader) {
-      const info = fstatSync(this.reader.fd);
-      if (info.nlink > 0) return { file: this.reader, size: info.size };
-      await this.reader.close();
-      this.reader = undefined;
-    }
-    const file = await open(this.path, "r").catch((err: unknown) => {
-      if (errnoOf(err) === "ENOENT") return undefined;
+  private readNew(): string {
+    let fd: number;
+    try {
+      fd = openSync(this.path, "r");
+    } catch (err) {
+      if (errnoOf(err) === "ENOENT") return "";
       throw err;
-    });
-    if (!file) return undefined;
-    this.reader = file;
-    return { file, size: (await file.stat()).size };
+    }
+    try {
+      const { size } = fstatSync(fd);
+      if (size <= this.offset) return "";
+      const buffer = Buffer.alloc(size - this.offset);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, this.offset);
+      const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
+      if (end === -1) return "";
+      this.offset += end + 1;
+      return buffer.subarray(0, end + 1).toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */
