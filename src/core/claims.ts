@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { ConfigError } from "../errors.js";
+import { errorCode, type Identity, isAlive, OwnerFile, parseOwner } from "./claim-owner.js";
 
 /** A request this process alone may act on until it calls `release`. */
 export interface Claim {
@@ -12,40 +11,8 @@ export interface Claim {
 
 export type ClaimAttempt = { claim: Claim } | { heldBy: number };
 
-interface Owner {
-  pid: number;
-  /** When that process started (Linux: clock ticks since boot), so a reused pid is not mistaken for it. */
-  start: string | undefined;
-}
-
-/** Field 22 of /proc/<pid>/stat; undefined where there is no /proc. The name field may hold spaces. */
-function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(owner: Owner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    // EPERM: alive, but another user's.
-    if (!(err && typeof err === "object" && "code" in err && err.code === "EPERM")) return false;
-  }
-  const start = owner.start === undefined ? undefined : startTimeOf(owner.pid);
-  return start === undefined || start === owner.start;
-}
-
-function errorCode(err: unknown): string | undefined {
-  return err && typeof err === "object" && "code" in err ? String(err.code) : undefined;
-}
-
 const CLAIM_POLL_MS = 200;
 const STALE_BREAK_MS = 10_000;
-const SELF: Owner = { pid: process.pid, start: startTimeOf(process.pid) };
 
 /**
  * One file per request hash under `<GROKVID_HOME>/claims`, appearing whole or not at all: of
@@ -56,9 +23,11 @@ const SELF: Owner = { pid: process.pid, start: startTimeOf(process.pid) };
  */
 export class Claims {
   readonly dir: string;
+  private readonly owner: OwnerFile;
 
   constructor(home: string) {
     this.dir = join(home, "claims");
+    this.owner = new OwnerFile(home);
   }
 
   private pathOf(key: string): string {
@@ -69,10 +38,9 @@ export class Claims {
   async take(key: string): Promise<ClaimAttempt> {
     const path = this.pathOf(key);
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
       for (let attempt = 0; attempt < 3; attempt++) {
-        const created = await this.create(path);
-        if (created) return { claim: created };
+        const linked = await this.owner.linkTo(path);
+        if (linked) return { claim: this.claimOf(path, linked) };
         const text = await readFile(path, "utf8").catch(() => undefined);
         // Gone since the link failed: its owner released it; try again.
         if (text === undefined) continue;
@@ -113,54 +81,30 @@ export class Claims {
    */
   private async removeStale(path: string, text: string): Promise<void> {
     const lock = `${path}.break`;
-    if (!(await this.linkOwnerFile(lock))) {
+    const locked = await this.owner.linkTo(lock);
+    if (!locked) {
       const info = await stat(lock).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > STALE_BREAK_MS) await rm(lock, { force: true });
+      // ctime, not mtime: the lock is a new name of an older owner file, and link(2) sets only ctime.
+      if (info && Date.now() - info.ctimeMs > STALE_BREAK_MS) await rm(lock, { force: true });
       return;
     }
     try {
       // A missing file reads as undefined, never as `text`: what is there now is not ours to remove.
       if ((await readFile(path, "utf8").catch(() => undefined)) === text) await rm(path, { force: true });
     } finally {
-      await rm(lock, { force: true });
+      await this.owner.unlinkIfMine(lock, locked);
     }
   }
 
-  /** link() of a finished temp file: the file appears whole, owner included, or not at all. */
-  private async linkOwnerFile(path: string): Promise<boolean> {
-    const temp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(temp, formatOwner(SELF), { flag: "wx", mode: 0o600 });
-    try {
-      await link(temp, path);
-      return true;
-    } catch (err) {
-      if (errorCode(err) === "EEXIST") return false;
-      throw err;
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
-
-  private async create(path: string): Promise<Claim | undefined> {
-    if (!(await this.linkOwnerFile(path))) return undefined;
-    const text = formatOwner(SELF);
+  /** Released only while the name is still the inode this process linked: a taker's claim never is. */
+  private claimOf(path: string, identity: Identity): Claim {
     let released = false;
     return {
       release: async () => {
         if (released) return;
         released = true;
-        if ((await readFile(path, "utf8").catch(() => "")) === text) await rm(path, { force: true });
+        await this.owner.unlinkIfMine(path, identity);
       },
     };
   }
-}
-
-function formatOwner(owner: Owner): string {
-  return owner.start === undefined ? String(owner.pid) : `${owner.pid} ${owner.start}`;
-}
-
-function parseOwner(text: string): Owner | undefined {
-  const [pidText, start] = text.trim().split(" ");
-  const pid = Number(pidText);
-  return Number.isInteger(pid) && pid > 0 ? { pid, start } : undefined;
 }

@@ -1,5 +1,5 @@
-import { mkdir, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { statSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { GrokvidError, UsageError } from "../errors.js";
 import { shellQuote } from "../util/format.js";
 import type { Gateway, HttpDeps } from "../http/client.js";
@@ -133,11 +133,11 @@ async function downloadTo(
   opts: DownloadOptions,
   http: HttpDeps,
 ): Promise<DownloadResult> {
-  const existing = await stat(dest).catch(() => undefined);
+  // Synchronous, like the other small steps of a download (see safe-file.ts).
+  const existing = statSync(dest, { throwIfNoEntry: false });
   if (existing?.isDirectory()) throw new UsageError(`${dest} is a folder; pass a file path to -o`);
   if (existing && !existing.isFile())
     throw new UsageError(`${dest} is not a regular file; pass a file path to -o`);
-  await mkdir(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
   const unlock = await lockPart(part);
   try {

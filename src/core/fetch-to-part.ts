@@ -13,8 +13,8 @@ import { type BodyOutcome, writeBody } from "./body-writer.js";
 import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-hasher.js";
 import type { DownloadResult } from "./download.js";
 import { DownloadError } from "./download-error.js";
-import { clearPartMeta, readPartMeta, writePartMeta } from "./part-file.js";
-import { commitFile, createExclusive, openRegular } from "./safe-file.js";
+import { clearPartMeta, PartMetaFile, readPartMeta } from "./part-file.js";
+import { commitFile, createReplacing, openRegular } from "./safe-file.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
 export interface PartJob {
@@ -164,6 +164,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
   const kept = await openPart(part, task.id);
   let file: FileHandle | undefined = kept?.file;
   let hasher: ChunkHasher | undefined;
+  let meta: PartMetaFile | undefined;
   try {
     const opened = await openSource(job, kept?.have ?? 0, kept?.etag, gateway, http);
     const { res, offset, total } = opened;
@@ -179,11 +180,10 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
       await file?.close();
       file = undefined;
       // Whatever has the name (an old part, a planted link) goes; unlinking a link spares its target.
-      await rm(part, { force: true });
-      file = await createExclusive(part);
+      file = await createReplacing(part);
     }
     if (!file) throw new Error("no part file to continue");
-    await writePartMeta(part, { taskId: task.id, etag: res.headers.etag ?? null });
+    meta = await PartMetaFile.create(part, { taskId: task.id, etag: res.headers.etag ?? null });
     hasher = createChunkHasher(opened.end, http.collectGarbage);
     await hashFilePrefix(file, offset, hasher);
     const lowSpeed = http.lowSpeed ?? DEFAULT_LOW_SPEED;
@@ -216,6 +216,8 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     if (outcome.kind === "not-video" || outcome.kind === "overflow") {
       await file.close();
       file = undefined;
+      meta.close();
+      meta = undefined;
       await rm(part, { force: true });
       await clearPartMeta(part);
       throw failure(job, outcome, contentType, lowSpeed);
@@ -234,15 +236,14 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     file = undefined;
     const sha256 = await hasher.digest();
     const etag = res.headers.etag ?? null;
-    await writePartMeta(part, {
-      taskId: task.id,
-      etag,
-      final: { bytes: received, sha256, sourceUrl: opened.source },
-    });
+    await meta.seal({ taskId: task.id, etag, final: { bytes: received, sha256, sourceUrl: opened.source } });
+    meta.close();
+    meta = undefined;
     await commitFile(part, job.dest, job.force);
     return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
   } finally {
     await file?.close();
     await hasher?.close();
+    meta?.close();
   }
 }

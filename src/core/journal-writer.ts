@@ -1,5 +1,7 @@
 import { type FileHandle, mkdir, open, stat } from "node:fs/promises";
+import { fstatSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 
 interface Pending {
   text: string;
@@ -25,7 +27,9 @@ export class JournalWriter {
   append(line: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ text: line, resolve, reject });
-      this.running ??= this.drain().finally(() => (this.running = undefined));
+      // Started a turn of the event loop later, so events that arrive together (answers read in
+      // the same poll, a batch's jobs) share one write and one sync instead of each paying for one.
+      this.running ??= this.drain();
     });
   }
 
@@ -37,6 +41,7 @@ export class JournalWriter {
   }
 
   private async drain(): Promise<void> {
+    await nextTurn();
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
@@ -50,27 +55,38 @@ export class JournalWriter {
         for (const p of batch) p.reject(err);
       }
     }
+    // Cleared in the same step as the last look at the queue (nothing above lets an error out of
+    // the loop): a line queued by a caller woken just now starts a drain of its own.
+    this.running = undefined;
   }
 
   private async write(text: string): Promise<void> {
     const { file, size } = await this.current();
     let glue = "";
-    if (size > 0) {
+    // Where our own last line ended needs no look: only another process can have torn it.
+    if (size > 0 && size !== this.end) {
       // A line torn by a crash (no newline) would swallow this record: start on a fresh line.
       const last = Buffer.alloc(1);
       await file.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) glue = "\n";
     }
-    await file.write(`${glue}${text}`);
+    const data = Buffer.from(`${glue}${text}`);
+    this.end = -1;
+    // The write is synchronous (it only reaches the page cache); the sync waits for the disk.
+    writeAllSync(file.fd, data);
     await file.datasync();
+    this.end = size + data.length;
   }
+
+  /** The size the file had after our last write; another process appending since changes it. */
+  private end = -1;
 
   /** The open handle and its size, if it is still the file at `path`; else a fresh one. */
   private async current(): Promise<{ file: FileHandle; size: number }> {
     if (this.handle) {
-      const [mine, there] = await Promise.all([this.handle.stat(), stat(this.path).catch(() => undefined)]);
-      if (there && there.ino === mine.ino && there.dev === mine.dev)
-        return { file: this.handle, size: mine.size };
+      // A file removed or replaced under its name has no link left: the name is opened again.
+      const mine = fstatSync(this.handle.fd);
+      if (mine.nlink > 0) return { file: this.handle, size: mine.size };
       await this.handle.close().catch(() => undefined);
       this.handle = undefined;
     }
@@ -96,4 +112,8 @@ async function syncFolder(path: string): Promise<void> {
   } finally {
     await folder.close();
   }
+}
+
+function writeAllSync(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done);
 }

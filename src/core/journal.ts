@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
@@ -16,6 +16,9 @@ export {
 } from "./journal-events.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
+
+/** Own lines remembered until read back; a client that never reads does not grow without bound. */
+const MAX_OWN_LINES = 10_000;
 
 /** A job as the journal knows it: the create record folded with every later event. */
 export interface JobRecord {
@@ -152,14 +155,26 @@ export class Journal {
 
   /** Resolves once the event is on disk; events appended together share one write and one sync. */
   async append(event: JournalEvent): Promise<void> {
+    const json = JSON.stringify(event);
     // Gateway text is redacted where it comes in; this is the last guard for any other path.
-    const line = `${redact(JSON.stringify(event))}\n`;
+    const text = redact(json);
+    // Only a line that is exactly the event's JSON may later stand for it without being parsed.
+    const remember = text === json && this.own.size < MAX_OWN_LINES;
+    if (remember) this.own.set(text, event);
     try {
-      await this.writer.append(line);
+      await this.writer.append(`${text}\n`);
     } catch (err) {
+      if (remember) this.own.delete(text);
       throw journalError(err, this.path, "write");
     }
   }
+
+  /**
+   * Lines this process appended, by their text, with the event each was made from: a batch
+   * re-reads the journal before every job, and would otherwise parse and validate its own lines
+   * again. A line from anyone else (or changed on disk) is not found here and is parsed as usual.
+   */
+  private readonly own = new Map<string, JournalEvent>();
 
   /** Lets go of the append handle (a script that is done with the client; the CLI just exits). */
   close(): Promise<void> {
@@ -181,13 +196,19 @@ export class Journal {
   private async foldNew(): Promise<JournalState> {
     let text: string;
     try {
-      text = await this.readNew();
+      text = this.readNew();
     } catch (err) {
       throw journalError(err, this.path, "read");
     }
     let damaged = 0;
     const lines = text.split("\n");
     for (const line of lines) {
+      const mine = this.own.get(line);
+      if (mine) {
+        this.own.delete(line);
+        this.state.apply(mine);
+        continue;
+      }
       if (line.trim() === "") continue;
       const event = parseEvent(line);
       if (event) this.state.apply(event);
@@ -198,24 +219,30 @@ export class Journal {
     return this.state;
   }
 
-  /** The whole lines appended since `offset`; a last line still being written waits for next time. */
-  private async readNew(): Promise<string> {
-    const file = await open(this.path, "r").catch((err: unknown) => {
-      if (errnoOf(err) === "ENOENT") return undefined;
-      throw err;
-    });
-    if (!file) return "";
+  /**
+   * The whole lines appended since `offset`; a last line still being written waits for next time.
+   * Synchronous: what a batch appended between two jobs is a few lines in the page cache, and the
+   * thread pool would cost more than the reading. Opened per call, so nothing is left to close.
+   */
+  private readNew(): string {
+    let fd: number;
     try {
-      const { size } = await file.stat();
+      fd = openSync(this.path, "r");
+    } catch (err) {
+      if (errnoOf(err) === "ENOENT") return "";
+      throw err;
+    }
+    try {
+      const { size } = fstatSync(fd);
       if (size <= this.offset) return "";
       const buffer = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, this.offset);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, this.offset);
       const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
       if (end === -1) return "";
       this.offset += end + 1;
       return buffer.subarray(0, end + 1).toString("utf8");
     } finally {
-      await file.close();
+      closeSync(fd);
     }
   }
 

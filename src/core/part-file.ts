@@ -1,7 +1,10 @@
-import { rm } from "node:fs/promises";
+import { closeSync, fdatasync, ftruncateSync, writeSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { promisify } from "node:util";
 import * as z from "../util/zod.js";
 import { DownloadError } from "./download-error.js";
-import { createExclusive, readRegular, writeFileAtomic } from "./safe-file.js";
+import { codeOf, createExclusiveFd, readRegular, removeName } from "./safe-file.js";
 
 /**
  * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
@@ -35,14 +38,61 @@ export async function readPartMeta(part: string): Promise<PartMeta | undefined> 
   }
 }
 
-/** Replaced by rename, so a link planted at the meta's name is replaced, never written through. */
-export async function writePartMeta(part: string, meta: PartMeta): Promise<void> {
-  await writeFileAtomic(metaPath(part), JSON.stringify(meta), { force: true });
+export async function clearPartMeta(part: string): Promise<void> {
+  await removeName(metaPath(part));
 }
 
-export async function clearPartMeta(part: string): Promise<void> {
-  await rm(metaPath(part), { force: true });
+/**
+ * The meta of a part this process is writing: whatever had the name (an old meta, a planted link)
+ * is removed and a new file created exclusively, then rewritten in place through this handle,
+ * which can only ever be that new file. Only the final record, which lets a later run adopt the
+ * renamed video, is flushed: a lost first record only makes the next run start the part afresh.
+ */
+export class PartMetaFile {
+  private written = 0;
+
+  private constructor(private readonly fd: number) {}
+
+  static async create(part: string, meta: PartMeta): Promise<PartMetaFile> {
+    const path = metaPath(part);
+    let fd: number;
+    try {
+      fd = createExclusiveFd(path);
+    } catch (err) {
+      if (codeOf(err) !== "EEXIST") throw err;
+      await removeName(path);
+      fd = createExclusiveFd(path);
+    }
+    const made = new PartMetaFile(fd);
+    try {
+      made.write(meta);
+    } catch (err) {
+      made.close();
+      throw err;
+    }
+    return made;
+  }
+
+  write(meta: PartMeta): void {
+    const data = Buffer.from(JSON.stringify(meta));
+    writeSync(this.fd, data, 0, data.length, 0);
+    // A shorter record must not leave the tail of the longer one behind it.
+    if (data.length < this.written) ftruncateSync(this.fd, data.length);
+    this.written = data.length;
+  }
+
+  /** The final record, on disk before the part is given its final name. */
+  async seal(meta: PartMeta): Promise<void> {
+    this.write(meta);
+    await fdatasyncFd(this.fd);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
 }
+
+const fdatasyncFd = promisify(fdatasync);
 
 function isAlive(pid: number): boolean {
   try {
@@ -62,10 +112,21 @@ export async function lockPart(part: string): Promise<() => Promise<void>> {
   const lock = `${part}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const file = await createExclusive(lock);
-      await file.write(String(process.pid));
-      await file.close();
-      return () => rm(lock, { force: true });
+      let fd: number;
+      try {
+        fd = createExclusiveFd(lock);
+      } catch (err) {
+        // The folder is made on the first download into it, not checked before every one.
+        if (codeOf(err) !== "ENOENT") throw err;
+        await mkdir(dirname(part), { recursive: true });
+        fd = createExclusiveFd(lock);
+      }
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
+      return () => removeName(lock);
     } catch (err) {
       if (!(err && typeof err === "object" && "code" in err && err.code === "EEXIST")) throw err;
       const owner = Number(await readRegular(lock, 32));

@@ -141,11 +141,14 @@ function pickVideoUrl(result: z.infer<ReturnType<typeof taskFields>>["result"]):
   return firstNonEmpty(result?.video_url);
 }
 
+// Built once: a batch parses thousands of answers, and building a zod schema costs more than using it.
+const queryWrapper = lazy(() =>
+  z.object({ data: taskFields().optional().catch(undefined), error: errorField() }),
+);
+
 /** apimart wraps the task as `{code, data}`; xcompute's documented example is flat. Both are read. */
 export function parseApimartQuery(provider: ProviderId, body: unknown, id: string, now: Date): ParsedTask {
-  const wrapper = z
-    .object({ data: taskFields().optional().catch(undefined), error: errorField() })
-    .safeParse(body);
+  const wrapper = queryWrapper().safeParse(body);
   const flat = taskFields().safeParse(body);
   if (!wrapper.success || !flat.success)
     throw unexpectedResponse(provider, "the task answer is not a JSON object");

@@ -10,7 +10,10 @@ export class LiveLines {
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly out: Output) {}
+  constructor(private readonly out: Output) {
+    // Off a terminal, lines changing at once (many jobs) go out as one write every 100 ms.
+    if (!out.interactive) out.hold(100);
+  }
 
   set(key: string, text: string): void {
     if (this.lines.get(key) === text) return;
@@ -40,6 +43,7 @@ export class LiveLines {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.out.interactive) this.clear();
+    else this.out.release();
   }
 
   private schedule(): void {

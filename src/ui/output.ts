@@ -68,19 +68,56 @@ export class Output {
   }
 
   info(line: string): void {
-    if (!this.mode.quiet) this.streams.stderr.write(`${safeText(line)}\n`);
+    if (!this.mode.quiet) this.toStderr(`${safeText(line)}\n`);
   }
 
   debug(line: string): void {
-    if (this.mode.verbose) this.streams.stderr.write(`${this.chalk.dim(safeText(line))}\n`);
+    if (this.mode.verbose) this.toStderr(`${this.chalk.dim(safeText(line))}\n`);
   }
 
   warn(line: string): void {
-    this.streams.stderr.write(`${this.chalk.yellow("warning:")} ${safeText(line)}\n`);
+    this.toStderr(`${this.chalk.yellow("warning:")} ${safeText(line)}\n`);
   }
 
   error(message: string, hint?: string): void {
-    this.streams.stderr.write(`${this.chalk.red("error:")} ${safeText(message)}\n`);
-    if (hint) this.streams.stderr.write(`${safeText(hint)}\n`);
+    this.toStderr(`${this.chalk.red("error:")} ${safeText(message)}\n`);
+    if (hint) this.toStderr(`${safeText(hint)}\n`);
   }
+
+  private held: { text: string; ms: number; timer: NodeJS.Timeout | undefined } | undefined;
+
+  /**
+   * Gathers stderr lines for up to `ms` and writes them together: a batch off a terminal prints
+   * thousands of progress lines, one write each otherwise. Lines keep their order; `release`,
+   * and the process exiting in any way (a second Ctrl-C included), write what is held.
+   */
+  hold(ms: number): void {
+    if (this.held) return;
+    this.held = { text: "", ms, timer: undefined };
+    process.on("exit", this.flush);
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.flush();
+    this.held = undefined;
+    process.off("exit", this.flush);
+  }
+
+  private toStderr(text: string): void {
+    const held = this.held;
+    if (!held) return void this.streams.stderr.write(text);
+    held.text += text;
+    held.timer ??= setTimeout(this.flush, held.ms).unref();
+  }
+
+  private readonly flush = (): void => {
+    const held = this.held;
+    if (!held) return;
+    if (held.timer) clearTimeout(held.timer);
+    held.timer = undefined;
+    const text = held.text;
+    held.text = "";
+    if (text) this.streams.stderr.write(text);
+  };
 }

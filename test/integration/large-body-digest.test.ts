@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { downloadVideo } from "../../src/core/download.js";
-import { readPartMeta, writePartMeta } from "../../src/core/part-file.js";
+import { PartMetaFile, readPartMeta } from "../../src/core/part-file.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.js";
 import { gatewayFor, makeDeps, type TestDeps } from "../helpers/http-deps.js";
@@ -77,7 +77,7 @@ describe("the recorded digest of a large video", () => {
   it("continuing a partial file covers the bytes already on disk too", async () => {
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, whole.subarray(0, 3 * 1024 * 1024 + 11));
-    await writePartMeta(`${dest}.part`, { taskId: task.id, etag: null });
+    (await PartMetaFile.create(`${dest}.part`, { taskId: task.id, etag: null })).close();
     const saved = await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
     expect(saved.resumedFrom).toBe(3 * 1024 * 1024 + 11);
     expect(saved.sha256).toBe(expected);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Journal, type JournalEvent } from "../../src/core/journal.js";
+import { JournalWriter } from "../../src/core/journal-writer.js";
 import { ConfigError } from "../../src/errors.js";
 
 let dir: string;
@@ -33,6 +34,19 @@ describe("the journal's append handle", () => {
       "h4",
     ]);
     await journal.close();
+  });
+
+  it("a line appended by a caller the moment its previous line is answered is written too", async () => {
+    const writer = new JournalWriter(join(dir, "direct.jsonl"));
+    let second: Promise<void> | undefined;
+    // No hop between the answer and the next append: it lands while the drain is finishing.
+    await writer.append("one\n").then(() => {
+      second = writer.append("two\n");
+    });
+    const stuck = new Promise((resolve) => setTimeout(() => resolve("stuck"), 2000));
+    expect(await Promise.race([second, stuck])).toBeUndefined();
+    expect(await readFile(join(dir, "direct.jsonl"), "utf8")).toBe("one\ntwo\n");
+    await writer.close();
   });
 
   it("a journal removed underneath is made again, not written into a file nobody can read", async () => {

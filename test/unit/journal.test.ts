@@ -76,6 +76,17 @@ describe("Journal", () => {
     expect(await journal.findJob("t1")).toMatchObject({ provider: "apimart" });
   });
 
+  it("folds its own lines as a fresh reader parses them, and reads a line changed on disk as it is there", async () => {
+    const journal = new Journal(dir);
+    await journal.append(created("t1"));
+    await journal.append(created("t2"));
+    const text = await readFile(journal.path, "utf8");
+    await writeFile(journal.path, text.replace("prompt t2", "prompt t9"));
+    const mine = await journal.readJobs();
+    expect(mine).toEqual(await new Journal(dir).readJobs());
+    expect(mine.map((j) => j.params.prompt)).toEqual(["prompt t1", "prompt t9"]);
+  });
+
   it("skips a torn last line with one warning, and the next record starts on a fresh line", async () => {
     const warnings: string[] = [];
     const journal = new Journal(dir, (w) => warnings.push(w));

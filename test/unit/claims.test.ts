@@ -1,0 +1,60 @@
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Claims } from "../../src/core/claims.js";
+
+let home: string;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), "grokvid-claims-unit-"));
+});
+afterEach(() => rm(home, { recursive: true, force: true }));
+
+const key = (i: number) => i.toString(16).padStart(2, "0").repeat(32);
+
+async function takeAll(claims: Claims, n: number) {
+  const got = await Promise.all(Array.from({ length: n }, (_, i) => claims.take(key(i))));
+  return got.map((g) => {
+    if (!("claim" in g)) throw new Error("not taken");
+    return g.claim;
+  });
+}
+
+describe("Claims", () => {
+  it("each claim names its owner, and a process that let go of all of them leaves nothing behind", async () => {
+    const claims = new Claims(home);
+    const held = await takeAll(claims, 20);
+    const text = await readFile(join(home, "claims", key(3)), "utf8");
+    expect(Number(text.split(" ")[0])).toBe(process.pid);
+    await Promise.all(held.map((c) => c.release()));
+    expect(await readdir(join(home, "claims"))).toEqual([]);
+    expect((await readdir(home)).sort()).toEqual(["claims"]);
+    // Taken again after everything was let go: a fresh start works the same.
+    const again = await takeAll(claims, 2);
+    await Promise.all(again.map((c) => c.release()));
+    expect(await readdir(home)).toEqual(["claims"]);
+  });
+
+  it("release leaves alone a claim file that another process put in its place, even with the same text", async () => {
+    const claims = new Claims(home);
+    const [claim] = await takeAll(claims, 1);
+    const path = join(home, "claims", key(0));
+    const text = await readFile(path, "utf8");
+    // Another process took it over (it judged us dead) and wrote the same owner text: not ours.
+    await writeFile(join(home, "theirs"), text);
+    await rename(join(home, "theirs"), path);
+    await claim?.release();
+    expect(await readFile(path, "utf8")).toBe(text);
+  });
+
+  it("a claims folder removed underneath is made again", async () => {
+    const claims = new Claims(home);
+    const [first] = await takeAll(claims, 1);
+    await rm(join(home, "claims"), { recursive: true });
+    const second = await claims.take(key(5));
+    expect("claim" in second).toBe(true);
+    if ("claim" in second) await second.claim.release();
+    await first?.release();
+    expect(await readdir(home)).toEqual(["claims"]);
+  });
+});
