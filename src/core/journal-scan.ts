@@ -1,16 +1,19 @@
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Small enough to stay in the CPU cache between read(2) and the search (4 MiB was ~2x slower). */
+const CHUNK_BYTES = 512 * 1024;
 const NEWLINE = 0x0a;
 
 /**
  * Calls `onLine` with every whole line of `path` that contains `needle`, in file order, reading
- * 4 MiB at a time into one reused buffer: a search is a byte scan (memchr-fast) and only the few
+ * 512 KiB at a time into one reused buffer: a search is a byte scan (memchr-fast) and only the few
  * lines that match are decoded, so a 100,000-record journal costs milliseconds and flat memory.
- * A last line still being written (no newline yet) is left for next time, as the journal's reader does.
+ * The reads are synchronous: from the page cache, ~50 round trips through the thread pool cost
+ * more than the reading (a 27 MiB journal: ~9 ms instead of ~20). A last line still being written
+ * (no newline yet) is left for next time, as the journal's reader does.
  */
-export async function scanLines(path: string, needle: Buffer, onLine: (line: string) => void): Promise<void> {
-  const file = await open(path, "r");
+export function scanLines(path: string, needle: Buffer, onLine: (line: string) => void): void {
+  const fd = openSync(path, "r");
   try {
     let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     // Bytes at the start of `buffer` carried over from the last read: the start of a line.
@@ -18,7 +21,7 @@ export async function scanLines(path: string, needle: Buffer, onLine: (line: str
     for (;;) {
       // A line longer than the buffer (a huge prompt) grows it rather than being cut.
       if (carried === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
-      const { bytesRead } = await file.read(buffer, carried, buffer.length - carried, null);
+      const bytesRead = readSync(fd, buffer, carried, buffer.length - carried, null);
       if (bytesRead === 0) return;
       const filled = buffer.subarray(0, carried + bytesRead);
       const whole = filled.lastIndexOf(NEWLINE);
@@ -36,6 +39,6 @@ export async function scanLines(path: string, needle: Buffer, onLine: (line: str
       filled.copy(buffer, 0, whole + 1);
     }
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }

@@ -266,7 +266,7 @@ export class Journal {
     const found = new JournalState();
     let damaged = 0;
     try {
-      await scanLines(this.path, Buffer.from(JSON.stringify(id)), (line) => {
+      scanLines(this.path, Buffer.from(JSON.stringify(id)), (line) => {
         const event = parseEvent(line);
         if (!event) damaged++;
         else if ("id" in event && event.id === id) found.apply(event);
