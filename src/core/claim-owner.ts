@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
-import { lstat, mkdir, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /** Who holds a claim: enough to tell, from another process, whether it is still alive. */
@@ -132,7 +132,31 @@ export class OwnerFile {
     if (file) await unlink(file.path).catch(() => undefined);
   }
 
+  private swept = false;
+
+  /**
+   * Owner files of processes that died without letting go (kill -9, a power cut) are removed: the
+   * claims linked to them are judged by their own text, so the file itself serves nobody. One
+   * whose text is missing (killed between creating and writing it) is judged by the pid in its name.
+   */
+  private async sweep(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const fromName = /^\.claim-owner-(\d+)-[0-9a-f]+$/.exec(name)?.[1];
+      if (fromName === undefined || Number(fromName) === process.pid) continue;
+      const path = join(this.dir, name);
+      const text = await readFile(path, "utf8").catch(() => undefined);
+      if (text === undefined) continue;
+      const owner = parseOwner(text) ?? { pid: Number(fromName), start: undefined };
+      if (!isAlive(owner)) await unlink(path).catch(() => undefined);
+    }
+  }
+
   private async create(): Promise<Made> {
+    if (!this.swept) {
+      this.swept = true;
+      await this.sweep();
+    }
     const path = join(this.dir, `.claim-owner-${process.pid}-${randomBytes(6).toString("hex")}`);
     const write = () => writeFile(path, formatOwner(SELF), { flag: "wx", mode: 0o600 });
     try {

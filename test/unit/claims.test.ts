@@ -35,6 +35,21 @@ describe("Claims", () => {
     expect(await readdir(home)).toEqual(["claims"]);
   });
 
+  it("the owner files of processes that died (kill -9) are swept when a process first claims; a live one's stay", async () => {
+    // A pid above Linux's pid_max (4194304) is never alive.
+    const dead = join(home, ".claim-owner-4999999-0a1b2c");
+    const alive = join(home, `.claim-owner-${process.ppid}-3d4e5f`);
+    const empty = join(home, ".claim-owner-4999998-6a7b8c");
+    await writeFile(dead, "4999999 123");
+    await writeFile(alive, String(process.ppid));
+    await writeFile(empty, "");
+    const claims = new Claims(home);
+    const [claim] = await takeAll(claims, 1);
+    await claim?.release();
+    // The empty one (killed between creating and writing it) is judged by the pid in its name.
+    expect((await readdir(home)).sort()).toEqual([`.claim-owner-${process.ppid}-3d4e5f`, "claims"].sort());
+  });
+
   it("release leaves alone a claim file that another process put in its place, even with the same text", async () => {
     const claims = new Claims(home);
     const [claim] = await takeAll(claims, 1);
