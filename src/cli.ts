@@ -74,7 +74,9 @@ function lostOutput(runtime: CliRuntime): number | undefined {
   const failure = writeFailure(runtime.stdout);
   if (!failure) return undefined;
   const reason = failure.code ?? failure.message;
-  runtime.stderr.write(`error: cannot write the output to stdout (${safeText(reason)}); it is incomplete\n`);
+  runtime.stderr.write(
+    `error: cannot write the output to stdout (${safeText(reason)}): it is missing or cut short; any job it created is in the journal (grokvid jobs)\n`,
+  );
   return ExitCode.internal;
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -77,7 +77,9 @@ describe("output that cannot be written", () => {
       await bigJournal(join(e2e.dir, "state"));
       const run = runRedirected(jobs, "/dev/full");
       expect(run.status).toBe(ExitCode.internal);
-      expect(run.stderr).toBe("error: cannot write the output to stdout (ENOSPC); it is incomplete\n");
+      expect(run.stderr).toBe(
+        "error: cannot write the output to stdout (ENOSPC): it is missing or cut short; any job it created is in the journal (grokvid jobs)\n",
+      );
     },
   );
 
@@ -87,9 +89,21 @@ describe("output that cannot be written", () => {
     // 64 blocks of 512 bytes: the answer is megabytes. SIGXFSZ would kill the shell's child
     // before write(2) could return EFBIG, so the shell ignores it and the child inherits that.
     const run = runRedirected(jobs, out, "trap '' XFSZ; ulimit -f 64;");
-    expect(run.stderr).toBe("error: cannot write the output to stdout (EFBIG); it is incomplete\n");
+    expect(run.stderr).toBe(
+      "error: cannot write the output to stdout (EFBIG): it is missing or cut short; any job it created is in the journal (grokvid jobs)\n",
+    );
     expect(run.status).toBe(ExitCode.internal);
     expect(statSync(out).size).toBe(64 * 512);
+  });
+
+  it.skipIf(!existsSync("/dev/full"))("a job whose id could not be printed is still in the journal", () => {
+    const create = runRedirected(["create", "--provider", "sandbox", "--prompt", "a fox"], "/dev/full");
+    expect(create.status).toBe(ExitCode.internal);
+    expect(create.stderr).toContain("cannot write the output to stdout (ENOSPC)");
+    const jobs = runRedirected(["jobs", "--json"], join(e2e.dir, "jobs.json"));
+    expect(jobs.status).toBe(0);
+    const listed = JSON.parse(readFileSync(join(e2e.dir, "jobs.json"), "utf8")) as { provider: string }[];
+    expect(listed.map((j) => j.provider)).toEqual(["sandbox"]);
   });
 
   it("a dry run to /dev/null still succeeds", () => {
