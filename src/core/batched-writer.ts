@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import type { ChunkHasher } from "./chunk-hasher.js";
+import { codeOf } from "./safe-file.js";
 
 /**
  * The disk refused bytes (a full disk, a quota, a file size limit): the caller must not mistake
@@ -8,10 +9,10 @@ import type { ChunkHasher } from "./chunk-hasher.js";
 export class DiskWriteError extends Error {
   readonly code: string | undefined;
   constructor(cause: unknown) {
-    const code = cause && typeof cause === "object" && "code" in cause ? cause.code : undefined;
-    super(`writing the file failed${typeof code === "string" ? ` (${code})` : ""}`, { cause });
+    const code = codeOf(cause);
+    super(`writing the file failed${code ? ` (${code})` : ""}`, { cause });
     this.name = "DiskWriteError";
-    this.code = typeof code === "string" ? code : undefined;
+    this.code = code;
   }
 }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
+import { linkSync, lstatSync, readFileSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { codeOf, removeName } from "./safe-file.js";
 
 /** Who holds a claim: enough to tell, from another process, whether it is still alive. */
 export interface Owner {
@@ -25,14 +26,10 @@ export function isAlive(owner: Owner): boolean {
     process.kill(owner.pid, 0);
   } catch (err) {
     // EPERM: alive, but another user's.
-    if (errorCode(err) !== "EPERM") return false;
+    if (codeOf(err) !== "EPERM") return false;
   }
   const start = owner.start === undefined ? undefined : startTimeOf(owner.pid);
   return start === undefined || start === owner.start;
-}
-
-export function errorCode(err: unknown): string | undefined {
-  return err && typeof err === "object" && "code" in err ? String(err.code) : undefined;
 }
 
 function statOf(path: string): Identity | undefined {
@@ -89,7 +86,7 @@ export class OwnerFile {
           linkSync(file.path, path);
           return { ino: file.ino, dev: file.dev };
         } catch (err) {
-          const code = errorCode(err);
+          const code = codeOf(err);
           if (code === "EEXIST") break;
           if ((code !== "ENOENT" && code !== "EMLINK") || attempt >= 2) throw err;
           // The names' folder is missing (first claim, or removed underneath), or our own file is
@@ -111,13 +108,7 @@ export class OwnerFile {
   async unlinkIfMine(path: string, identity: Identity): Promise<void> {
     try {
       const info = statOf(path);
-      if (info?.ino === identity.ino && info.dev === identity.dev) {
-        try {
-          unlinkSync(path);
-        } catch (err) {
-          if (errorCode(err) !== "ENOENT") throw err;
-        }
-      }
+      if (info?.ino === identity.ino && info.dev === identity.dev) await removeName(path);
     } finally {
       await this.letGo();
     }
@@ -162,7 +153,7 @@ export class OwnerFile {
     try {
       await write();
     } catch (err) {
-      if (errorCode(err) !== "ENOENT") throw err;
+      if (codeOf(err) !== "ENOENT") throw err;
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await write();
     }

@@ -2,7 +2,8 @@ import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { ConfigError } from "../errors.js";
-import { errorCode, type Identity, isAlive, OwnerFile, parseOwner } from "./claim-owner.js";
+import { type Identity, isAlive, OwnerFile, parseOwner } from "./claim-owner.js";
+import { codeOf } from "./safe-file.js";
 
 /** A request this process alone may act on until it calls `release`. */
 export interface Claim {
@@ -49,7 +50,7 @@ export class Claims {
         await this.removeStale(path, text);
       }
     } catch (err) {
-      throw new ConfigError(`cannot write ${this.dir} (${errorCode(err) ?? String(err)})`, {
+      throw new ConfigError(`cannot write ${this.dir} (${codeOf(err) ?? String(err)})`, {
         hint: "set GROKVID_HOME to a folder you can write",
         cause: err,
       });

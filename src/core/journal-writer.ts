@@ -1,7 +1,8 @@
 import { type FileHandle, mkdir, open, stat } from "node:fs/promises";
-import { fstatSync, writeSync } from "node:fs";
+import { fstatSync } from "node:fs";
 import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { writeAllSync } from "./safe-file.js";
 
 interface Pending {
   text: string;
@@ -112,8 +113,4 @@ async function syncFolder(path: string): Promise<void> {
   } finally {
     await folder.close();
   }
-}
-
-function writeAllSync(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done);
 }

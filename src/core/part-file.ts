@@ -1,10 +1,17 @@
-import { closeSync, fdatasync, ftruncateSync, writeSync } from "node:fs";
+import { closeSync, fdatasync, ftruncateSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import * as z from "../util/zod.js";
 import { DownloadError } from "./download-error.js";
-import { codeOf, createExclusiveFd, readRegular, removeName } from "./safe-file.js";
+import {
+  codeOf,
+  createExclusiveFd,
+  createReplacingFd,
+  readRegular,
+  removeName,
+  writeAllSync,
+} from "./safe-file.js";
 
 /**
  * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
@@ -54,16 +61,7 @@ export class PartMetaFile {
   private constructor(private readonly fd: number) {}
 
   static async create(part: string, meta: PartMeta): Promise<PartMetaFile> {
-    const path = metaPath(part);
-    let fd: number;
-    try {
-      fd = createExclusiveFd(path);
-    } catch (err) {
-      if (codeOf(err) !== "EEXIST") throw err;
-      await removeName(path);
-      fd = createExclusiveFd(path);
-    }
-    const made = new PartMetaFile(fd);
+    const made = new PartMetaFile(await createReplacingFd(metaPath(part)));
     try {
       made.write(meta);
     } catch (err) {
@@ -75,7 +73,7 @@ export class PartMetaFile {
 
   write(meta: PartMeta): void {
     const data = Buffer.from(JSON.stringify(meta));
-    writeSync(this.fd, data, 0, data.length, 0);
+    writeAllSync(this.fd, data, 0);
     // A shorter record must not leave the tail of the longer one behind it.
     if (data.length < this.written) ftruncateSync(this.fd, data.length);
     this.written = data.length;
@@ -99,7 +97,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return !!(err && typeof err === "object" && "code" in err && err.code === "EPERM");
+    return codeOf(err) === "EPERM";
   }
 }
 
@@ -122,13 +120,13 @@ export async function lockPart(part: string): Promise<() => Promise<void>> {
         fd = createExclusiveFd(lock);
       }
       try {
-        writeSync(fd, String(process.pid));
+        writeAllSync(fd, Buffer.from(String(process.pid)));
       } finally {
         closeSync(fd);
       }
       return () => removeName(lock);
     } catch (err) {
-      if (!(err && typeof err === "object" && "code" in err && err.code === "EEXIST")) throw err;
+      if (codeOf(err) !== "EEXIST") throw err;
       const owner = Number(await readRegular(lock, 32));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new DownloadError(`another grokvid (pid ${owner}) is downloading to ${part}`, "final");

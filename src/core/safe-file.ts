@@ -11,6 +11,7 @@ import {
   renameSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from "node:fs";
 import { type FileHandle, open, rm } from "node:fs/promises";
 import { promisify } from "node:util";
@@ -51,13 +52,20 @@ export function createExclusive(path: string, mode = 0o666): Promise<FileHandle>
 }
 
 /** Removes a name (never what a link points at); a name already gone is fine. */
-export function removeName(path: string): Promise<void> {
+export async function removeName(path: string): Promise<void> {
   try {
     unlinkSync(path);
   } catch (err) {
-    if (codeOf(err) !== "ENOENT") return Promise.reject(err);
+    if (codeOf(err) !== "ENOENT") throw err;
   }
-  return Promise.resolve();
+}
+
+/** Writes all of `data` (at `position`, else at the file's offset): a short write goes on. */
+export function writeAllSync(fd: number, data: Buffer, position?: number): void {
+  for (let done = 0; done < data.length;) {
+    const at = position === undefined ? null : position + done;
+    done += writeSync(fd, data, done, data.length - done, at);
+  }
 }
 
 const fsyncFd = promisify(fsync);
@@ -73,10 +81,28 @@ export async function createReplacing(path: string, mode?: number): Promise<File
     return await createExclusive(path, mode);
   } catch (err) {
     if (codeOf(err) !== "EEXIST") throw err;
-    await rm(path, { force: true });
+    await removeName(path);
     return createExclusive(path, mode);
   }
 }
+
+/** createReplacing for a small file written with synchronous calls: a file descriptor. */
+export async function createReplacingFd(path: string, mode?: number): Promise<number> {
+  try {
+    return createExclusiveFd(path, mode);
+  } catch (err) {
+    if (codeOf(err) !== "EEXIST") throw err;
+    await removeName(path);
+    return createExclusiveFd(path, mode);
+  }
+}
+
+/** ELOOP is Linux's answer to O_NOFOLLOW on a link, EMLINK the BSDs'; ENXIO a FIFO without reader. */
+const NOT_A_PLAIN_FILE = new Set(["ENOENT", "ELOOP", "EMLINK", "ENXIO", "EISDIR", "ENOTDIR"]);
+const OPEN_PLAIN = NOFOLLOW | NONBLOCK;
+
+/** A file grokvid may use as its own: a plain file with no second name (a hard link planted). */
+const isPlainFile = (info: { isFile(): boolean; nlink: number }) => info.isFile() && info.nlink === 1;
 
 /**
  * An existing plain file, for reading or for appending, or undefined when the name is missing, a
@@ -87,15 +113,12 @@ export async function openRegular(path: string, use: "read" | "append"): Promise
   const access = use === "append" ? constants.O_RDWR | constants.O_APPEND : constants.O_RDONLY;
   let file: FileHandle;
   try {
-    file = await open(path, access | NOFOLLOW | NONBLOCK);
+    file = await open(path, access | OPEN_PLAIN);
   } catch (err) {
-    // ELOOP is Linux's answer to O_NOFOLLOW on a link, EMLINK the BSDs'; ENXIO a FIFO without reader.
-    if (["ENOENT", "ELOOP", "EMLINK", "ENXIO", "EISDIR", "ENOTDIR"].includes(codeOf(err) ?? ""))
-      return undefined;
+    if (NOT_A_PLAIN_FILE.has(codeOf(err) ?? "")) return undefined;
     throw err;
   }
-  const info = await file.stat();
-  if (info.isFile() && info.nlink === 1) return file;
+  if (isPlainFile(await file.stat())) return file;
   await file.close();
   return undefined;
 }
@@ -104,15 +127,13 @@ export async function openRegular(path: string, use: "read" | "append"): Promise
 export async function readRegular(path: string, maxBytes: number): Promise<string | undefined> {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW | NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | OPEN_PLAIN);
   } catch (err) {
-    if (["ENOENT", "ELOOP", "EMLINK", "ENXIO", "EISDIR", "ENOTDIR"].includes(codeOf(err) ?? ""))
-      return undefined;
+    if (NOT_A_PLAIN_FILE.has(codeOf(err) ?? "")) return undefined;
     throw err;
   }
   try {
-    const info = fstatSync(fd);
-    if (!info.isFile() || info.nlink !== 1) return undefined;
+    if (!isPlainFile(fstatSync(fd))) return undefined;
     const buffer = Buffer.alloc(maxBytes);
     const bytesRead = readSync(fd, buffer, 0, maxBytes, 0);
     return buffer.subarray(0, bytesRead).toString("utf8");

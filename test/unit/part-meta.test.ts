@@ -1,19 +1,17 @@
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PartMetaFile, readPartMeta } from "../../src/core/part-file.js";
+import { makeTempDir } from "../helpers/run-cli.js";
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "grokvid-part-meta-"));
-});
-afterEach(() => rm(dir, { recursive: true, force: true }));
+const temp = { dir: "", cleanup: async (): Promise<void> => {} };
+beforeEach(async () => Object.assign(temp, await makeTempDir()));
+afterEach(() => temp.cleanup());
 
 describe("PartMetaFile", () => {
   it("replaces a planted link instead of writing through it, and rewrites its record in place", async () => {
-    const part = join(dir, "v.mp4.part");
-    const victim = join(dir, "victim");
+    const part = join(temp.dir, "v.mp4.part");
+    const victim = join(temp.dir, "victim");
     await writeFile(victim, "keep me");
     await symlink(victim, `${part}.json`);
     const final = { bytes: 9, sha256: "ab", sourceUrl: "https://x/v.mp4" };
