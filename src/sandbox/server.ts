@@ -56,6 +56,11 @@ function redactPath(url: URL): string {
   return search === "" ? url.pathname : `${url.pathname}?${search}`;
 }
 
+/** Authorization, Proxy-Authorization, x-api-key, api-key, x-goog-api-key, x-auth-token and the like. */
+function carriesKey(req: IncomingMessage): boolean {
+  return Object.keys(req.headers).some((name) => /auth|api[-_]?key|token|secret/i.test(name));
+}
+
 function findDialect(segment: string | undefined): SandboxDialect | undefined {
   return SANDBOX_DIALECTS.find((dialect) => dialect === segment);
 }
@@ -79,7 +84,14 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
   const url = new URL(req.url ?? "/", "http://sandbox.invalid");
   const [first, ...rest] = decodeSegments(url.pathname);
   const dialect = findDialect(first);
+  // Read once, on arrival: a stepping test clock moves on every reading, and pacing is about arrivals.
+  const nowMs = Math.floor(env.now());
   const entry: SandboxRequest = { method, path: redactPath(url), status: 0, dialect: dialect ?? "files" };
+  // Readable but not enumerable, so the entry compares and serialises as it did before these existed.
+  Object.defineProperties(entry, {
+    atMs: { value: nowMs, enumerable: false },
+    sentKey: { value: carriesKey(req), enumerable: false },
+  });
   env.requests.push(entry);
   let body: RequestBody = { kind: "none" };
   try {
@@ -95,7 +107,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
     res,
     method,
     segments: dialect ? rest : [first ?? "", ...rest],
-    nowMs: Math.floor(env.now()),
+    nowMs,
     timeline: env.timeline,
     variants: env.variants,
     body,

@@ -99,6 +99,16 @@ export interface SandboxRequest {
   body?: unknown;
   /** The fault that hit this request. status stays 0 when the fault left nothing answered (reset, endless stall). */
   fault?: FaultKind;
+  /**
+   * When the request arrived, on the sandbox's clock (ms), so a test can measure how a client paced its
+   * calls. Set on every entry but not enumerable (like sentKey): read it directly, a spread or JSON drops it.
+   */
+  readonly atMs?: number;
+  /**
+   * Whether the request carried an Authorization header or any api-key, token or secret header (never
+   * which one or its value), so a test can prove a download went out without the key. Not enumerable.
+   */
+  readonly sentKey?: boolean;
 }
 
 export interface Sandbox {
