@@ -2,6 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import type { FaultBook } from "./faults.js";
 import { deepen } from "./hostile.js";
 import { type MultipartPart, parseMultipart, summarizeParts } from "./multipart.js";
+import type { CreatePacer } from "./pacing.js";
 import type { FaultKind, SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";
 
 export type RequestBody =
@@ -26,6 +27,7 @@ export interface RequestContext {
   entry: SandboxRequest;
   fileUrl(id: string): string;
   faults: FaultBook;
+  pacer: CreatePacer;
   /** Every video padded to this size (see big-video.ts). */
   videoBytes?: number;
   /** The fault that hit this request and still shapes its answer (never-finish, truncate, download reset). */

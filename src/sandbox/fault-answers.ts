@@ -3,7 +3,7 @@ import { type RequestContext, sendBytes, sendJson } from "./context.js";
 import type { RequestTarget } from "./faults.js";
 import type { ErrorRenderer } from "./routing.js";
 import { hostileMessage } from "./hostile.js";
-import type { Fault, SandboxDialect, SandboxVariants } from "./types.js";
+import type { AnySandboxDialect, Fault, SandboxVariants } from "./types.js";
 
 function describeServerError(status: number | undefined): { kind: FailureKind; message: string } {
   if (status === 502) return { kind: "bad_gateway", message: "sandbox fault: bad gateway, upstream failed" };
@@ -15,7 +15,7 @@ const CUT = "<cut>";
 
 /** The dialect's success envelope up to where the task id would be, so no task can be read out of it. */
 function successEnvelope(
-  dialect: SandboxDialect | "files",
+  dialect: AnySandboxDialect | "files",
   target: RequestTarget,
   variants: SandboxVariants,
 ) {
@@ -32,6 +32,8 @@ function successEnvelope(
         ? task
         : { code: "20000", msg: "ok", data: task };
     }
+    case "xai":
+      return { request_id: CUT };
     case "duoyuanx":
     case "files":
       return { id: CUT };

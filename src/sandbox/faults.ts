@@ -1,11 +1,11 @@
 import {
+  type AnySandboxDialect,
   type Fault,
   type FaultKind,
   type FaultTarget,
   faultKinds,
   faultTargets,
   SANDBOX_DIALECTS,
-  type SandboxDialect,
 } from "./types.js";
 
 /** What one request is; "any" only exists on the fault side. */
@@ -107,7 +107,7 @@ export function parseFaultSpec(spec: string): Fault {
   return fault;
 }
 
-function matches(fault: Fault, target: RequestTarget, dialect: SandboxDialect | "files"): boolean {
+function matches(fault: Fault, target: RequestTarget, dialect: AnySandboxDialect | "files"): boolean {
   if (fault.target !== "any" && fault.target !== target) return false;
   if (!APPLIES_TO[fault.kind].includes(target)) return false;
   // The public file URLs belong to no dialect, so every dialect's clients download from them.
@@ -139,7 +139,7 @@ export class FaultBook {
   }
 
   /** The first matching fault with hits left, which this call spends one of. */
-  take(target: RequestTarget, dialect: SandboxDialect | "files"): Fault | undefined {
+  take(target: RequestTarget, dialect: AnySandboxDialect | "files"): Fault | undefined {
     const hit = this.#armed.find((armed) => armed.left > 0 && matches(armed.fault, target, dialect));
     if (!hit) return undefined;
     hit.left -= 1;

@@ -7,7 +7,7 @@ import { generateMp4 } from "./mp4.js";
 import { sendPaddedVideo } from "./padded-answer.js";
 import { parseRange } from "./ranges.js";
 import type { ErrorRenderer } from "./routing.js";
-import { computeTaskState } from "./tasks.js";
+import { computeTaskState, leavesVideo } from "./tasks.js";
 
 export { type ByteRange, parseRange } from "./ranges.js";
 
@@ -113,8 +113,12 @@ export async function handleFiles(ctx: RequestContext): Promise<void> {
   if (await applyFault(ctx, "download", renderFilesError)) return;
   const id = match[1] ?? "";
   const info = decodeTaskId(id);
-  if (!info || computeTaskState(info, ctx.nowMs, ctx.timeline).phase !== "completed") {
-    // Unknown, unfinished and failed tasks look alike on a CDN: there is simply no object yet.
+  if (
+    !info ||
+    !leavesVideo(info.outcome) ||
+    computeTaskState(info, ctx.nowMs, ctx.timeline).phase !== "completed"
+  ) {
+    // Unknown, unfinished, failed, moderated and expired tasks look alike on a CDN: there is no object.
     sendJson(ctx, 404, { error: { message: "video not found", type: "not_found" } });
     return;
   }

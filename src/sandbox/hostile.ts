@@ -13,7 +13,8 @@ export const ESCAPE_PAYLOAD =
   "gen\u202efailed\u202c \u2066isolated\u2069 \u200fmark \u009b31mC1-CSI \u0085NEL\u009d0;osc\u009c" +
   "\r\nerror: spoofed second line\t\u001b[31mred\u001b[0m\u0007";
 
-function keyOf(req: IncomingMessage): string {
+/** The Bearer key as sent ("" when none); callers must not store or log it. */
+export function keyOf(req: IncomingMessage): string {
   const header = req.headers.authorization ?? "";
   return /^Bearer\s+(.*)$/i.exec(header.trim())?.[1]?.trim() ?? "";
 }

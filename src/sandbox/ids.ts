@@ -1,51 +1,82 @@
 import { randomBytes } from "node:crypto";
-import type { SandboxDialect } from "./types.js";
+import type { AnySandboxDialect } from "./types.js";
 
 /**
  * Task ids are self-describing so that a fresh sandbox (another CLI process) answers about a task
  * created by an earlier one exactly as the first would: no state survives a process, only the id.
  *
- * Layout: `<prefix><body>` with prefix `task_` (apimart, xcompute), `jm_` (jimmyai), `video_` (duoyuanx)
- * and a 25-char lowercase base36 body:
- *   [0]      dialect      a=apimart x=xcompute j=jimmyai d=duoyuanx
+ * Layout: `<prefix><body>` with prefix `task_` (apimart, xcompute), `jm_` (jimmyai), `video_` (duoyuanx),
+ * `xai_` (xai) and a lowercase base36 body of 25 chars (27 for xai):
+ *   [0]      dialect      a=apimart x=xcompute j=jimmyai d=duoyuanx g=xai
  *   [1]      outcome      n=normal f=fails at the end of running h=hangs running at 50 %
- *   [2]      model        p=grok-imagine-video-1.5-preview s=grok-video-1.5 r=-pro m=-max 0=the dialect's only model
- *   [3..5]   seconds      base36, 3 chars (0 = not applicable)
+ *                         m=moderated (done, video withheld) e=expired at the end (xai only)
+ *   [2]      model        p=grok-imagine-video-1.5-preview s=grok-video-1.5 r=-pro m=-max
+ *                         v=grok-imagine-video i=grok-imagine-video-1.5 0=the dialect's only model
+ *   [3..5]   seconds      base36, 3 chars (0 = not applicable); for xai the seconds of the finished video
  *   [6]      resolution   0=none 4=480P 5=540P 7=720P h=1080P
  *   [7..15]  created ms   base36, 9 chars
  *   [16..20] random       uniqueness within one millisecond
- *   [21..24] checksum     FNV-1a of prefix + body[0..20], so a typo or a foreign id is "unknown", not garbage
+ *   xai only, so the other dialects' ids stay as they were:
+ *   [21]     kind         g=generation e=edit x=extension
+ *   [22]     billed s     base36, 1 char: the seconds xAI charges for (an extension bills only what it adds)
+ *   last 4   checksum     FNV-1a of prefix + the body before it, so a typo or a foreign id is "unknown", not garbage
  */
 
-export type TaskOutcome = "normal" | "fail" | "never";
+export type TaskOutcome = "normal" | "fail" | "never" | "moderated" | "expired";
 export type DuoyuanxModel =
   "grok-imagine-video-1.5-preview" | "grok-video-1.5" | "grok-video-1.5-pro" | "grok-video-1.5-max";
+export type XaiModel = "grok-imagine-video" | "grok-imagine-video-1.5";
+export type XaiKind = "generation" | "edit" | "extension";
 export type Resolution = "480P" | "540P" | "720P" | "1080P";
 
 export interface TaskInfo {
-  dialect: SandboxDialect;
+  dialect: AnySandboxDialect;
   outcome: TaskOutcome;
   createdMs: number;
-  /** Only duoyuanx has several models with different answers. */
-  model?: DuoyuanxModel;
+  /** Only duoyuanx and xai have several models with different answers. */
+  model?: DuoyuanxModel | XaiModel;
   seconds?: number;
   resolution?: Resolution;
+  /** xai only: which endpoint created the task. */
+  kind?: XaiKind;
+  /** xai only: the seconds the cost is computed from. */
+  billedSeconds?: number;
 }
 
 export const MAX_ENCODED_SECONDS = 36 ** 3 - 1;
+/** One base36 char. */
+const MAX_BILLED_SECONDS = 35;
 
-const DIALECT_CODES = { apimart: "a", xcompute: "x", jimmyai: "j", duoyuanx: "d" } as const;
-const OUTCOME_CODES = { normal: "n", fail: "f", never: "h" } as const;
+const DIALECT_CODES = { apimart: "a", xcompute: "x", jimmyai: "j", duoyuanx: "d", xai: "g" } as const;
+const OUTCOME_CODES = { normal: "n", fail: "f", never: "h", moderated: "m", expired: "e" } as const;
 const MODEL_CODES = {
   "grok-imagine-video-1.5-preview": "p",
   "grok-video-1.5": "s",
   "grok-video-1.5-pro": "r",
   "grok-video-1.5-max": "m",
+  "grok-imagine-video": "v",
+  "grok-imagine-video-1.5": "i",
 } as const;
 const RESOLUTION_CODES = { "480P": "4", "540P": "5", "720P": "7", "1080P": "h" } as const;
-const PREFIXES = { apimart: "task_", xcompute: "task_", jimmyai: "jm_", duoyuanx: "video_" } as const;
+const KIND_CODES = { generation: "g", edit: "e", extension: "x" } as const;
+const PREFIXES = {
+  apimart: "task_",
+  xcompute: "task_",
+  jimmyai: "jm_",
+  duoyuanx: "video_",
+  xai: "xai_",
+} as const;
 
-const BODY_LENGTH = 25;
+/** Head (dialect .. random), then the xai extras, then the checksum. */
+const HEAD_LENGTH = 21;
+const CHECKSUM_LENGTH = 4;
+const EXTRA_LENGTH: Record<AnySandboxDialect, number> = {
+  apimart: 0,
+  xcompute: 0,
+  jimmyai: 0,
+  duoyuanx: 0,
+  xai: 2,
+};
 
 function findKey<K extends string>(table: Record<K, string>, code: string): K | undefined {
   const keys = Object.keys(table).filter((key): key is K => key in table);
@@ -79,22 +110,28 @@ export function encodeTaskId(info: TaskInfo): string {
     seconds.toString(36).padStart(3, "0") +
     (info.resolution ? RESOLUTION_CODES[info.resolution] : "0") +
     created.toString(36).padStart(9, "0") +
-    generateRandomChars(5);
+    generateRandomChars(5) +
+    (info.dialect === "xai" ? encodeXaiExtras(info) : "");
   return prefix + head + computeChecksum(prefix + head);
 }
 
+function encodeXaiExtras(info: TaskInfo): string {
+  const billed = Math.min(Math.max(info.billedSeconds ?? info.seconds ?? 0, 0), MAX_BILLED_SECONDS);
+  return KIND_CODES[info.kind ?? "generation"] + billed.toString(36);
+}
+
 /** Returns undefined for anything this sandbox did not issue (wrong prefix, length, checksum or dialect). */
-export function decodeTaskId(id: string, expected?: SandboxDialect): TaskInfo | undefined {
-  const match = /^(task_|jm_|video_)([0-9a-z]+)$/.exec(id);
+export function decodeTaskId(id: string, expected?: AnySandboxDialect): TaskInfo | undefined {
+  const match = /^(task_|jm_|video_|xai_)([0-9a-z]+)$/.exec(id);
   if (!match) return undefined;
   const prefix = match[1] ?? "";
   const body = match[2] ?? "";
-  if (body.length !== BODY_LENGTH) return undefined;
-  const head = body.slice(0, BODY_LENGTH - 4);
-  if (computeChecksum(prefix + head) !== body.slice(BODY_LENGTH - 4)) return undefined;
   const dialect = findKey(DIALECT_CODES, body.charAt(0));
+  if (!dialect || body.length !== HEAD_LENGTH + EXTRA_LENGTH[dialect] + CHECKSUM_LENGTH) return undefined;
+  const head = body.slice(0, -CHECKSUM_LENGTH);
+  if (computeChecksum(prefix + head) !== body.slice(-CHECKSUM_LENGTH)) return undefined;
   const outcome = findKey(OUTCOME_CODES, body.charAt(1));
-  if (!dialect || !outcome || PREFIXES[dialect] !== prefix) return undefined;
+  if (!outcome || PREFIXES[dialect] !== prefix) return undefined;
   if (expected && dialect !== expected) return undefined;
   const info: TaskInfo = { dialect, outcome, createdMs: Number.parseInt(body.slice(7, 16), 36) };
   const model = findKey(MODEL_CODES, body.charAt(2));
@@ -103,5 +140,11 @@ export function decodeTaskId(id: string, expected?: SandboxDialect): TaskInfo | 
   if (seconds > 0) info.seconds = seconds;
   const resolution = findKey(RESOLUTION_CODES, body.charAt(6));
   if (resolution) info.resolution = resolution;
+  if (dialect === "xai") {
+    const kind = findKey(KIND_CODES, body.charAt(HEAD_LENGTH));
+    if (!kind) return undefined;
+    info.kind = kind;
+    info.billedSeconds = Number.parseInt(body.charAt(HEAD_LENGTH + 1), 36);
+  }
   return info;
 }

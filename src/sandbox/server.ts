@@ -5,13 +5,15 @@ import { checkPaddedSize } from "./big-video.js";
 import { handleApimartFamily } from "./dialect-apimart.js";
 import { handleDuoyuanx } from "./dialect-duoyuanx.js";
 import { handleJimmyai } from "./dialect-jimmyai.js";
+import { handleXai } from "./dialect-xai.js";
 import { FaultBook } from "./faults.js";
 import { handleFiles } from "./files.js";
+import { CreatePacer } from "./pacing.js";
 import {
   DEFAULT_VARIANTS,
   SANDBOX_DIALECTS,
   type Sandbox,
-  type SandboxDialect,
+  type AnySandboxDialect,
   type SandboxOptions,
   type SandboxRequest,
   type SandboxTimeline,
@@ -21,6 +23,7 @@ import {
 export { parseFaultSpec } from "./faults.js";
 export { faultKinds } from "./types.js";
 export type {
+  AnySandboxDialect,
   Fault,
   FaultKind,
   FaultTarget,
@@ -42,7 +45,12 @@ interface Environment {
   requests: SandboxRequest[];
   faults: FaultBook;
   videoBytes: number | undefined;
+  /** xAI's one-create-per-second limit, the only per-key state a sandbox keeps. */
+  pacer: CreatePacer;
 }
+
+/** xAI: "1 request per second" for video models (providers.md section 6). */
+const XAI_CREATE_INTERVAL_MS = 1000;
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
@@ -61,11 +69,11 @@ function carriesKey(req: IncomingMessage): boolean {
   return Object.keys(req.headers).some((name) => /auth|api[-_]?key|token|secret/i.test(name));
 }
 
-function findDialect(segment: string | undefined): SandboxDialect | undefined {
+function findDialect(segment: string | undefined): AnySandboxDialect | undefined {
   return SANDBOX_DIALECTS.find((dialect) => dialect === segment);
 }
 
-async function routeRequest(ctx: RequestContext, dialect: SandboxDialect | undefined): Promise<void> {
+async function routeRequest(ctx: RequestContext, dialect: AnySandboxDialect | undefined): Promise<void> {
   switch (dialect) {
     case "apimart":
     case "xcompute":
@@ -74,6 +82,8 @@ async function routeRequest(ctx: RequestContext, dialect: SandboxDialect | undef
       return handleJimmyai(ctx);
     case "duoyuanx":
       return handleDuoyuanx(ctx);
+    case "xai":
+      return handleXai(ctx);
     case undefined:
       return handleFiles(ctx);
   }
@@ -114,6 +124,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
     entry,
     fileUrl: (id) => `${env.url}/files/${encodeURIComponent(id)}.mp4`,
     faults: env.faults,
+    pacer: env.pacer,
     ...(env.videoBytes === undefined ? {} : { videoBytes: env.videoBytes }),
   };
   try {
@@ -148,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Built first so a bad fault list throws before a port is taken.
     faults: new FaultBook(options.faults ?? []),
     videoBytes: options.videoBytes,
+    pacer: new CreatePacer(XAI_CREATE_INTERVAL_MS),
   };
   // Checked before a port is taken, like the faults: every download would otherwise answer 500.
   if (env.videoBytes !== undefined) checkPaddedSize(env.videoBytes);

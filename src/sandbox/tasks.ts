@@ -29,6 +29,11 @@ export function readOutcome(prompt: string): TaskOutcome {
   return "normal";
 }
 
+/** A moderated video is withheld and an expired request is gone: neither leaves a file to download. */
+export function leavesVideo(outcome: TaskOutcome): boolean {
+  return outcome !== "moderated" && outcome !== "expired";
+}
+
 /** Pure function of the id and the clock, so every sandbox instance agrees about every task. */
 export function computeTaskState(info: TaskInfo, nowMs: number, timeline: SandboxTimeline): TaskState {
   const elapsed = nowMs - info.createdMs;

@@ -1,11 +1,18 @@
+/**
+ * The four gateway dialects. Left without "xai" on purpose: code and tests outside the sandbox keep
+ * exhaustive tables over it (Record<SandboxDialect, ...>), which a fifth member would break.
+ */
 export type SandboxDialect = "apimart" | "xcompute" | "jimmyai" | "duoyuanx";
+/** Every dialect the sandbox speaks: the gateways plus xAI's own API. */
+export type AnySandboxDialect = SandboxDialect | "xai";
 
 export const SANDBOX_DIALECTS = [
   "apimart",
   "xcompute",
   "jimmyai",
   "duoyuanx",
-] as const satisfies readonly SandboxDialect[];
+  "xai",
+] as const satisfies readonly AnySandboxDialect[];
 
 export interface SandboxTimeline {
   queuedMs: number;
@@ -21,6 +28,14 @@ export interface SandboxVariants {
   jimmyaiQuery: "wrapped" | "flat";
   /** Status word while running: duoyuanx docs say "processing", stock new-api emits "in_progress". */
   duoyuanxRunning: "processing" | "in_progress";
+  /**
+   * xAI's HTTP 202 answers before a video is done, each seen in public code: "mixed" = an empty body
+   * while queued, then {status:"pending", progress}; "empty" = an empty body throughout; "bare" =
+   * {request_id} with no status throughout; "status" = {status:"pending", progress} throughout.
+   */
+  xaiWaiting: "mixed" | "empty" | "bare" | "status";
+  /** "flat" = {code, error} as seen live; "nested" = {error:{message, type, param, code}} as Vercel's client expects. */
+  xaiErrors: "flat" | "nested";
 }
 
 export const DEFAULT_VARIANTS: SandboxVariants = {
@@ -28,6 +43,8 @@ export const DEFAULT_VARIANTS: SandboxVariants = {
   xcomputeQuery: "flat",
   jimmyaiQuery: "wrapped",
   duoyuanxRunning: "processing",
+  xaiWaiting: "mixed",
+  xaiErrors: "flat",
 };
 
 export interface SandboxOptions {
@@ -85,7 +102,7 @@ export interface Fault {
    * trickle: the pause between two 16-byte pieces (default 25). */
   ms?: number;
   /** Only requests of this dialect ("files" downloads count for every dialect); default all. */
-  dialect?: SandboxDialect;
+  dialect?: AnySandboxDialect;
 }
 
 export interface SandboxRequest {
@@ -93,7 +110,7 @@ export interface SandboxRequest {
   path: string;
   status: number;
   /** Requests outside every dialect prefix are logged under "files", the public unauthenticated namespace. */
-  dialect: SandboxDialect | "files";
+  dialect: AnySandboxDialect | "files";
   contentType?: string;
   /** Parsed JSON, or multipart fields with files summarised as {filename, size, type}. Never the key. */
   body?: unknown;
@@ -115,7 +132,7 @@ export interface Sandbox {
   /** http://127.0.0.1:PORT */
   url: string;
   /** `${url}/${dialect}` */
-  baseUrl(dialect: SandboxDialect): string;
+  baseUrl(dialect: AnySandboxDialect): string;
   requests: SandboxRequest[];
   /** Replaces the active faults; every counter starts afresh. Throws on a fault that could never apply. */
   setFaults(faults: Fault[]): void;

@@ -14,10 +14,12 @@ export function validateBody<T>(schema: z.ZodType<T>, value: unknown): Validatio
   if (result.success) return { ok: true, data: result.data };
   const first = result.error.issues[0];
   const head = first?.path[0];
+  // A strict object's unknown top-level field has an empty path: the field itself is what to name.
+  const unknown = first?.code === "unrecognized_keys" ? first.keys[0] : undefined;
   return {
     ok: false,
     issue: {
-      param: typeof head === "string" ? head : "",
+      param: typeof head === "string" ? head : (unknown ?? ""),
       message: first?.message ?? "invalid request body",
     },
   };

@@ -1,0 +1,128 @@
+import type { RequestContext } from "./context.js";
+import { decodeTaskId, type Resolution, type TaskInfo, type XaiKind, type XaiModel } from "./ids.js";
+import { computeTaskState, leavesVideo } from "./tasks.js";
+import type { Validation } from "./validate.js";
+import type { GenerationJob, VideoJobRequest } from "./xai-validate.js";
+
+/** Everything an xai task id records about the video it will produce and what it costs. */
+export interface XaiJob {
+  kind: XaiKind;
+  model: XaiModel;
+  prompt: string;
+  /** Of the finished video: an extension's includes the input it continues. */
+  seconds: number;
+  resolution: Resolution;
+  billedSeconds: number;
+}
+
+interface InputVideo {
+  seconds: number;
+  resolution: Resolution;
+}
+
+/** The sandbox cannot look inside a video on another host: it assumes an ordinary 8 s 720p clip. */
+const FOREIGN_INPUT: InputVideo = { seconds: 8, resolution: "720P" };
+/** xAI: an edit's input is at most 8.7 s; the sandbox's seconds are whole, so 8 is the longest that passes. */
+const EDIT_MAX_INPUT_SECONDS = 8.7;
+const EXTENSION_INPUT_SECONDS = { min: 2, max: 15 } as const;
+const RESOLUTION_RANK: Record<Resolution, number> = { "480P": 480, "540P": 540, "720P": 720, "1080P": 1080 };
+
+export function buildGenerationJob(job: GenerationJob): XaiJob {
+  return { kind: "generation", ...job, billedSeconds: job.seconds };
+}
+
+/**
+ * One of this sandbox's own video URLs (/files/<id>.mp4) says what it holds through its id; a URL of
+ * ours that serves nothing is refused, as xAI would fail to fetch it.
+ */
+function readInputVideo(ctx: RequestContext, url: string): Validation<InputVideo> {
+  const own = new URL(ctx.fileUrl("x"));
+  const parsed = new URL(url);
+  const match = /^\/files\/([^/]+)\.mp4$/.exec(parsed.pathname);
+  if (parsed.origin !== own.origin) return { ok: true, data: FOREIGN_INPUT };
+  const info = match ? decodeTaskId(decodeURIComponent(match[1] ?? "")) : undefined;
+  if (!info || !isDownloadable(ctx, info)) {
+    return {
+      ok: false,
+      issue: { param: "video", message: "video.url serves no video: nothing to edit or extend" },
+    };
+  }
+  return {
+    ok: true,
+    data: { seconds: info.seconds ?? FOREIGN_INPUT.seconds, resolution: info.resolution ?? "720P" },
+  };
+}
+
+function isDownloadable(ctx: RequestContext, info: TaskInfo): boolean {
+  return leavesVideo(info.outcome) && computeTaskState(info, ctx.nowMs, ctx.timeline).phase === "completed";
+}
+
+/** xAI caps an edit at 720p; the sandbox caps extensions too, so every price it needs is in its table [I]. */
+function capAt720(resolution: Resolution): Resolution {
+  return RESOLUTION_RANK[resolution] > RESOLUTION_RANK["720P"] ? "720P" : resolution;
+}
+
+export function buildEditJob(ctx: RequestContext, request: VideoJobRequest): Validation<XaiJob> {
+  const input = readInputVideo(ctx, request.videoUrl);
+  if (!input.ok) return input;
+  const { seconds, resolution } = input.data;
+  if (seconds > EDIT_MAX_INPUT_SECONDS) {
+    const message = `video is ${seconds} s long: an edit takes at most ${EDIT_MAX_INPUT_SECONDS} s`;
+    return { ok: false, issue: { param: "video", message } };
+  }
+  const { model, prompt } = request;
+  const job: XaiJob = {
+    kind: "edit",
+    model,
+    prompt,
+    seconds,
+    resolution: capAt720(resolution),
+    billedSeconds: seconds,
+  };
+  return { ok: true, data: job };
+}
+
+export function buildExtensionJob(ctx: RequestContext, request: VideoJobRequest): Validation<XaiJob> {
+  const input = readInputVideo(ctx, request.videoUrl);
+  if (!input.ok) return input;
+  const { seconds, resolution } = input.data;
+  const { min, max } = EXTENSION_INPUT_SECONDS;
+  if (seconds < min || seconds > max) {
+    const message = `video is ${seconds} s long: an extension takes ${min} to ${max} s`;
+    return { ok: false, issue: { param: "video", message } };
+  }
+  const added = request.duration ?? 6;
+  const { model, prompt } = request;
+  // The result is the whole stitched video, never only the new part (docs.x.ai video/extension).
+  const job: XaiJob = {
+    kind: "extension",
+    model,
+    prompt,
+    seconds: seconds + added,
+    resolution: capAt720(resolution),
+    billedSeconds: added,
+  };
+  return { ok: true, data: job };
+}
+
+/** 1 USD = 10^10 ticks (docs.x.ai cost-tracking). */
+const TICKS_PER_USD = 10_000_000_000;
+/** USD per second of output, from secondary sources' list prices (providers.md section 6). */
+const PRICES: Record<XaiModel, { "480p": number; "720p": number; "1080p"?: number }> = {
+  "grok-imagine-video": { "480p": 0.05, "720p": 0.07 },
+  "grok-imagine-video-1.5": { "480p": 0.08, "720p": 0.14, "1080p": 0.25 },
+};
+
+/**
+ * The sandbox's simplification of xAI's bill: price per second at the output's resolution (540P at
+ * the 720p rate) times the billed seconds (a generation's length, an edit's input, an extension's
+ * added part). Moderated jobs are billed too.
+ */
+export function computeCostTicks(info: TaskInfo): number {
+  const prices =
+    PRICES[info.model === "grok-imagine-video-1.5" ? "grok-imagine-video-1.5" : "grok-imagine-video"];
+  const rank = RESOLUTION_RANK[info.resolution ?? "480P"];
+  const perSecond =
+    rank <= 480 ? prices["480p"] : rank <= 720 ? prices["720p"] : (prices["1080p"] ?? prices["720p"]);
+  return Math.round(perSecond * (info.billedSeconds ?? info.seconds ?? 0) * TICKS_PER_USD);
+}
