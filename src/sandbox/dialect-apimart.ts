@@ -1,5 +1,6 @@
 import * as z from "../util/zod.js";
 import { FAILURE_STATUS, type FailureKind } from "./auth.js";
+import { apimartBalanceRoutes } from "./balance.js";
 import { type RequestContext, sendJson } from "./context.js";
 import { decodeTaskId, encodeTaskId } from "./ids.js";
 import {
@@ -169,6 +170,7 @@ export function handleApimartFamily(ctx: RequestContext, family: ApimartFamily):
       target: "query",
       handle: (c, id) => handleQuery(c, family, id),
     },
+    ...apimartBalanceRoutes(renderError),
   ];
   return dispatchRoutes(ctx, routes, renderError);
 }

@@ -1,4 +1,5 @@
 import type { FailureKind } from "./auth.js";
+import { newApiBalanceRoutes } from "./balance.js";
 import { type RequestContext, sendJson } from "./context.js";
 import {
   type DuoyuanxCreate,
@@ -189,6 +190,7 @@ const ROUTES: Route[] = [
     target: "download",
     handle: handleContent,
   },
+  ...newApiBalanceRoutes(renderError),
 ];
 
 export function handleDuoyuanx(ctx: RequestContext): Promise<void> {
