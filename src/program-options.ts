@@ -15,7 +15,7 @@ export function addCommon(cmd: Command, withProvider = true): Command {
       .addOption(
         option(
           "--provider <name>",
-          "gateway: apimart, xcompute, jimmyai, duoyuanx, or sandbox (offline, in-process)",
+          "gateway: apimart, xcompute, jimmyai, duoyuanx, xai, or sandbox (offline, in-process)",
           "$GROKVID_PROVIDER, else defaultProvider in the config file",
         ),
       )

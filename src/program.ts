@@ -2,6 +2,7 @@ import { Command } from "commander";
 import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
+import type { EditFlags } from "./commands/edit.js";
 import type { JobsFlags } from "./commands/jobs.js";
 import type { ResumeFlags } from "./commands/resume.js";
 import type { InputRuntime } from "./commands/cli-output.js";
@@ -12,6 +13,51 @@ import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
 type Declare = (program: Command, runtime: InputRuntime) => void;
+
+/** `edit` and `extend`: create's flags that make sense for a video made from a video. */
+function declareSourced(program: Command, runtime: InputRuntime, operation: "edit" | "extend"): void {
+  const what =
+    operation === "edit"
+      ? "edit a video as the prompt says (xai); the result keeps the source's length and size"
+      : "continue a video as the prompt says (xai); the result is the whole video, source and extension";
+  const cmd = program
+    .command(operation)
+    .description(`${what}; prints the new job's id`)
+    .argument("<source>", "a job id from `grokvid jobs`, or a public video URL")
+    .addOption(
+      option("-p, --prompt <text>", `what the ${operation} does`, "none: this or --prompt-file is required"),
+    )
+    .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"))
+    .addOption(
+      option(
+        "-m, --model <model>",
+        "model id or alias",
+        "the provider's model, or providers.<name>.model in config",
+      ),
+    );
+  if (operation === "extend")
+    cmd.addOption(
+      option("-d, --duration <seconds>", "seconds to add, 2-10 on xai", "the provider's (6 on xai)"),
+    );
+  addPolling(
+    addCommon(
+      cmd
+        .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
+        .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
+        .addOption(
+          option(
+            "-o, --output <path>",
+            "where to save the video (implies --download): a file, or a folder for the default name",
+            "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+          ),
+        )
+        .addOption(option("-f, --force", "overwrite an existing output file", "off"))
+        .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
+    ),
+  ).action(async (source: string, flags: EditFlags) =>
+    (await import("./commands/edit.js")).runEdit(operation, source, flags, runtime),
+  );
+}
 
 /** Each command with its options, in the order `--help` lists them. */
 const COMMANDS: Record<string, Declare> = {
@@ -63,6 +109,14 @@ const COMMANDS: Record<string, Declare> = {
               .argParser(collect)
               .default([], "none"),
           )
+          .addOption(
+            option(
+              "--reference-image <path-or-url>",
+              "reference-to-video (xai): an image the prompt names as <IMAGE_1>, <IMAGE_2>...; repeatable, never with --image",
+            )
+              .argParser(collect)
+              .default([], "none"),
+          )
           .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
           .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
           .addOption(
@@ -76,6 +130,12 @@ const COMMANDS: Record<string, Declare> = {
           .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
       ),
     ).action(async (flags: CreateFlags) => (await import("./commands/create.js")).runCreate(flags, runtime));
+  },
+  edit(program, runtime) {
+    declareSourced(program, runtime, "edit");
+  },
+  extend(program, runtime) {
+    declareSourced(program, runtime, "extend");
   },
   status(program, runtime) {
     addCommon(
@@ -179,6 +239,29 @@ const COMMANDS: Record<string, Declare> = {
         .addOption(option("--limit <n>", "at most this many; 0 shows all", "20")),
       false,
     ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
+  },
+  balance(program, runtime) {
+    addCommon(
+      program
+        .command("balance")
+        .description(
+          "show what is left on the provider's key (apimart, xcompute, duoyuanx); sends one query",
+        ),
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/balance.js")).runBalance(flags, runtime),
+    );
+  },
+  providers(program, runtime) {
+    addCommon(
+      program
+        .command("providers")
+        .description(
+          "list every provider and model with the limits each flag is checked against; sends nothing",
+        ),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/providers.js")).runProviders(flags, runtime),
+    );
   },
   resume(program, runtime) {
     addPolling(

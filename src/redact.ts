@@ -48,7 +48,8 @@ export function registerSecret(value: string | undefined): void {
 /** Every `GROKVID_<PROVIDER>_API_KEY` of the environment, for commands that load no provider. */
 export function registerEnvSecrets(env: Readonly<Record<string, string | undefined>>): void {
   for (const [name, value] of Object.entries(env))
-    if (/^GROKVID_[A-Z0-9_]+_API_KEY$/.test(name)) registerSecret(value);
+    // XAI_API_KEY: the xAI SDKs' own variable, which grokvid reads too.
+    if (/^GROKVID_[A-Z0-9_]+_API_KEY$/.test(name) || name === "XAI_API_KEY") registerSecret(value);
 }
 
 function mask(text: string, forms: readonly string[]): string {

@@ -14,6 +14,7 @@ export interface CreateFlags extends CommonFlags {
   ratio?: string;
   resolution?: string;
   image: string[];
+  referenceImage: string[];
   wait?: boolean;
   download?: boolean;
   output?: string;
@@ -29,6 +30,7 @@ function specOf(flags: CreateFlags, prompt: string): JobSpec {
   return {
     prompt,
     images: flags.image,
+    ...(flags.referenceImage.length === 0 ? {} : { referenceImages: flags.referenceImage }),
     ...(model === undefined ? {} : { model }),
     ...(duration === undefined ? {} : { duration }),
     ...(ratio === undefined ? {} : { ratio }),
@@ -37,11 +39,22 @@ function specOf(flags: CreateFlags, prompt: string): JobSpec {
 }
 
 export async function runCreate(flags: CreateFlags, runtime: InputRuntime): Promise<void> {
+  await runJob(flags, runtime, (prompt) => specOf(flags, prompt));
+}
+
+/** What create, edit and extend share: a prompt, a job spec, then submit, wait and download. */
+export type JobFlags = Omit<CreateFlags, "image" | "referenceImage" | "ratio" | "resolution">;
+
+export async function runJob(
+  flags: JobFlags,
+  runtime: InputRuntime,
+  specFor: (prompt: string) => JobSpec,
+): Promise<void> {
   const out = await createOutput(flags, runtime);
   const client = clientFor(flags, runtime, out);
   // The config is read (and refused, exit 3) before the prompt is, as before any other check.
   await client.loadConfig();
-  const spec = specOf(flags, await readPrompt(flags, runtime));
+  const spec = specFor(await readPrompt(flags, runtime));
   // -o says where the video goes, so it asks for the download too.
   const download = flags.download === true || flags.output !== undefined;
   const wait = flags.wait === true || download;

@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 import { taskStatuses } from "../task-status.js";
 import type { Output } from "../ui/output.js";
 import { renderTable, truncate } from "../ui/table.js";
-import { formatAge } from "../util/format.js";
+import { formatAge, formatUsd } from "../util/format.js";
 import type { CommonFlags } from "../core/context.js";
 import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
 
@@ -54,16 +54,19 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
     return;
   }
   const now = Date.now();
+  // The COST column appears once any shown job has a reported cost: most gateways report none.
+  const withCost = shown.some((j) => j.cost !== undefined);
   const rows = shown.map((j) => [
     j.id,
     j.provider,
     j.status,
     formatAge(j.createdAt, now),
+    ...(withCost ? [j.cost ? formatUsd(j.cost.usd) : "-"] : []),
     truncate(j.params.prompt, 40),
     j.download?.path ?? "",
   ]);
-  for (const line of renderTable(["ID", "PROVIDER", "STATUS", "AGE", "PROMPT", "FILE"], rows))
-    out.result(line);
+  const header = ["ID", "PROVIDER", "STATUS", "AGE", ...(withCost ? ["COST"] : []), "PROMPT", "FILE"];
+  for (const line of renderTable(header, rows)) out.result(line);
   if (list.matching > shown.length)
     out.info(`${list.matching - shown.length} more; use --limit 0 to see all`);
 }

@@ -1,6 +1,7 @@
 import { TaskFailedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
 import type { Output } from "../ui/output.js";
+import { formatUsd } from "../util/format.js";
 
 /** Tab-separated so scripts can `cut -f2`: id, status, then progress, URL or error when known. */
 export function formatStatusLine(task: NormalizedTask): string {
@@ -16,6 +17,8 @@ export function formatStatusLine(task: NormalizedTask): string {
 export function renderFinal(out: Output, task: NormalizedTask, extra: { path?: string } = {}): void {
   if (out.mode.json) out.resultJson({ ...task, ...extra });
   else out.result(extra.path ?? formatStatusLine(task));
+  // On stderr: the status line's fields stay what scripts already cut.
+  if (task.cost) out.info(`cost: ${formatUsd(task.cost.usd)}, as reported by ${task.provider}`);
   if (task.status !== "succeeded") {
     const failure = new TaskFailedError(
       `task ${task.id} ${task.status} on ${task.provider}${task.error ? `: ${task.error.message}` : ""}`,

@@ -23,8 +23,9 @@ export interface ProviderSelection {
   dialect: ProviderId;
 }
 
-export function keyVariable(choice: ProviderChoice): string {
-  return `GROKVID_${choice.toUpperCase()}_API_KEY`;
+/** GROKVID_<NAME>_API_KEY; a gateway name's dashes become underscores (my-proxy: GROKVID_MY_PROXY_API_KEY). */
+export function keyVariable(choice: string): string {
+  return `GROKVID_${choice.toUpperCase().replace(/-/g, "_")}_API_KEY`;
 }
 
 function isChoice(value: string): value is ProviderChoice {
@@ -91,10 +92,15 @@ export function resolveConnection(
   const id = selection.dialect;
   const upper = id.toUpperCase();
   const fileSettings = config.providers?.[id];
-  const variable = keyVariable(id);
+  const own = keyVariable(id);
+  const ecosystem = providers[id].ecosystemKeyVariable;
+  const ecosystemKey = ecosystem === undefined ? undefined : env[ecosystem]?.trim();
+  // GROKVID_<ID>_API_KEY first, then the variable the provider's own tools read (XAI_API_KEY).
+  const variable = !env[own]?.trim() && ecosystemKey && ecosystem ? ecosystem : own;
   const envKey = env[variable]?.trim();
   const apiKey = envKey || fileSettings?.apiKey;
   registerSecret(envKey);
+  registerSecret(ecosystemKey);
   registerSecret(fileSettings?.apiKey);
   const baseUrl =
     (baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined) ??
@@ -108,7 +114,7 @@ export function resolveConnection(
   if (!apiKey && options.allowMissingKey) return { baseUrl, apiKey: "", keyVariable: variable };
   if (!apiKey) {
     throw new ConfigError(`no API key for ${id}`, {
-      hint: `set ${variable} or providers.${id}.apiKey in a config file (see .grokvideorc.example)`,
+      hint: `set ${own}${ecosystem ? ` (or ${ecosystem})` : ""} or providers.${id}.apiKey in a config file (see .grokvideorc.example)`,
     });
   }
   return { baseUrl, apiKey, keyVariable: variable };

@@ -8,6 +8,7 @@ export const batchFields = [
   "ratio",
   "resolution",
   "image",
+  "reference_images",
   "output",
 ] as const;
 export type BatchField = (typeof batchFields)[number];
@@ -22,6 +23,8 @@ export interface BatchLine {
   ratio?: string;
   resolution?: string; // JSON number 720 -> "720"
   images: string[]; // JSON: "image" may be a string or an array of strings; CSV: one cell, several values separated by "|"
+  /** `reference_images`, read like `images`; reference-to-video (xAI). */
+  referenceImages?: string[];
   output?: string;
 }
 /** `message` says what is wrong without the `line N:` prefix; the caller renders that from `line`. */
@@ -112,6 +115,7 @@ const jobSchema = z.strictObject(
     resolution: optionalTextOrNumber("resolution"),
     image: optionalImages("image"),
     images: optionalImages("images"),
+    reference_images: optionalImages("reference_images"),
     output: optionalText("output"),
   },
   {
@@ -130,6 +134,7 @@ function validateJob(raw: unknown): JobResult {
     return { error: 'give either "image" or "images", not both' };
   }
   const job: Job = { prompt: parsed.prompt, images: parsed.image ?? parsed.images ?? [] };
+  if (parsed.reference_images !== undefined) job.referenceImages = parsed.reference_images;
   for (const key of optionalTextFields) {
     const value = parsed[key];
     if (value !== undefined) job[key] = value;
@@ -229,7 +234,7 @@ function csvRowToJob(fields: BatchField[], row: CsvRecord): JobResult {
     // Cells are trimmed so "a, b" style files work; an empty cell means "not given".
     const cell = row.cells[index]?.trim() ?? "";
     if (cell === "") return;
-    raw[field] = field === "image" ? splitImages(cell) : cell;
+    raw[field] = field === "image" || field === "reference_images" ? splitImages(cell) : cell;
   });
   return validateJob(raw);
 }

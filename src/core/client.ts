@@ -5,7 +5,9 @@ import { registerEnvSecrets } from "../redact.js";
 import type { ParsedBatch } from "./batch-file.js";
 import type { BatchOptions } from "./batch/events.js";
 import { type CommonFlags, type Reporter, realClock, type Runtime, silentReporter } from "./context.js";
+import type { BalanceResult } from "./balance-flow.js";
 import type { CreateOptions, CreateResult, JobSpec } from "./create-flow.js";
+import type { ProviderSummary } from "./provider-catalog.js";
 import type {
   BatchInput,
   BatchStreamEvent,
@@ -22,6 +24,9 @@ import { eventQueue } from "./event-queue.js";
 import type { ResumeEvent, ResumeOptions, ResumeResult } from "./resume.js";
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** An edit's or extension's spec: a prompt, and the model or (extend) the seconds to add. */
+export type SourcedSpec = Pick<JobSpec, "prompt" | "provider" | "model" | "duration">;
 
 export type * from "./client-types.js";
 
@@ -102,6 +107,32 @@ export class GrokvidClient {
     const config = await this.loadConfig();
     const { runCreate } = await import("./create-flow.js");
     return runCreate(spec, this.flags(options), this.runtime, this.report, config, await this.journal());
+  }
+
+  /**
+   * Edits a video (xAI): `from` is a journaled job id (its video URL, asked for again if old) or
+   * a public video URL. Journaled, waited for and downloaded like `create`.
+   */
+  async edit(from: string, spec: SourcedSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    return this.create({ ...spec, source: { operation: "edit", from } }, options);
+  }
+
+  /** Extends a video (xAI) by `spec.duration` seconds; the result is the whole, stitched video. */
+  async extend(from: string, spec: SourcedSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    return this.create({ ...spec, source: { operation: "extend", from } }, options);
+  }
+
+  /** What is left on the provider's key, where its gateway says so. */
+  async balance(options: { provider?: string } = {}): Promise<BalanceResult> {
+    const config = await this.loadConfig();
+    const { getBalance } = await import("./balance-flow.js");
+    return getBalance(this.flags(options), this.runtime, this.report, config, await this.journal());
+  }
+
+  /** Every provider with its models and the limits each flag is checked against; sends nothing. */
+  async providers(): Promise<ProviderSummary[]> {
+    const { listProviders } = await import("./provider-catalog.js");
+    return listProviders();
   }
 
   /** One status query (journaled); a failed task is a result, not an error. */

@@ -12,6 +12,7 @@ import { createJob } from "./job-flow.js";
 import { hashRequest, type Journal, type OutputPlan, toJobParams } from "./journal.js";
 import { afterSending } from "./outcome.js";
 import { renderPlan } from "./output-plan.js";
+import { findSourceJob, sourceVideoUrl } from "./source-video.js";
 import { openJournal, openSession } from "./session.js";
 
 export type { JobSpec } from "./create-preview.js";
@@ -51,6 +52,10 @@ export async function runCreate(
   journal: Journal = openJournal(runtime, report),
 ): Promise<CreateResult> {
   options = withProvider(spec, options);
+  // An edit of a journaled job goes where that job lives, unless told otherwise.
+  const sourceJob = spec.source && (await findSourceJob(spec.source.from, spec.source.operation, journal));
+  const remembered = sourceJob && options.provider === undefined ? sourceJob : undefined;
+  if (remembered) options = { ...options, provider: remembered.provider };
   const prepared = await prepare(spec, options, runtime, config);
   const wantDownload = options.download === true || options.output !== undefined;
   const wantWait = options.wait === true || wantDownload;
@@ -60,28 +65,27 @@ export async function runCreate(
     : undefined;
   const fixed = plan && fixedPath(plan, prepared.choice);
   if (fixed !== undefined) await assertWritable(fixed, options.force === true);
-  const session = await openSession(options, runtime, report, config, {
+  const sessionFlags = remembered ? withoutProvider(options) : options;
+  const session = await openSession(sessionFlags, runtime, report, config, {
     journal,
     creates: true,
+    remembered,
   });
   try {
     // A Ctrl-C that came while files were read must stop us before the paid call, not after.
     if (runtime.signal.aborted) throw new InterruptedError("interrupted; nothing was sent");
     // Two identical commands are two jobs: the intent's hash is this command's alone.
-    const { params, model, images } = prepared;
+    const { params, model, media, sourced } = prepared;
+    const request =
+      sourced && spec.source
+        ? sourced.build(await sourceVideoUrl(spec.source.from, sourceJob, spec.source.operation, session))
+        : undefined;
     const requestHash = hashRequest(session.gateway.name, model.id, toJobParams(params), randomUUID());
-    const submitted = await createJob(
-      session.gateway,
-      params,
-      images,
-      model,
-      session.recorder,
-      session.deps,
-      {
-        requestHash,
-        output: plan,
-      },
-    );
+    const submitted = await createJob(session.gateway, params, media, model, session.recorder, session.deps, {
+      requestHash,
+      output: plan,
+      ...(request ? { request } : {}),
+    });
     const { id } = submitted.task;
     await options.onSubmitted?.(submitted.task, submitted.warnings);
     if (runtime.signal.aborted) {
@@ -106,4 +110,11 @@ export async function runCreate(
   } finally {
     await session.close();
   }
+}
+
+/** The flags minus --provider, so the session goes where the journaled source job lives. */
+function withoutProvider<T extends CommonFlags>(options: T): Omit<T, "provider"> {
+  const rest: T = { ...options };
+  delete rest.provider;
+  return rest;
 }

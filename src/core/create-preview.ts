@@ -2,10 +2,11 @@ import { configCreateDefaults, resolvePoll, selectProvider } from "../config/res
 import type { GrokvidConfig } from "../config/schema.js";
 import { describeRequest, type RequestDescription } from "../http/encode.js";
 import { providers } from "../providers/registry.js";
-import type { CreateParams, LoadedImage, ModelSpec } from "../providers/types.js";
+import type { CreateParams, ModelSpec, VideoOperation } from "../providers/types.js";
+import { type SourcedPlan, validateSourced } from "./validate-source.js";
 import type { CommonFlags, Reporter, Runtime } from "./context.js";
 import { resolveGateway } from "./gateway.js";
-import { loadImages } from "./load-images.js";
+import { type LoadedMedia, loadMedia } from "./load-images.js";
 import { validateCreate } from "./validate-create.js";
 
 /** One video job as a user describes it; numbers may be given as numbers or as text. */
@@ -18,6 +19,14 @@ export interface JobSpec {
   resolution?: string | number;
   /** Public URLs, local files or data: URIs. */
   images?: readonly string[];
+  /** Reference-to-video (xAI): like images, named in the prompt as <IMAGE_1>, <IMAGE_2>... */
+  referenceImages?: readonly string[];
+  /**
+   * Edit or extend a video instead of generating one: `from` is a journaled job id or a public
+   * video URL. `duration` then means the seconds an extension adds; ratio, resolution and images
+   * are refused.
+   */
+  source?: { operation: VideoOperation; from: string };
 }
 
 /** The settings of a create that decide the request: which gateway, how long to poll. */
@@ -30,7 +39,9 @@ export interface Prepared {
   choice: string;
   params: CreateParams;
   model: ModelSpec;
-  images: LoadedImage[];
+  media: LoadedMedia;
+  /** An edit or extension: its request is built once the source's URL is known. */
+  sourced?: SourcedPlan;
   poll: { intervalMs: number; timeoutMs: number };
 }
 
@@ -47,6 +58,27 @@ export async function prepare(
   config: GrokvidConfig,
 ): Promise<Prepared> {
   const selection = selectProvider(options.provider, runtime.env, config);
+  const poll = resolvePoll(options, config, selection.choice);
+  if (spec.source) {
+    const unused = [
+      spec.ratio === undefined ? undefined : "--ratio",
+      spec.resolution === undefined ? undefined : "--resolution",
+      spec.images?.length ? "--image" : undefined,
+      spec.referenceImages?.length ? "--reference-image" : undefined,
+    ].flatMap((flag) => flag ?? []);
+    const model =
+      spec.model === undefined
+        ? configCreateDefaults(selection.dialect, config).model
+        : { value: spec.model };
+    const sourced = validateSourced(providers[selection.dialect], {
+      ...spec.source,
+      prompt: spec.prompt,
+      unused,
+      ...(model === undefined ? {} : { model }),
+      ...(spec.duration === undefined ? {} : { duration: spec.duration }),
+    });
+    return { choice: selection.choice, ...sourced, media: { images: [] }, sourced, poll };
+  }
   const text = (v: string | number | undefined) => (v === undefined ? undefined : { value: String(v) });
   const given = {
     model: text(spec.model),
@@ -57,11 +89,26 @@ export async function prepare(
   const { params, model } = validateCreate(providers[selection.dialect], {
     prompt: spec.prompt,
     images: [...(spec.images ?? [])],
+    referenceImages: [...(spec.referenceImages ?? [])],
     ...configCreateDefaults(selection.dialect, config),
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
   });
-  const poll = resolvePoll(options, config, selection.choice);
-  return { choice: selection.choice, params, model, images: await loadImages(params.images, model), poll };
+  return {
+    choice: selection.choice,
+    params,
+    model,
+    media: await loadMedia(params, model, runtime.cwd),
+    poll,
+  };
+}
+
+/** Loaded only for an edit or extension, so a plain dry run never reads the journal. */
+async function journaledSource(source: NonNullable<JobSpec["source"]>, runtime: Runtime, report: Reporter) {
+  const [{ findSourceJob }, { openJournal }] = await Promise.all([
+    import("./source-video.js"),
+    import("./session.js"),
+  ]);
+  return findSourceJob(source.from, source.operation, openJournal(runtime, report));
 }
 
 /** The exact request `create` would send, key masked; nothing is sent. */
@@ -72,12 +119,21 @@ export async function previewCreate(
   report: Reporter,
   config: GrokvidConfig,
 ): Promise<RequestDescription> {
-  const merged = withProvider(spec, options);
-  const { params, model, images } = await prepare(spec, merged, runtime, config);
-  const { gateway, stopSandbox } = await resolveGateway(merged, runtime, report, config, undefined, {
+  let merged = withProvider(spec, options);
+  const job = spec.source && (await journaledSource(spec.source, runtime, report));
+  if (job && merged.provider === undefined) merged = { ...merged, provider: job.provider };
+  const { params, model, media, sourced } = await prepare(spec, merged, runtime, config);
+  const { gateway, stopSandbox } = await resolveGateway(merged, runtime, report, config, job, {
     allowMissingKey: true,
   });
   await stopSandbox?.();
-  const request = gateway.provider.buildCreate({ ...params, images }, model);
+  // Nothing is sent, so a source job's URL is shown as the journal has it (refreshed when sent).
+  const sourceUrl = job
+    ? (job.videoUrl ?? `<the video of job ${job.id}, asked for when sent>`)
+    : spec.source?.from;
+  const request =
+    sourced && sourceUrl !== undefined
+      ? sourced.build(sourceUrl)
+      : gateway.provider.buildCreate({ ...params, ...media }, model);
   return describeRequest(gateway.baseUrl, gateway.apiKey, request, gateway.keyVariable);
 }

@@ -1,6 +1,7 @@
 import { type FileHandle, rm } from "node:fs/promises";
 import {
   DEFAULT_LOW_SPEED,
+  downloadAuth,
   type Gateway,
   type LowSpeedLimit,
   type HttpDeps,
@@ -70,7 +71,7 @@ async function openFrom(
   gateway: Gateway,
   http: HttpDeps,
 ): Promise<Opened | { failed: StreamResponse }> {
-  const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
+  const auth = downloadAuth(gateway);
   const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : {};
   // If the file changed since the part was written, If-Range makes the server send it whole.
   if (have > 0 && etag) headers["if-range"] = etag;

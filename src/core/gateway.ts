@@ -1,6 +1,7 @@
 import {
   type ProviderSelection,
   resolveConnection,
+  resolveHome,
   selectProvider,
   selectRemembered,
 } from "../config/resolve.js";
@@ -8,7 +9,7 @@ import type { GrokvidConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { Gateway } from "../http/client.js";
 import { providers } from "../providers/registry.js";
-import type { CommonFlags, Reporter, Runtime } from "./context.js";
+import { type CommonFlags, realClock, type Reporter, type Runtime } from "./context.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
 const SANDBOX_KEY = "sandbox";
@@ -53,7 +54,20 @@ export async function resolveGateway(
       job?.baseUrl,
       options,
     );
-    return { selection, gateway: { name, provider, ...connection }, stopSandbox: undefined };
+    const gateway: Gateway = { name, provider, ...connection };
+    if (provider.requestsPerSecond !== undefined) {
+      const { createPacer } = await import("./pacer.js");
+      const origin = new URL(gateway.baseUrl).origin;
+      const clock = runtime.clock ?? realClock;
+      gateway.pacer = createPacer(
+        resolveHome(runtime.env),
+        origin,
+        gateway.apiKey,
+        provider.requestsPerSecond,
+        clock,
+      );
+    }
+    return { selection, gateway, stopSandbox: undefined };
   }
   if (flags.baseUrl !== undefined) {
     throw new UsageError(

@@ -13,7 +13,10 @@ export {
   type JobList,
   type JobsQuery,
   type PollOptions,
+  type SourcedSpec,
 } from "./client.js";
+export type { BalanceResult } from "./balance-flow.js";
+export type { ModelSummary, ProviderSummary } from "./provider-catalog.js";
 export type { Clock, Reporter } from "./context.js";
 export type { CreateOptions, CreateResult, JobSpec } from "./create-flow.js";
 export type { DownloadProgress, TaskUpdate } from "./follow.js";
@@ -26,7 +29,7 @@ export type { ManifestEntry } from "./batch/report.js";
 export { parseBatchFile, type BatchLine, type ParsedBatch } from "./batch-file.js";
 export { DownloadError } from "./download-error.js";
 export type { RequestDescription } from "../http/encode.js";
-export type { NormalizedTask } from "../providers/types.js";
+export type { BalanceInfo, NormalizedTask, VideoOperation } from "../providers/types.js";
 export { isTerminal, taskStatuses, type TaskStatus } from "../task-status.js";
 export {
   ApiError,

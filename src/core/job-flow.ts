@@ -1,6 +1,7 @@
 import { ApiError, ConfigError, ExitCode } from "../errors.js";
 import type { Gateway, HttpDeps } from "../http/client.js";
-import type { CreateParams, LoadedImage, ModelSpec, NormalizedTask, ParsedTask } from "../providers/types.js";
+import type { CreateParams, ModelSpec, NormalizedTask, ParsedTask, RequestSpec } from "../providers/types.js";
+import type { LoadedMedia } from "./load-images.js";
 import type { DownloadResult } from "./download.js";
 import { fetchVideo } from "./fetch-video.js";
 import type { JobRecorder } from "./job-recorder.js";
@@ -28,6 +29,8 @@ export interface FinishedJob {
 export interface CreateIntent {
   requestHash: string;
   output?: OutputPlan | undefined;
+  /** Sent instead of the provider's create request (an edit or an extension). */
+  request?: RequestSpec;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface CreateIntent {
 export async function createJob(
   gateway: Gateway,
   params: CreateParams,
-  images: readonly LoadedImage[],
+  media: LoadedMedia,
   model: ModelSpec,
   recorder: JobRecorder,
   deps: TaskDeps,
@@ -57,7 +60,7 @@ export async function createJob(
   }
   let submitted: ParsedTask;
   try {
-    submitted = await submitTask(gateway, { ...params, images }, model, { ...deps, http });
+    submitted = await submitTask(gateway, { ...params, ...media }, model, { ...deps, http }, intent.request);
   } catch (err) {
     if (err instanceof ApiError && !err.mayExist) await recorder.abandoned(gateway.name, intent.requestHash);
     throw err;

@@ -79,6 +79,7 @@ export class JobRecorder {
       progress: task.progress,
       videoUrl: task.videoUrl,
       error: task.error,
+      ...(task.cost ? { cost: task.cost } : {}),
     });
   }
 
@@ -107,6 +108,6 @@ export class JobRecorder {
   }
 }
 
-function signature(t: Pick<NormalizedTask, "status" | "videoUrl" | "error">): string {
-  return JSON.stringify([t.status, t.videoUrl, t.error?.message ?? null]);
+function signature(t: Pick<NormalizedTask, "status" | "videoUrl" | "error" | "cost">): string {
+  return JSON.stringify([t.status, t.videoUrl, t.error?.message ?? null, t.cost?.usd ?? null]);
 }

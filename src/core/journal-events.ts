@@ -10,6 +10,9 @@ const paramsSchema = z.object({
   ratio: z.string().optional(),
   resolution: z.number().optional(),
   images: z.array(z.string()),
+  referenceImages: z.array(z.string()).optional(),
+  /** Edits and extensions: what they started from (a job id or a video URL) and what was done. */
+  source: z.object({ operation: z.enum(["edit", "extend"]), from: z.string() }).optional(),
 });
 export type JobParams = z.infer<typeof paramsSchema>;
 
@@ -64,6 +67,7 @@ export const eventSchema = z.discriminatedUnion("type", [
     progress: z.number().nullable(),
     videoUrl: z.string().nullable(),
     error: errorSchema,
+    cost: z.object({ usd: z.number() }).optional(),
   }),
   // The gateway certainly refused the create: sending it again cannot pay twice.
   z.object({ type: z.literal("abandoned"), at: z.string(), provider: z.string(), requestHash: z.string() }),
@@ -100,6 +104,8 @@ export function toJobParams(params: CreateParams): JobParams {
     ...(params.ratio === undefined ? {} : { ratio: params.ratio }),
     ...(params.resolution === undefined ? {} : { resolution: params.resolution }),
     images: params.images.map(describeImage),
+    ...(params.referenceImages?.length ? { referenceImages: params.referenceImages.map(describeImage) } : {}),
+    ...(params.source ? { source: { operation: params.source.operation, from: params.source.from } } : {}),
   };
 }
 
@@ -122,6 +128,9 @@ export function hashRequest(
     params.ratio ?? null,
     params.resolution ?? null,
     params.images,
+    // Only where present, so every earlier request keeps its hash (a re-run must not pay twice).
+    ...(params.referenceImages ? [params.referenceImages] : []),
+    ...(params.source ? [params.source] : []),
     occurrence,
   ]);
   return createHash("sha256").update(canonical).digest("hex");

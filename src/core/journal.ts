@@ -33,6 +33,8 @@ export interface JobRecord {
   progress: number | null;
   videoUrl: string | null;
   error: NormalizedTask["error"];
+  /** What the gateway reported the job cost, once it did. */
+  cost?: { usd: number };
   updatedAt: string;
   download: { path: string; bytes: number; sha256: string; at: string } | null;
   /** Where a download was started and not finished: its `.part` file waits there. */
@@ -122,6 +124,7 @@ export class JournalState {
         error: event.error,
         updatedAt: event.at,
       });
+      if (event.cost) job.cost = event.cost;
     } else if (event.type === "downloading") {
       job.pendingPath = event.path;
     } else {

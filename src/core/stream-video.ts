@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { openDownload } from "../http/client.js";
+import { downloadAuth, openDownload } from "../http/client.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { DownloadError } from "./download-error.js";
 import { listSources } from "./download.js";
@@ -34,7 +34,7 @@ export async function streamVideo(
 ): Promise<StreamedVideo> {
   const { gateway } = session;
   const [source = ""] = listSources(gateway, task);
-  const auth = { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
+  const auth = downloadAuth(gateway);
   const res = await openDownload(source, session.http, auth);
   if (res.status !== 200) {
     res.body.destroy();

@@ -1,6 +1,6 @@
 import { ApiError } from "../errors.js";
 import { callGateway, type Gateway, type HttpDeps, mayExistHint } from "../http/client.js";
-import type { CreateParams, LoadedImage, ModelSpec, ParsedTask } from "../providers/types.js";
+import type { CreateParams, LoadedImage, ModelSpec, ParsedTask, RequestSpec } from "../providers/types.js";
 
 export interface TaskDeps {
   http: HttpDeps;
@@ -14,8 +14,10 @@ export async function submitTask(
   params: CreateParams<LoadedImage>,
   model: ModelSpec,
   deps: TaskDeps,
+  /** Edits and extensions bring their own request; the answer is read like a create's. */
+  request?: RequestSpec,
 ): Promise<ParsedTask> {
-  const spec = gateway.provider.buildCreate(params, model);
+  const spec = request ?? gateway.provider.buildCreate(params, model);
   const res = await callGateway(gateway, spec, deps.http, { idempotent: false });
   try {
     return asGateway(gateway, gateway.provider.parseCreate(res.body, deps.now()));
@@ -40,6 +42,7 @@ export async function fetchTask(gateway: Gateway, id: string, deps: TaskDeps): P
   const res = await callGateway(gateway, gateway.provider.buildQuery(id), deps.http, {
     idempotent: true,
     taskId: id,
+    emptyOk: gateway.provider.emptyPollAnswer === true,
   });
   const parsed = sameId(id, asGateway(gateway, gateway.provider.parseQuery(res.body, id, deps.now())));
   const hint = Number(res.headers["openai-poll-after-ms"]);

@@ -1,6 +1,13 @@
 import { UsageError } from "../errors.js";
 import { findModel } from "../providers/registry.js";
-import type { CreateParams, DurationRule, ImageRef, ModelSpec, Provider } from "../providers/types.js";
+import type {
+  CreateParams,
+  DurationRule,
+  ImageRef,
+  ImageRule,
+  ModelSpec,
+  Provider,
+} from "../providers/types.js";
 
 /** A value as the user gave it, and where from, so an error can point at the right place. */
 export interface Sourced<T> {
@@ -16,6 +23,8 @@ export interface CreateInput {
   ratio?: Sourced<string>;
   resolution?: Sourced<string | number>;
   images: readonly string[];
+  /** `--reference-image` values: reference-to-video, where the model has it. */
+  referenceImages?: readonly string[];
 }
 
 function where(provider: Provider, model: ModelSpec): string {
@@ -26,7 +35,7 @@ function fromConfig(s: Sourced<unknown>): string {
   return s.configKey ? ` (set by ${s.configKey} in the config file)` : "";
 }
 
-function describeDurations(rule: DurationRule): string {
+export function describeDurations(rule: DurationRule): string {
   if (rule.kind === "set") return rule.values.map((v) => `${v}`).join(", ");
   return rule.max === undefined ? `a whole number of seconds >= ${rule.min}` : `${rule.min}-${rule.max}`;
 }
@@ -112,22 +121,40 @@ const imageAdvice = {
   url: "takes only public http(s) image URLs (no local files, no base64); upload the image and pass its URL",
   "data-uri": "takes images as inline data, not URLs; pass a local image file and grokvid encodes it",
   file: "takes one uploaded image file, not a URL; pass a local image file",
+  "url-or-data-uri": "takes public http(s) image URLs, local image files or data: URIs",
 } as const;
+
+function fitsRule(ref: ImageRef, accepts: ImageRule["accepts"]): boolean {
+  if (accepts === "url-or-data-uri") return true;
+  return (
+    ref.kind === accepts ||
+    (accepts === "data-uri" && ref.kind === "file") ||
+    (accepts === "file" && ref.kind === "data-uri")
+  );
+}
+
+/** Each value parsed and checked against what the model takes, naming the flag it came from. */
+function classifyAll(
+  values: readonly string[],
+  accepts: ImageRule["accepts"],
+  flag: string,
+  provider: Provider,
+  model: ModelSpec,
+): ImageRef[] {
+  const refs = values.map(classifyImage);
+  for (const [i, ref] of refs.entries()) {
+    if (ref.kind === "url" && !URL.canParse(ref.url)) {
+      throw new UsageError(`${flag} ${values[i]} is not a valid URL`);
+    }
+    if (!fitsRule(ref, accepts))
+      throw new UsageError(`${flag} ${values[i]}: ${where(provider, model)} ${imageAdvice[accepts]}`);
+  }
+  return refs;
+}
 
 function checkImages(values: readonly string[], provider: Provider, model: ModelSpec): ImageRef[] {
   const rule = model.images;
-  const refs = values.map(classifyImage);
-  for (const [i, ref] of refs.entries()) {
-    const fits =
-      ref.kind === rule.accepts ||
-      (rule.accepts === "data-uri" && ref.kind === "file") ||
-      (rule.accepts === "file" && ref.kind === "data-uri");
-    if (ref.kind === "url" && !URL.canParse(ref.url)) {
-      throw new UsageError(`--image ${values[i]} is not a valid URL`);
-    }
-    if (!fits)
-      throw new UsageError(`--image ${values[i]}: ${where(provider, model)} ${imageAdvice[rule.accepts]}`);
-  }
+  const refs = classifyAll(values, rule.accepts, "--image", provider, model);
   if (refs.length < rule.min || refs.length > rule.max) {
     const need =
       rule.min === rule.max
@@ -168,5 +195,46 @@ export function validateCreate(
     input.resolution?.configKey && model.resolutions.length === 0 ? undefined : input.resolution;
   if (ratio !== undefined) params.ratio = checkRatio(ratio, provider, model);
   if (resolution !== undefined) params.resolution = checkResolution(resolution, provider, model);
+  const references = input.referenceImages ?? [];
+  if (references.length > 0) params.referenceImages = checkReferences(references, params, provider, model);
   return { params, model };
+}
+
+/**
+ * Reference-to-video has limits of its own (xAI): a count, never with --image, a shorter video
+ * and a lower resolution than plain generation. Checked after the plain rules, with the values
+ * they produced, so a config default that breaks them is named as such.
+ */
+function checkReferences(
+  values: readonly string[],
+  params: CreateParams,
+  provider: Provider,
+  model: ModelSpec,
+): ImageRef[] {
+  const rule = model.references;
+  if (!rule) {
+    throw new UsageError(
+      `--reference-image is not accepted by ${where(provider, model)}; use --image instead`,
+    );
+  }
+  if (params.images.length > 0) {
+    throw new UsageError("--reference-image cannot be combined with --image; give one or the other");
+  }
+  if (values.length > rule.max) {
+    throw new UsageError(
+      `--reference-image: ${where(provider, model)} takes at most ${rule.max} reference images (got ${values.length})`,
+    );
+  }
+  if (params.duration !== undefined && params.duration > rule.maxDuration) {
+    throw new UsageError(
+      `--duration ${params.duration} is too long with --reference-image on ${where(provider, model)}; accepted: 1-${rule.maxDuration}`,
+    );
+  }
+  if (params.resolution !== undefined && params.resolution > rule.maxResolution) {
+    const accepted = model.resolutions.filter((r) => r <= rule.maxResolution).map((r) => `${r}p`);
+    throw new UsageError(
+      `--resolution ${params.resolution}p is not accepted with --reference-image on ${where(provider, model)}; accepted: ${accepted.join(", ")}`,
+    );
+  }
+  return classifyAll(values, rule.accepts, "--reference-image", provider, model);
 }

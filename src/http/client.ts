@@ -47,6 +47,15 @@ export interface HttpDeps {
   collectGarbage?: () => void;
 }
 
+/**
+ * Spaces the requests of a gateway with a request budget (xAI: 1 per second per key). `turn`
+ * resolves when this request may go; the returned function is called once its answer (or its
+ * failure) is in, so the next one is spaced from when this one was answered.
+ */
+export interface Pacer {
+  turn(kind: "create" | "query", signal?: AbortSignal): Promise<() => Promise<void>>;
+}
+
 export interface Gateway {
   /** The name the user chose (`sandbox` speaks apimart's dialect), used in every message. */
   name: string;
@@ -55,6 +64,8 @@ export interface Gateway {
   apiKey: string;
   /** Named in auth errors so the user knows which setting to fix. */
   keyVariable: string;
+  /** Where the dialect has a request budget (Provider.requestsPerSecond). */
+  pacer?: Pacer;
 }
 
 export interface JsonResponse {
@@ -130,7 +141,7 @@ export async function callGateway(
   gateway: Gateway,
   spec: RequestSpec,
   deps: HttpDeps,
-  opts: { idempotent: boolean; taskId?: string },
+  opts: { idempotent: boolean; taskId?: string; emptyOk?: boolean },
 ): Promise<JsonResponse> {
   const { request } = await import("./undici-lite.js");
   const url = buildUrl(gateway.baseUrl, spec);
@@ -146,6 +157,7 @@ export async function callGateway(
   for (let attempt = 0; ; attempt++) {
     let outcome: Outcome;
     let hint: number | undefined;
+    const done = await gateway.pacer?.turn(spec.method === "POST" ? "create" : "query", deps.signal);
     const started = deps.now();
     try {
       const res = await request(url, {
@@ -158,6 +170,10 @@ export async function callGateway(
       const resHeaders = flattenHeaders(res.headers);
       const text = await readCapped(res.body, MAX_ANSWER_BYTES);
       deps.onResponse?.({ method: spec.method, url, status: res.statusCode, ms: deps.now() - started });
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      if (ok && opts.emptyOk && text.trim() === "") {
+        return { status: res.statusCode, headers: resHeaders, body: undefined };
+      }
       const json = parseJson(text);
       const parsed = json.ok ? { ok: true as const, value: cleanAnswer(json.value, gateway.apiKey) } : json;
       if (res.statusCode >= 200 && res.statusCode < 300) {
@@ -200,6 +216,8 @@ export async function callGateway(
       if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
         throw networkError(name, gateway.baseUrl, outcome.code, spec, err, deps.now());
       }
+    } finally {
+      await done?.();
     }
     const delayMs = retryDelay(attempt, hint, deps.random);
     deps.onRetry?.({ attempt: attempt + 1, delayMs, reason: describeOutcome(outcome) });
@@ -244,6 +262,15 @@ export interface StreamResponse {
 }
 
 const MAX_REDIRECTS = 5;
+
+/**
+ * Whom a video download may show the key: the gateway's own origin (new-api proxy URLs), and
+ * nobody for a dialect whose videos are fetched without it (xAI's CDN), even on the same host.
+ */
+export function downloadAuth(gateway: Gateway): { origin: string; apiKey: string } | undefined {
+  if (gateway.provider.anonymousDownloads) return undefined;
+  return { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
+}
 
 /**
  * GET a video for streaming. Redirects are followed by hand, only to http(s) and a bounded number

@@ -8,6 +8,7 @@ import {
   looseString,
   type StatusTable,
 } from "./parse-helpers.js";
+import { apimartBalance } from "./balance.js";
 import { unexpectedResponse } from "./response-error.js";
 import type {
   CreateParams,
@@ -16,7 +17,7 @@ import type {
   ParsedTask,
   Provider,
   ProviderErrorInfo,
-  ProviderId,
+  DialectDef,
   RequestSpec,
 } from "./types.js";
 
@@ -76,7 +77,7 @@ const createBody = lazy(() =>
   }),
 );
 
-export function parseApimartCreate(provider: ProviderId, body: unknown, now: Date): ParsedTask {
+export function parseApimartCreate(provider: string, body: unknown, now: Date): ParsedTask {
   const parsed = createBody().safeParse(body);
   if (!parsed.success) throw unexpectedResponse(provider, "the create answer is not a JSON object");
   const { data, error } = parsed.data;
@@ -147,7 +148,7 @@ const queryWrapper = lazy(() =>
 );
 
 /** apimart wraps the task as `{code, data}`; xcompute's documented example is flat. Both are read. */
-export function parseApimartQuery(provider: ProviderId, body: unknown, id: string, now: Date): ParsedTask {
+export function parseApimartQuery(provider: string, body: unknown, id: string, now: Date): ParsedTask {
   const wrapper = queryWrapper().safeParse(body);
   const flat = taskFields().safeParse(body);
   if (!wrapper.success || !flat.success)
@@ -195,16 +196,17 @@ export function buildTaskQuery(id: string): RequestSpec {
 }
 
 /** apimart and xcompute differ only in host, model and create-answer shape, which the parser tolerates. */
-export function makeApimartFamily(id: ProviderId, defaultBaseUrl: string, modelId: string): Provider {
+export function makeApimartFamily({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
   return {
     id,
     defaultBaseUrl,
-    models: [apimartModel(modelId)],
-    defaultModel: modelId,
+    models,
+    defaultModel,
     buildCreate: (params) => buildApimartCreate(params),
     parseCreate: (body, now) => parseApimartCreate(id, body, now),
     buildQuery: buildTaskQuery,
     parseQuery: (body, taskId, now) => parseApimartQuery(id, body, taskId, now),
     parseError: parseApimartError,
+    balance: apimartBalance(id),
   };
 }

@@ -1,7 +1,10 @@
-import { makeApimartFamily } from "./apimart-family.js";
+import { apimartModel, makeApimartFamily } from "./apimart-family.js";
 
-export const apimart = makeApimartFamily(
-  "apimart",
-  "https://api.apimart.ai",
-  "grok-imagine-1.5-video-apimart",
-);
+const MODEL = "grok-imagine-1.5-video-apimart";
+
+export const apimart = makeApimartFamily({
+  id: "apimart",
+  defaultBaseUrl: "https://api.apimart.ai",
+  models: [apimartModel(MODEL)],
+  defaultModel: MODEL,
+});

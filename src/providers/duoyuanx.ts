@@ -8,6 +8,7 @@ import {
   looseString,
   type StatusTable,
 } from "./parse-helpers.js";
+import { newApiBalance } from "./balance.js";
 import { unexpectedResponse } from "./response-error.js";
 import type {
   CreateParams,
@@ -19,6 +20,7 @@ import type {
   ProviderErrorInfo,
   RequestBody,
   RequestSpec,
+  DialectDef,
 } from "./types.js";
 
 /** duoyuanx's documented words plus what stock new-api emits (`in_progress`, `unknown`). */
@@ -58,6 +60,7 @@ const PREVIEW_DEFAULTS = { seconds: 6, ratio: "16:9", resolution: 720 } as const
 
 const previewModel: ModelSpec = {
   id: PREVIEW,
+  encoding: "json",
   durations: { kind: "range", min: 1 },
   ratios: [
     "1:1",
@@ -88,6 +91,7 @@ const previewModel: ModelSpec = {
 function multipartModel(id: string, durations: readonly number[]): ModelSpec {
   return {
     id,
+    encoding: "multipart",
     durations: { kind: "set", values: durations },
     ratios: [],
     resolutions: [480, 540, 720, 1080],
@@ -96,14 +100,23 @@ function multipartModel(id: string, durations: readonly number[]): ModelSpec {
   };
 }
 
-function buildPreviewBody(params: CreateParams<LoadedImage>): RequestBody {
+function buildPreviewBody(
+  params: CreateParams<LoadedImage>,
+  model: ModelSpec,
+  builtIn: boolean,
+): RequestBody {
   const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
   // Documented as a string ("6"); a number is accepted but the string is what the docs recommend.
-  // The docs list these three as what text-to-video needs, so they are always sent; the defaults
-  // are the docs' own example values.
-  body.seconds = String(params.duration ?? PREVIEW_DEFAULTS.seconds);
-  body.aspect_ratio = params.ratio ?? PREVIEW_DEFAULTS.ratio;
-  body.resolution = `${params.resolution ?? PREVIEW_DEFAULTS.resolution}P`;
+  // duoyuanx's docs list these three as what text-to-video needs, so they are always sent there,
+  // with the docs' own example values; a configured gateway gets only what was asked (and what
+  // its model takes), its own defaults applying to the rest.
+  const always = builtIn && model.id === PREVIEW;
+  const seconds = params.duration ?? (always ? PREVIEW_DEFAULTS.seconds : undefined);
+  const ratio = params.ratio ?? (always ? PREVIEW_DEFAULTS.ratio : undefined);
+  const resolution = params.resolution ?? (always ? PREVIEW_DEFAULTS.resolution : undefined);
+  if (seconds !== undefined) body.seconds = String(seconds);
+  if (ratio !== undefined) body.aspect_ratio = ratio;
+  if (resolution !== undefined) body.resolution = `${resolution}P`;
   const uris = params.images.flatMap((img) => (img.kind === "data-uri" ? [img.uri] : []));
   // `image` and `images` must never be sent together.
   if (uris.length === 1) body.image = uris[0];
@@ -145,18 +158,24 @@ const videoFields = lazy(() =>
   }),
 );
 
-function parseVideo(body: unknown, fallbackId: string | undefined, now: Date, create: boolean): ParsedTask {
+function parseVideo(
+  provider: string,
+  body: unknown,
+  fallbackId: string | undefined,
+  now: Date,
+  create: boolean,
+): ParsedTask {
   const parsed = videoFields().safeParse(body);
-  if (!parsed.success) throw unexpectedResponse("duoyuanx", "the answer is not a JSON object");
+  if (!parsed.success) throw unexpectedResponse(provider, "the answer is not a JSON object");
   const v = parsed.data;
   // new-api sets both `id` and the legacy `task_id` to its public id; `id` wins.
   const id = firstNonEmpty(v.id, v.task_id) ?? fallbackId;
-  if (!id) throw unexpectedResponse("duoyuanx", "no task id in the create answer");
+  if (!id) throw unexpectedResponse(provider, "no task id in the create answer");
   // Old new-api versions stored the result URL in `fail_reason`.
   const legacyUrl = v.fail_reason && /^https?:\/\//i.test(v.fail_reason) ? v.fail_reason : undefined;
   const failReason = legacyUrl ? undefined : v.fail_reason;
   return buildTask({
-    provider: "duoyuanx",
+    provider,
     id,
     model: v.model,
     statusWord: v.status ?? (create ? "queued" : undefined),
@@ -200,7 +219,35 @@ function parseError(_status: number, body: unknown): ProviderErrorInfo | undefin
 
 const encodeId = (id: string) => encodeURIComponent(id);
 
-export const duoyuanx: Provider = {
+/**
+ * The OpenAI/new-api video dialect (`POST /v1/videos`, `GET /v1/videos/{id}`, `/content`): what
+ * duoyuanx speaks, and what a gateway of dialect `openai-videos` in the config speaks. Each model
+ * says whether it takes JSON or a multipart upload.
+ */
+export function makeOpenAiVideos({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
+  const builtIn = id === "duoyuanx";
+  return {
+    id,
+    defaultBaseUrl,
+    models,
+    defaultModel,
+    buildCreate(params, model): RequestSpec {
+      const body =
+        model.encoding === "multipart"
+          ? buildMultipartBody(params)
+          : buildPreviewBody(params, model, builtIn);
+      return { method: "POST", path: "/v1/videos", body };
+    },
+    parseCreate: (body, now) => parseVideo(id, body, undefined, now, true),
+    buildQuery: (taskId) => ({ method: "GET", path: `/v1/videos/${encodeId(taskId)}` }),
+    parseQuery: (body, taskId, now) => parseVideo(id, body, taskId, now, false),
+    buildContent: (taskId) => ({ method: "GET", path: `/v1/videos/${encodeId(taskId)}/content` }),
+    parseError,
+    balance: newApiBalance(id),
+  };
+}
+
+export const duoyuanx = makeOpenAiVideos({
   id: "duoyuanx",
   defaultBaseUrl: "https://duoyuanx.com",
   models: [
@@ -210,13 +257,4 @@ export const duoyuanx: Provider = {
     multipartModel("grok-video-1.5-max", [15]),
   ],
   defaultModel: PREVIEW,
-  buildCreate(params, model): RequestSpec {
-    const body = model.id === PREVIEW ? buildPreviewBody(params) : buildMultipartBody(params);
-    return { method: "POST", path: "/v1/videos", body };
-  },
-  parseCreate: (body, now) => parseVideo(body, undefined, now, true),
-  buildQuery: (id) => ({ method: "GET", path: `/v1/videos/${encodeId(id)}` }),
-  parseQuery: (body, id, now) => parseVideo(body, id, now, false),
-  buildContent: (id) => ({ method: "GET", path: `/v1/videos/${encodeId(id)}/content` }),
-  parseError,
-};
+});

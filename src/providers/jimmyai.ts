@@ -9,7 +9,7 @@ import {
   type StatusTable,
 } from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";
-import type { ParsedTask, Provider, ProviderErrorInfo, RequestSpec } from "./types.js";
+import type { DialectDef, ModelSpec, ParsedTask, Provider, ProviderErrorInfo, RequestSpec } from "./types.js";
 
 const OK_CODE = "20000";
 
@@ -64,13 +64,13 @@ const taskData = lazy(() =>
   }),
 );
 
-function parseCreate(body: unknown, now: Date): ParsedTask {
+function parseCreate(provider: string, body: unknown, now: Date): ParsedTask {
   const { code, data } = readEnvelope(body);
   const parsed = createData().safeParse(code === undefined ? body : data);
   const id = parsed.success ? firstNonEmpty(parsed.data.task_id) : undefined;
-  if (!parsed.success || !id) throw unexpectedResponse("jimmyai", "no task_id in the create answer");
+  if (!parsed.success || !id) throw unexpectedResponse(provider, "no task_id in the create answer");
   return buildTask({
-    provider: "jimmyai",
+    provider,
     id,
     model: parsed.data.model,
     // The initial status is not documented; a fresh task is waiting.
@@ -89,13 +89,13 @@ function parseCreate(body: unknown, now: Date): ParsedTask {
 }
 
 /** The en query page wraps the task in `{code,msg,data}`; the zh page shows it bare. Both are read. */
-function parseQuery(body: unknown, id: string, now: Date): ParsedTask {
+function parseQuery(provider: string, body: unknown, id: string, now: Date): ParsedTask {
   const { code, data } = readEnvelope(body);
   const parsed = taskData().safeParse(code === undefined ? body : data);
-  if (!parsed.success) throw unexpectedResponse("jimmyai", "the task answer has no task object");
+  if (!parsed.success) throw unexpectedResponse(provider, "the task answer has no task object");
   const t = parsed.data;
   return buildTask({
-    provider: "jimmyai",
+    provider,
     id: firstNonEmpty(t.task_id) ?? id,
     model: t.model,
     statusWord: t.status,
@@ -119,29 +119,47 @@ function parseError(_status: number, body: unknown): ProviderErrorInfo | undefin
   return { message: msg ?? `code ${code}`, ...(code ? { code } : {}) };
 }
 
-export const jimmyai: Provider = {
+const JIMMYAI_MODEL = "grok-imagine-video-1.5";
+
+/** jimmyai's one model: exactly one public image URL, 10 or 15 s, no resolution field. */
+export const jimmyaiModels: readonly ModelSpec[] = [
+  {
+    id: JIMMYAI_MODEL,
+    aliases: ["grok-1.5", "grok_1_5"],
+    durations: { kind: "set", values: [10, 15] },
+    ratios: ["16:9", "9:16", "1:1", "3:2", "2:3"],
+    resolutions: [],
+    images: { min: 1, max: 1, accepts: "url" },
+  },
+];
+
+export function makeJimmyai({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
+  return {
+    id,
+    defaultBaseUrl,
+    models,
+    defaultModel,
+    buildCreate(params): RequestSpec {
+      const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
+      if (params.ratio !== undefined) body.ratio = params.ratio;
+      if (params.duration !== undefined) body.duration = params.duration;
+      body.image_urls = params.images.flatMap((img) => (img.kind === "url" ? [img.url] : []));
+      return { method: "POST", path: "/api/open-api/v1/grok/videos", body: { kind: "json", value: body } };
+    },
+    parseCreate: (body, now) => parseCreate(id, body, now),
+    buildQuery: (taskId) => ({
+      method: "GET",
+      path: `/api/open-api/v1/videos/${encodeURIComponent(taskId)}`,
+    }),
+    parseQuery: (body, taskId, now) => parseQuery(id, body, taskId, now),
+    parseError,
+    noBalance: "the jimmyai dialect is prepaid and has no balance endpoint; see the gateway's dashboard",
+  };
+}
+
+export const jimmyai = makeJimmyai({
   id: "jimmyai",
   defaultBaseUrl: "https://www.jimmyai.cn",
-  models: [
-    {
-      id: "grok-imagine-video-1.5",
-      aliases: ["grok-1.5", "grok_1_5"],
-      durations: { kind: "set", values: [10, 15] },
-      ratios: ["16:9", "9:16", "1:1", "3:2", "2:3"],
-      resolutions: [],
-      images: { min: 1, max: 1, accepts: "url" },
-    },
-  ],
-  defaultModel: "grok-imagine-video-1.5",
-  buildCreate(params): RequestSpec {
-    const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
-    if (params.ratio !== undefined) body.ratio = params.ratio;
-    if (params.duration !== undefined) body.duration = params.duration;
-    body.image_urls = params.images.flatMap((img) => (img.kind === "url" ? [img.url] : []));
-    return { method: "POST", path: "/api/open-api/v1/grok/videos", body: { kind: "json", value: body } };
-  },
-  parseCreate,
-  buildQuery: (id) => ({ method: "GET", path: `/api/open-api/v1/videos/${encodeURIComponent(id)}` }),
-  parseQuery,
-  parseError,
-};
+  models: jimmyaiModels,
+  defaultModel: JIMMYAI_MODEL,
+});

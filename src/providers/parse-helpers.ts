@@ -97,6 +97,10 @@ interface TaskFacts {
   updatedAt: unknown;
   /** False where the dialect can fetch the video without a URL (duoyuanx `/content`). */
   urlRequired: boolean;
+  /** In US dollars, where the gateway reports what the job cost. */
+  costUsd?: number | undefined;
+  /** The gateway withheld the video for moderation: a failure with code `moderated`. */
+  moderated?: boolean;
   raw: unknown;
   now: Date;
 }
@@ -115,6 +119,11 @@ function token(value: string | undefined): string | undefined {
 function text(value: string | undefined, max = MAX_MESSAGE): string | undefined {
   const clean = value === undefined ? undefined : sanitizeText(value, max).trim();
   return clean === "" ? undefined : clean;
+}
+
+/** A cost the gateway reported: a finite, non-negative amount, else nothing (never a guess). */
+function costOf(usd: number | undefined): { cost?: { usd: number } } {
+  return usd !== undefined && Number.isFinite(usd) && usd >= 0 ? { cost: { usd } } : {};
 }
 
 /**
@@ -141,7 +150,14 @@ export function buildTask(facts: TaskFacts): ParsedTask {
   if (mapped.warning) warnings.push(mapped.warning);
   let status = mapped.status;
   let error: NormalizedTask["error"] = null;
-  if (status === "succeeded" && f.errorMessage) {
+  if (status === "succeeded" && f.moderated) {
+    status = "failed";
+    error = {
+      code: "moderated",
+      message:
+        "the provider withheld the video for moderation; the job was probably billed (its cost is shown where the provider reported it)",
+    };
+  } else if (status === "succeeded" && f.errorMessage) {
     status = "failed";
   } else if (status === "succeeded" && !f.videoUrl && f.urlRequired) {
     status = "failed";
@@ -163,6 +179,7 @@ export function buildTask(facts: TaskFacts): ParsedTask {
       progress,
       videoUrl: status === "succeeded" ? (f.videoUrl ?? null) : null,
       error,
+      ...costOf(f.costUsd),
       createdAt: toIsoTime(f.createdAt),
       updatedAt: toIsoTime(f.updatedAt) ?? f.now.toISOString(),
       raw: f.raw,

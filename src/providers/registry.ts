@@ -2,9 +2,10 @@ import { apimart } from "./apimart.js";
 import { duoyuanx } from "./duoyuanx.js";
 import { jimmyai } from "./jimmyai.js";
 import type { ModelSpec, Provider, ProviderId } from "./types.js";
+import { xai } from "./xai.js";
 import { xcompute } from "./xcompute.js";
 
-export const providers = { apimart, xcompute, jimmyai, duoyuanx } as const satisfies Record<
+export const providers = { apimart, xcompute, jimmyai, duoyuanx, xai } as const satisfies Record<
   ProviderId,
   Provider
 >;

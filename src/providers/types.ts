@@ -1,6 +1,6 @@
 import type { TaskStatus } from "../task-status.js";
 
-export const providerIds = ["apimart", "xcompute", "jimmyai", "duoyuanx"] as const;
+export const providerIds = ["apimart", "xcompute", "jimmyai", "duoyuanx", "xai"] as const;
 export type ProviderId = (typeof providerIds)[number];
 
 /** How a model takes `--duration`: a closed set, or a whole-number range (max may be open). */
@@ -11,9 +11,22 @@ export type DurationRule =
 export type ImageRule = {
   min: number;
   max: number;
-  /** "url": public http(s) URLs only; "data-uri": local files are sent inline; "file": multipart upload. */
-  accepts: "url" | "data-uri" | "file";
+  /**
+   * "url": public http(s) URLs only; "data-uri": local files are sent inline; "file": multipart
+   * upload; "url-or-data-uri": public URLs as they are, local files inline (xAI).
+   */
+  accepts: "url" | "data-uri" | "file" | "url-or-data-uri";
 };
+
+/** Reference-to-video (xAI): images the prompt names as <IMAGE_1>..., with limits of their own. */
+export interface ReferenceRule {
+  max: number;
+  accepts: ImageRule["accepts"];
+  /** The longest video a reference request may ask for, in seconds. */
+  maxDuration: number;
+  /** The highest resolution it may ask for (vertical lines). */
+  maxResolution: number;
+}
 
 export interface ModelSpec {
   readonly id: string;
@@ -25,6 +38,10 @@ export interface ModelSpec {
   /** Vertical resolutions (480 for 480p). Empty: the model takes no resolution. */
   readonly resolutions: readonly number[];
   readonly images: ImageRule;
+  /** How an OpenAI-style (new-api) gateway takes the create: JSON, or multipart with a file. */
+  readonly encoding?: "json" | "multipart";
+  /** Absent: the model takes no --reference-image. */
+  readonly references?: ReferenceRule;
   readonly promptMax?: number;
 }
 
@@ -45,6 +62,29 @@ export interface CreateParams<Image = ImageRef> {
   ratio?: string;
   resolution?: number;
   images: readonly Image[];
+  /** `--reference-image` values as given (never together with `images`); absent for plain generation. */
+  referenceImages?: readonly ImageRef[];
+  /** The same, once local files are read: what a request builder sends. */
+  references?: readonly LoadedImage[];
+  /** Edits and extensions: what they start from, as the user named it (journaled with the job). */
+  source?: { operation: VideoOperation; from: string };
+}
+
+export type VideoOperation = "edit" | "extend";
+
+/** What an edit or an extension starts from: a video the gateway fetches itself. */
+export interface SourceParams {
+  prompt: string;
+  model: string;
+  videoUrl: string;
+  /** Extensions only: the seconds to add. */
+  duration?: number;
+}
+
+/** Video-to-video operations a dialect offers, with their limits as data. */
+export interface VideoOperations {
+  edit?: { build(params: SourceParams): RequestSpec };
+  extend?: { durations: DurationRule; defaultDuration: number; build(params: SourceParams): RequestSpec };
 }
 
 export type MultipartField =
@@ -70,6 +110,11 @@ export interface NormalizedTask {
   progress: number | null;
   videoUrl: string | null;
   error: { code: string | null; message: string } | null;
+  /**
+   * What the gateway says the job cost (xAI's usage.cost_in_usd_ticks), present only where it
+   * says so: no gateway's silence is turned into a guess or a zero.
+   */
+  cost?: { usd: number };
   createdAt: string | null;
   updatedAt: string;
   raw: unknown;
@@ -89,8 +134,34 @@ export interface ProviderErrorInfo {
   notFound?: boolean;
 }
 
+/** What is left on the key, in the unit the gateway counts in. */
+export interface BalanceInfo {
+  unlimited: boolean;
+  /** Null when unlimited. */
+  remaining: number | null;
+  used: number | null;
+  /** "quota" (new-api units), or the gateway's own credit. */
+  unit: string;
+  /** new-api units per US dollar at the default rate, for an estimate in dollars. */
+  quotaPerUsd?: number;
+}
+
+export interface BalanceSupport {
+  build(): RequestSpec;
+  parse(body: unknown): BalanceInfo;
+}
+
+/** What a dialect module needs to become a provider: the built-ins' data, or a `gateways` entry's. */
+export interface DialectDef {
+  id: string;
+  defaultBaseUrl: string;
+  models: readonly ModelSpec[];
+  defaultModel: string;
+}
+
 export interface Provider {
-  readonly id: ProviderId;
+  /** A built-in provider's id, or the name of a gateway defined in config. */
+  readonly id: string;
   readonly defaultBaseUrl: string;
   readonly models: readonly ModelSpec[];
   readonly defaultModel: string;
@@ -102,4 +173,23 @@ export interface Provider {
   /** Where the dialect has an authenticated download endpoint (new-api `/content`). */
   buildContent?(id: string): RequestSpec;
   parseError(status: number, body: unknown): ProviderErrorInfo | undefined;
+  /** Edit and extend, where the dialect has them. */
+  readonly operations?: VideoOperations;
+  /**
+   * A 2xx answer to a poll with an empty body means "still working" (xAI's 202), not garbage.
+   * Absent: an empty answer is unreadable, like any other non-JSON one.
+   */
+  readonly emptyPollAnswer?: boolean;
+  /**
+   * The gateway's request budget per key (xAI: 1 per second for video models): creates are
+   * spaced across every process using the key, polls within one process.
+   */
+  readonly requestsPerSecond?: number;
+  /** The video URL it returns must be fetched without the key (xAI's CDN). */
+  readonly anonymousDownloads?: boolean;
+  /** A variable the provider's own tools read the key from (xAI's SDKs: XAI_API_KEY), after ours. */
+  readonly ecosystemKeyVariable?: string;
+  /** Where the key can ask what is left; absent: `noBalance` says where to look instead. */
+  readonly balance?: BalanceSupport;
+  readonly noBalance?: string;
 }

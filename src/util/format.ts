@@ -25,3 +25,8 @@ export function formatAge(fromIso: string, nowMs: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
 }
+
+/** Dollars to the cent, and to the ten-thousandth below a cent so a cheap job is not shown as $0.00. */
+export function formatUsd(usd: number): string {
+  return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}

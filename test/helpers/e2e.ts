@@ -1,7 +1,12 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
+import {
+  type Sandbox,
+  type AnySandboxDialect,
+  type SandboxOptions,
+  startSandbox,
+} from "../../src/sandbox/server.js";
 import { steppingClock } from "./clock.js";
 import { makeTempDir } from "./run-cli.js";
 
@@ -20,19 +25,19 @@ export interface E2eContext {
   /** A fresh temp folder per test, also the spawned CLI's HOME and cwd. */
   readonly dir: string;
   /** Key and base URL variables that point a provider at the shared sandbox. */
-  envFor(dialect: SandboxDialect, key?: string): Record<string, string>;
+  envFor(dialect: AnySandboxDialect, key?: string): Record<string, string>;
 }
 
 /**
  * One sandbox per file (its clock steps on every request, so tasks finish after a fixed number of
  * polls) and one temp folder per test, with the request log cleared between tests.
  */
-export function useE2e(): E2eContext {
+export function useE2e(options: SandboxOptions = {}): E2eContext {
   let sandbox: Sandbox | undefined;
   let dir: string | undefined;
   let cleanup: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    sandbox = await startSandbox({ now: steppingClock(500) });
+    sandbox = await startSandbox({ now: steppingClock(500), ...options });
   });
   afterAll(() => sandbox?.close());
   beforeEach(async () => {

@@ -25,6 +25,7 @@ describe("parseBatchFile format detection", () => {
       "ratio",
       "resolution",
       "image",
+      "reference_images",
       "output",
     ]);
   });

@@ -34,7 +34,7 @@ describe("selectProvider", () => {
     const err = thrownAs(UsageError, () => selectProvider(undefined, {}, {}));
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain("--provider");
-    expect(err.message).toContain("apimart, xcompute, jimmyai, duoyuanx, sandbox");
+    expect(err.message).toContain("apimart, xcompute, jimmyai, duoyuanx, xai, sandbox");
   });
 
   it("names where an unknown provider came from", () => {

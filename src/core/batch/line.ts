@@ -3,7 +3,7 @@ import type { GrokvidConfig } from "../../config/schema.js";
 import type { Claim, Claims } from "../claims.js";
 import { createJob, finishJob } from "../job-flow.js";
 import type { OutputPlan } from "../journal.js";
-import { loadImages } from "../load-images.js";
+import { loadMedia } from "../load-images.js";
 import { displayPath, renderPlan } from "../output-plan.js";
 import { ApiError, ExitCode, GrokvidError } from "../../errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
@@ -28,13 +28,13 @@ async function submitWithBackoff(
   output: OutputPlan,
   limiter: Limiter,
 ): Promise<NormalizedTask> {
-  const images = await loadImages(job.params.images, job.model);
+  const media = await loadMedia(job.params, job.model, session.cwd);
   for (let attempt = 0; ; attempt++) {
     try {
       const { task } = await createJob(
         session.gateway,
         job.params,
-        images,
+        media,
         job.model,
         session.recorder,
         session.deps,
@@ -157,6 +157,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         path: shown,
         error: task.error?.message ?? null,
         code: ok ? ExitCode.ok : ExitCode.taskFailed,
+        ...(task.cost ? { cost: task.cost } : {}),
       }),
     );
   } catch (err) {

@@ -8,7 +8,7 @@ import {
   toJobParams,
   type UncertainCreate,
 } from "../journal.js";
-import { loadImages } from "../load-images.js";
+import { loadMedia } from "../load-images.js";
 import { validateCreate } from "../validate-create.js";
 import { ConfigError, GrokvidError } from "../../errors.js";
 import { providers } from "../../providers/registry.js";
@@ -59,6 +59,7 @@ async function validateLine(
   const { params, model } = validateCreate(providers[selection.dialect], {
     prompt: line.prompt,
     images: line.images,
+    referenceImages: line.referenceImages ?? [],
     ...configCreateDefaults(selection.dialect, config),
     ...(line.model === undefined ? {} : { model: { value: line.model } }),
     ...(line.duration === undefined ? {} : { duration: { value: line.duration } }),
@@ -66,13 +67,15 @@ async function validateLine(
     ...(line.resolution === undefined ? {} : { resolution: { value: line.resolution } }),
   });
   // Reads local images now so a missing file fails the check, not a job halfway through the run.
-  await loadImages(params.images, model);
+  await loadMedia(params, model, runtime.cwd);
   return { provider: selection.choice, params, model };
 }
 
 /** Flag names in messages become the batch file's field names. */
 function asFieldMessage(message: string): string {
-  return message.replace(/--(prompt|model|duration|ratio|resolution|image)\b/g, "$1");
+  return message
+    .replace(/--(prompt|model|duration|ratio|resolution|image)\b/g, "$1")
+    .replace(/--reference-image\b/g, "reference_images");
 }
 
 /**

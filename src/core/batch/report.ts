@@ -2,6 +2,7 @@ import type { DownloadResult } from "../download.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
 import { displayPath, sidecarPathFor } from "../output-plan.js";
 import { writeFileAtomic } from "../safe-file.js";
+import { formatUsd } from "../../util/format.js";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import type { TaskStatus } from "../../task-status.js";
@@ -26,6 +27,8 @@ export interface ManifestEntry {
   path: string | null;
   error: string | null;
   code: ExitCodeValue;
+  /** What the gateway said the job cost, where it says so (xAI). */
+  cost?: { usd: number };
 }
 
 /** What a sidecar says of the request, from a batch line or from the journal's record of it. */
@@ -109,5 +112,12 @@ export function summarize(entries: readonly ManifestEntry[]): string {
   if (errors) parts.push(`${errors} errors`);
   if (invalid) parts.push(`${invalid} invalid`);
   if (notRun) parts.push(`${notRun} not run (--fail-fast)`);
+  const costs = entries.flatMap((e) => (e.cost ? [e.cost.usd] : []));
+  if (costs.length > 0) {
+    const total = costs.reduce((sum, usd) => sum + usd, 0);
+    parts.push(
+      `cost ${formatUsd(total)} (${costs.length} job${costs.length === 1 ? "" : "s"} with a reported cost)`,
+    );
+  }
   return parts.join(", ");
 }
