@@ -8,19 +8,67 @@ import {
 import type { Sourced } from "../core/validate-create.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { providers } from "../providers/registry.js";
-import type { ProviderId } from "../providers/types.js";
+import type { Provider, ProviderId } from "../providers/types.js";
+import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";
+import type { GatewayDefinition } from "./gateway-schema.js";
 import { registerSecret } from "../redact.js";
 import { parseDuration } from "../util/duration.js";
 import { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
-import type { GrokvidConfig } from "./schema.js";
+import type { GrokvidConfig, ProviderSettings } from "./schema.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ProviderSelection {
-  /** What the user chose (`sandbox` included). */
-  choice: ProviderChoice;
-  /** The dialect spoken: the sandbox speaks apimart's. */
+  /** What the user chose: a built-in provider, `sandbox`, or a gateway from the config. */
+  choice: string;
+  /** The built-in module spoken: the sandbox speaks apimart's; a gateway its dialect's. */
   dialect: ProviderId;
+  /** Its requests, parsers and model limits. */
+  provider: Provider;
+  /** Its settings in the config file and their key path, for messages ("gateways.my-proxy"). */
+  settings: ProviderSettings | undefined;
+  settingsPath: string;
+  /** The environment variable of its key, by default GROKVID_<NAME>_API_KEY. */
+  keyVariable: string;
+  /** The dialect as the user names it (`openai-videos` for a new-api gateway). */
+  settingsDialect: string;
+}
+
+function builtIn(choice: ProviderChoice, config: GrokvidConfig): ProviderSelection {
+  // Only the sandbox is named apart from the module it speaks.
+  const dialect = choice === "sandbox" ? "apimart" : choice;
+  return {
+    choice,
+    dialect,
+    provider: providers[dialect],
+    settings: config.providers?.[dialect],
+    settingsPath: `providers.${dialect}`,
+    keyVariable: keyVariable(dialect),
+    settingsDialect: dialect,
+  };
+}
+
+function configured(name: string, def: GatewayDefinition): ProviderSelection {
+  return {
+    choice: name,
+    dialect: DIALECT_MODULES[def.dialect],
+    provider: makeGatewayProvider(name, def),
+    settings: def,
+    settingsPath: `gateways.${name}`,
+    keyVariable: def.keyEnv ?? keyVariable(name),
+    settingsDialect: def.dialect,
+  };
+}
+
+/** Every name --provider accepts with this config: the built-ins, then its gateways. */
+export function acceptedProviders(config: GrokvidConfig): string[] {
+  return [...providerChoices, ...Object.keys(config.gateways ?? {})];
+}
+
+function byName(name: string, config: GrokvidConfig): ProviderSelection | undefined {
+  if (isChoice(name)) return builtIn(name, config);
+  const def = Object.hasOwn(config.gateways ?? {}, name) ? config.gateways?.[name] : undefined;
+  return def ? configured(name, def) : undefined;
 }
 
 /** GROKVID_<NAME>_API_KEY; a gateway name's dashes become underscores (my-proxy: GROKVID_MY_PROXY_API_KEY). */
@@ -39,9 +87,14 @@ export function resolveHome(env: Env): string {
 }
 
 /** A provider name read back from the journal, checked like a flag would be. */
-export function selectRemembered(provider: string): ProviderSelection {
-  if (!isChoice(provider)) throw new UsageError(`the journal names an unknown provider "${provider}"`);
-  return { choice: provider, dialect: provider === "sandbox" ? "apimart" : provider };
+export function selectRemembered(provider: string, config: GrokvidConfig): ProviderSelection {
+  const found = byName(provider, config);
+  if (!found) {
+    throw new UsageError(
+      `the journal names an unknown provider "${provider}"${isChoice(provider) ? "" : " (a gateway no longer in the config?)"}`,
+    );
+  }
+  return found;
 }
 
 /** Flag, then GROKVID_PROVIDER, then the config file's defaultProvider. */
@@ -49,18 +102,17 @@ export function selectProvider(flag: string | undefined, env: Env, config: Grokv
   // An empty variable means "not set", as for keys and base URLs.
   const fromEnv = env.GROKVID_PROVIDER?.trim() || undefined;
   const raw = flag ?? fromEnv ?? config.defaultProvider;
+  const accepted = acceptedProviders(config).join(", ");
   if (raw === undefined) {
-    throw new UsageError(
-      `no provider chosen; pass --provider (${providerChoices.join(", ")}) or set GROKVID_PROVIDER`,
-    );
+    throw new UsageError(`no provider chosen; pass --provider (${accepted}) or set GROKVID_PROVIDER`);
   }
-  const choice = raw.trim().toLowerCase();
-  if (!isChoice(choice)) {
+  const found = byName(raw.trim().toLowerCase(), config);
+  if (!found) {
     const from =
       flag !== undefined ? "--provider" : fromEnv !== undefined ? "GROKVID_PROVIDER" : "defaultProvider";
-    throw new UsageError(`${from} ${raw} is not a known provider; accepted: ${providerChoices.join(", ")}`);
+    throw new UsageError(`${from} ${raw} is not a known provider; accepted: ${accepted}`);
   }
-  return { choice, dialect: choice === "sandbox" ? "apimart" : choice };
+  return found;
 }
 
 export interface Connection {
@@ -82,18 +134,20 @@ function checkUrl(value: string, from: string): string {
  * (exit 3) and every key found is registered for redaction.
  */
 export function resolveConnection(
-  selection: ProviderSelection,
+  given: ProviderSelection | Pick<ProviderSelection, "choice" | "dialect">,
   baseUrlFlag: string | undefined,
   env: Env,
   config: GrokvidConfig,
   rememberedBaseUrl?: string,
   options: { allowMissingKey?: boolean } = {},
 ): Connection {
-  const id = selection.dialect;
-  const upper = id.toUpperCase();
-  const fileSettings = config.providers?.[id];
-  const own = keyVariable(id);
-  const ecosystem = providers[id].ecosystemKeyVariable;
+  // A bare {choice, dialect} names a built-in provider (or the sandbox).
+  const selection = "provider" in given ? given : builtIn(given.dialect, config);
+  const id = selection.choice === "sandbox" ? selection.dialect : selection.choice;
+  const upper = id.toUpperCase().replace(/-/g, "_");
+  const fileSettings = selection.settings;
+  const own = selection.keyVariable;
+  const ecosystem = selection.provider.ecosystemKeyVariable;
   const ecosystemKey = ecosystem === undefined ? undefined : env[ecosystem]?.trim();
   // GROKVID_<ID>_API_KEY first, then the variable the provider's own tools read (XAI_API_KEY).
   const variable = !env[own]?.trim() && ecosystemKey && ecosystem ? ecosystem : own;
@@ -109,12 +163,12 @@ export function resolveConnection(
       ? checkUrl(env[`GROKVID_${upper}_BASE_URL`] ?? "", `GROKVID_${upper}_BASE_URL`)
       : undefined) ??
     fileSettings?.baseUrl ??
-    providers[id].defaultBaseUrl;
+    selection.provider.defaultBaseUrl;
   // --dry-run shows the request a user is about to configure, so it works before the key is set.
   if (!apiKey && options.allowMissingKey) return { baseUrl, apiKey: "", keyVariable: variable };
   if (!apiKey) {
     throw new ConfigError(`no API key for ${id}`, {
-      hint: `set ${own}${ecosystem ? ` (or ${ecosystem})` : ""} or providers.${id}.apiKey in a config file (see .grokvideorc.example)`,
+      hint: `set ${own}${ecosystem ? ` (or ${ecosystem})` : ""} or ${selection.settingsPath}.apiKey in a config file (see .grokvideorc.example)`,
     });
   }
   return { baseUrl, apiKey, keyVariable: variable };
@@ -128,9 +182,13 @@ export interface CreateDefaults {
 }
 
 /** Per-provider defaults from the config file, labelled with their key path for error messages. */
-export function configCreateDefaults(id: ProviderId, config: GrokvidConfig): CreateDefaults {
-  const s = config.providers?.[id];
-  const at = (key: string) => `providers.${id}.${key}`;
+export function configCreateDefaults(
+  given: ProviderSelection | ProviderId,
+  config: GrokvidConfig = {},
+): CreateDefaults {
+  const selection = typeof given === "string" ? builtIn(given, config) : given;
+  const s = selection.settings;
+  const at = (key: string) => `${selection.settingsPath}.${key}`;
   const out: CreateDefaults = {};
   if (s?.model !== undefined) out.model = { value: s.model, configKey: at("model") };
   const d = s?.defaults;

@@ -4,6 +4,7 @@ import { parseDuration } from "../util/duration.js";
 
 import { providerIds } from "../providers/types.js";
 import { MIN_INTERVAL_MS, providerChoices } from "./choices.js";
+import { gatewaysSchema } from "./gateway-schema.js";
 
 export { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
 
@@ -26,48 +27,63 @@ const providerSettings = z.strictObject({
 export type ProviderSettings = z.infer<typeof providerSettings>;
 
 /** The whole config file. Strict: a misspelt key is an error, not a silently ignored setting. */
-export const configSchema = z.strictObject({
-  defaultProvider: z.enum(providerChoices).optional(),
-  providers: z.partialRecord(z.enum(providerIds), providerSettings).optional(),
-  poll: z
-    .strictObject({
-      interval: durationSetting
-        .refine((v) => (parseDuration(v) ?? 0) >= MIN_INTERVAL_MS, { message: "must be at least 100ms" })
-        .optional(),
-      timeout: durationSetting.optional(),
-    })
-    .optional(),
-  timeouts: z
-    .strictObject({
-      connect: durationSetting.optional(),
-      headers: durationSetting.optional(),
-      body: durationSetting.optional(),
-    })
-    .optional(),
-  download: z
-    .strictObject({
-      dir: z.string().min(1).optional(),
-      template: z
-        .string()
-        .min(1)
-        .refine((t) => unknownTemplateFields(t).length === 0, {
-          message: "unknown placeholder; use {provider}, {id}, {date}, {index} or {slug}",
-        })
-        .optional(),
-      /**
-       * A download slower than `bytesPerSecond`, averaged over `time`, is broken off and resumed
-       * with Range (like curl's --speed-limit/--speed-time). Defaults: 1024 bytes/s over 30s;
-       * bytesPerSecond 0 turns the check off. Silences are the `timeouts.body` setting's business.
-       */
-      lowSpeed: z
-        .strictObject({
-          bytesPerSecond: z.number().int().nonnegative().optional(),
-          time: durationSetting
-            .refine((v) => (parseDuration(v) ?? 0) > 0, { message: "must be longer than 0" })
-            .optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-});
+export const configSchema = z
+  .strictObject({
+    // A built-in provider, "sandbox", or a gateway defined below (checked once the whole file is read).
+    defaultProvider: z.string().min(1).optional(),
+    providers: z.partialRecord(z.enum(providerIds), providerSettings).optional(),
+    /** Gateways grokvid has no code for, described by their dialect, base URL, key and models. */
+    gateways: gatewaysSchema.optional(),
+    poll: z
+      .strictObject({
+        interval: durationSetting
+          .refine((v) => (parseDuration(v) ?? 0) >= MIN_INTERVAL_MS, { message: "must be at least 100ms" })
+          .optional(),
+        timeout: durationSetting.optional(),
+      })
+      .optional(),
+    timeouts: z
+      .strictObject({
+        connect: durationSetting.optional(),
+        headers: durationSetting.optional(),
+        body: durationSetting.optional(),
+      })
+      .optional(),
+    download: z
+      .strictObject({
+        dir: z.string().min(1).optional(),
+        template: z
+          .string()
+          .min(1)
+          .refine((t) => unknownTemplateFields(t).length === 0, {
+            message: "unknown placeholder; use {provider}, {id}, {date}, {index} or {slug}",
+          })
+          .optional(),
+        /**
+         * A download slower than `bytesPerSecond`, averaged over `time`, is broken off and resumed
+         * with Range (like curl's --speed-limit/--speed-time). Defaults: 1024 bytes/s over 30s;
+         * bytesPerSecond 0 turns the check off. Silences are the `timeouts.body` setting's business.
+         */
+        lowSpeed: z
+          .strictObject({
+            bytesPerSecond: z.number().int().nonnegative().optional(),
+            time: durationSetting
+              .refine((v) => (parseDuration(v) ?? 0) > 0, { message: "must be longer than 0" })
+              .optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    const name = config.defaultProvider?.trim().toLowerCase();
+    if (name === undefined || (providerChoices as readonly string[]).includes(name)) return;
+    if (config.gateways?.[name] !== undefined) return;
+    const accepted = [...providerChoices, ...Object.keys(config.gateways ?? {})].join(", ");
+    ctx.addIssue({
+      code: "custom",
+      path: ["defaultProvider"],
+      message: `not a provider or a gateway; accepted: ${accepted}`,
+    });
+  });
 export type GrokvidConfig = z.infer<typeof configSchema>;

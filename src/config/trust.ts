@@ -38,9 +38,12 @@ export function isUserConfig(filepath: string, env: Env): boolean {
 
 /** Key paths in `config` that decide where a key is sent. */
 export function routingSettings(config: GrokvidConfig): string[] {
-  return Object.entries(config.providers ?? {})
+  const providers = Object.entries(config.providers ?? {})
     .filter(([, settings]) => settings?.baseUrl !== undefined)
     .map(([name]) => `providers.${name}.baseUrl`);
+  // A gateway entry decides both where a key goes (baseUrl) and which key (keyEnv).
+  const gateways = Object.keys(config.gateways ?? {}).map((name) => `gateways.${name}`);
+  return [...providers, ...gateways];
 }
 
 export class TrustStore {

@@ -7,7 +7,11 @@ export function validateConfig(raw: unknown, filepath: string): GrokvidConfig {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = issue?.path.map(String).join(".") || "(top level)";
+  // A bad record key (a gateway's name) carries its reason one level down.
+  const keyReason = issue?.code === "invalid_key" ? issue.issues[0]?.message : undefined;
   const message =
-    issue?.code === "unrecognized_keys" ? `unknown key ${issue.keys.join(", ")}` : issue?.message;
+    issue?.code === "unrecognized_keys"
+      ? `unknown key ${issue.keys.join(", ")}`
+      : (keyReason ?? issue?.message);
   throw new ConfigError(`config file ${filepath}: ${path}: ${message ?? "invalid"}`);
 }

@@ -2,7 +2,6 @@ import { selectProvider } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import { callGateway } from "../http/client.js";
-import { providers } from "../providers/registry.js";
 import type { BalanceInfo } from "../providers/types.js";
 import type { CommonFlags, Reporter, Runtime } from "./context.js";
 import type { Journal } from "./journal.js";
@@ -27,7 +26,7 @@ export async function getBalance(
   journal: Journal,
 ): Promise<BalanceResult> {
   const selection = selectProvider(flags.provider, runtime.env, config);
-  const provider = providers[selection.dialect];
+  const { provider } = selection;
   const support = provider.balance;
   if (!support) {
     throw new UsageError(

@@ -131,8 +131,9 @@ export class GrokvidClient {
 
   /** Every provider with its models and the limits each flag is checked against; sends nothing. */
   async providers(): Promise<ProviderSummary[]> {
+    const config = await this.loadConfig();
     const { listProviders } = await import("./provider-catalog.js");
-    return listProviders();
+    return listProviders(config);
   }
 
   /** One status query (journaled); a failed task is a result, not an error. */

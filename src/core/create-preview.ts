@@ -1,7 +1,6 @@
 import { configCreateDefaults, resolvePoll, selectProvider } from "../config/resolve.js";
 import type { GrokvidConfig } from "../config/schema.js";
 import { describeRequest, type RequestDescription } from "../http/encode.js";
-import { providers } from "../providers/registry.js";
 import type { CreateParams, ModelSpec, VideoOperation } from "../providers/types.js";
 import { type SourcedPlan, validateSourced } from "./validate-source.js";
 import type { CommonFlags, Reporter, Runtime } from "./context.js";
@@ -66,11 +65,8 @@ export async function prepare(
       spec.images?.length ? "--image" : undefined,
       spec.referenceImages?.length ? "--reference-image" : undefined,
     ].flatMap((flag) => flag ?? []);
-    const model =
-      spec.model === undefined
-        ? configCreateDefaults(selection.dialect, config).model
-        : { value: spec.model };
-    const sourced = validateSourced(providers[selection.dialect], {
+    const model = spec.model === undefined ? configCreateDefaults(selection).model : { value: spec.model };
+    const sourced = validateSourced(selection.provider, {
       ...spec.source,
       prompt: spec.prompt,
       unused,
@@ -86,11 +82,11 @@ export async function prepare(
     ratio: text(spec.ratio),
     resolution: text(spec.resolution),
   };
-  const { params, model } = validateCreate(providers[selection.dialect], {
+  const { params, model } = validateCreate(selection.provider, {
     prompt: spec.prompt,
     images: [...(spec.images ?? [])],
     referenceImages: [...(spec.referenceImages ?? [])],
-    ...configCreateDefaults(selection.dialect, config),
+    ...configCreateDefaults(selection),
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
   });
   return {

@@ -8,7 +8,6 @@ import {
 import type { GrokvidConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { Gateway } from "../http/client.js";
-import { providers } from "../providers/registry.js";
 import { type CommonFlags, realClock, type Reporter, type Runtime } from "./context.js";
 import { sandboxTimeline } from "./sandbox-timeline.js";
 
@@ -41,9 +40,9 @@ export async function resolveGateway(
   // A journaled job says where it lives; a --provider flag still wins.
   const selection =
     job && flags.provider === undefined
-      ? selectRemembered(job.provider)
+      ? selectRemembered(job.provider, config)
       : selectProvider(flags.provider, runtime.env, config);
-  const provider = providers[selection.dialect];
+  const { provider } = selection;
   const name = selection.choice;
   if (selection.choice !== "sandbox") {
     const connection = resolveConnection(

@@ -1,4 +1,5 @@
-import { keyVariable } from "../config/resolve.js";
+import { keyVariable, selectProvider } from "../config/resolve.js";
+import type { GrokvidConfig } from "../config/schema.js";
 import { providers } from "../providers/registry.js";
 import type { DurationRule, ImageRule, ModelSpec, Provider } from "../providers/types.js";
 
@@ -20,6 +21,10 @@ export interface ModelSummary {
 
 export interface ProviderSummary {
   id: string;
+  /** The dialect it speaks: its own name for a built-in, the entry's `dialect` for a gateway. */
+  dialect: string;
+  /** Defined under `gateways` in the config. */
+  configured: boolean;
   defaultBaseUrl: string;
   /** Environment variables read for the key, in order. */
   keyVariables: string[];
@@ -53,12 +58,27 @@ function summarizeModel(model: ModelSpec, provider: Provider): ModelSummary {
   };
 }
 
-/** Every provider grokvid speaks, with the limits each flag is checked against before paying. */
-export function listProviders(): ProviderSummary[] {
-  return Object.values(providers).map((p) => ({
+/**
+ * Every provider grokvid speaks, built in or defined under `gateways` in the config, with the
+ * limits each flag is checked against before paying.
+ */
+export function listProviders(config: GrokvidConfig = {}): ProviderSummary[] {
+  const configured = Object.keys(config.gateways ?? {}).map((name) => selectProvider(name, {}, config));
+  const all = [
+    ...Object.values(providers).map((p) => ({ p, key: keyVariable(p.id), dialect: p.id, gateway: false })),
+    ...configured.map((s) => ({
+      p: s.provider,
+      key: s.keyVariable,
+      dialect: s.settingsDialect,
+      gateway: true,
+    })),
+  ];
+  return all.map(({ p, key, dialect, gateway }) => ({
     id: p.id,
+    dialect,
+    configured: gateway,
     defaultBaseUrl: p.defaultBaseUrl,
-    keyVariables: [keyVariable(p.id), ...(p.ecosystemKeyVariable ? [p.ecosystemKeyVariable] : [])],
+    keyVariables: [key, ...(p.ecosystemKeyVariable ? [p.ecosystemKeyVariable] : [])],
     models: p.models.map((m) => summarizeModel(m, p)),
     operations: { edit: p.operations?.edit !== undefined, extend: p.operations?.extend?.durations ?? null },
     balance: p.balance !== undefined,

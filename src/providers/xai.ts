@@ -10,6 +10,7 @@ import {
 import { unexpectedResponse } from "./response-error.js";
 import type {
   CreateParams,
+  DialectDef,
   LoadedImage,
   ModelSpec,
   ParsedTask,
@@ -82,13 +83,13 @@ function buildSourced(path: string, params: SourceParams): RequestSpec {
 
 const createBody = lazy(() => z.object({ request_id: looseString(), id: looseString() }));
 
-function parseCreate(body: unknown, now: Date): ParsedTask {
+function parseCreate(provider: string, body: unknown, now: Date): ParsedTask {
   const parsed = createBody().safeParse(body);
-  if (!parsed.success) throw unexpectedResponse("xai", "the create answer is not a JSON object");
+  if (!parsed.success) throw unexpectedResponse(provider, "the create answer is not a JSON object");
   const id = firstNonEmpty(parsed.data.request_id, parsed.data.id);
-  if (!id) throw unexpectedResponse("xai", "no request_id in the create answer");
+  if (!id) throw unexpectedResponse(provider, "no request_id in the create answer");
   return buildTask({
-    provider: "xai",
+    provider,
     id,
     model: undefined,
     statusWord: "pending",
@@ -141,13 +142,13 @@ function costInUsd(ticks: string | number | undefined): number | undefined {
  * right after the create, with `{request_id}` and no status (new-api PR #5927): both mean
  * "not finished yet". `done` with `respect_moderation: false` has no video: moderated, and billed.
  */
-function parseQuery(body: unknown, id: string, now: Date): ParsedTask {
+function parseQuery(provider: string, body: unknown, id: string, now: Date): ParsedTask {
   const parsed = body === undefined ? undefined : pollBody().safeParse(body);
-  if (parsed && !parsed.success) throw unexpectedResponse("xai", "the task answer is not a JSON object");
+  if (parsed && !parsed.success) throw unexpectedResponse(provider, "the task answer is not a JSON object");
   const v = parsed?.data;
   const status = v?.status;
   return buildTask({
-    provider: "xai",
+    provider,
     id: firstNonEmpty(v?.request_id) ?? id,
     model: v?.model,
     statusWord: status ?? "processing",
@@ -156,7 +157,7 @@ function parseQuery(body: unknown, id: string, now: Date): ParsedTask {
     videoUrl: v?.video?.url,
     errorMessage: firstNonEmpty(
       v?.error?.message,
-      status?.toLowerCase() === "expired" ? "the request expired on xAI before a video was made" : undefined,
+      status?.toLowerCase() === "expired" ? "the request expired before a video was made" : undefined,
     ),
     errorCode: v?.error?.code,
     createdAt: undefined,
@@ -194,20 +195,23 @@ function parseError(_status: number, body: unknown): ProviderErrorInfo | undefin
   return { message: e.error.message ?? code ?? "unknown error", ...(code ? { code } : {}) };
 }
 
-export const xai: Provider = {
-  id: "xai",
-  defaultBaseUrl: "https://api.x.ai",
-  models: [
-    xaiModel("grok-imagine-video", [480, 720]),
-    // The preview name became an alias of 1.5 (xai-sdk-python v1.19.0); only 1.5 makes 1080p.
-    xaiModel("grok-imagine-video-1.5", [480, 720, 1080], ["grok-imagine-video-1.5-preview"]),
-  ],
-  defaultModel: "grok-imagine-video",
-  buildCreate: (params) => buildGeneration(params),
-  parseCreate,
-  buildQuery: (id) => ({ method: "GET", path: `/v1/videos/${encodeURIComponent(id)}` }),
-  parseQuery,
-  parseError,
+/** xAI's own API, or a gateway of dialect `xai` in the config (same paths, answers and limits). */
+export function makeXai({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
+  return {
+    id,
+    defaultBaseUrl,
+    models,
+    defaultModel,
+    buildCreate: (params) => buildGeneration(params),
+    parseCreate: (body, now) => parseCreate(id, body, now),
+    buildQuery: (taskId) => ({ method: "GET", path: `/v1/videos/${encodeURIComponent(taskId)}` }),
+    parseQuery: (body, taskId, now) => parseQuery(id, body, taskId, now),
+    parseError,
+    ...XAI_TRAITS,
+  };
+}
+
+const XAI_TRAITS = {
   operations: {
     edit: { build: (params) => buildSourced("/v1/videos/edits", params) },
     extend: {
@@ -219,7 +223,21 @@ export const xai: Provider = {
   emptyPollAnswer: true,
   requestsPerSecond: 1,
   anonymousDownloads: true,
-  ecosystemKeyVariable: "XAI_API_KEY",
   noBalance:
     "xAI answers balance questions only to a management key (management-api.x.ai), not to an API key; see console.x.ai",
+} as const satisfies Partial<Provider>;
+
+export const xai: Provider = {
+  ...makeXai({
+    id: "xai",
+    defaultBaseUrl: "https://api.x.ai",
+    models: [
+      xaiModel("grok-imagine-video", [480, 720]),
+      // The preview name became an alias of 1.5 (xai-sdk-python v1.19.0); only 1.5 makes 1080p.
+      xaiModel("grok-imagine-video-1.5", [480, 720, 1080], ["grok-imagine-video-1.5-preview"]),
+    ],
+    defaultModel: "grok-imagine-video",
+  }),
+  // The xAI SDKs' own variable; a gateway of this dialect has its own key.
+  ecosystemKeyVariable: "XAI_API_KEY",
 };

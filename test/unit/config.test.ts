@@ -23,11 +23,11 @@ describe("selectProvider", () => {
   });
 
   it("compares case-insensitively and ignores surrounding spaces", () => {
-    expect(selectProvider(" DuoYuanX ", {}, {})).toEqual({ choice: "duoyuanx", dialect: "duoyuanx" });
+    expect(selectProvider(" DuoYuanX ", {}, {})).toMatchObject({ choice: "duoyuanx", dialect: "duoyuanx" });
   });
 
   it("speaks apimart's dialect for the sandbox", () => {
-    expect(selectProvider("sandbox", {}, {})).toEqual({ choice: "sandbox", dialect: "apimart" });
+    expect(selectProvider("sandbox", {}, {})).toMatchObject({ choice: "sandbox", dialect: "apimart" });
   });
 
   it("refuses no provider at all, listing the choices (exit 2)", () => {

@@ -11,7 +11,6 @@ import {
 import { loadMedia } from "../load-images.js";
 import { validateCreate } from "../validate-create.js";
 import { ConfigError, GrokvidError } from "../../errors.js";
-import { providers } from "../../providers/registry.js";
 import type { CreateParams, ModelSpec } from "../../providers/types.js";
 import { isTerminal } from "../../task-status.js";
 import type { Runtime } from "../context.js";
@@ -56,11 +55,11 @@ async function validateLine(
   config: GrokvidConfig,
 ): Promise<{ provider: string; params: CreateParams; model: ModelSpec }> {
   const selection = selectProvider(line.provider ?? flags.provider, runtime.env, config);
-  const { params, model } = validateCreate(providers[selection.dialect], {
+  const { params, model } = validateCreate(selection.provider, {
     prompt: line.prompt,
     images: line.images,
     referenceImages: line.referenceImages ?? [],
-    ...configCreateDefaults(selection.dialect, config),
+    ...configCreateDefaults(selection),
     ...(line.model === undefined ? {} : { model: { value: line.model } }),
     ...(line.duration === undefined ? {} : { duration: { value: line.duration } }),
     ...(line.ratio === undefined ? {} : { ratio: { value: line.ratio } }),

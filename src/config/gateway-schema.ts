@@ -1,0 +1,115 @@
+import * as z from "../util/zod.js";
+import { providerChoices } from "./choices.js";
+
+/** The dialects a gateway in the config may speak: each is one of the built-in provider modules. */
+export const gatewayDialects = ["apimart", "jimmyai", "openai-videos", "xai"] as const;
+export type GatewayDialect = (typeof gatewayDialects)[number];
+
+const positive = z.number().int().positive();
+const resolution = z.union([
+  positive,
+  z.string().regex(/^\d+p$/i, { message: 'expected a resolution such as "720p"' }),
+]);
+
+const modelSchema = z.strictObject({
+  aliases: z.array(z.string().min(1)).optional(),
+  /** A list of accepted seconds, or a range. */
+  durations: z.union([
+    z.array(positive).min(1),
+    z
+      .strictObject({ min: positive, max: positive.optional() })
+      .refine((r) => r.max === undefined || r.max >= r.min, {
+        message: "max must be at least min",
+      }),
+  ]),
+  ratios: z
+    .array(z.string().regex(/^\d+(\.\d+)?:\d+(\.\d+)?$/, { message: 'expected a ratio such as "16:9"' }))
+    .optional(),
+  customRatio: z.boolean().optional(),
+  resolutions: z.array(resolution).optional(),
+  /** Absent: the model takes no image. */
+  images: z
+    .strictObject({
+      min: z.number().int().nonnegative().optional(),
+      max: z.number().int().nonnegative(),
+      accepts: z.enum(["url", "data-uri", "file", "url-or-data-uri"]).optional(),
+    })
+    .refine((i) => (i.min ?? 0) <= i.max, { message: "min must be at most max" })
+    .optional(),
+  /** xai dialect only: reference-to-video. */
+  referenceImages: z
+    .strictObject({ max: positive, maxDuration: positive, maxResolution: resolution })
+    .optional(),
+  /** openai-videos dialect only: JSON (default) or a multipart upload. */
+  encoding: z.enum(["json", "multipart"]).optional(),
+  promptMax: positive.optional(),
+});
+export type GatewayModel = z.infer<typeof modelSchema>;
+
+const defaultsSchema = z.strictObject({
+  duration: z.union([positive, z.string().min(1)]).optional(),
+  ratio: z.string().min(1).optional(),
+  resolution: z.union([positive, z.string().min(1)]).optional(),
+});
+
+export const gatewaySchema = z
+  .strictObject({
+    dialect: z.enum(gatewayDialects, { message: `expected one of ${gatewayDialects.join(", ")}` }),
+    baseUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
+    /** The environment variable holding its key; default GROKVID_<NAME>_API_KEY. */
+    keyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected an environment variable name" })
+      .optional(),
+    apiKey: z.string().min(1).optional(),
+    models: z.record(z.string().min(1), modelSchema).refine((m) => Object.keys(m).length > 0, {
+      message: "a gateway needs at least one model",
+    }),
+    /** The model used when --model is not given; default: the first one listed. */
+    model: z.string().min(1).optional(),
+    defaults: defaultsSchema.optional(),
+    /** Requests per second per key, spaced like xAI's (default: xai dialect 1, others unlimited). */
+    requestsPerSecond: z.number().positive().optional(),
+  })
+  .superRefine((g, ctx) => {
+    const names = Object.entries(g.models).flatMap(([id, m]) => [id, ...(m.aliases ?? [])]);
+    if (g.model !== undefined && !names.some((n) => n.toLowerCase() === g.model?.toLowerCase())) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["model"],
+        message: `not one of this gateway's models (${names.join(", ")})`,
+      });
+    }
+    for (const [id, m] of Object.entries(g.models)) {
+      if (m.encoding !== undefined && g.dialect !== "openai-videos")
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", id, "encoding"],
+          message: "only the openai-videos dialect has an encoding",
+        });
+      if (m.referenceImages !== undefined && g.dialect !== "xai")
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", id, "referenceImages"],
+          message: "only the xai dialect takes reference images",
+        });
+      if (m.images?.accepts === "file" && !(g.dialect === "openai-videos" && m.encoding === "multipart"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", id, "images", "accepts"],
+          message: 'only a multipart openai-videos model takes "file"',
+        });
+    }
+  });
+export type GatewayDefinition = z.infer<typeof gatewaySchema>;
+
+/** Lower-case letters, digits and dashes, and never a built-in provider's name. */
+export const gatewaysSchema = z.record(
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, { message: "a gateway name is lower-case letters, digits and dashes" })
+    .refine((name) => !(providerChoices as readonly string[]).includes(name), {
+      message: "a gateway cannot take a built-in provider's name",
+    }),
+  gatewaySchema,
+);
