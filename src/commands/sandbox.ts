@@ -68,7 +68,9 @@ export async function runSandbox(
     out.info(`grokvid sandbox listening on ${sandbox.url} (any key works; Ctrl-C stops it)`);
     for (const id of providerIds)
       out.result(`export GROKVID_${id.toUpperCase()}_BASE_URL=${sandbox.baseUrl(id)}`);
-    out.info("prompt markers: [fail] fails the task, [never] never finishes, [ratelimit] answers 429");
+    out.info(
+      "prompt markers: [fail] fails the task, [never] never finishes, [ratelimit] answers 429; xai: [moderated], [expired]",
+    );
     for (const f of faults)
       out.info(
         `fault armed: ${f.kind} on ${f.target} (${f.times === Infinity ? "always" : `${f.times ?? 1}x`})`,

@@ -159,4 +159,18 @@ describe("xai against the sandbox", () => {
     expect(journal).toContain('"cost":{"usd":0.35');
     expect(journal).not.toContain(E2E_KEY);
   });
+
+  it("a batch of xai jobs ends with the total cost the gateway reported", async () => {
+    const events = [];
+    const specs = [
+      { prompt: "one", duration: 2 },
+      { prompt: "two", duration: 4 },
+    ];
+    for await (const event of client().batch(specs, { outDir: "videos" })) events.push(event);
+    const done = events.at(-1);
+    if (done?.type !== "done") throw new Error("the batch did not finish");
+    expect(done.result.entries.map((e) => e.cost?.usd)).toEqual([0.1, 0.2]);
+    // 6 seconds at the default 480p, $0.05 per second.
+    expect(done.result.summary).toContain("cost $0.30 (2 jobs with a reported cost)");
+  });
 });

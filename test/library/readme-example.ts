@@ -41,6 +41,18 @@ const { jobs } = await client.jobs({ limit: 10, status: "running" });
 console.log(jobs.map((j) => `${j.id} ${j.provider} ${j.status}`));
 await client.resume({ download: true, onEvent: (e) => e.type === "ended" && console.log(e.outcome) });
 
+// xAI: edit or extend a journaled job (or a video URL); what each job cost, where the gateway says.
+const cat = await client.create({ prompt: "a cat", provider: "xai" }, { wait: true });
+const night = await client.edit(cat.task.id, { prompt: "make it night" }, { output: "night.mp4" });
+console.log(
+  night.task.cost?.usd,
+  (await client.extend(cat.task.id, { prompt: "it jumps", duration: 6 })).task.id,
+);
+console.log(
+  await client.balance({ provider: "apimart" }),
+  (await client.providers()).map((p) => p.id),
+);
+
 // Failures carry the CLI's exit code.
 await client.status("no-such-id").catch((err) => {
   if (err instanceof GrokvidError) console.error(err.message, err.exitCode);
