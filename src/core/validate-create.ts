@@ -154,6 +154,9 @@ function classifyAll(
 
 function checkImages(values: readonly string[], provider: Provider, model: ModelSpec): ImageRef[] {
   const rule = model.images;
+  if (rule.max === 0 && values.length > 0) {
+    throw new UsageError(`--image is not accepted by ${where(provider, model)}; leave it out`);
+  }
   const refs = classifyAll(values, rule.accepts, "--image", provider, model);
   if (refs.length < rule.min || refs.length > rule.max) {
     const need =
