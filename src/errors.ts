@@ -25,17 +25,20 @@ export class GrokvidError extends Error {
   readonly task: unknown;
   /** Set when the command already printed its result document, so --json never prints two. */
   resultPrinted = false;
+  /** A paid request this error stopped was certainly not sent (a re-run may send it). */
+  readonly nothingSent: boolean;
 
   constructor(
     message: string,
     exitCode: ExitCodeValue,
-    options: { hint?: string; cause?: unknown; task?: unknown } = {},
+    options: { hint?: string; cause?: unknown; task?: unknown; nothingSent?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = options.hint;
     this.task = options.task;
+    this.nothingSent = options.nothingSent === true;
   }
 }
 
@@ -47,7 +50,7 @@ export class UsageError extends GrokvidError {
 }
 
 export class ConfigError extends GrokvidError {
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { hint?: string; cause?: unknown; nothingSent?: boolean } = {}) {
     super(message, ExitCode.config, options);
   }
 }
@@ -95,7 +98,7 @@ export class WaitTimeoutError extends GrokvidError {
 }
 
 export class InterruptedError extends GrokvidError {
-  constructor(message: string, options: { hint?: string } = {}) {
+  constructor(message: string, options: { hint?: string; nothingSent?: boolean } = {}) {
     super(message, ExitCode.interrupted, options);
   }
 }

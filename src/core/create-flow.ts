@@ -12,7 +12,7 @@ import { createJob } from "./job-flow.js";
 import { hashRequest, type Journal, type OutputPlan, toJobParams } from "./journal.js";
 import { afterSending } from "./outcome.js";
 import { renderPlan } from "./output-plan.js";
-import { findSourceJob, sourceVideoUrl } from "./source-video.js";
+import { checkSourceLength, findSourceJob, sourceVideoUrl } from "./source-video.js";
 import { openJournal, openSession } from "./session.js";
 
 export type { JobSpec } from "./create-preview.js";
@@ -57,6 +57,11 @@ export async function runCreate(
   const remembered = sourceJob && options.provider === undefined ? sourceJob : undefined;
   if (remembered) options = { ...options, provider: remembered.provider };
   const prepared = await prepare(spec, options, runtime, config);
+  if (spec.source && prepared.sourced) {
+    const provider = prepared.sourced.provider;
+    const seconds = checkSourceLength(sourceJob, spec.source.operation, provider, prepared.params.duration);
+    if (seconds !== undefined) prepared.params.seconds = seconds;
+  }
   const wantDownload = options.download === true || options.output !== undefined;
   const wantWait = options.wait === true || wantDownload;
   // A file that would be refused after the job is paid for is refused now instead.

@@ -119,6 +119,10 @@ export async function previewCreate(
   const job = spec.source && (await journaledSource(spec.source, runtime, report));
   if (job && merged.provider === undefined) merged = { ...merged, provider: job.provider };
   const { params, model, media, sourced } = await prepare(spec, merged, runtime, config);
+  if (job && sourced && spec.source) {
+    const { checkSourceLength } = await import("./source-video.js");
+    checkSourceLength(job, spec.source.operation, sourced.provider, params.duration);
+  }
   const { gateway, stopSandbox } = await resolveGateway(merged, runtime, report, config, job, {
     allowMissingKey: true,
   });

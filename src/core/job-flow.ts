@@ -1,4 +1,4 @@
-import { ApiError, ConfigError, ExitCode } from "../errors.js";
+import { ApiError, ConfigError, ExitCode, GrokvidError } from "../errors.js";
 import type { Gateway, HttpDeps } from "../http/client.js";
 import type { CreateParams, ModelSpec, NormalizedTask, ParsedTask, RequestSpec } from "../providers/types.js";
 import type { LoadedMedia } from "./load-images.js";
@@ -52,6 +52,8 @@ export async function createJob(
 ): Promise<ParsedTask> {
   const http: HttpDeps = { ...deps.http };
   delete http.signal;
+  // Waiting for the key's turn (xAI's 1 per second) sends nothing, so Ctrl-C may still end it.
+  if (deps.http.signal) http.paceSignal = deps.http.signal;
   try {
     await recorder.submitting(gateway.name, intent.requestHash, model, params);
   } catch (err) {
@@ -62,7 +64,9 @@ export async function createJob(
   try {
     submitted = await submitTask(gateway, { ...params, ...media }, model, { ...deps, http }, intent.request);
   } catch (err) {
-    if (err instanceof ApiError && !err.mayExist) await recorder.abandoned(gateway.name, intent.requestHash);
+    const refused = err instanceof ApiError && !err.mayExist;
+    if (refused || (err instanceof GrokvidError && err.nothingSent))
+      await recorder.abandoned(gateway.name, intent.requestHash);
     throw err;
   }
   const { id } = submitted.task;

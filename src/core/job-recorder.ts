@@ -23,6 +23,9 @@ export class JobRecorder {
     requestHash: string,
     output: OutputPlan | undefined,
   ): Promise<void> {
+    // A generation's length is its duration, or the model's documented default.
+    const seconds =
+      params.seconds ?? (params.source ? undefined : (params.duration ?? model.defaultDuration));
     await this.journal.append({
       type: "created",
       at: task.createdAt ?? this.now().toISOString(),
@@ -30,7 +33,7 @@ export class JobRecorder {
       provider: gateway.name,
       baseUrl: gateway.baseUrl,
       model: model.id,
-      params: toJobParams(params),
+      params: toJobParams(seconds === undefined ? params : { ...params, seconds }),
       requestHash,
       ...(output ? { output } : {}),
     });

@@ -13,6 +13,8 @@ const paramsSchema = z.object({
   referenceImages: z.array(z.string()).optional(),
   /** Edits and extensions: what they started from (a job id or a video URL) and what was done. */
   source: z.object({ operation: z.enum(["edit", "extend"]), from: z.string() }).optional(),
+  /** The video's expected length, where known: what a later edit or extension is checked against. */
+  seconds: z.number().optional(),
 });
 export type JobParams = z.infer<typeof paramsSchema>;
 
@@ -106,6 +108,7 @@ export function toJobParams(params: CreateParams): JobParams {
     images: params.images.map(describeImage),
     ...(params.referenceImages?.length ? { referenceImages: params.referenceImages.map(describeImage) } : {}),
     ...(params.source ? { source: { operation: params.source.operation, from: params.source.from } } : {}),
+    ...(params.seconds === undefined ? {} : { seconds: params.seconds }),
   };
 }
 

@@ -1,6 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
+import { ConfigError, GrokvidError, InterruptedError } from "../errors.js";
 import type { Pacer } from "../http/client.js";
 import { Claims } from "./claims.js";
 import { codeOf, createExclusiveFd, writeAllSync } from "./safe-file.js";
@@ -61,22 +71,40 @@ export function createPacer(
       const last = readStamp(stampPath);
       const wait = last === undefined ? 0 : last + intervalMs - clock.now();
       if (wait > 0) await clock.sleep(Math.min(wait, intervalMs), signal);
-      // Stamped before sending too: a holder killed mid-request leaves the time it sent, and the
-      // next one still waits a full interval from it.
-      writeStamp(stampPath, clock.now());
       await waitInProcess(signal);
+      // Stamped just before sending too: a holder killed mid-request leaves the time it sent, and
+      // the next one still waits a full interval from it.
+      writeStamp(stampPath, clock.now());
     } catch (err) {
-      await claim.release();
+      await claim.release().catch(() => {});
       throw err;
     }
+    // Never throws: a stamp that cannot be written (a full disk) must not cost the answer it
+    // follows, which may hold a paid job's id. The next holder then spaces from the pre-send stamp.
     return async () => {
+      own.nextAt = Math.max(own.nextAt, clock.now() + intervalMs);
       try {
         writeStamp(stampPath, clock.now());
-        own.nextAt = Math.max(own.nextAt, clock.now() + intervalMs);
-      } finally {
-        await claim.release();
+      } catch {
+        // See above.
       }
+      await claim.release().catch(() => {});
     };
+  }
+
+  /** Nothing was sent while waiting for a turn: said so, typed, so the create is not "uncertain". */
+  function notSent(err: unknown, signal: AbortSignal | undefined): GrokvidError {
+    if (signal?.aborted) {
+      return new InterruptedError("interrupted while waiting for this key's turn; nothing was sent", {
+        nothingSent: true,
+      });
+    }
+    const why = err instanceof GrokvidError ? err.message : `${codeOf(err) ?? String(err)}`;
+    return new ConfigError(`cannot take this key's turn under ${home} (${why}); nothing was sent`, {
+      hint: "set GROKVID_HOME to a folder you can write",
+      cause: err,
+      nothingSent: true,
+    });
   }
 
   return {
@@ -88,9 +116,11 @@ export function createPacer(
       // Chained so only one create of this process takes the cross-process turn at a time.
       const previous = own.creates;
       let finished!: () => void;
-      own.creates = new Promise((resolve) => (finished = resolve));
-      await previous;
+      const mine = new Promise<void>((resolve) => (finished = resolve));
+      // The chain waits for every earlier create, including one that gave up waiting.
+      own.creates = previous.then(() => mine);
       try {
+        await untilAborted(previous, signal);
         const done = await createTurn(signal);
         return async () => {
           try {
@@ -101,19 +131,54 @@ export function createPacer(
         };
       } catch (err) {
         finished();
-        throw err;
+        throw notSent(err, signal);
       }
     },
   };
 }
 
-/** The last create's time in ms; a missing or unreadable stamp means none is known. */
+/** `promise`, or a rejection as soon as `signal` aborts (the promise itself goes on). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(
+      () => {
+        signal.removeEventListener("abort", abort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", abort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/**
+ * The last create's time in ms; a missing or unreadable stamp means none is known. Opened without
+ * following a link and without blocking (a FIFO planted there must not hang every create on the
+ * key), read only if it is a plain file, and only the few bytes a number takes.
+ */
 function readStamp(path: string): number | undefined {
+  let fd: number | undefined;
   try {
-    const value = Number(readFileSync(path, "utf8").trim());
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buffer = Buffer.alloc(32);
+    const value = Number(
+      buffer
+        .subarray(0, readSync(fd, buffer, 0, 32, 0))
+        .toString("utf8")
+        .trim(),
+    );
     return Number.isFinite(value) && value > 0 ? value : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

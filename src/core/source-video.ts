@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import { shellQuote } from "../util/format.js";
-import type { VideoOperation } from "../providers/types.js";
+import type { Provider, VideoOperation } from "../providers/types.js";
 import type { JobRecord, Journal } from "./journal.js";
 import type { Session } from "./session.js";
 import { fetchTask } from "./tasks.js";
@@ -68,4 +68,40 @@ export async function sourceVideoUrl(
   throw new UsageError(
     `job ${from} ${task.status === "succeeded" ? "has no video URL" : task.status}; it has no video to ${operation}`,
   );
+}
+
+/** A journaled video's length in seconds, where the journal can tell. */
+export function journaledSeconds(job: JobRecord): number | undefined {
+  return job.params.seconds ?? (job.params.source ? undefined : job.params.duration);
+}
+
+/**
+ * The gateway's limits on its source's length, checked before anything is sent where the journal
+ * knows that length (a URL's is unknown: the gateway judges it). Returns the new video's length.
+ */
+export function checkSourceLength(
+  job: JobRecord | undefined,
+  operation: VideoOperation,
+  provider: Provider,
+  added: number | undefined,
+): number | undefined {
+  const seconds = job && journaledSeconds(job);
+  if (!job || seconds === undefined) return undefined;
+  if (operation === "edit") {
+    const max = provider.operations?.edit?.maxSourceSeconds;
+    if (max !== undefined && seconds > max) {
+      throw new UsageError(
+        `job ${job.id} is ${seconds} s long; ${provider.id} edits videos of at most ${max} s`,
+      );
+    }
+    return seconds;
+  }
+  const extend = provider.operations?.extend;
+  const range = extend?.sourceSeconds;
+  if (range && (seconds < range.min || seconds > range.max)) {
+    throw new UsageError(
+      `job ${job.id} is ${seconds} s long; ${provider.id} extends videos of ${range.min}-${range.max} s`,
+    );
+  }
+  return seconds + (added ?? extend?.defaultDuration ?? 0);
 }

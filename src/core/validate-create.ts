@@ -199,7 +199,10 @@ export function validateCreate(
   if (ratio !== undefined) params.ratio = checkRatio(ratio, provider, model);
   if (resolution !== undefined) params.resolution = checkResolution(resolution, provider, model);
   const references = input.referenceImages ?? [];
-  if (references.length > 0) params.referenceImages = checkReferences(references, params, provider, model);
+  if (references.length > 0) {
+    const from = { duration: input.duration, resolution };
+    params.referenceImages = checkReferences(references, params, from, provider, model);
+  }
   return { params, model };
 }
 
@@ -211,6 +214,7 @@ export function validateCreate(
 function checkReferences(
   values: readonly string[],
   params: CreateParams,
+  from: { duration: Sourced<unknown> | undefined; resolution: Sourced<unknown> | undefined },
   provider: Provider,
   model: ModelSpec,
 ): ImageRef[] {
@@ -230,13 +234,13 @@ function checkReferences(
   }
   if (params.duration !== undefined && params.duration > rule.maxDuration) {
     throw new UsageError(
-      `--duration ${params.duration} is too long with --reference-image on ${where(provider, model)}; accepted: 1-${rule.maxDuration}`,
+      `--duration ${params.duration} is too long with --reference-image on ${where(provider, model)}${from.duration ? fromConfig(from.duration) : ""}; accepted: 1-${rule.maxDuration}`,
     );
   }
   if (params.resolution !== undefined && params.resolution > rule.maxResolution) {
     const accepted = model.resolutions.filter((r) => r <= rule.maxResolution).map((r) => `${r}p`);
     throw new UsageError(
-      `--resolution ${params.resolution}p is not accepted with --reference-image on ${where(provider, model)}; accepted: ${accepted.join(", ")}`,
+      `--resolution ${params.resolution}p is not accepted with --reference-image on ${where(provider, model)}${from.resolution ? fromConfig(from.resolution) : ""}; accepted: ${accepted.join(", ")}`,
     );
   }
   return classifyAll(values, rule.accepts, "--reference-image", provider, model);

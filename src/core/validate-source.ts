@@ -15,6 +15,7 @@ export interface SourcedInput {
 }
 
 export interface SourcedPlan {
+  provider: Provider;
   params: CreateParams;
   model: ModelSpec;
   /** The request, once the source's video URL is known (it may need a status query first). */
@@ -74,7 +75,7 @@ export function validateSourced(provider: Provider, input: SourcedInput): Source
       videoUrl,
       ...(params.duration === undefined ? {} : { duration: params.duration }),
     });
-  return { params, model, build };
+  return { provider, params, model, build };
 }
 
 function checkExtension(text: string, rule: ModelSpec["durations"]): number {

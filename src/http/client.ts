@@ -45,6 +45,11 @@ export interface HttpDeps {
   lowSpeed?: LowSpeedLimit;
   /** Runtime.collectGarbage, for video downloads. */
   collectGarbage?: () => void;
+  /**
+   * Ends a wait for the key's turn (Gateway.pacer) when `signal` is withheld from a paid create,
+   * which must not be cut off once sent: nothing is sent while waiting.
+   */
+  paceSignal?: AbortSignal;
 }
 
 /**
@@ -157,7 +162,8 @@ export async function callGateway(
   for (let attempt = 0; ; attempt++) {
     let outcome: Outcome;
     let hint: number | undefined;
-    const done = await gateway.pacer?.turn(spec.method === "POST" ? "create" : "query", deps.signal);
+    const kind = spec.method === "POST" ? "create" : "query";
+    const done = await gateway.pacer?.turn(kind, deps.paceSignal ?? deps.signal);
     const started = deps.now();
     try {
       const res = await request(url, {
@@ -191,7 +197,9 @@ export async function callGateway(
         }
       } else {
         outcome = { kind: "status", status: res.statusCode };
-        if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
+        // A paced gateway's 429 is a certain refusal (xAI's per-key budget): nothing was made.
+        const refusedForRate = res.statusCode === 429 && gateway.pacer !== undefined;
+        if (!shouldRetry(outcome, opts.idempotent || refusedForRate) || attempt >= maxRetries) {
           const info = parsed.ok ? gateway.provider.parseError(res.statusCode, parsed.value) : undefined;
           const mapped = mapHttpError(res.statusCode, info, {
             provider: name,
@@ -217,7 +225,8 @@ export async function callGateway(
         throw networkError(name, gateway.baseUrl, outcome.code, spec, err, deps.now());
       }
     } finally {
-      await done?.();
+      // The pacer's bookkeeping never costs an answer (a paid job's id) its place.
+      await done?.().catch(() => {});
     }
     const delayMs = retryDelay(attempt, hint, deps.random);
     deps.onRetry?.({ attempt: attempt + 1, delayMs, reason: describeOutcome(outcome) });

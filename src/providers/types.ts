@@ -42,6 +42,8 @@ export interface ModelSpec {
   readonly encoding?: "json" | "multipart";
   /** Absent: the model takes no --reference-image. */
   readonly references?: ReferenceRule;
+  /** The length the gateway makes when --duration is not given, where documented (xAI: 8). */
+  readonly defaultDuration?: number;
   readonly promptMax?: number;
 }
 
@@ -68,6 +70,8 @@ export interface CreateParams<Image = ImageRef> {
   references?: readonly LoadedImage[];
   /** Edits and extensions: what they start from, as the user named it (journaled with the job). */
   source?: { operation: VideoOperation; from: string };
+  /** The video's expected length where known (journaled, so a later edit or extension is checked). */
+  seconds?: number;
 }
 
 export type VideoOperation = "edit" | "extend";
@@ -83,8 +87,15 @@ export interface SourceParams {
 
 /** Video-to-video operations a dialect offers, with their limits as data. */
 export interface VideoOperations {
-  edit?: { build(params: SourceParams): RequestSpec };
-  extend?: { durations: DurationRule; defaultDuration: number; build(params: SourceParams): RequestSpec };
+  /** `maxSourceSeconds`: the longest video it edits (xAI: 8.7 s). */
+  edit?: { maxSourceSeconds?: number; build(params: SourceParams): RequestSpec };
+  /** `sourceSeconds`: the lengths of video it extends (xAI: 2-15 s). */
+  extend?: {
+    durations: DurationRule;
+    defaultDuration: number;
+    sourceSeconds?: { min: number; max: number };
+    build(params: SourceParams): RequestSpec;
+  };
 }
 
 export type MultipartField =

@@ -52,6 +52,7 @@ function xaiModel(id: string, resolutions: readonly number[], aliases?: readonly
     // One image makes it image-to-video: a public URL as it is, a local file as a data: URI.
     images: { min: 0, max: 1, accepts: "url-or-data-uri" },
     references: { max: 7, accepts: "url-or-data-uri", maxDuration: 10, maxResolution: 720 },
+    defaultDuration: 8,
   };
 }
 
@@ -213,10 +214,12 @@ export function makeXai({ id, defaultBaseUrl, models, defaultModel }: DialectDef
 
 const XAI_TRAITS = {
   operations: {
-    edit: { build: (params) => buildSourced("/v1/videos/edits", params) },
+    // docs.x.ai: an edit takes a video of at most 8.7 s; an extension one of 2-15 s.
+    edit: { maxSourceSeconds: 8.7, build: (params) => buildSourced("/v1/videos/edits", params) },
     extend: {
       durations: { kind: "range", min: 2, max: 10 },
       defaultDuration: 6,
+      sourceSeconds: { min: 2, max: 15 },
       build: (params) => buildSourced("/v1/videos/extensions", params),
     },
   },

@@ -1,8 +1,8 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/core/client.js";
-import { type GrokvidError, UsageError } from "../../src/errors.js";
+import { ConfigError, type GrokvidError, UsageError } from "../../src/errors.js";
 import { generateMp4 } from "../../src/sandbox/mp4.js";
 import { PNG_1X1 } from "../fixtures/images.js";
 import { ManualClock, steppingClock } from "../helpers/clock.js";
@@ -172,5 +172,54 @@ describe("xai against the sandbox", () => {
     expect(done.result.entries.map((e) => e.cost?.usd)).toEqual([0.1, 0.2]);
     // 6 seconds at the default 480p, $0.05 per second.
     expect(done.result.summary).toContain("cost $0.30 (2 jobs with a reported cost)");
+  });
+
+  it("refuses before sending an edit of a video longer than 8.7 s and an extension past 15 s", async () => {
+    const long = await client().create({ prompt: "ten seconds", duration: 10 }, { wait: true });
+    const eight = await client().create({ prompt: "the default 8 seconds" }, { wait: true });
+    e2e.sandbox.requests.length = 0;
+    const edit = await client()
+      .edit(long.task.id, { prompt: "x" })
+      .catch((e: unknown) => e);
+    expect(edit).toBeInstanceOf(UsageError);
+    expect((edit as UsageError).message).toMatch(/is 10 s long; xai edits videos of at most 8.7 s/);
+    const longer = await client().extend(eight.task.id, { prompt: "on", duration: 10 }, { wait: true });
+    expect((await client().findJob(longer.task.id))?.params.seconds).toBe(18);
+    e2e.sandbox.requests.length = 0;
+    const again = await client()
+      .extend(longer.task.id, { prompt: "and on" })
+      .catch((e: unknown) => e);
+    expect((again as UsageError).message).toMatch(/is 18 s long; xai extends videos of 2-15 s/);
+    expect(e2e.sandbox.requests.filter((r) => r.method === "POST")).toHaveLength(0);
+  });
+
+  it("a create refused for rate (429) is sent again after Retry-After: xAI made nothing", async () => {
+    e2e.sandbox.setFaults([{ kind: "rate-limit", target: "create", dialect: "xai", times: 1 }]);
+    const { task } = await client().create({ prompt: "once refused" });
+    expect(task.status).toBe("queued");
+    expect(creates().map((r) => r.status)).toEqual([429, 200]);
+  });
+
+  it("a home where the key's turn cannot be taken stops the create with nothing sent, and nothing uncertain", async () => {
+    await mkdir(join(e2e.dir, "home"), { recursive: true });
+    await writeFile(join(e2e.dir, "home", "claims"), "not a folder");
+    const err = await client()
+      .create({ prompt: "never sent" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/nothing was sent/);
+    expect(e2e.sandbox.requests).toHaveLength(0);
+    expect((await client().jobs()).uncertain).toEqual([]);
+  });
+
+  it("a re-run batch still counts what its earlier lines cost", async () => {
+    const specs = [{ prompt: "one", duration: 2 }];
+    for await (const _ of client().batch(specs, { outDir: "videos" })) void _;
+    let summary = "";
+    for await (const event of client().batch(specs, { outDir: "videos" })) {
+      if (event.type === "done") summary = event.result.summary;
+    }
+    expect(summary).toContain("1 skipped (done earlier)");
+    expect(summary).toContain("cost $0.10 (1 job with a reported cost)");
   });
 });

@@ -258,6 +258,17 @@ describe("xai limits, refused before anything is sent (§6)", () => {
     ).toMatch(/--resolution 1080p .*--reference-image.*accepted: 480p, 720p/);
   });
 
+  it("a config default that breaks a reference-image limit is named as the config's, not as a flag", () => {
+    const message = refused(() =>
+      validateCreate(xai, {
+        ...input,
+        referenceImages: ["https://x.test/r.png"],
+        duration: { value: 12, configKey: "providers.xai.defaults.duration" },
+      }),
+    );
+    expect(message).toMatch(/set by providers\.xai\.defaults\.duration in the config file/);
+  });
+
   it("a gateway without reference-to-video refuses --reference-image, naming it", () => {
     expect(
       refused(() => validateCreate(apimart, { ...input, referenceImages: ["https://x.test/r.png"] })),

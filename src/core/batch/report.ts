@@ -87,6 +87,8 @@ export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string): Manif
     path: earlier.download ? displayPath(earlier.download.path, cwd) : null,
     error: earlier.error?.message ?? null,
     code: ok ? ExitCode.ok : ExitCode.taskFailed,
+    // Paid in an earlier run, and still part of what the batch cost.
+    ...(earlier.cost ? { cost: earlier.cost } : {}),
   });
 }
 
