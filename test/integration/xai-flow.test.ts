@@ -54,12 +54,20 @@ describe("xai against the sandbox", () => {
     expect(downloads().every((r) => r.sentKey === false)).toBe(true);
   });
 
-  it("image-to-video from a local file: the image goes as a data: URI under image.url", async () => {
+  it("image-to-video from a local file: the image goes as a data: URI under image.url; exact bytes saved", async () => {
     await writeFile(join(e2e.dir, "cat.png"), PNG_1X1);
-    const { task } = await client().create({ prompt: "the cat wakes up", images: ["cat.png"] });
-    expect(task.status).toBe("queued");
+    const result = await client().create(
+      { prompt: "the cat wakes up", images: ["cat.png"] },
+      { output: "wake.mp4" },
+    );
+    expect(result.task.status).toBe("succeeded");
     const body = creates()[0]?.body;
-    expect(body).toMatchObject({ image: { url: `data:image/png;base64,${PNG_1X1.toString("base64")}` } });
+    expect(body).toEqual({
+      model: "grok-imagine-video",
+      prompt: "the cat wakes up",
+      image: { url: `data:image/png;base64,${PNG_1X1.toString("base64")}` },
+    });
+    expect((await readFile(join(e2e.dir, "wake.mp4"))).equals(generateMp4(result.task.id))).toBe(true);
   });
 
   it("reference-to-video: reference_images in order, and the job runs to a saved video", async () => {
@@ -68,7 +76,7 @@ describe("xai against the sandbox", () => {
       { prompt: "<IMAGE_1> meets <IMAGE_2>", referenceImages: ["https://example.com/a.png", "b.png"] },
       { output: "refs.mp4" },
     );
-    expect(result.saved?.bytes).toBe(generateMp4(result.task.id).length);
+    expect((await readFile(join(e2e.dir, "refs.mp4"))).equals(generateMp4(result.task.id))).toBe(true);
     expect(creates()[0]?.body).toEqual({
       model: "grok-imagine-video",
       prompt: "<IMAGE_1> meets <IMAGE_2>",
