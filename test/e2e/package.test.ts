@@ -1,0 +1,127 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, readFile, symlink } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
+import { makeTempDir } from "../helpers/run-cli.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const manifest = z
+  .object({ dependencies: z.record(z.string(), z.string()), license: z.string(), version: z.string() })
+  .parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+
+let work: { dir: string; cleanup: () => Promise<void> };
+/** node_modules/grokvid of a fresh project, as npm lays out an installed tarball. */
+let installed: string;
+
+/**
+ * `npm pack`, then the tarball unpacked into an empty project's node_modules the way `npm install`
+ * lays it out, its dependencies beside it. Tests reach nothing but 127.0.0.1, so npm's registry
+ * step is replaced by links to the dependencies this clone already installed (npm ci).
+ */
+beforeAll(async () => {
+  work = await makeTempDir();
+  // dist/ is already built (npm test builds first); packing must not rebuild it underneath the run.
+  execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work.dir], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const tarball = readdirSync(work.dir).find((name) => name.endsWith(".tgz"));
+  if (!tarball) throw new Error("npm pack made no tarball");
+  const modules = join(work.dir, "app", "node_modules");
+  installed = join(modules, "grokvid");
+  await mkdir(installed, { recursive: true });
+  execFileSync("tar", ["-xzf", join(work.dir, tarball), "-C", installed, "--strip-components=1"]);
+  for (const dep of Object.keys(manifest.dependencies)) {
+    await mkdir(dirname(join(modules, dep)), { recursive: true });
+    await symlink(join(ROOT, "node_modules", dep), join(modules, dep));
+  }
+}, 60_000);
+afterAll(() => work.cleanup());
+
+function shipped(dir = installed): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).map((p) => join(dir, p));
+}
+
+describe("the published package", () => {
+  it("ships the licence (matching package.json), the README and the config example", async () => {
+    expect(await readFile(join(installed, "LICENSE"), "utf8")).toMatch(
+      new RegExp(`^${manifest.license} License`),
+    );
+    expect(existsSync(join(installed, "README.md"))).toBe(true);
+    expect(existsSync(join(installed, ".grokvideorc.example"))).toBe(true);
+    // Nothing of the repository's own: no tests, no sources outside the maps, no CI scripts.
+    const names = shipped().map((p) => relative(installed, p));
+    expect(names.filter((n) => /^(test|src|bench|\.ci)\//.test(n))).toEqual([]);
+  });
+
+  it("every source map carries its sources or points at shipped files", () => {
+    const mapSchema = z.object({
+      sources: z.array(z.string()),
+      sourcesContent: z.array(z.string().nullable()).optional(),
+    });
+    const maps = shipped().filter((p) => p.endsWith(".map"));
+    expect(maps.length).toBeGreaterThan(0);
+    const broken: string[] = [];
+    for (const map of maps) {
+      const { sources, sourcesContent } = mapSchema.parse(JSON.parse(readFileSync(map, "utf8")));
+      sources.forEach((source, i) => {
+        const inline = typeof sourcesContent?.[i] === "string";
+        if (!inline && !existsSync(resolve(dirname(map), source)))
+          broken.push(`${relative(installed, map)}: ${source}`);
+      });
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("gives a working grokvid: its version, and a job end to end in the sandbox, saved as a real mp4", async () => {
+    const bin = join(installed, "bin", "grokvid.cjs");
+    const cwd = join(work.dir, "app");
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: cwd,
+      GROKVID_HOME: join(cwd, "home"),
+      GROKVID_SANDBOX_DELAY: "300ms",
+    };
+    expect(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8", env }).trim()).toBe(
+      manifest.version,
+    );
+    const saved = execFileSync(
+      process.execPath,
+      [
+        bin,
+        "create",
+        "--provider",
+        "sandbox",
+        "--prompt",
+        "a fox",
+        "--download",
+        "-o",
+        "fox.mp4",
+        "--interval",
+        "100ms",
+      ],
+      { cwd, encoding: "utf8", env, stdio: ["ignore", "pipe", "ignore"] },
+    );
+    expect(saved.trim()).toBe("fox.mp4");
+    const head = (await readFile(join(cwd, "fox.mp4"))).subarray(4, 8).toString("latin1");
+    expect(head).toBe("ftyp");
+  });
+
+  it("imports as a library by its name, with types", () => {
+    const cwd = join(work.dir, "app");
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import { createClient, ExitCode } from "grokvid"; console.log(typeof createClient, ExitCode.usage)',
+      ],
+      { cwd, encoding: "utf8" },
+    );
+    expect(out.trim()).toBe("function 2");
+    expect(existsSync(join(installed, "dist", "core", "index.d.ts"))).toBe(true);
+  });
+});
