@@ -66,13 +66,17 @@ export async function prepare(
       spec.referenceImages?.length ? "--reference-image" : undefined,
     ].flatMap((flag) => flag ?? []);
     const model = spec.model === undefined ? configCreateDefaults(selection).model : { value: spec.model };
-    const sourced = validateSourced(selection.provider, {
-      ...spec.source,
-      prompt: spec.prompt,
-      unused,
-      ...(model === undefined ? {} : { model }),
-      ...(spec.duration === undefined ? {} : { duration: spec.duration }),
-    });
+    const sourced = validateSourced(
+      selection.provider,
+      {
+        ...spec.source,
+        prompt: spec.prompt,
+        unused,
+        ...(model === undefined ? {} : { model }),
+        ...(spec.duration === undefined ? {} : { duration: spec.duration }),
+      },
+      selection.choice,
+    );
     return { choice: selection.choice, ...sourced, media: { images: [] }, sourced, poll };
   }
   const text = (v: string | number | undefined) => (v === undefined ? undefined : { value: String(v) });
@@ -82,13 +86,17 @@ export async function prepare(
     ratio: text(spec.ratio),
     resolution: text(spec.resolution),
   };
-  const { params, model } = validateCreate(selection.provider, {
-    prompt: spec.prompt,
-    images: [...(spec.images ?? [])],
-    referenceImages: [...(spec.referenceImages ?? [])],
-    ...configCreateDefaults(selection),
-    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-  });
+  const { params, model } = validateCreate(
+    selection.provider,
+    {
+      prompt: spec.prompt,
+      images: [...(spec.images ?? [])],
+      referenceImages: [...(spec.referenceImages ?? [])],
+      ...configCreateDefaults(selection),
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    },
+    selection.choice,
+  );
   return {
     choice: selection.choice,
     params,

@@ -35,9 +35,12 @@ function fromConfig(s: Sourced<unknown>): string {
   return s.configKey ? ` (set by ${s.configKey} in the config file)` : "";
 }
 
+/** In words a person reads once: "6-30 (whole seconds)", "10, 15", "a whole number of seconds >= 1". */
 export function describeDurations(rule: DurationRule): string {
   if (rule.kind === "set") return rule.values.map((v) => `${v}`).join(", ");
-  return rule.max === undefined ? `a whole number of seconds >= ${rule.min}` : `${rule.min}-${rule.max}`;
+  return rule.max === undefined
+    ? `a whole number of seconds >= ${rule.min}`
+    : `${rule.min}-${rule.max} (whole seconds)`;
 }
 
 export function resolveModel(provider: Provider, model: Sourced<string> | undefined): ModelSpec {
@@ -172,11 +175,16 @@ function checkImages(values: readonly string[], provider: Provider, model: Model
   return refs;
 }
 
-/** Every documented constraint, checked before anything is read from disk or sent. */
+/**
+ * Every documented constraint, checked before anything is read from disk or sent. `shownAs` is
+ * the name the user chose, for messages: the sandbox speaks apimart's rules but is not "apimart".
+ */
 export function validateCreate(
-  provider: Provider,
+  spoken: Provider,
   input: CreateInput,
+  shownAs: string = spoken.id,
 ): { params: CreateParams; model: ModelSpec } {
+  const provider = shownAs === spoken.id ? spoken : { ...spoken, id: shownAs };
   const model = resolveModel(provider, input.model);
   const prompt = input.prompt;
   if (prompt.trim() === "") throw new UsageError("--prompt is empty; describe the video to generate");

@@ -34,7 +34,9 @@ function offering(operation: VideoOperation): string {
  * provider must offer the operation, the duration (extend only) must fit its range, and flags
  * the operation ignores are refused rather than silently dropped.
  */
-export function validateSourced(provider: Provider, input: SourcedInput): SourcedPlan {
+export function validateSourced(spoken: Provider, input: SourcedInput, shownAs = spoken.id): SourcedPlan {
+  // Messages name the provider the user chose (the sandbox speaks apimart's rules).
+  const provider = shownAs === spoken.id ? spoken : { ...spoken, id: shownAs };
   const { operation } = input;
   const op = provider.operations?.[operation];
   if (!op) {

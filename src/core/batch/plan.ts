@@ -55,16 +55,20 @@ async function validateLine(
   config: GrokvidConfig,
 ): Promise<{ provider: string; params: CreateParams; model: ModelSpec }> {
   const selection = selectProvider(line.provider ?? flags.provider, runtime.env, config);
-  const { params, model } = validateCreate(selection.provider, {
-    prompt: line.prompt,
-    images: line.images,
-    referenceImages: line.referenceImages ?? [],
-    ...configCreateDefaults(selection),
-    ...(line.model === undefined ? {} : { model: { value: line.model } }),
-    ...(line.duration === undefined ? {} : { duration: { value: line.duration } }),
-    ...(line.ratio === undefined ? {} : { ratio: { value: line.ratio } }),
-    ...(line.resolution === undefined ? {} : { resolution: { value: line.resolution } }),
-  });
+  const { params, model } = validateCreate(
+    selection.provider,
+    {
+      prompt: line.prompt,
+      images: line.images,
+      referenceImages: line.referenceImages ?? [],
+      ...configCreateDefaults(selection),
+      ...(line.model === undefined ? {} : { model: { value: line.model } }),
+      ...(line.duration === undefined ? {} : { duration: { value: line.duration } }),
+      ...(line.ratio === undefined ? {} : { ratio: { value: line.ratio } }),
+      ...(line.resolution === undefined ? {} : { resolution: { value: line.resolution } }),
+    },
+    selection.choice,
+  );
   // Reads local images now so a missing file fails the check, not a job halfway through the run.
   await loadMedia(params, model, runtime.cwd);
   return { provider: selection.choice, params, model };
