@@ -1,20 +1,12 @@
 import { UsageError } from "../errors.js";
 import { findModel } from "../providers/registry.js";
-import type {
-  CreateParams,
-  DurationRule,
-  ImageRef,
-  ImageRule,
-  ModelSpec,
-  Provider,
-} from "../providers/types.js";
+import type { CreateParams, DurationRule, ImageRef, ModelSpec, Provider } from "../providers/types.js";
+import { checkReferences, classifyAll } from "./validate-images.js";
 
-/** A value as the user gave it, and where from, so an error can point at the right place. */
-export interface Sourced<T> {
-  value: T;
-  /** Undefined for a flag; a config key path ("providers.apimart.defaults.duration") otherwise. */
-  configKey?: string;
-}
+import { fromConfig, type Sourced, where } from "./value-source.js";
+
+export { classifyImage } from "./validate-images.js";
+export type { Sourced } from "./value-source.js";
 
 export interface CreateInput {
   prompt: string;
@@ -25,14 +17,6 @@ export interface CreateInput {
   images: readonly string[];
   /** `--reference-image` values: reference-to-video, where the model has it. */
   referenceImages?: readonly string[];
-}
-
-function where(provider: Provider, model: ModelSpec): string {
-  return provider.models.length > 1 ? `${provider.id} model ${model.id}` : provider.id;
-}
-
-function fromConfig(s: Sourced<unknown>): string {
-  return s.configKey ? ` (set by ${s.configKey} in the config file)` : "";
 }
 
 /** In words a person reads once: "6-30 (whole seconds)", "10, 15", "a whole number of seconds >= 1". */
@@ -114,47 +98,6 @@ function checkResolution(input: Sourced<string | number>, provider: Provider, mo
   return lines;
 }
 
-export function classifyImage(value: string): ImageRef {
-  if (/^https?:\/\//i.test(value)) return { kind: "url", url: value };
-  if (/^data:/i.test(value)) return { kind: "data-uri", uri: value };
-  return { kind: "file", path: value };
-}
-
-const imageAdvice = {
-  url: "takes only public http(s) image URLs (no local files, no base64); upload the image and pass its URL",
-  "data-uri": "takes images as inline data, not URLs; pass a local image file and grokvid encodes it",
-  file: "takes one uploaded image file, not a URL; pass a local image file",
-  "url-or-data-uri": "takes public http(s) image URLs, local image files or data: URIs",
-} as const;
-
-function fitsRule(ref: ImageRef, accepts: ImageRule["accepts"]): boolean {
-  if (accepts === "url-or-data-uri") return true;
-  return (
-    ref.kind === accepts ||
-    (accepts === "data-uri" && ref.kind === "file") ||
-    (accepts === "file" && ref.kind === "data-uri")
-  );
-}
-
-/** Each value parsed and checked against what the model takes, naming the flag it came from. */
-function classifyAll(
-  values: readonly string[],
-  accepts: ImageRule["accepts"],
-  flag: string,
-  provider: Provider,
-  model: ModelSpec,
-): ImageRef[] {
-  const refs = values.map(classifyImage);
-  for (const [i, ref] of refs.entries()) {
-    if (ref.kind === "url" && !URL.canParse(ref.url)) {
-      throw new UsageError(`${flag} ${values[i]} is not a valid URL`);
-    }
-    if (!fitsRule(ref, accepts))
-      throw new UsageError(`${flag} ${values[i]}: ${where(provider, model)} ${imageAdvice[accepts]}`);
-  }
-  return refs;
-}
-
 function checkImages(values: readonly string[], provider: Provider, model: ModelSpec): ImageRef[] {
   const rule = model.images;
   if (rule.max === 0 && values.length > 0) {
@@ -212,44 +155,4 @@ export function validateCreate(
     params.referenceImages = checkReferences(references, params, from, provider, model);
   }
   return { params, model };
-}
-
-/**
- * Reference-to-video has limits of its own (xAI): a count, never with --image, a shorter video
- * and a lower resolution than plain generation. Checked after the plain rules, with the values
- * they produced, so a config default that breaks them is named as such.
- */
-function checkReferences(
-  values: readonly string[],
-  params: CreateParams,
-  from: { duration: Sourced<unknown> | undefined; resolution: Sourced<unknown> | undefined },
-  provider: Provider,
-  model: ModelSpec,
-): ImageRef[] {
-  const rule = model.references;
-  if (!rule) {
-    throw new UsageError(
-      `--reference-image is not accepted by ${where(provider, model)}; use --image instead`,
-    );
-  }
-  if (params.images.length > 0) {
-    throw new UsageError("--reference-image cannot be combined with --image; give one or the other");
-  }
-  if (values.length > rule.max) {
-    throw new UsageError(
-      `--reference-image: ${where(provider, model)} takes at most ${rule.max} reference images (got ${values.length})`,
-    );
-  }
-  if (params.duration !== undefined && params.duration > rule.maxDuration) {
-    throw new UsageError(
-      `--duration ${params.duration} is too long with --reference-image on ${where(provider, model)}${from.duration ? fromConfig(from.duration) : ""}; accepted: 1-${rule.maxDuration}`,
-    );
-  }
-  if (params.resolution !== undefined && params.resolution > rule.maxResolution) {
-    const accepted = model.resolutions.filter((r) => r <= rule.maxResolution).map((r) => `${r}p`);
-    throw new UsageError(
-      `--resolution ${params.resolution}p is not accepted with --reference-image on ${where(provider, model)}${from.resolution ? fromConfig(from.resolution) : ""}; accepted: ${accepted.join(", ")}`,
-    );
-  }
-  return classifyAll(values, rule.accepts, "--reference-image", provider, model);
 }
