@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 import { taskStatuses } from "../task-status.js";
 import type { Output } from "../ui/output.js";
 import { renderTable, truncate } from "../ui/table.js";
-import { formatAge, formatUsd } from "../util/format.js";
+import { formatAge, formatUsd, plural } from "../util/format.js";
 import type { CommonFlags } from "../core/context.js";
 import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
 
@@ -21,7 +21,7 @@ function reportUncertain(out: Output, shown: readonly UncertainCreate[]): void {
   if (shown.length === 0) return;
   const n = shown.length;
   out.info(
-    `${n} create${n === 1 ? "" : "s"} may have reached a gateway with no id known; check its dashboard before sending again:`,
+    `${plural(n, "create")} may have reached a gateway with no id known; check its dashboard before sending again:`,
   );
   for (const u of shown)
     out.info(`  ${u.provider} at ${u.at}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
