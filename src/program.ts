@@ -236,7 +236,14 @@ const COMMANDS: Record<string, Declare> = {
           ),
         )
         .addOption(option("--provider <name>", "only jobs of this provider", "all"))
-        .addOption(option("--limit <n>", "at most this many; 0 shows all", "20")),
+        .addOption(option("--limit <n>", "at most this many; 0 shows all", "20"))
+        .addOption(
+          option(
+            "--ids",
+            "print only the job ids, one per line (for xargs); off a terminal the rows are tab-separated without a header",
+            "off",
+          ),
+        ),
       false,
     ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
   },
