@@ -47,7 +47,7 @@ function declareSourced(program: Command, runtime: InputRuntime, operation: "edi
         .addOption(
           option(
             "-o, --output <path>",
-            "where to save the video (implies --download): a file, or a folder for the default name",
+            "where to save the video (implies --download): a file, a folder for the default name, or - for stdout",
             "download.dir/download.template in config, else ./{provider}-{id}.mp4",
           ),
         )
@@ -122,7 +122,7 @@ const COMMANDS: Record<string, Declare> = {
           .addOption(
             option(
               "-o, --output <path>",
-              "where to save the video (implies --download): a file, or a folder for the default name; missing folders are created",
+              "where to save the video (implies --download): a file, a folder for the default name (missing folders are created), or - for stdout",
               "download.dir/download.template in config, else ./{provider}-{id}.mp4",
             ),
           )
@@ -166,7 +166,7 @@ const COMMANDS: Record<string, Declare> = {
           .addOption(
             option(
               "-o, --output <path>",
-              "a file, or a folder for the default name; missing folders are created",
+              "a file, a folder for the default name (missing folders are created), or - for stdout",
               "download.dir/download.template in config, else ./{provider}-{id}.mp4",
             ),
           )

@@ -1,7 +1,8 @@
 import { displayPath } from "../core/output-plan.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
+import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
-import { renderFinal } from "./render.js";
+import { renderFinal, renderStreamed } from "./render.js";
 import type { WaitFlags } from "./wait.js";
 
 export interface DownloadFlags extends WaitFlags {
@@ -12,10 +13,11 @@ export interface DownloadFlags extends WaitFlags {
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
 export async function runDownload(id: string, flags: DownloadFlags, runtime: CommandRuntime): Promise<void> {
   const out = await createOutput(flags, runtime);
+  const to = videoToStdout(flags.output, runtime.stdout, out.mode.json, () => downloadHint(id));
   const display = deferredStatusDisplay(out);
-  const { task, saved } = await clientFor(flags, runtime, out)
+  const { task, saved, streamed } = await clientFor(flags, runtime, out)
     .download(id, {
-      ...(flags.output === undefined ? {} : { output: flags.output }),
+      ...(to ? { to } : flags.output === undefined ? {} : { output: flags.output }),
       ...(flags.interval === undefined ? {} : { interval: flags.interval }),
       ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
       force: flags.force === true,
@@ -23,6 +25,7 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Com
       onDownload: display.downloading,
     })
     .finally(() => display.stop());
+  if (to) return renderStreamed(out, task, streamed);
   if (!saved) return renderFinal(out, task);
   const shown = displayPath(saved.path, runtime.cwd);
   out.info(`saved ${shown} (${saved.bytes} bytes)`);
