@@ -14,6 +14,9 @@ import { VERSION } from "./version.js";
 
 type Declare = (program: Command, runtime: InputRuntime) => void;
 
+const IDS_HELP =
+  "task id, or - to read ids from standard input, one per line; with --json, one JSON document per id, one per line (JSON lines)";
+
 /** `edit` and `extend`: create's flags that make sense for a video made from a video. */
 function declareSourced(program: Command, runtime: InputRuntime, operation: "edit" | "extend"): void {
   const what =
@@ -139,7 +142,7 @@ const COMMANDS: Record<string, Declare> = {
   },
   status(program, runtime) {
     addCommon(
-      program.command("status").description("show a task's status once").argument("<id>", "task id"),
+      program.command("status").description("show a task's status once").argument("<id>", IDS_HELP),
     ).action(async (id: string, flags: CommonFlags) =>
       (await import("./commands/status.js")).runStatus(id, flags, runtime),
     );
@@ -150,7 +153,7 @@ const COMMANDS: Record<string, Declare> = {
         program
           .command("wait")
           .description("wait until a task finishes; exit 7 if it failed")
-          .argument("<id>", "task id"),
+          .argument("<id>", IDS_HELP),
       ),
     ).action(async (id: string, flags: WaitFlags) =>
       (await import("./commands/wait.js")).runWait(id, flags, runtime),
@@ -162,7 +165,7 @@ const COMMANDS: Record<string, Declare> = {
         program
           .command("download")
           .description("download a task's video (waiting first if it is still running); prints the path")
-          .argument("<id>", "task id")
+          .argument("<id>", IDS_HELP)
           .addOption(
             option(
               "-o, --output <path>",
