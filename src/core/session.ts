@@ -89,7 +89,7 @@ export async function openSession(
     config,
     gateway,
     http,
-    deps: { http, now },
+    deps: { http, now, complete: (task) => recorder.complete(task) },
     recorder,
     sent: () => answered,
     resumeFlags: resumeFlags(
