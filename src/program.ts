@@ -14,6 +14,9 @@ import { VERSION } from "./version.js";
 
 type Declare = (program: Command, runtime: InputRuntime) => void;
 
+const IDS_HELP =
+  "task id, or - to read ids from standard input, one per line; with --json, one JSON document per id, one per line (JSON lines)";
+
 /** `edit` and `extend`: create's flags that make sense for a video made from a video. */
 function declareSourced(program: Command, runtime: InputRuntime, operation: "edit" | "extend"): void {
   const what =
@@ -47,7 +50,7 @@ function declareSourced(program: Command, runtime: InputRuntime, operation: "edi
         .addOption(
           option(
             "-o, --output <path>",
-            "where to save the video (implies --download): a file, or a folder for the default name",
+            "where to save the video (implies --download): a file, a folder for the default name, or - for stdout",
             "download.dir/download.template in config, else ./{provider}-{id}.mp4",
           ),
         )
@@ -122,7 +125,7 @@ const COMMANDS: Record<string, Declare> = {
           .addOption(
             option(
               "-o, --output <path>",
-              "where to save the video (implies --download): a file, or a folder for the default name; missing folders are created",
+              "where to save the video (implies --download): a file, a folder for the default name (missing folders are created), or - for stdout",
               "download.dir/download.template in config, else ./{provider}-{id}.mp4",
             ),
           )
@@ -139,7 +142,7 @@ const COMMANDS: Record<string, Declare> = {
   },
   status(program, runtime) {
     addCommon(
-      program.command("status").description("show a task's status once").argument("<id>", "task id"),
+      program.command("status").description("show a task's status once").argument("<id>", IDS_HELP),
     ).action(async (id: string, flags: CommonFlags) =>
       (await import("./commands/status.js")).runStatus(id, flags, runtime),
     );
@@ -150,7 +153,7 @@ const COMMANDS: Record<string, Declare> = {
         program
           .command("wait")
           .description("wait until a task finishes; exit 7 if it failed")
-          .argument("<id>", "task id"),
+          .argument("<id>", IDS_HELP),
       ),
     ).action(async (id: string, flags: WaitFlags) =>
       (await import("./commands/wait.js")).runWait(id, flags, runtime),
@@ -162,11 +165,11 @@ const COMMANDS: Record<string, Declare> = {
         program
           .command("download")
           .description("download a task's video (waiting first if it is still running); prints the path")
-          .argument("<id>", "task id")
+          .argument("<id>", IDS_HELP)
           .addOption(
             option(
               "-o, --output <path>",
-              "a file, or a folder for the default name; missing folders are created",
+              "a file, a folder for the default name (missing folders are created), or - for stdout",
               "download.dir/download.template in config, else ./{provider}-{id}.mp4",
             ),
           )
@@ -236,7 +239,14 @@ const COMMANDS: Record<string, Declare> = {
           ),
         )
         .addOption(option("--provider <name>", "only jobs of this provider", "all"))
-        .addOption(option("--limit <n>", "at most this many; 0 shows all", "20")),
+        .addOption(option("--limit <n>", "at most this many; 0 shows all", "20"))
+        .addOption(
+          option(
+            "--ids",
+            "print only the job ids, one per line (for xargs); off a terminal the rows are tab-separated without a header",
+            "off",
+          ),
+        ),
       false,
     ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
   },

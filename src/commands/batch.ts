@@ -6,6 +6,7 @@ import { GrokvidError, UsageError } from "../errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
+import { plural } from "../util/format.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 
 export type BatchFlags = BatchOptions;
@@ -36,7 +37,7 @@ function renderEvent(
     case "planned":
       counts.total = event.total;
       out.info(
-        `${event.total} jobs: ${event.submitting} to submit, ${event.total - event.submitting} known from earlier runs`,
+        `${plural(event.total, "job")}: ${event.submitting} to submit, ${event.total - event.submitting} known from earlier runs`,
       );
       break;
     case "progress":
@@ -72,7 +73,9 @@ function report(out: Output, result: BatchResult, file: string, flags: BatchOpti
       out.result([e.line, e.id ?? "-", e.status, e.path ?? e.error ?? ""].join("\t").trimEnd());
   out.info(`batch: ${result.summary}`);
   if (result.earlierFailures > 0 && !flags.retryFailed)
-    out.info(`${result.earlierFailures} line(s) failed in an earlier run; --retry-failed submits them again`);
+    out.info(
+      `${plural(result.earlierFailures, "line")} failed in an earlier run; --retry-failed submits them again`,
+    );
   if (result.exitCode !== 0) {
     const failure = new GrokvidError(
       `not every job of ${file} succeeded (${result.summary})`,

@@ -2,9 +2,10 @@ import type { CommonFlags } from "../core/context.js";
 import type { JobSpec } from "../core/create-flow.js";
 import { displayPath } from "../core/output-plan.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
+import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";
-import { renderFinal } from "./render.js";
+import { renderFinal, renderStreamed } from "./render.js";
 
 export interface CreateFlags extends CommonFlags {
   prompt?: string;
@@ -51,6 +52,8 @@ export async function runJob(
   specFor: (prompt: string) => JobSpec,
 ): Promise<void> {
   const out = await createOutput(flags, runtime);
+  let id = "";
+  const to = videoToStdout(flags.output, runtime.stdout, out.mode.json, () => downloadHint(id));
   const client = clientFor(flags, runtime, out);
   // The config is read (and refused, exit 3) before the prompt is, as before any other check.
   await client.loadConfig();
@@ -69,15 +72,16 @@ export async function runJob(
     return;
   }
   const display = deferredStatusDisplay(out);
-  const { task, saved } = await client
+  const { task, saved, streamed } = await client
     .create(spec, {
       ...timing,
       wait,
       download,
-      ...(flags.output === undefined ? {} : { output: flags.output }),
+      ...(to ? { to } : flags.output === undefined ? {} : { output: flags.output }),
       force: flags.force === true,
       // Shown before any waiting: if anything goes wrong later, the paid job can still be found.
       onSubmitted: (submitted, warnings) => {
+        id = submitted.id;
         for (const w of warnings) out.warn(w);
         out.info(`submitted task ${submitted.id} to ${submitted.provider}`);
       },
@@ -90,6 +94,7 @@ export async function runJob(
     else out.result(task.id);
     return;
   }
+  if (to) return renderStreamed(out, task, streamed);
   if (!saved) return renderFinal(out, task);
   const shown = displayPath(saved.path, runtime.cwd);
   out.info(`saved ${shown} (${saved.bytes} bytes)`);

@@ -1,7 +1,10 @@
 import { displayPath } from "../core/output-plan.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
-import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
-import { renderFinal } from "./render.js";
+import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
+import { UsageError } from "../errors.js";
+import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
+import { forEachId } from "./ids.js";
+import { renderFinal, renderStreamed } from "./render.js";
 import type { WaitFlags } from "./wait.js";
 
 export interface DownloadFlags extends WaitFlags {
@@ -10,21 +13,29 @@ export interface DownloadFlags extends WaitFlags {
 }
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
-export async function runDownload(id: string, flags: DownloadFlags, runtime: CommandRuntime): Promise<void> {
+export async function runDownload(id: string, flags: DownloadFlags, runtime: InputRuntime): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const display = deferredStatusDisplay(out);
-  const { task, saved } = await clientFor(flags, runtime, out)
-    .download(id, {
-      ...(flags.output === undefined ? {} : { output: flags.output }),
-      ...(flags.interval === undefined ? {} : { interval: flags.interval }),
-      ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
-      force: flags.force === true,
-      onUpdate: display.update,
-      onDownload: display.downloading,
-    })
-    .finally(() => display.stop());
-  if (!saved) return renderFinal(out, task);
-  const shown = displayPath(saved.path, runtime.cwd);
-  out.info(`saved ${shown} (${saved.bytes} bytes)`);
-  renderFinal(out, task, { path: shown });
+  // Videos one after another on stdout would be one unplayable file.
+  if (id === "-" && flags.output === "-")
+    throw new UsageError("-o - takes one task id, not ids from standard input; use -o FOLDER/");
+  const client = clientFor(flags, runtime, out);
+  await forEachId(id, runtime.stdin, out, async (each) => {
+    const to = videoToStdout(flags.output, runtime.stdout, out.mode.json, () => downloadHint(each));
+    const display = deferredStatusDisplay(out);
+    const { task, saved, streamed } = await client
+      .download(each, {
+        ...(to ? { to } : flags.output === undefined ? {} : { output: flags.output }),
+        ...(flags.interval === undefined ? {} : { interval: flags.interval }),
+        ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
+        force: flags.force === true,
+        onUpdate: display.update,
+        onDownload: display.downloading,
+      })
+      .finally(() => display.stop());
+    if (to) return renderStreamed(out, task, streamed);
+    if (!saved) return renderFinal(out, task);
+    const shown = displayPath(saved.path, runtime.cwd);
+    out.info(`saved ${shown} (${saved.bytes} bytes)`);
+    renderFinal(out, task, { path: shown });
+  });
 }

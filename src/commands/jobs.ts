@@ -1,15 +1,16 @@
-import type { UncertainCreate } from "../core/journal.js";
+import type { JobRecord, UncertainCreate } from "../core/journal.js";
 import { UsageError } from "../errors.js";
 import { taskStatuses } from "../task-status.js";
 import type { Output } from "../ui/output.js";
-import { renderTable, truncate } from "../ui/table.js";
-import { formatAge, formatUsd } from "../util/format.js";
+import { renderTable, renderTsv, truncate } from "../ui/table.js";
+import { formatAge, formatUsd, plural } from "../util/format.js";
 import type { CommonFlags } from "../core/context.js";
 import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
 
 export interface JobsFlags extends CommonFlags {
   status?: string;
   limit?: string;
+  ids?: boolean;
 }
 
 function isStatus(value: string): value is (typeof taskStatuses)[number] {
@@ -21,15 +22,36 @@ function reportUncertain(out: Output, shown: readonly UncertainCreate[]): void {
   if (shown.length === 0) return;
   const n = shown.length;
   out.info(
-    `${n} create${n === 1 ? "" : "s"} may have reached a gateway with no id known; check its dashboard before sending again:`,
+    `${plural(n, "create")} may have reached a gateway with no id known; check its dashboard before sending again:`,
   );
   for (const u of shown)
     out.info(`  ${u.provider} at ${u.at}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
 }
 
-/** The journal as a table (newest first), like `gh run list`. Reads only local state: no key, no network. */
+/** For a person: ages, cut prompts, and a COST column once any shown job has a reported cost. */
+function tableOf(shown: readonly JobRecord[]): [string[], string[][]] {
+  const now = Date.now();
+  // Most gateways report no cost, so the column would mostly be dashes.
+  const withCost = shown.some((j) => j.cost !== undefined);
+  const rows = shown.map((j) => [
+    j.id,
+    j.provider,
+    j.status,
+    formatAge(j.createdAt, now),
+    ...(withCost ? [j.cost ? formatUsd(j.cost.usd) : "-"] : []),
+    truncate(j.params.prompt, 40),
+    j.download?.path ?? "",
+  ]);
+  return [["ID", "PROVIDER", "STATUS", "AGE", ...(withCost ? ["COST"] : []), "PROMPT", "FILE"], rows];
+}
+
+/**
+ * The journal (newest first), like `gh run list`: a table on a terminal, tab-separated rows for a
+ * pipe or file, ids alone with --ids. Reads only local state: no key, no network.
+ */
 export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void> {
   const out = await createOutput(flags, runtime);
+  if (out.mode.json && flags.ids) throw new UsageError("--ids and --json cannot be combined; pick one");
   const status = flags.status?.trim().toLowerCase();
   if (status !== undefined && !isStatus(status)) {
     throw new UsageError(`--status ${flags.status} is not a status; accepted: ${taskStatuses.join(", ")}`);
@@ -53,20 +75,23 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
     out.info(list.total === 0 ? "no jobs yet: grokvid create ... records every job here" : "no jobs match");
     return;
   }
-  const now = Date.now();
-  // The COST column appears once any shown job has a reported cost: most gateways report none.
-  const withCost = shown.some((j) => j.cost !== undefined);
-  const rows = shown.map((j) => [
-    j.id,
-    j.provider,
-    j.status,
-    formatAge(j.createdAt, now),
-    ...(withCost ? [j.cost ? formatUsd(j.cost.usd) : "-"] : []),
-    truncate(j.params.prompt, 40),
-    j.download?.path ?? "",
-  ]);
-  const header = ["ID", "PROVIDER", "STATUS", "AGE", ...(withCost ? ["COST"] : []), "PROMPT", "FILE"];
-  for (const line of renderTable(header, rows)) out.result(line);
+  if (flags.ids) {
+    for (const j of shown) out.result(j.id);
+  } else if (out.streams.stdout.isTTY === true) {
+    for (const line of renderTable(...tableOf(shown))) out.result(line);
+  } else {
+    // For scripts: every column always there (an empty field when unknown), full values, exact times.
+    const rows = shown.map((j) => [
+      j.id,
+      j.provider,
+      j.status,
+      j.createdAt,
+      j.cost ? formatUsd(j.cost.usd) : "",
+      j.params.prompt,
+      j.download?.path ?? "",
+    ]);
+    for (const line of renderTsv(rows)) out.result(line);
+  }
   if (list.matching > shown.length)
     out.info(`${list.matching - shown.length} more; use --limit 0 to see all`);
 }

@@ -1,5 +1,6 @@
 import { TaskFailedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
+import type { StreamedVideo } from "../core/stream-video.js";
 import type { Output } from "../ui/output.js";
 import { formatUsd } from "../util/format.js";
 
@@ -26,4 +27,17 @@ export function renderFinal(out: Output, task: NormalizedTask, extra: { path?: s
     failure.resultPrinted = true;
     throw failure;
   }
+}
+
+/**
+ * After `-o -`: stdout holds the video and nothing else, so the outcome goes to stderr, and a task
+ * that failed (no video written) still exits 7.
+ */
+export function renderStreamed(out: Output, task: NormalizedTask, streamed: StreamedVideo | undefined): void {
+  if (streamed) out.info(`wrote the video of task ${task.id} to stdout (${streamed.bytes} bytes)`);
+  if (task.cost) out.info(`cost: ${formatUsd(task.cost.usd)}, as reported by ${task.provider}`);
+  if (task.status !== "succeeded")
+    throw new TaskFailedError(
+      `task ${task.id} ${task.status} on ${task.provider}${task.error ? `: ${task.error.message}` : ""}`,
+    );
 }

@@ -3,13 +3,14 @@ import { GrokvidError } from "../errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
+import { plural } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 
 export type ResumeFlags = ResumeOptions;
 
 function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
   if (event.type === "started") {
-    out.info(`resuming ${event.total} job${event.total === 1 ? "" : "s"}`);
+    out.info(`resuming ${plural(event.total, "job")}`);
     return;
   }
   const { job } = event;
@@ -31,9 +32,12 @@ function report(out: Output, result: ResumeResult): void {
   if (out.mode.json) out.resultJson(outcomes);
   else for (const o of outcomes) out.result([o.id, o.status, o.path ?? o.error ?? ""].join("\t").trimEnd());
   const ok = outcomes.filter((o) => o.code === 0).length;
-  out.info(`${ok} of ${total} jobs succeeded`);
+  out.info(`${ok} of ${plural(total, "job")} succeeded`);
   if (result.exitCode !== 0) {
-    const failure = new GrokvidError(`${total - ok} of ${total} jobs did not succeed`, result.exitCode);
+    const failure = new GrokvidError(
+      `${total - ok} of ${plural(total, "job")} did not succeed`,
+      result.exitCode,
+    );
     failure.resultPrinted = true;
     throw failure;
   }

@@ -30,6 +30,7 @@ export async function runSandbox(
     videoSize?: string;
     quiet?: boolean;
     color?: boolean;
+    json?: boolean;
   },
   runtime: Runtime,
 ): Promise<void> {
@@ -66,6 +67,12 @@ export async function runSandbox(
   });
   try {
     out.info(`grokvid sandbox listening on ${sandbox.url} (any key works; Ctrl-C stops it)`);
+    // One document, printed whole before any request is served, so a script can parse it and go on.
+    if (out.mode.json)
+      out.resultJson({
+        url: sandbox.url,
+        baseUrls: Object.fromEntries(providerIds.map((id) => [id, sandbox.baseUrl(id)])),
+      });
     for (const id of providerIds)
       out.result(`export GROKVID_${id.toUpperCase()}_BASE_URL=${sandbox.baseUrl(id)}`);
     out.info(

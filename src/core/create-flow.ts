@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Writable } from "node:stream";
 import type { GrokvidConfig } from "../config/schema.js";
 import { InterruptedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
@@ -14,6 +15,7 @@ import { afterSending } from "./outcome.js";
 import { renderPlan } from "./output-plan.js";
 import { checkSourceLength, findSourceJob, sourceVideoUrl } from "./source-video.js";
 import { openJournal, openSession } from "./session.js";
+import type { StreamedVideo } from "./stream-video.js";
 
 export type { JobSpec } from "./create-preview.js";
 
@@ -23,6 +25,8 @@ export interface CreateOptions extends CommonFlags {
   download?: boolean;
   /** A file, or a folder for the configured name; missing folders are created. */
   output?: string;
+  /** A stream to write the video into instead of a file (not ended: it is the caller's). */
+  to?: Writable;
   force?: boolean;
   interval?: string;
   timeout?: string;
@@ -35,8 +39,10 @@ export interface CreateOptions extends CommonFlags {
 export interface CreateResult {
   /** The task as last seen: just submitted, or final when waited for. */
   task: NormalizedTask;
-  /** The saved video, when downloaded. */
+  /** The saved video, when downloaded ... */
   saved?: DownloadResult;
+  /** ... or what was written to `to`. */
+  streamed?: StreamedVideo;
 }
 
 /**
@@ -62,12 +68,12 @@ export async function runCreate(
     const seconds = checkSourceLength(sourceJob, spec.source.operation, provider, prepared.params.duration);
     if (seconds !== undefined) prepared.params.seconds = seconds;
   }
-  const wantDownload = options.download === true || options.output !== undefined;
+  const { to } = options;
+  const wantDownload = options.download === true || options.output !== undefined || to !== undefined;
   const wantWait = options.wait === true || wantDownload;
   // A file that would be refused after the job is paid for is refused now instead.
-  const plan: OutputPlan | undefined = wantDownload
-    ? await planDestination(options.output, config, runtime.cwd)
-    : undefined;
+  const plan: OutputPlan | undefined =
+    wantDownload && !to ? await planDestination(options.output, config, runtime.cwd) : undefined;
   const fixed = plan && fixedPath(plan, prepared.choice);
   if (fixed !== undefined) await assertWritable(fixed, options.force === true);
   const sessionFlags = remembered ? withoutProvider(options) : options;
@@ -101,6 +107,10 @@ export async function runCreate(
     if (!wantWait) return { task: submitted.task };
     const task = await followTask(session, id, prepared.poll, options.onUpdate);
     if (task.status !== "succeeded" || !wantDownload) return { task };
+    if (to) {
+      const { streamVideo } = await import("./stream-video.js");
+      return { task, streamed: await streamVideo(session, task, to, options.onDownload) };
+    }
     const dest = renderPlan(
       plan ?? (await planDestination(undefined, config, runtime.cwd)),
       session.gateway.name,

@@ -9,6 +9,8 @@ import { type Journal, type JobRecord, jobKey, type OutputPlan, toJobParams } fr
  */
 export class JobRecorder {
   private readonly lastSeen = new Map<string, string>();
+  /** What the journal says of each job that a gateway's status answer may leave out. */
+  private readonly facts = new Map<string, { model: string; createdAt: string }>();
 
   constructor(
     readonly journal: Journal,
@@ -26,9 +28,10 @@ export class JobRecorder {
     // A generation's length is its duration, or the model's documented default.
     const seconds =
       params.seconds ?? (params.source ? undefined : (params.duration ?? model.defaultDuration));
+    const at = task.createdAt ?? this.now().toISOString();
     await this.journal.append({
       type: "created",
-      at: task.createdAt ?? this.now().toISOString(),
+      at,
       id: task.id,
       provider: gateway.name,
       baseUrl: gateway.baseUrl,
@@ -38,6 +41,14 @@ export class JobRecorder {
       ...(output ? { output } : {}),
     });
     this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
+    this.facts.set(jobKey(gateway.name, task.id), { model: model.id, createdAt: at });
+  }
+
+  /** The task with the model and create time the journal knows, where the gateway gave none. */
+  complete(task: NormalizedTask): NormalizedTask {
+    const known = this.facts.get(jobKey(task.provider, task.id));
+    if (!known) return task;
+    return { ...task, model: task.model ?? known.model, createdAt: task.createdAt ?? known.createdAt };
   }
 
   /** Before a paid call: if no `created` or `abandoned` follows, nothing sends it again on its own. */
@@ -66,6 +77,7 @@ export class JobRecorder {
   /** Starts from what the journal already says, so a resumed wait does not repeat old lines. */
   know(job: JobRecord): void {
     this.lastSeen.set(jobKey(job.provider, job.id), signature(job));
+    this.facts.set(jobKey(job.provider, job.id), { model: job.model, createdAt: job.createdAt });
   }
 
   async status(task: NormalizedTask): Promise<void> {

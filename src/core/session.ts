@@ -4,6 +4,7 @@ import { JobRecorder } from "./job-recorder.js";
 import { type JobRecord, Journal } from "./journal.js";
 import type { TaskDeps } from "./tasks.js";
 import { UsageError } from "../errors.js";
+import { assertTaskId } from "./task-id.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../http/client.js";
 import { shellQuote } from "../util/format.js";
 import { type Remembered, resolveGateway } from "./gateway.js";
@@ -88,7 +89,7 @@ export async function openSession(
     config,
     gateway,
     http,
-    deps: { http, now },
+    deps: { http, now, complete: (task) => recorder.complete(task) },
     recorder,
     sent: () => answered,
     resumeFlags: resumeFlags(
@@ -125,9 +126,7 @@ async function findJournaledJob(
   journal: Journal,
 ): Promise<JobRecord | undefined> {
   // Checked before any lookup or request: "" or ".." would turn into another URL entirely.
-  if (id.trim() === "" || id === "." || id === ".." || /[\s\p{Cc}]/u.test(id)) {
-    throw new UsageError(`"${id.replace(/\p{Cc}/gu, "?")}" is not a task id`);
-  }
+  assertTaskId(id);
   const job = await journal.findJob(id, flags.provider?.trim().toLowerCase());
   if (!job && flags.provider === undefined && !runtime.env.GROKVID_PROVIDER && !config.defaultProvider) {
     throw new UsageError(

@@ -1,11 +1,20 @@
 import { ApiError } from "../errors.js";
 import { callGateway, type Gateway, type HttpDeps, mayExistHint } from "../http/client.js";
-import type { CreateParams, LoadedImage, ModelSpec, ParsedTask, RequestSpec } from "../providers/types.js";
+import type {
+  CreateParams,
+  LoadedImage,
+  ModelSpec,
+  NormalizedTask,
+  ParsedTask,
+  RequestSpec,
+} from "../providers/types.js";
 
 export interface TaskDeps {
   http: HttpDeps;
   /** Injected so parsed tasks carry deterministic timestamps in tests. */
   now: () => Date;
+  /** Fills what a status answer leaves out (model, createdAt) from what grokvid knows of the job. */
+  complete?: (task: NormalizedTask) => NormalizedTask;
 }
 
 /** Sends the paid create call exactly once (the HTTP layer only resends when nothing left the machine). */
@@ -20,7 +29,13 @@ export async function submitTask(
   const spec = request ?? gateway.provider.buildCreate(params, model);
   const res = await callGateway(gateway, spec, deps.http, { idempotent: false });
   try {
-    return asGateway(gateway, gateway.provider.parseCreate(res.body, deps.now()));
+    const parsed = asGateway(gateway, gateway.provider.parseCreate(res.body, deps.now()));
+    // What was asked for, and when: the same values the journal's create record keeps.
+    const { task } = parsed;
+    return {
+      ...parsed,
+      task: { ...task, model: task.model ?? model.id, createdAt: task.createdAt ?? deps.now().toISOString() },
+    };
   } catch (err) {
     // The gateway said yes (2xx) but we cannot read the id: the job probably exists and is billed.
     if (!(err instanceof ApiError)) throw err;
@@ -44,7 +59,8 @@ export async function fetchTask(gateway: Gateway, id: string, deps: TaskDeps): P
     taskId: id,
     emptyOk: gateway.provider.emptyPollAnswer === true,
   });
-  const parsed = sameId(id, asGateway(gateway, gateway.provider.parseQuery(res.body, id, deps.now())));
+  const answered = sameId(id, asGateway(gateway, gateway.provider.parseQuery(res.body, id, deps.now())));
+  const parsed = deps.complete ? { ...answered, task: deps.complete(answered.task) } : answered;
   const hint = Number(res.headers["openai-poll-after-ms"]);
   return Number.isFinite(hint) && hint > 0 ? { ...parsed, pollAfterMs: hint } : parsed;
 }

@@ -1,8 +1,11 @@
 import { fstatSync, writeSync } from "node:fs";
 
-/** What grokvid writes text to: a Node stream, or a DirectStream for a pipe, file or socket. */
+/**
+ * What grokvid writes text (and, for `-o -`, a video's bytes) to: a Node stream, or a DirectStream
+ * for a pipe, file or socket. `done` gets the error when the write failed, a reader gone included.
+ */
 export interface TextStream {
-  write(text: string, done?: (err?: Error | null) => void): boolean;
+  write(text: string | Uint8Array, done?: (err?: Error | null) => void): boolean;
   readonly isTTY?: boolean;
 }
 
@@ -52,11 +55,14 @@ export class DirectStream implements StandardStream {
     return this.stream?.destroyed ?? false;
   }
 
-  write(text: string, done?: (err?: Error | null) => void): boolean {
+  write(text: string | Uint8Array, done?: (err?: Error | null) => void): boolean {
     if (this.stream) return this.stream.write(text, done);
     let failure = failures.get(this);
+    // Dropping text for a reader that went away is fine, but a caller that asks (a video being
+    // piped) is told, so it can stop and say the output is cut short.
+    let gone: NodeJS.ErrnoException | undefined;
     if (!failure) {
-      const bytes = Buffer.from(text);
+      const bytes = typeof text === "string" ? Buffer.from(text) : text;
       let at = 0;
       try {
         while (at < bytes.length) at += writeSync(this.fd, bytes, at);
@@ -67,9 +73,10 @@ export class DirectStream implements StandardStream {
           return this.stream.write(bytes.subarray(at), done);
         }
         if (!isClosedPipe(refused)) failures.set(this, (failure = refused));
+        else gone = refused;
       }
     }
-    if (done) queueMicrotask(() => done(failure));
+    if (done) queueMicrotask(() => done(failure ?? gone));
     return true;
   }
 }

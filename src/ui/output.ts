@@ -63,8 +63,12 @@ export class Output {
     if (!this.mode.json) this.streams.stdout.write(`${safeText(line)}\n`);
   }
 
+  /** One compact document per line instead of one indented document (ids read from stdin). */
+  jsonLines = false;
+
   resultJson(value: unknown): void {
-    this.streams.stdout.write(`${safeText(JSON.stringify(value, null, 2))}\n`);
+    const text = this.jsonLines ? JSON.stringify(value) : JSON.stringify(value, null, 2);
+    this.streams.stdout.write(`${safeText(text)}\n`);
   }
 
   info(line: string): void {

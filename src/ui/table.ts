@@ -18,3 +18,12 @@ export function truncate(text: string, max: number): string {
     .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
+
+/**
+ * Rows for a script (stdout not a terminal), as `gh` prints them: one line per row, fields
+ * separated by one tab, no header, no padding, nothing cut. Whitespace inside a field (a prompt's
+ * tabs and newlines) becomes one space, so `cut -f` always finds the same column.
+ */
+export function renderTsv(rows: readonly (readonly string[])[]): string[] {
+  return rows.map((cells) => cells.map((c) => c.replace(/\s+/g, " ").trim()).join("\t"));
+}

@@ -30,3 +30,11 @@ export function formatAge(fromIso: string, nowMs: number): string {
 export function formatUsd(usd: number): string {
   return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
+
+/**
+ * A count with its noun, singular for exactly one: "1 job", "2 jobs", "0 errors". English only;
+ * `many` is for nouns whose plural is not noun + "s".
+ */
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : many}`;
+}

@@ -66,7 +66,9 @@ describe("grokvid with --provider xai", () => {
     // grok-imagine-video at the default 480p: $0.05 per second.
     expect(r.stderr).toContain("cost: $0.10, as reported by xai");
     const jobs = await xai(["jobs"]);
-    expect(jobs.stdout.split("\n")[0]).toMatch(/STATUS\s+AGE\s+COST\s+PROMPT/);
+    // Off a terminal `jobs` prints tab-separated rows with no header (issue 10): COST is field 5.
+    const [row = ""] = jobs.stdout.split("\n");
+    expect(row.split("\t")[4]).toBe("$0.10");
     expect(jobs.stdout).toContain("$0.10");
   });
 

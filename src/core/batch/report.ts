@@ -2,7 +2,7 @@ import type { DownloadResult } from "../download.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
 import { displayPath, sidecarPathFor } from "../output-plan.js";
 import { writeFileAtomic } from "../safe-file.js";
-import { formatUsd } from "../../util/format.js";
+import { formatUsd, plural } from "../../util/format.js";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import type { TaskStatus } from "../../task-status.js";
@@ -111,15 +111,13 @@ export function summarize(entries: readonly ManifestEntry[]): string {
   if (uncertain) parts.push(`${uncertain} uncertain (not sent again)`);
   const invalid = count("invalid");
   const notRun = count("not-run");
-  if (errors) parts.push(`${errors} errors`);
+  if (errors) parts.push(plural(errors, "error"));
   if (invalid) parts.push(`${invalid} invalid`);
   if (notRun) parts.push(`${notRun} not run (--fail-fast)`);
   const costs = entries.flatMap((e) => (e.cost ? [e.cost.usd] : []));
   if (costs.length > 0) {
     const total = costs.reduce((sum, usd) => sum + usd, 0);
-    parts.push(
-      `cost ${formatUsd(total)} (${costs.length} job${costs.length === 1 ? "" : "s"} with a reported cost)`,
-    );
+    parts.push(`cost ${formatUsd(total)} (${plural(costs.length, "job")} with a reported cost)`);
   }
   return parts.join(", ");
 }

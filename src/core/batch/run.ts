@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { resolvePoll } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { ExitCode, InterruptedError, UsageError } from "../../errors.js";
-import { shellQuote } from "../../util/format.js";
+import { plural, shellQuote } from "../../util/format.js";
 import { runPool } from "../../util/pool.js";
 import type { ParsedBatch } from "../batch-file.js";
 import { Claims } from "../claims.js";
@@ -56,7 +56,7 @@ export async function runBatchJobs(
   for (const bad of plan.invalid) emit({ type: "invalid", ...bad });
   if (plan.invalid.length > 0 && !options.skipInvalid) {
     const n = plan.invalid.length;
-    throw new UsageError(`${n} invalid line${n === 1 ? "" : "s"} in ${source}; nothing was sent`, {
+    throw new UsageError(`${plural(n, "invalid line")} in ${source}; nothing was sent`, {
       hint: "fix them, or pass --skip-invalid to run the valid lines",
     });
   }

@@ -1,0 +1,72 @@
+import { assertTaskId } from "../core/task-id.js";
+import { runExitCode } from "../core/outcome.js";
+import { ExitCode, type ExitCodeValue, GrokvidError, UsageError } from "../errors.js";
+import type { Output } from "../ui/output.js";
+import { plural } from "../util/format.js";
+
+/** `-` as the id: the ids are read from standard input, one per line (`grokvid jobs --ids | ...`). */
+const FROM_STDIN = "-";
+
+/** Every id of standard input, blank lines skipped; all are checked before any is looked up. */
+async function readIds(stdin: NodeJS.ReadableStream): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const lines = Buffer.concat(chunks).toString("utf8").split(/\r?\n/);
+  const ids: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const id = line.trim();
+    if (id === "") continue;
+    try {
+      assertTaskId(id);
+    } catch (err) {
+      throw new UsageError(
+        `standard input line ${i + 1}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    ids.push(id);
+  }
+  if (ids.length === 0) throw new UsageError("no task ids on standard input (one per line)");
+  return ids;
+}
+
+/**
+ * Runs `one` for the id, or, when the id is `-`, for each id of standard input in order. One id's
+ * failure is reported on stderr (and as a JSON line under --json) and the next goes on; the run
+ * then fails with the most serious code. Under --json each id's document is one line (JSON lines).
+ */
+export async function forEachId(
+  id: string,
+  stdin: NodeJS.ReadableStream,
+  out: Output,
+  one: (id: string) => Promise<void>,
+): Promise<void> {
+  if (id !== FROM_STDIN) return one(id);
+  const ids = await readIds(stdin);
+  out.jsonLines = true;
+  const codes: ExitCodeValue[] = [];
+  for (const each of ids) {
+    try {
+      await one(each);
+      codes.push(ExitCode.ok);
+    } catch (err) {
+      // A bug, or Ctrl-C, ends the whole run: the next id would not fare better.
+      if (!(err instanceof GrokvidError) || err.exitCode === ExitCode.interrupted) throw err;
+      codes.push(err.exitCode);
+      out.error(`${each}: ${err.message}`, err.hint);
+      if (out.mode.json && !err.resultPrinted)
+        out.resultJson({
+          id: each,
+          error: { exitCode: err.exitCode, message: err.message, ...(err.hint ? { hint: err.hint } : {}) },
+          ...(err.task ? { task: err.task } : {}),
+        });
+    }
+  }
+  const failed = codes.filter((c) => c !== ExitCode.ok).length;
+  // A usage error of one id (not in the journal) must not claim that nothing was sent for the others.
+  const sent = codes.some((c) => c !== ExitCode.usage);
+  const worst = runExitCode(codes, sent);
+  if (worst === ExitCode.ok) return;
+  const failure = new GrokvidError(`${failed} of ${plural(ids.length, "id")} did not succeed`, worst);
+  failure.resultPrinted = true;
+  throw failure;
+}

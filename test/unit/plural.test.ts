@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { type ManifestEntry, summarize } from "../../src/core/batch/report.js";
+import { plural } from "../../src/util/format.js";
+
+function entry(status: ManifestEntry["status"], cost?: number): ManifestEntry {
+  return {
+    line: 1,
+    id: null,
+    provider: null,
+    status,
+    path: null,
+    error: null,
+    code: 0,
+    ...(cost === undefined ? {} : { cost: { usd: cost } }),
+  };
+}
+
+describe("plural", () => {
+  it("is singular for exactly one and plural otherwise, zero included", () => {
+    expect([0, 1, 2].map((n) => plural(n, "job"))).toEqual(["0 jobs", "1 job", "2 jobs"]);
+    expect(plural(1, "invalid line")).toBe("1 invalid line");
+    expect(plural(3, "child", "children")).toBe("3 children");
+  });
+
+  it("the batch summary says 1 error, 2 errors, and 1 job with a reported cost", () => {
+    expect(summarize([entry("error")])).toContain(", 1 error");
+    expect(summarize([entry("error")])).not.toContain("1 errors");
+    expect(summarize([entry("error"), entry("error")])).toContain(", 2 errors");
+    expect(summarize([entry("succeeded", 0.1)])).toContain("(1 job with a reported cost)");
+    expect(summarize([entry("succeeded", 0.1), entry("succeeded", 0.2)])).toContain(
+      "(2 jobs with a reported cost)",
+    );
+  });
+});
