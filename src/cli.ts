@@ -43,7 +43,7 @@ export function reportError(
     if (flags.json) writeJsonError(runtime, ExitCode.usage, err.message.replace(/^error: /, ""));
     return ExitCode.usage;
   }
-  const colored = resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, flags.color) > 0;
+  const colored = resolveColorLevel(runtime.env, runtime.stderr, flags.color) > 0;
   const red = (s: string) => (colored ? `\u001b[31m${s}\u001b[39m` : s);
   if (err instanceof GrokvidError) {
     runtime.stderr.write(`${red("error:")} ${safeText(err.message)}\n`);

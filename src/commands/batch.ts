@@ -45,7 +45,7 @@ function renderEvent(
       else if (event.phase === "submitting") live.set(key, `${key}: submitting to ${event.provider}`);
       else if (event.phase === "submitted")
         live.set(key, `${key}: submitted task ${event.id} to ${event.provider}`);
-      else live.set(key, `${key}: ${describeTask(event.task, event.elapsedMs)}`);
+      else live.set(key, `${key}: ${describeTask(event.task, event.elapsedMs)}`, event.task.status);
       return;
     case "ended": {
       const { task, entry } = event;
