@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseBatchFile } from "../core/batch-file.js";
 import type { BatchEvent, BatchOptions, BatchResult } from "../core/batch/events.js";
-import { GrokvidError, UsageError } from "../errors.js";
+import { GrokvidError, InterruptedError, UsageError } from "../errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
@@ -73,6 +73,13 @@ function report(out: Output, result: BatchResult, file: string, flags: BatchOpti
   out.info(`batch: ${result.summary}`);
   if (result.earlierFailures > 0 && !flags.retryFailed)
     out.info(`${result.earlierFailures} line(s) failed in an earlier run; --retry-failed submits them again`);
+  if (result.interrupted !== undefined) {
+    const stopped = new InterruptedError("interrupted; submitted jobs are in the journal", {
+      hint: result.interrupted,
+    });
+    stopped.resultPrinted = true;
+    throw stopped;
+  }
   if (result.exitCode !== 0) {
     const failure = new GrokvidError(
       `not every job of ${file} succeeded (${result.summary})`,

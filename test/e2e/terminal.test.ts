@@ -112,4 +112,21 @@ describe("the live batch display on a real pseudo-terminal", () => {
     expect(screen.lines.join("\n")).not.toMatch(/done, \d+ not ok/);
     expect(screen.lines.join("\n")).toContain("batch: 3 succeeded");
   });
+
+  it("Ctrl-C erases the live block, prints the summary and exits 130", async () => {
+    const file = await batchFile(2);
+    const run = await runInPty(["batch", file, "--provider", "sandbox", "--interval", "100ms"], {
+      cwd: dir,
+      env: { GROKVID_SANDBOX_DELAY: "30s" },
+      columns: 60,
+      rows: 10,
+      type: { text: "\u0003", when: (out) => /line 2: \S+: queued/.test(out) },
+    });
+    expect(run.code, run.output).toBe(130);
+    const text = replayScreen(run.output, 60).lines.join("\n");
+    expect(text).not.toMatch(/done, \d+ not ok/);
+    expect(text).not.toMatch(/line \d: \S+: queued/);
+    expect(text).toContain("batch: 0 succeeded");
+    expect(text).toContain("resume with: grokvid batch");
+  });
 });
