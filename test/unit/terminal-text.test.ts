@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NormalizedTask } from "../../src/providers/types.js";
 import { resolveColorLevel } from "../../src/ui/color.js";
 import { DownloadMeter, formatBytes } from "../../src/ui/download-meter.js";
 import { LiveLines } from "../../src/ui/live-lines.js";
+import { FRAME_MS, LiveRegion } from "../../src/ui/live-region.js";
 import { Output } from "../../src/ui/output.js";
 import { createStatusDisplay } from "../../src/ui/status-display.js";
 import { fitWidth, textWidth, usableColumns } from "../../src/ui/text-width.js";
@@ -127,5 +129,51 @@ describe("LiveLines off a terminal", () => {
     live.finish("line 1", "line 1: t1 succeeded");
     live.stop();
     expect(writes.join("")).toBe("line 1: queued 0% (0s)\nline 1: running 10% (1s)\nline 1: t1 succeeded\n");
+  });
+});
+
+describe("LiveRegion", () => {
+  function terminal(columns: number) {
+    const stream = Object.assign(new EventEmitter(), {
+      isTTY: true,
+      columns,
+      rows: 24,
+      writes: [] as string[],
+      write(text: string) {
+        stream.writes.push(text);
+        return true;
+      },
+    });
+    return stream;
+  }
+
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("draws at most one frame per FRAME_MS however often lines change", () => {
+    const tty = terminal(80);
+    const region = new LiveRegion(tty, () => Date.now());
+    for (let i = 0; i < 1000; i++) {
+      region.show([`line ${i}`]);
+      vi.advanceTimersByTime(1);
+    }
+    expect(tty.writes.length).toBeLessThanOrEqual(1000 / FRAME_MS + 1);
+    region.stop();
+  });
+
+  it("after the terminal narrows, erases every row its reflowed lines now take", () => {
+    const tty = terminal(80);
+    const region = new LiveRegion(tty, () => Date.now());
+    region.show(["x".repeat(50), "short"]);
+    vi.advanceTimersByTime(FRAME_MS);
+    tty.columns = 20;
+    tty.emit("resize");
+    vi.advanceTimersByTime(FRAME_MS);
+    // 50 cells on 20 columns are 3 rows, "short" 1: up 4, then clear to the end of the screen.
+    expect(tty.writes[1]?.slice(0, 9)).toBe("\r\u001b[4A\u001b[0J");
+    expect(tty.writes[1]).toContain(`${"x".repeat(18)}…\n`);
+    region.stop();
+    expect(tty.writes.at(-1)).toBe("\r\u001b[2A\u001b[0J");
+    expect(tty.listenerCount("resize")).toBe(0);
   });
 });
