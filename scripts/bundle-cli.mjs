@@ -1,6 +1,6 @@
 // Bundles the CLI (src/cli-main.ts and everything it imports) into dist/cli/ as CommonJS chunks:
 // Node starts a few CommonJS files far faster than ~50 ES modules and their resolution, and each
-// part a command may not need (the batch engine, the download writer, the sandbox, ora) stays in
+// part a command may not need (the batch engine, the download writer, the sandbox, the spinner) stays in
 // its own chunk, loaded when first imported. Source maps point at src/. The library (`grokvid`)
 // is tsc's ES module output and is not bundled.
 import { readFileSync } from "node:fs";
