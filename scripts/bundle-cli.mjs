@@ -1,6 +1,6 @@
 // Bundles the CLI (src/cli-main.ts and everything it imports) into dist/cli/ as CommonJS chunks:
 // Node starts a few CommonJS files far faster than ~50 ES modules and their resolution, and each
-// part a command may not need (the batch engine, the download writer, the sandbox, ora) stays in
+// part a command may not need (the batch engine, the download writer, the sandbox, the spinner) stays in
 // its own chunk, loaded when first imported. Source maps point at src/. The library (`grokvid`)
 // is tsc's ES module output and is not bundled.
 import { readFileSync } from "node:fs";
@@ -72,7 +72,7 @@ await build({
         { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
         {
           name: "common",
-          test: /[\\/]src[\\/](cli|program|program-options|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display)|util[\\/](format|untrusted|duration)|core[\\/](client|context|settings|gateway|create-preview|validate-create|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
+          test: /[\\/]src[\\/](cli|program|program-options|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|download-meter)|util[\\/](format|untrusted|duration)|core[\\/](client|context|settings|gateway|create-preview|validate-create|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
         },
       ],
     },

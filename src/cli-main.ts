@@ -1,4 +1,4 @@
-import { processRuntime, run } from "./cli.js";
+import { exitCodeAfter, processRuntime, run } from "./cli.js";
 import { preferBaselineWasm } from "./http/wasm-tier.js";
 import type { StandardStream } from "./ui/direct-stream.js";
 
@@ -12,7 +12,7 @@ export function main(argv: readonly string[]): void {
   preferBaselineWasm();
   const runtime = processRuntime();
   void run(argv, runtime).then((code) => {
-    process.exitCode = code;
+    process.exitCode = exitCodeAfter(code, runtime.stoppedBy());
     exitWhenFlushed([runtime.stdout, runtime.stderr]);
   });
 }

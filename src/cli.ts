@@ -43,7 +43,7 @@ export function reportError(
     if (flags.json) writeJsonError(runtime, ExitCode.usage, err.message.replace(/^error: /, ""));
     return ExitCode.usage;
   }
-  const colored = resolveColorLevel(runtime.env, runtime.stderr.isTTY === true, flags.color) > 0;
+  const colored = resolveColorLevel(runtime.env, runtime.stderr, flags.color) > 0;
   const red = (s: string) => (colored ? `\u001b[31m${s}\u001b[39m` : s);
   if (err instanceof GrokvidError) {
     runtime.stderr.write(`${red("error:")} ${safeText(err.message)}\n`);
@@ -99,17 +99,41 @@ export async function run(argv: readonly string[], runtime: CliRuntime): Promise
   }
 }
 
-/** The process's own runtime: its standard streams, and Ctrl-C wired to the cancel signal. */
-export function processRuntime(): CliRuntime & { stdout: StandardStream; stderr: StandardStream } {
+/**
+ * What a shell reports for a process a signal stopped (128 + its number): Ctrl-C is 130, and a
+ * command ended by SIGTERM or a closed terminal (SIGHUP) says so too, after the same clean-up.
+ */
+const SIGNAL_EXIT: Readonly<Record<StopSignal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** The exit code of a command that ended `code` after `signal` (if one came) asked it to stop. */
+export function exitCodeAfter(code: number, signal: StopSignal | undefined): number {
+  return code === ExitCode.interrupted && signal ? SIGNAL_EXIT[signal] : code;
+}
+
+/**
+ * The process's own runtime: its standard streams, and SIGINT, SIGTERM and SIGHUP wired to the
+ * cancel signal; `stoppedBy` tells which one came, for the exit code.
+ */
+export function processRuntime(): CliRuntime & {
+  stdout: StandardStream;
+  stderr: StandardStream;
+  stoppedBy: () => StopSignal | undefined;
+} {
   const controller = new AbortController();
   // Every request of a batch listens to this one signal; dozens at once is by design, not a leak.
   setMaxListeners(0, controller.signal);
-  // First Ctrl-C lets the command say how to resume; a second one leaves at once.
-  process.on("SIGINT", () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    controller.abort();
-  });
-  process.on("SIGTERM", () => controller.abort());
+  let stoppedBy: StopSignal | undefined;
+  // The first signal lets the command finish its report (a batch's manifest and summary) and say
+  // how to resume; a second one leaves at once.
+  for (const name of STOP_SIGNALS) {
+    process.on(name, () => {
+      if (controller.signal.aborted) process.exit(SIGNAL_EXIT[name]);
+      stoppedBy = name;
+      controller.abort();
+    });
+  }
   // A reader that went away (`grokvid jobs | head -1`) is not a failure of ours: what is left to
   // print has nowhere to go and is dropped, and the command ends as it would have (see standardStream).
   return {
@@ -119,6 +143,7 @@ export function processRuntime(): CliRuntime & { stdout: StandardStream; stderr:
     cwd: process.cwd(),
     signal: controller.signal,
     collectGarbage: collectYoungGeneration,
+    stoppedBy: () => stoppedBy,
     get stdin(): NodeJS.ReadableStream {
       return process.stdin;
     },

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseBatchFile } from "../core/batch-file.js";
 import type { BatchEvent, BatchOptions, BatchResult } from "../core/batch/events.js";
-import { GrokvidError, UsageError } from "../errors.js";
+import { GrokvidError, InterruptedError, UsageError } from "../errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
@@ -46,7 +46,7 @@ function renderEvent(
       else if (event.phase === "submitting") live.set(key, `${key}: submitting to ${event.provider}`);
       else if (event.phase === "submitted")
         live.set(key, `${key}: submitted task ${event.id} to ${event.provider}`);
-      else live.set(key, `${key}: ${describeTask(event.task, event.elapsedMs)}`);
+      else live.set(key, `${key}: ${describeTask(event.task, event.elapsedMs)}`, event.task.status);
       return;
     case "ended": {
       const { task, entry } = event;
@@ -76,6 +76,13 @@ function report(out: Output, result: BatchResult, file: string, flags: BatchOpti
     out.info(
       `${plural(result.earlierFailures, "line")} failed in an earlier run; --retry-failed submits them again`,
     );
+  if (result.interrupted !== undefined) {
+    const stopped = new InterruptedError("interrupted; submitted jobs are in the journal", {
+      hint: result.interrupted,
+    });
+    stopped.resultPrinted = true;
+    throw stopped;
+  }
   if (result.exitCode !== 0) {
     const failure = new GrokvidError(
       `not every job of ${file} succeeded (${result.summary})`,

@@ -18,7 +18,7 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
   if (event.type === "progress") {
     if (event.phase === "waiting")
       live.set(key, `waiting for grokvid (pid ${event.pid}), which is on this job`);
-    else live.set(key, describeTask(event.task, event.elapsedMs));
+    else live.set(key, describeTask(event.task, event.elapsedMs), event.task.status);
     return;
   }
   const { outcome } = event;

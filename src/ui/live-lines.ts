@@ -1,70 +1,64 @@
+import { LiveRegion } from "./live-region.js";
 import { type Output, safeText } from "./output.js";
 
 /**
- * One line per running job, redrawn in place on a terminal (plus a totals line); elsewhere a plain
- * line whenever a job's line changes, so logs read top to bottom.
+ * One line per running job, redrawn in place on a terminal (plus a totals line) by a LiveRegion,
+ * which cuts each line to the terminal's width and erases the block on stop, Ctrl-C or exit;
+ * elsewhere a plain line whenever a job's line changes, so logs read top to bottom.
  */
 export class LiveLines {
   private readonly lines = new Map<string, string>();
+  /** Off a terminal, what each key's last printed line said, in the terms its caller compares. */
+  private readonly printed = new Map<string, string>();
   private footer = "";
-  private drawn = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly region: LiveRegion | undefined;
 
   constructor(private readonly out: Output) {
-    // Off a terminal, lines changing at once (many jobs) go out as one write every 100 ms.
-    if (!out.interactive) out.hold(100);
+    if (out.interactive) {
+      this.region = new LiveRegion(out.streams.stderr);
+      // Lines printed meanwhile (a finished job, a warning) go above the block, never into it.
+      out.attachLive(this.region);
+    } else {
+      // Off a terminal, lines changing at once (many jobs) go out as one write every 100 ms.
+      out.hold(100);
+    }
   }
 
-  set(key: string, text: string): void {
+  /**
+   * `state` is what a log line is printed for (a job's status, not its elapsed seconds or
+   * percent, which change on every poll); on a terminal every change of `text` is drawn.
+   */
+  set(key: string, text: string, state: string = text): void {
     if (this.lines.get(key) === text) return;
     this.lines.set(key, text);
-    if (this.out.interactive) this.schedule();
-    else this.out.info(text);
+    if (this.region) return this.redraw();
+    if (this.printed.get(key) === state) return;
+    this.printed.set(key, state);
+    this.out.info(text);
   }
 
   /** A job that is done leaves the live block; its last line stays printed above it. */
   finish(key: string, text: string): void {
     this.lines.delete(key);
-    if (this.out.interactive) {
-      this.clear();
-      this.out.info(text);
-      this.schedule();
-    } else {
-      this.out.info(text);
-    }
+    this.printed.delete(key);
+    this.out.info(text);
+    if (this.region) this.redraw();
   }
 
   setFooter(text: string): void {
     this.footer = text;
-    if (this.out.interactive) this.schedule();
+    if (this.region) this.redraw();
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.out.interactive) this.clear();
-    else this.out.release();
+    if (this.region) {
+      this.region.stop();
+      this.out.attachLive(undefined);
+    } else this.out.release();
   }
 
-  private schedule(): void {
-    // Many jobs update at once; one redraw per 100 ms keeps the terminal calm.
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.draw();
-    }, 100);
-  }
-
-  private clear(): void {
-    if (this.drawn > 0) this.out.streams.stderr.write(`\u001b[${this.drawn}A\u001b[0J`);
-    this.drawn = 0;
-  }
-
-  private draw(): void {
-    this.clear();
-    const columns =
-      "columns" in this.out.streams.stderr ? Number(this.out.streams.stderr.columns) || 100 : 100;
+  private redraw(): void {
     const rows = [...this.lines.values(), ...(this.footer ? [this.footer] : [])];
-    for (const row of rows) this.out.streams.stderr.write(`${safeText(row).slice(0, columns - 1)}\n`);
-    this.drawn = rows.length;
+    this.region?.show(rows.map(safeText));
   }
 }

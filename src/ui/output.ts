@@ -10,6 +10,12 @@ export interface Streams {
   env: Readonly<Record<string, string | undefined>>;
 }
 
+/** A block drawn below everything else (see LiveRegion). */
+export interface LiveSurface {
+  clear(): void;
+  schedule(): void;
+}
+
 export interface OutputMode {
   json: boolean;
   quiet: boolean;
@@ -44,19 +50,34 @@ export class Output {
     readonly mode: OutputMode,
     private readonly chalk: Pick<ChalkInstance, "dim" | "yellow" | "red"> = PLAIN,
   ) {
-    this.colorLevel = resolveColorLevel(streams.env, streams.stderr.isTTY === true, mode.color);
+    this.colorLevel = resolveColorLevel(streams.env, streams.stderr, mode.color);
   }
 
   static async open(streams: Streams, mode: OutputMode): Promise<Output> {
-    const level = resolveColorLevel(streams.env, streams.stderr.isTTY === true, mode.color);
+    const level = resolveColorLevel(streams.env, streams.stderr, mode.color);
     if (level === 0) return new Output(streams, mode);
     const { Chalk } = await import("chalk");
     return new Output(streams, mode, new Chalk({ level }));
   }
 
-  /** A spinner only makes sense on a terminal that a human reads. */
+  /**
+   * A spinner only makes sense on a terminal that a human reads; TERM=dumb says the terminal
+   * cannot move its cursor, so it gets plain lines like a log.
+   */
   get interactive(): boolean {
-    return this.streams.stderr.isTTY === true && !this.mode.json && !this.mode.quiet;
+    return (
+      this.streams.stderr.isTTY === true &&
+      this.streams.env.TERM !== "dumb" &&
+      !this.mode.json &&
+      !this.mode.quiet
+    );
+  }
+
+  private live: LiveSurface | undefined;
+
+  /** Lines printed while `live` is drawn go above it: it is erased first and redrawn after. */
+  attachLive(live: LiveSurface | undefined): void {
+    this.live = live;
   }
 
   result(line: string): void {
@@ -110,7 +131,12 @@ export class Output {
 
   private toStderr(text: string): void {
     const held = this.held;
-    if (!held) return void this.streams.stderr.write(text);
+    if (!held) {
+      this.live?.clear();
+      this.streams.stderr.write(text);
+      this.live?.schedule();
+      return;
+    }
     held.text += text;
     held.timer ??= setTimeout(this.flush, held.ms).unref();
   }

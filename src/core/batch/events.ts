@@ -48,4 +48,6 @@ export interface BatchResult {
   summary: string;
   /** Lines skipped because they failed in an earlier run (--retry-failed would send them again). */
   earlierFailures: number;
+  /** Set when a signal stopped the run (exit code 130): how to pick up where it stopped. */
+  interrupted?: string;
 }

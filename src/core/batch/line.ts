@@ -80,6 +80,14 @@ function ran(ctx: RunContext, task: NormalizedTask | undefined, result: Manifest
   return result;
 }
 
+function interruptedEntry(job: PlannedJob, id: string | null): ManifestEntry {
+  const error =
+    id === null
+      ? "interrupted before its job was sent"
+      : `interrupted; the job may still be running: grokvid wait ${shellQuote(id)}`;
+  return entry(job, { id, status: "interrupted", path: null, error, code: ExitCode.interrupted });
+}
+
 function uncertainEntry(job: PlannedJob): ManifestEntry {
   const where = job.uncertain ? ` at ${job.uncertain.at}` : "";
   return entry(job, {
@@ -93,7 +101,8 @@ function uncertainEntry(job: PlannedJob): ManifestEntry {
 
 /**
  * One line, from start to sidecar, while this process holds its claim: no other grokvid pays for,
- * waits on or downloads the same request meanwhile. Never throws but for Ctrl-C.
+ * waits on or downloads the same request meanwhile. Never throws: a failure, and an interrupt
+ * (Ctrl-C, SIGTERM, SIGHUP), is in the entry.
  */
 export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
   if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier, ctx.cwd);
@@ -161,7 +170,9 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       }),
     );
   } catch (err) {
-    if (ctx.signal.aborted) throw err;
+    // Stopped by a signal: the line is reported like any other, so the manifest and the summary
+    // still say what ran; a job already sent stays in the journal for `resume`.
+    if (ctx.signal.aborted) return ran(ctx, undefined, interruptedEntry(planned, id));
     let code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
     // Exit 2 promises nothing was sent; once this line's job exists, a refusal is a failure (6).
     if (id !== null && code === ExitCode.usage) code = ExitCode.provider;

@@ -23,6 +23,7 @@ export interface ManifestEntry {
     | "invalid"
     | "error"
     | "uncertain"
+    | "interrupted"
     | "not-run";
   path: string | null;
   error: string | null;
@@ -97,7 +98,8 @@ export async function writeManifest(path: string, entries: readonly ManifestEntr
   await writeFileAtomic(path, `${JSON.stringify(entries, null, 2)}\n`, { force: true });
 }
 
-export function summarize(entries: readonly ManifestEntry[]): string {
+/** `notRunBecause` says why lines never started: --fail-fast, or the signal that stopped the run. */
+export function summarize(entries: readonly ManifestEntry[], notRunBecause = "--fail-fast"): string {
   const count = (...statuses: ManifestEntry["status"][]) =>
     entries.filter((e) => statuses.includes(e.status)).length;
   const parts = [
@@ -112,8 +114,10 @@ export function summarize(entries: readonly ManifestEntry[]): string {
   const invalid = count("invalid");
   const notRun = count("not-run");
   if (errors) parts.push(plural(errors, "error"));
+  const interrupted = count("interrupted");
+  if (interrupted) parts.push(`${interrupted} interrupted`);
   if (invalid) parts.push(`${invalid} invalid`);
-  if (notRun) parts.push(`${notRun} not run (--fail-fast)`);
+  if (notRun) parts.push(`${notRun} not run (${notRunBecause})`);
   const costs = entries.flatMap((e) => (e.cost ? [e.cost.usd] : []));
   if (costs.length > 0) {
     const total = costs.reduce((sum, usd) => sum + usd, 0);

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { resolvePoll } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import { ExitCode, InterruptedError, UsageError } from "../../errors.js";
+import { ExitCode, UsageError } from "../../errors.js";
 import { plural, shellQuote } from "../../util/format.js";
 import { runPool } from "../../util/pool.js";
 import type { ParsedBatch } from "../batch-file.js";
@@ -23,6 +23,10 @@ export interface BatchDeps {
   config: GrokvidConfig;
   journal: Journal;
   emit: (event: BatchEvent) => void;
+}
+
+function resumeHint(source: string): string {
+  return `resume with: grokvid batch ${shellQuote(source)} (or grokvid resume --download)`;
 }
 
 function invalidEntry(bad: { line: number; message: string }): ManifestEntry {
@@ -94,16 +98,11 @@ export async function runBatchJobs(
       },
       ctx.stopped,
     );
-  } catch (err) {
-    if (runtime.signal.aborted) {
-      throw new InterruptedError("interrupted; submitted jobs are in the journal", {
-        hint: `resume with: grokvid batch ${shellQuote(source)} (or grokvid resume --download)`,
-      });
-    }
-    throw err;
   } finally {
     await pool.closeAll();
   }
+  // Interrupted or not, the report covers every line: what ran, what was cut short, what never started.
+  const interrupted = runtime.signal.aborted;
   const notRun = { id: null, status: "not-run", path: null, error: null, code: ExitCode.ok } as const;
   const entries = [
     ...plan.jobs.map((j) => results.get(j.line) ?? entry(j, notRun)),
@@ -114,6 +113,15 @@ export async function runBatchJobs(
     (j) => j.action === "skip" && j.earlier?.status !== "succeeded",
   ).length;
   // Lines --fail-fast left out count through the failure that stopped the run.
-  const exitCode = batchExitCode(entries, options.skipInvalid === true, pool.sent());
-  return { entries, exitCode, summary: summarize(entries), earlierFailures };
+  const exitCode = interrupted
+    ? ExitCode.interrupted
+    : batchExitCode(entries, options.skipInvalid === true, pool.sent());
+  const summary = summarize(entries, interrupted ? "interrupted" : "--fail-fast");
+  return {
+    entries,
+    exitCode,
+    summary,
+    earlierFailures,
+    ...(interrupted ? { interrupted: resumeHint(source) } : {}),
+  };
 }
