@@ -86,6 +86,13 @@ function lostOutput(runtime: CliRuntime): number | undefined {
  */
 export async function run(argv: readonly string[], runtime: CliRuntime): Promise<number> {
   try {
+    if (argv[0] === "__complete") {
+      // The completion scripts' helper: not a command a user types, so not declared (nor in --help);
+      // commander would read the words on the line as its own flags.
+      const { runComplete } = await import("./commands/complete.js");
+      await runComplete(argv.slice(1), buildProgram(runtime), runtime);
+      return lostOutput(runtime) ?? ExitCode.ok;
+    }
     await buildProgram(runtime, argv).parseAsync(argv, { from: "user" });
     // A Node stream reports a failed write a tick later (SyncWriteStream on /dev/full).
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Argument, Command } from "commander";
 import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
@@ -9,6 +9,7 @@ import type { InputRuntime } from "./commands/cli-output.js";
 import type { CommonFlags } from "./core/context.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { addCommon, addPolling, collect, option } from "./program-options.js";
+import { completionShells } from "./completion/scripts.js";
 import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
@@ -312,6 +313,19 @@ const COMMANDS: Record<string, Declare> = {
     ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
       (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
     );
+  },
+  completion(program, runtime) {
+    program
+      .command("completion")
+      .description("print a shell completion script for commands, flags, providers, models and job ids")
+      .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(completionShells))
+      .addHelpText(
+        "after",
+        "\nLoad it: source <(grokvid completion bash), source <(grokvid completion zsh), grokvid completion fish | source",
+      )
+      .action(async (shell: string) =>
+        (await import("./commands/completion.js")).runCompletion(shell, runtime),
+      );
   },
   config(program, runtime) {
     const config = program.command("config").description("work with configuration files");

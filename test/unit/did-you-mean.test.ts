@@ -48,7 +48,11 @@ describe("closestMatch", () => {
 describe("did-you-mean in the messages", () => {
   const config: GrokvidConfig = {
     gateways: {
-      "my-proxy": { dialect: "openai-videos", baseUrl: "https://p.example.com", models: { m: {} } },
+      "my-proxy": {
+        dialect: "openai-videos",
+        baseUrl: "https://p.example.com",
+        models: { m: { durations: [6] } },
+      },
     },
   };
 
