@@ -47,6 +47,8 @@ export async function completeWords(
   let provider: string | undefined;
   let pendingValue: Option | undefined;
   for (const word of words.slice(0, -1)) {
+    // bash splits `--provider=xai` at the `=` (COMP_WORDBREAKS): the value is the word after it.
+    if (pendingValue && word === "=") continue;
     if (pendingValue) {
       if (pendingValue.long === "--provider") provider = word;
       pendingValue = undefined;
@@ -61,8 +63,14 @@ export async function completeWords(
       else positionals++;
     }
   }
-  const all = await candidatesFor(cmd, current, pendingValue, positionals, provider, sources);
-  return [...new Set(all)].filter((c) => c.startsWith(current) && SAFE.test(c));
+  // zsh and fish pass `--provider=ap` whole: complete the value, and give it back with its flag.
+  const glued = /^(--[\w-]+=)(.*)$/.exec(current);
+  const gluedOption = glued ? findOption(cmd, glued[1]?.slice(0, -1) ?? "") : undefined;
+  if (glued && takesValue(gluedOption)) pendingValue = gluedOption;
+  const typed = glued && gluedOption ? (glued[2] ?? "") : pendingValue && current === "=" ? "" : current;
+  const prefix = glued && gluedOption ? (glued[1] ?? "") : "";
+  const all = await candidatesFor(cmd, typed, pendingValue, positionals, provider, sources);
+  return [...new Set(all)].filter((c) => c.startsWith(typed) && SAFE.test(c)).map((c) => `${prefix}${c}`);
 }
 
 async function candidatesFor(
