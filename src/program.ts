@@ -320,10 +320,6 @@ const COMMANDS: Record<string, Declare> = {
       .command("completion")
       .description("print a shell completion script for commands, flags, providers, models and job ids")
       .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(completionShells))
-      .addHelpText(
-        "after",
-        "\nLoad it: source <(grokvid completion bash), source <(grokvid completion zsh), grokvid completion fish | source",
-      )
       .action(async (shell: string) =>
         (await import("./commands/completion.js")).runCompletion(shell, runtime),
       );
