@@ -319,7 +319,7 @@ const COMMANDS: Record<string, Declare> = {
     program
       .command("completion")
       .description("print a shell completion script for commands, flags, providers, models and job ids")
-      .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(completionShells))
+      .addArgument(new Argument("<shell>", "the shell that loads the script").choices(completionShells))
       .action(async (shell: string) =>
         (await import("./commands/completion.js")).runCompletion(shell, runtime),
       );
