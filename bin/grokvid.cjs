@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 "use strict";
 // CommonJS on purpose: Node starts a CommonJS entry (and the bundled CLI in dist/cli/) faster
-// than ES modules. `--version` alone is answered here before anything else loads (scripts call
-// it to probe); fs.writeSync skips setting up process.stdout, which costs more than the answer.
+// than ES modules. `--version` alone (or -V, -v, `version`) is answered here before anything else
+// loads (scripts call it to probe); fs.writeSync skips setting up process.stdout, which costs
+// more than the answer.
 const argv = process.argv;
-if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-V")) {
+const VERSION_ASKS = ["--version", "-V", "-v", "version"];
+if (argv.length === 3 && VERSION_ASKS.includes(argv[2])) {
   try {
     require("node:fs").writeSync(1, `${require("../package.json").version}\n`);
   } catch (err) {

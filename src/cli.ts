@@ -84,8 +84,19 @@ function lostOutput(runtime: CliRuntime): number | undefined {
  * Runs one command line against the given runtime and returns its exit code; never exits and
  * never throws, so tests can run thousands of command lines in one process.
  */
-export async function run(argv: readonly string[], runtime: CliRuntime): Promise<number> {
+export async function run(given: readonly string[], runtime: CliRuntime): Promise<number> {
+  // Bare `grokvid` asks what it can do: the help, as a result (stdout, exit 0), not a usage error.
+  // `-v` is the version as in most tools; commander takes one short flag for it, -V.
+  const argv =
+    given.length === 0 ? ["--help"] : given.length === 1 && given[0] === "-v" ? ["--version"] : given;
   try {
+    if (argv[0] === "__complete") {
+      // The completion scripts' helper: not a command a user types, so not declared (nor in --help);
+      // commander would read the words on the line as its own flags.
+      const { runComplete } = await import("./commands/complete.js");
+      await runComplete(argv.slice(1), buildProgram(runtime), runtime);
+      return lostOutput(runtime) ?? ExitCode.ok;
+    }
     await buildProgram(runtime, argv).parseAsync(argv, { from: "user" });
     // A Node stream reports a failed write a tick later (SyncWriteStream on /dev/full).
     await new Promise((resolve) => setImmediate(resolve));

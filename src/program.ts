@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Argument, Command } from "commander";
 import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
@@ -9,6 +9,8 @@ import type { InputRuntime } from "./commands/cli-output.js";
 import type { CommonFlags } from "./core/context.js";
 import type { WaitFlags } from "./commands/wait.js";
 import { addCommon, addPolling, collect, option } from "./program-options.js";
+import { completionShells } from "./completion/scripts.js";
+import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
 import { describeFaultKinds } from "./sandbox/fault-help.js";
 import { VERSION } from "./version.js";
 
@@ -323,6 +325,23 @@ const COMMANDS: Record<string, Declare> = {
       (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
     );
   },
+  completion(program, runtime) {
+    program
+      .command("completion")
+      .description("print a shell completion script for commands, flags, providers, models and job ids")
+      .addArgument(new Argument("<shell>", "the shell that loads the script").choices(completionShells))
+      .action(async (shell: string) =>
+        (await import("./commands/completion.js")).runCompletion(shell, runtime),
+      );
+  },
+  version(program, runtime) {
+    program
+      .command("version")
+      .description("print the version (as --version, -V and -v do)")
+      .action(() => {
+        runtime.stdout.write(`${VERSION}\n`);
+      });
+  },
   config(program, runtime) {
     const config = program.command("config").description("work with configuration files");
     addCommon(
@@ -347,8 +366,9 @@ const COMMANDS: Record<string, Declare> = {
 export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []): Command {
   const program = new Command("grokvid")
     .description("Submit Grok Imagine video jobs to any gateway, wait for them, and download the mp4.")
-    .version(VERSION, "-V, --version", "print the version")
+    .version(VERSION, "-V, --version", "print the version (also -v, or grokvid version)")
     .helpOption("-h, --help", "show help")
+    .addHelpText("after", () => formatReference())
     .exitOverride()
     .configureOutput({ writeOut: (s) => runtime.stdout.write(s), writeErr: (s) => runtime.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
@@ -356,5 +376,16 @@ export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []
   const first = argv[0];
   const declared = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   for (const name of declared) COMMANDS[name]?.(program, runtime);
+  addExamples(program, "");
   return program;
+}
+
+/** Every declared command's `--help` ends with its examples (src/help-examples.ts); built when shown. */
+function addExamples(parent: Command, prefix: string): void {
+  for (const cmd of parent.commands) {
+    const path = `${prefix}${cmd.name()}`;
+    const examples = helpExamples[path];
+    if (examples) cmd.addHelpText("after", () => formatExamples(examples));
+    addExamples(cmd, `${path} `);
+  }
 }

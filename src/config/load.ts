@@ -166,3 +166,21 @@ export async function findConfigFiles(cwd: string, file?: string): Promise<ReadF
     );
   }
 }
+
+/**
+ * The config file as written, unvalidated, for shell completion: JSON and YAML are read, and no
+ * JavaScript runs (a TAB press must never run a project's code). Anything that goes wrong, a
+ * missing or broken file included, is "no config": completion answers with what it has.
+ */
+export async function peekConfig(explicitPath: string | undefined, cwd: string, env: Env): Promise<unknown> {
+  if (explicitPath === undefined && !couldFindConfig(cwd, env)) return undefined;
+  try {
+    const explorer = await makeExplorer(() => {}, undefined);
+    const result = explicitPath
+      ? await explorer.load(resolve(cwd, explicitPath))
+      : await explorer.search(cwd);
+    return result?.config;
+  } catch {
+    return undefined;
+  }
+}

@@ -12,6 +12,7 @@ import type { Provider, ProviderId } from "../providers/types.js";
 import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
 import { registerSecret } from "../redact.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { parseDuration } from "../util/duration.js";
 import { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
 import type { GrokvidConfig, ProviderSettings } from "./schema.js";
@@ -102,7 +103,8 @@ export function selectProvider(flag: string | undefined, env: Env, config: Grokv
   // An empty variable means "not set", as for keys and base URLs.
   const fromEnv = env.GROKVID_PROVIDER?.trim() || undefined;
   const raw = flag ?? fromEnv ?? config.defaultProvider;
-  const accepted = acceptedProviders(config).join(", ");
+  const names = acceptedProviders(config);
+  const accepted = names.join(", ");
   if (raw === undefined) {
     throw new UsageError(`no provider chosen; pass --provider (${accepted}) or set GROKVID_PROVIDER`);
   }
@@ -110,7 +112,9 @@ export function selectProvider(flag: string | undefined, env: Env, config: Grokv
   if (!found) {
     const from =
       flag !== undefined ? "--provider" : fromEnv !== undefined ? "GROKVID_PROVIDER" : "defaultProvider";
-    throw new UsageError(`${from} ${raw} is not a known provider; accepted: ${accepted}`);
+    throw new UsageError(
+      `${from} ${raw} is not a known provider; accepted: ${accepted}${didYouMean(raw, names)}`,
+    );
   }
   return found;
 }

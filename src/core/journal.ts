@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
 import { errnoOf, journalError } from "./journal-error.js";
+import { JOURNAL_FILE } from "./journal-file.js";
 import { scanLines } from "./journal-scan.js";
 import { JournalWriter } from "./journal-writer.js";
 import { eventSchema, type JobParams, type JournalEvent, type OutputPlan } from "./journal-events.js";
@@ -15,7 +16,7 @@ export {
   toJobParams,
 } from "./journal-events.js";
 
-export const JOURNAL_FILE = "journal.jsonl";
+export { JOURNAL_FILE };
 
 /** Own lines remembered until read back; a client that never reads does not grow without bound. */
 const MAX_OWN_LINES = 10_000;

@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { findModel } from "../providers/registry.js";
 import type { CreateParams, DurationRule, ImageRef, ModelSpec, Provider } from "../providers/types.js";
 import { checkReferences, classifyAll } from "./validate-images.js";
@@ -35,9 +36,9 @@ export function resolveModel(provider: Provider, model: Sourced<string> | undefi
   }
   const spec = findModel(provider, model.value);
   if (!spec) {
-    const accepted = provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]).join(", ");
+    const names = provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]);
     throw new UsageError(
-      `--model ${model.value} is not offered by ${provider.id}${fromConfig(model)}; accepted: ${accepted}`,
+      `--model ${model.value} is not offered by ${provider.id}${fromConfig(model)}; accepted: ${names.join(", ")}${didYouMean(model.value, names)}`,
     );
   }
   return spec;

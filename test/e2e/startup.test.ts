@@ -50,6 +50,14 @@ describe("start-up loads only what the command runs", () => {
     ).toBe(true);
   });
 
+  it("a TAB press (__complete) reads the config and the journal without zod or HTTP code", () => {
+    writeFileSync(join(temp.dir, ".grokvideorc.json"), '{"gateways":{"gw":{"dialect":"xai"}}}');
+    const loaded = loadedBy(["__complete", "create", "--provider", ""]);
+    expect(loaded.files.some((f) => /[\\/]zod-[\w-]+\.cjs$/.test(f))).toBe(false);
+    expect(loaded.files.some((f) => /[\\/]undici[\\/]/.test(f))).toBe(false);
+    expect(loadedBy(["__complete", "status", ""]).builtins).not.toContain("crypto");
+  });
+
   it("a command that parses an answer still finds zod where it first uses it", () => {
     const loaded = loadedBy(["jobs", "--json"]);
     expect(loaded.files.some((f) => /[\\/]zod-[\w-]+\.cjs$/.test(f))).toBe(true);

@@ -1,0 +1,50 @@
+import { Writable } from "node:stream";
+import type { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { helpExamples } from "../../src/help-examples.js";
+import { buildProgram } from "../../src/program.js";
+
+const sink = Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false });
+const program = buildProgram({
+  stdout: sink,
+  stderr: sink,
+  env: {},
+  cwd: "/",
+  signal: new AbortController().signal,
+  stdin: process.stdin,
+});
+
+/** Every command and subcommand with its path, `config trust` included. */
+function commandPaths(parent: Command, prefix = ""): Array<[string, Command]> {
+  return parent.commands.flatMap((cmd) => {
+    const path = `${prefix}${cmd.name()}`;
+    return [[path, cmd] as [string, Command], ...commandPaths(cmd, `${path} `)];
+  });
+}
+const commands = commandPaths(program);
+
+describe("help examples", () => {
+  it("exist for every declared command, and only for declared commands", () => {
+    expect(commands.length).toBeGreaterThan(10);
+    for (const [path] of commands) {
+      const examples = helpExamples[path] ?? [];
+      expect(examples.length, path).toBeGreaterThanOrEqual(2);
+      expect(examples.length, path).toBeLessThanOrEqual(3);
+    }
+    const paths = commands.map(([path]) => path);
+    for (const key of Object.keys(helpExamples)) expect(paths).toContain(key);
+  });
+
+  it.each(commands)("%s: each example runs that command with flags it declares", (path, cmd) => {
+    const flags = new Set([...cmd.options.flatMap((o) => [o.long, o.short]), "--help"]);
+    const own = path === "version" ? /grokvid (version|-v)\b/ : new RegExp(`grokvid ${path}\\b`);
+    for (const example of helpExamples[path] ?? []) {
+      expect(example).toMatch(own);
+      // Flags of the command line itself; a shell pipeline's other commands may follow a `|`.
+      const line = example.slice(example.indexOf("grokvid")).split(" | ")[0] ?? "";
+      const used = line.match(/(?<=\s)--?[a-z][\w-]*/g) ?? [];
+      for (const flag of used)
+        if (!(path === "version" && flag === "-v")) expect(flags, example).toContain(flag);
+    }
+  });
+});
