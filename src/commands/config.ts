@@ -15,7 +15,7 @@ export async function runConfigTrust(
   runtime: Runtime,
 ): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const files = await findConfigFiles(runtime.cwd, file);
+  const files = await findConfigFiles(runtime.cwd, file, runtime.env);
   const found = files[0];
   if (found === undefined) {
     throw new UsageError(
