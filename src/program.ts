@@ -313,6 +313,32 @@ const COMMANDS: Record<string, Declare> = {
       (await import("./commands/sandbox.js")).runSandbox(flags, runtime),
     );
   },
+  keys(program, runtime) {
+    const keys = program
+      .command("keys")
+      .description("store API keys in your user config folder, list where each key comes from");
+    addCommon(
+      keys
+        .command("set")
+        .description(
+          "store a provider's key: typed at a hidden prompt, or the first line of standard input (never an argument)",
+        )
+        .argument(
+          "<provider>",
+          "a provider (apimart, xcompute, jimmyai, duoyuanx, xai) or a configured gateway",
+        ),
+      false,
+    ).action(async (provider: string, flags: CommonFlags) =>
+      (await import("./commands/keys.js")).runKeysSet(provider, flags, runtime),
+    );
+    addCommon(
+      keys.command("list").description("which providers have a key and where it comes from (masked)"),
+      false,
+    ).action(async (flags: CommonFlags) => (await import("./commands/keys.js")).runKeysList(flags, runtime));
+    addCommon(keys.command("path").description("print the file `keys set` writes"), false).action(
+      async (flags: CommonFlags) => (await import("./commands/keys.js")).runKeysPath(flags, runtime),
+    );
+  },
   config(program, runtime) {
     const config = program.command("config").description("work with configuration files");
     addCommon(

@@ -1,0 +1,81 @@
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { writeFileAtomic } from "../core/safe-file.js";
+import { ConfigError } from "../errors.js";
+import { registerSecret } from "../redact.js";
+import * as z from "../util/zod.js";
+import type { Env } from "./resolve.js";
+import { keysFilePath } from "./user-files.js";
+
+/**
+ * Keys set with `grokvid keys set` live in their own file, keys.json in the user config folder,
+ * not in the config file. cosmiconfig uses the first config file it finds, whole, so a key
+ * written into ~/.config/grokvid/config.json would vanish whenever a project has a .grokvidrc;
+ * this file is read whichever config file is in use, and the config file stays safe to share.
+ * Precedence, highest first: the environment, an apiKey in the config file in use, this file.
+ * The file is 0600, created exclusively and replaced by rename (writeFileAtomic).
+ */
+const keysSchema = z.record(z.string().min(1), z.string().min(1));
+export type StoredKeys = Record<string, string>;
+
+const MAX_BYTES = 1 << 20;
+const cache = new Map<string, { stamp: string; keys: StoredKeys }>();
+
+/**
+ * The file's text, read synchronously (connections are resolved synchronously) and never through a
+ * link: undefined when the name is a link or not a plain file.
+ */
+function readPlainSync(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_BYTES) return undefined;
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The stored keys by provider or gateway name; {} when there is no file. Every key is registered for redaction. */
+export function readStoredKeys(env: Env): StoredKeys {
+  const path = keysFilePath(env);
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return {};
+  // A batch resolves a connection per job: the file is parsed once per change, not per job.
+  const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
+  const cached = cache.get(path);
+  if (cached?.stamp === stamp) return cached.keys;
+  const text = readPlainSync(path);
+  if (text === undefined)
+    throw new ConfigError(`${path} is not a plain file; remove it or run: grokvid keys set`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    // The parser's message may quote a key: only the file is named.
+    throw new ConfigError(`keys file ${path} is not valid JSON`, {
+      hint: "fix or remove it, then run: grokvid keys set PROVIDER",
+    });
+  }
+  const parsed = keysSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`keys file ${path}: expected {"provider": "key", ...}`);
+  for (const key of Object.values(parsed.data)) registerSecret(key);
+  cache.set(path, { stamp, keys: parsed.data });
+  return parsed.data;
+}
+
+/** Stores one provider's key: a fresh 0600 file written beside the old one and renamed over it. */
+export async function storeKey(env: Env, name: string, key: string): Promise<string> {
+  registerSecret(key);
+  const path = keysFilePath(env);
+  const keys = { ...readStoredKeys(env), [name]: key };
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, `${JSON.stringify(keys, null, 2)}\n`, { force: true, mode: 0o600 });
+  cache.delete(path);
+  return path;
+}
