@@ -339,6 +339,17 @@ const COMMANDS: Record<string, Declare> = {
       async (flags: CommonFlags) => (await import("./commands/keys.js")).runKeysPath(flags, runtime),
     );
   },
+  doctor(program, runtime) {
+    addCommon(
+      program
+        .command("doctor")
+        .description(
+          "check Node, config files, keys, the journal, and whether each gateway answers and takes its key (free requests only)",
+        ),
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/doctor.js")).runDoctorCommand(flags, runtime),
+    );
+  },
   config(program, runtime) {
     const config = program.command("config").description("work with configuration files");
     addCommon(

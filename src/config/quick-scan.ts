@@ -84,3 +84,23 @@ export function couldFindConfig(cwd: string, env: Env): boolean {
   const globalDirs = CONFIG_NAMES.flatMap((name) => userConfigDirs(name, env));
   return globalDirs.some((dir) => anyExists(dir, GLOBAL_PLACES, []));
 }
+
+/**
+ * Every config file a search from `cwd` would look at, in the order it looks (the folders up to
+ * the home folder, then the user config folders): the first is the one used, the rest are not.
+ */
+export function listConfigCandidates(cwd: string, env: Env): string[] {
+  const found: string[] = [];
+  const home = resolve(env.HOME?.trim() || homedir());
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const place of SEARCH_PLACES)
+      if (anyExists(dir, [place], [PACKAGE_KEY])) found.push(join(dir, place));
+    if (dir === home || dirname(dir) === dir) break;
+  }
+  for (const name of CONFIG_NAMES) {
+    const [dir] = userConfigDirs(name, env);
+    if (dir !== undefined)
+      for (const place of GLOBAL_PLACES) if (existsSync(join(dir, place))) found.push(join(dir, place));
+  }
+  return found;
+}
