@@ -363,6 +363,41 @@ const COMMANDS: Record<string, Declare> = {
     ).action(async (file: string | undefined, flags: CommonFlags) =>
       (await import("./commands/config.js")).runConfigTrust(file, flags, runtime),
     );
+    addCommon(
+      config.command("path").description("print your own config file (get, set and edit use it)"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigPath(flags, runtime),
+    );
+    addCommon(
+      config
+        .command("get")
+        .description("print a setting of your config file (an apiKey is masked)")
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.model"),
+      false,
+    ).action(async (key: string, flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigGet(key, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("set")
+        .description(
+          "set a setting in your config file, checked before the file is written (keys: use keys set)",
+        )
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.defaults.duration")
+        .argument("<value>", "the value; numbers, true/false and JSON are read as such"),
+      false,
+    ).action(async (key: string, value: string, flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigSet(key, value, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("edit")
+        .description("edit your config file in $VISUAL or $EDITOR; saved only if it is valid"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigEdit(flags, runtime),
+    );
   },
 };
 
