@@ -24,7 +24,9 @@ export interface LoadedConfig {
 
 /** A key in a file other users can read is a key other users have. */
 async function checkPermissions(filepath: string, config: GrokvidConfig): Promise<string[]> {
-  const holdsKey = Object.values(config.providers ?? {}).some((p) => p?.apiKey !== undefined);
+  const holdsKey =
+    Object.values(config.providers ?? {}).some((p) => p?.apiKey !== undefined) ||
+    Object.values(config.gateways ?? {}).some((g) => g.apiKey !== undefined);
   if (!holdsKey || process.platform === "win32") return [];
   const info = await stat(filepath).catch(() => undefined);
   if (!info || (info.mode & 0o077) === 0) return [];
