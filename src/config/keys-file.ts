@@ -1,9 +1,6 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
-import { dirname } from "node:path";
-import { writeFileAtomic } from "../core/safe-file.js";
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import { registerSecret } from "../redact.js";
-import * as z from "../util/zod.js";
 import type { Env } from "./resolve.js";
 import { keysFilePath } from "./user-files.js";
 
@@ -15,8 +12,22 @@ import { keysFilePath } from "./user-files.js";
  * Precedence, highest first: the environment, an apiKey in the config file in use, this file.
  * The file is 0600, created exclusively and replaced by rename (writeFileAtomic).
  */
-const keysSchema = z.record(z.string().min(1), z.string().min(1));
 export type StoredKeys = Record<string, string>;
+
+/**
+ * The file's one shape, a flat map of names to non-empty strings, checked by hand: this module is
+ * on every real gateway call's start-up path, where loading zod costs a quarter of the start-up
+ * (see util/zod.ts).
+ */
+function parseKeys(raw: unknown): StoredKeys | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const keys: StoredKeys = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === "" || typeof value !== "string" || value.trim() === "") return undefined;
+    keys[name] = value.trim();
+  }
+  return keys;
+}
 
 const MAX_BYTES = 1 << 20;
 const cache = new Map<string, { stamp: string; keys: StoredKeys }>();
@@ -62,20 +73,14 @@ export function readStoredKeys(env: Env): StoredKeys {
       hint: "fix or remove it, then run: grokvid keys set PROVIDER",
     });
   }
-  const parsed = keysSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`keys file ${path}: expected {"provider": "key", ...}`);
-  for (const key of Object.values(parsed.data)) registerSecret(key);
-  cache.set(path, { stamp, keys: parsed.data });
-  return parsed.data;
+  const parsed = parseKeys(raw);
+  if (!parsed) throw new ConfigError(`keys file ${path}: expected {"provider": "key", ...}`);
+  for (const key of Object.values(parsed)) registerSecret(key);
+  cache.set(path, { stamp, keys: parsed });
+  return parsed;
 }
 
-/** Stores one provider's key: a fresh 0600 file written beside the old one and renamed over it. */
-export async function storeKey(env: Env, name: string, key: string): Promise<string> {
-  registerSecret(key);
-  const path = keysFilePath(env);
-  const keys = { ...readStoredKeys(env), [name]: key };
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, `${JSON.stringify(keys, null, 2)}\n`, { force: true, mode: 0o600 });
+/** Forgets what was read from `path`, after the file was replaced. */
+export function forgetStoredKeys(path: string): void {
   cache.delete(path);
-  return path;
 }

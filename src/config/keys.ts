@@ -2,7 +2,7 @@ import type { CommonFlags, Reporter, Runtime } from "../core/context.js";
 import { UsageError } from "../errors.js";
 import { maskKey, registerEnvSecrets } from "../redact.js";
 import { describeKeySource, findKey, type KeySource } from "./key-source.js";
-import { storeKey } from "./keys-file.js";
+import { storeKey } from "./keys-store.js";
 import { loadConfig } from "./load.js";
 import { acceptedProviders, selectProvider } from "./resolve.js";
 import type { GrokvidConfig } from "./schema.js";

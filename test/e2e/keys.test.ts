@@ -124,6 +124,18 @@ describe("grokvid keys", () => {
     expectNoKey(created);
   });
 
+  it("a damaged keys file stops a command with exit 3 naming the file, never its text", async () => {
+    await mkdir(join(keysFile(), ".."), { recursive: true });
+    await writeFile(keysFile(), `{"apimart": "${STORED}",`, { mode: 0o600 });
+    const r = await runCli(["create", "--provider", "apimart", "--prompt", "p"], {
+      cwd: e2e.dir,
+      env: env(),
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`keys file ${keysFile()} is not valid JSON`);
+    expectNoKey(r);
+  });
+
   it("on a terminal the key is read at a hidden prompt and never echoed", async () => {
     const command = `${process.execPath} ${BIN} keys set apimart`;
     const output = await new Promise<string>((resolve, reject) => {
