@@ -342,6 +342,43 @@ const COMMANDS: Record<string, Declare> = {
         runtime.stdout.write(`${VERSION}\n`);
       });
   },
+  keys(program, runtime) {
+    const keys = program
+      .command("keys")
+      .description("store API keys in your user config folder, list where each key comes from");
+    addCommon(
+      keys
+        .command("set")
+        .description(
+          "store a provider's key: typed at a hidden prompt, or the first line of standard input (never an argument)",
+        )
+        .argument(
+          "<provider>",
+          "a provider (apimart, xcompute, jimmyai, duoyuanx, xai) or a configured gateway",
+        ),
+      false,
+    ).action(async (provider: string, flags: CommonFlags) =>
+      (await import("./commands/keys.js")).runKeysSet(provider, flags, runtime),
+    );
+    addCommon(
+      keys.command("list").description("which providers have a key and where it comes from (masked)"),
+      false,
+    ).action(async (flags: CommonFlags) => (await import("./commands/keys.js")).runKeysList(flags, runtime));
+    addCommon(keys.command("path").description("print the file `keys set` writes"), false).action(
+      async (flags: CommonFlags) => (await import("./commands/keys.js")).runKeysPath(flags, runtime),
+    );
+  },
+  doctor(program, runtime) {
+    addCommon(
+      program
+        .command("doctor")
+        .description(
+          "check Node, config files, keys, the journal, and whether each gateway answers and takes its key (free requests only)",
+        ),
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/doctor.js")).runDoctorCommand(flags, runtime),
+    );
+  },
   config(program, runtime) {
     const config = program.command("config").description("work with configuration files");
     addCommon(
@@ -354,6 +391,41 @@ const COMMANDS: Record<string, Declare> = {
       false,
     ).action(async (file: string | undefined, flags: CommonFlags) =>
       (await import("./commands/config.js")).runConfigTrust(file, flags, runtime),
+    );
+    addCommon(
+      config.command("path").description("print your own config file (get, set and edit use it)"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigPath(flags, runtime),
+    );
+    addCommon(
+      config
+        .command("get")
+        .description("print a setting of your config file (an apiKey is masked)")
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.model"),
+      false,
+    ).action(async (key: string, flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigGet(key, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("set")
+        .description(
+          "set a setting in your config file, checked before the file is written (keys: use keys set)",
+        )
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.defaults.duration")
+        .argument("<value>", "the value; numbers, true/false and JSON are read as such"),
+      false,
+    ).action(async (key: string, value: string, flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigSet(key, value, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("edit")
+        .description("edit your config file in $VISUAL or $EDITOR; saved only if it is valid"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("./commands/config.js")).runConfigEdit(flags, runtime),
     );
   },
 };

@@ -1,6 +1,8 @@
 import { findConfigFiles } from "../config/load.js";
 import { resolveHome } from "../config/resolve.js";
 import { TrustStore } from "../config/trust.js";
+import { editConfig, getSetting, setSetting } from "../config/user-config.js";
+import { userConfigFile } from "../config/user-files.js";
 import { UsageError } from "../errors.js";
 import type { CommonFlags } from "../core/context.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
@@ -15,7 +17,7 @@ export async function runConfigTrust(
   runtime: Runtime,
 ): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const files = await findConfigFiles(runtime.cwd, file);
+  const files = await findConfigFiles(runtime.cwd, file, runtime.env);
   const found = files[0];
   if (found === undefined) {
     throw new UsageError(
@@ -33,4 +35,37 @@ export async function runConfigTrust(
     );
   }
   out.result(found.filepath);
+}
+
+/** `grokvid config path`: the user config file that get, set and edit work on. */
+export async function runConfigPath(flags: CommonFlags, runtime: Runtime): Promise<void> {
+  const out = await createOutput(flags, runtime);
+  out.result(userConfigFile(runtime.env));
+}
+
+/** `grokvid config get KEY`: a setting of the user config file; an apiKey is shown masked. */
+export async function runConfigGet(key: string, flags: CommonFlags, runtime: Runtime): Promise<void> {
+  const out = await createOutput(flags, runtime);
+  const value = await getSetting(runtime.env, runtime.cwd, key);
+  if (out.mode.json) out.resultJson(value);
+  else out.result(typeof value === "string" ? value : JSON.stringify(value, null, 2));
+}
+
+/** `grokvid config set KEY VALUE`: validated with the whole file before it is written. */
+export async function runConfigSet(
+  key: string,
+  value: string,
+  flags: CommonFlags,
+  runtime: Runtime,
+): Promise<void> {
+  const out = await createOutput(flags, runtime);
+  const file = await setSetting(runtime.env, key, value);
+  out.info(`set ${key} in ${file}`);
+  out.result(file);
+}
+
+/** `grokvid config edit`: $VISUAL/$EDITOR on a copy, which replaces the file once it validates. */
+export async function runConfigEdit(flags: CommonFlags, runtime: Runtime): Promise<void> {
+  const out = await createOutput(flags, runtime);
+  out.result(await editConfig(runtime.env, runtime.cwd));
 }

@@ -4,7 +4,15 @@ import { ConfigError } from "../errors.js";
 import { redact } from "../redact.js";
 import { shellQuote } from "../util/format.js";
 import { type Env, resolveHome } from "./resolve.js";
-import { CONFIG_NAME, couldFindConfig } from "./quick-scan.js";
+import {
+  CONFIG_NAME,
+  couldFindConfig,
+  GLOBAL_PLACES,
+  LEGACY_CONFIG_NAME,
+  PACKAGE_KEY,
+  SEARCH_PLACES,
+  userConfigDirs,
+} from "./quick-scan.js";
 import type { GrokvidConfig } from "./schema.js";
 
 export interface LoadedConfig {
@@ -16,27 +24,48 @@ export interface LoadedConfig {
 
 /** A key in a file other users can read is a key other users have. */
 async function checkPermissions(filepath: string, config: GrokvidConfig): Promise<string[]> {
-  const holdsKey = Object.values(config.providers ?? {}).some((p) => p?.apiKey !== undefined);
+  const holdsKey =
+    Object.values(config.providers ?? {}).some((p) => p?.apiKey !== undefined) ||
+    Object.values(config.gateways ?? {}).some((g) => g.apiKey !== undefined);
   if (!holdsKey || process.platform === "win32") return [];
   const info = await stat(filepath).catch(() => undefined);
   if (!info || (info.mode & 0o077) === 0) return [];
   return [`${filepath} holds an API key and other users can read it; run: chmod 600 ${filepath}`];
 }
 
+/** The 1-based line of a character offset. */
+function lineAt(content: string, position: number): number {
+  return content.slice(0, position).split("\n").length;
+}
+
 /**
- * Parser messages quote the offending line, which may hold a key: only the position is kept.
+ * Parser messages quote the offending line, which may hold a key: only the file and the position
+ * are kept. JSON parsers say "line N" or "position N", YAML "(line:column)".
  */
-function describeParseError(err: unknown): string {
+export function describeParseError(err: unknown, content?: string): string {
   const text = err instanceof Error ? err.message : String(err);
   if (/ENOENT|no such file/i.test(text)) return "no such file";
   if (/EACCES|permission/i.test(text)) return "permission denied";
   // Any other file-system refusal (a symlink loop, a folder) is named by its code, not as bad syntax.
   const code = err && typeof err === "object" && "code" in err ? String(err.code) : "";
   if (/^E[A-Z]+$/.test(code)) return `cannot be read (${code})`;
-  const line = /line (\d+)/i.exec(text)?.[1];
   const position = /position (\d+)/i.exec(text)?.[1];
+  const line =
+    /line (\d+)/i.exec(text)?.[1] ??
+    /\((\d+):\d+\)/.exec(text)?.[1] ??
+    (position !== undefined && content !== undefined ? String(lineAt(content, Number(position))) : undefined);
   const where = line ? ` (line ${line})` : position ? ` (at character ${position})` : "";
   return `not valid JSON, YAML or JavaScript${where}`;
+}
+
+/** The file a failed read was on: the last one cosmiconfig handed to a loader, if any. */
+function failedFile(
+  read: readonly ReadFile[],
+  named: string | undefined,
+): { name: string; content?: string } {
+  const last = read.at(-1);
+  if (last) return { name: last.filepath, content: last.content };
+  return { name: named ?? "found by search" };
 }
 
 const EXECUTABLE = [".js", ".cjs", ".mjs", ".ts"] as const;
@@ -69,6 +98,7 @@ function readFrom(read: readonly ReadFile[], found: string): ReadFile[] {
 async function makeExplorer(
   onRead: (file: ReadFile) => void,
   mayRun: ((file: ReadFile) => Promise<void>) | undefined,
+  legacyUserFolder = false,
 ) {
   const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
   const loaders = Object.fromEntries(
@@ -84,11 +114,58 @@ async function makeExplorer(
     ]),
   );
   try {
-    return cosmiconfig(CONFIG_NAME, { searchStrategy: "global", cache: false, loaders });
+    // The older name's user config folder is searched on its own, after everything else.
+    return legacyUserFolder
+      ? cosmiconfig(LEGACY_CONFIG_NAME, {
+          searchStrategy: "none",
+          searchPlaces: GLOBAL_PLACES,
+          cache: false,
+          loaders,
+        })
+      : cosmiconfig(CONFIG_NAME, {
+          searchStrategy: "global",
+          searchPlaces: SEARCH_PLACES,
+          packageProp: PACKAGE_KEY,
+          cache: false,
+          loaders,
+        });
   } catch (err) {
     // A cosmiconfig meta config (.config/config.json) in the working folder can be refused here.
     throw new ConfigError(
       redact(`cannot use the config search: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+}
+
+type SearchResult = { config: unknown; filepath: string } | null;
+
+/**
+ * Loads the named file, or searches: from `cwd` up to home and the `grokvid` user config folder,
+ * then the `grokvideo` one. Errors name the file and line; never its text (it may hold a key).
+ */
+async function searchOrLoad(
+  read: ReadFile[],
+  mayRun: ((file: ReadFile) => Promise<void>) | undefined,
+  cwd: string,
+  explicitPath: string | undefined,
+  env: Env,
+): Promise<SearchResult> {
+  try {
+    const explorer = await makeExplorer((f) => read.push(f), mayRun);
+    if (explicitPath !== undefined) return await explorer.load(resolve(cwd, explicitPath));
+    const found = await explorer.search(cwd);
+    if (found) return found;
+    const legacy = await makeExplorer((f) => read.push(f), mayRun, true);
+    for (const dir of userConfigDirs(LEGACY_CONFIG_NAME, env)) {
+      const old = await legacy.search(dir);
+      if (old) return old;
+    }
+    return null;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const file = failedFile(read, explicitPath);
+    throw new ConfigError(
+      redact(`cannot read config file ${file.name}: ${describeParseError(err, file.content)}`),
     );
   }
 }
@@ -115,21 +192,16 @@ export async function loadConfig(
   const store = new TrustStore(resolveHome(env));
   const projectLocal = (filepath: string) => explicitPath === undefined && !isUserConfig(filepath, env);
   const read: ReadFile[] = [];
-  const explorer = await makeExplorer(
-    (file) => read.push(file),
+  const result = await searchOrLoad(
+    read,
     async ({ filepath, content }) => {
       if (projectLocal(filepath) && !(await store.isTrusted(filepath, content)))
         throw untrusted(filepath, "it is in this project and runs code");
     },
+    cwd,
+    explicitPath,
+    env,
   );
-  let result: Awaited<ReturnType<typeof explorer.search>>;
-  try {
-    result = explicitPath ? await explorer.load(resolve(cwd, explicitPath)) : await explorer.search(cwd);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const file = explicitPath ?? "found by search";
-    throw new ConfigError(redact(`cannot read config file ${file}: ${describeParseError(err)}`));
-  }
   if (!result) return { config: {}, filepath: undefined, warnings: [] };
   const config = validateConfig(result.config, result.filepath);
   const routing = routingSettings(config);
@@ -152,19 +224,14 @@ export async function loadConfig(
  * The files a search from `cwd` (or loading `file`) would read, the found one first and every
  * import after it, without running any of them: what `grokvid config trust` records.
  */
-export async function findConfigFiles(cwd: string, file?: string): Promise<ReadFile[]> {
+export async function findConfigFiles(
+  cwd: string,
+  file?: string,
+  env: Env = process.env,
+): Promise<ReadFile[]> {
   const read: ReadFile[] = [];
-  const explorer = await makeExplorer((f) => read.push(f), undefined);
-  try {
-    const result = file === undefined ? await explorer.search(cwd) : await explorer.load(resolve(cwd, file));
-    if (!result) return [];
-    return readFrom(read, result.filepath);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(
-      redact(`cannot read config file ${file ?? "found by search"}: ${describeParseError(err)}`),
-    );
-  }
+  const result = await searchOrLoad(read, undefined, cwd, file, env);
+  return result ? readFrom(read, result.filepath) : [];
 }
 
 /**

@@ -4,19 +4,30 @@ import { dirname, join, resolve } from "node:path";
 import envPaths from "env-paths";
 import type { Env } from "./resolve.js";
 
-/** The name cosmiconfig searches for: `.grokvideorc`, `grokvideo.config.js`, `package.json#grokvideo`. */
-export const CONFIG_NAME = "grokvideo";
+/**
+ * The tool is `grokvid`, so `.grokvidrc`, `grokvid.config.js` and `~/.config/grokvid/` are its
+ * names; the older `grokvideo` names keep working. Where both exist in one folder, the `grokvid`
+ * file wins (it is listed first); the user config folder `grokvid` is searched before `grokvideo`.
+ * A package.json is read for its `grokvideo` key (cosmiconfig reads one key per search).
+ */
+export const CONFIG_NAME = "grokvid";
+export const LEGACY_CONFIG_NAME = "grokvideo";
+export const PACKAGE_KEY = LEGACY_CONFIG_NAME;
+export const CONFIG_NAMES = [CONFIG_NAME, LEGACY_CONFIG_NAME] as const;
 
 const EXTENSIONS = ["", ".json", ".yaml", ".yml", ".js", ".ts", ".cjs", ".mjs"];
 
-/** Every name cosmiconfig's default search looks for in a folder (a unit test holds it to that). */
-export const SEARCH_PLACES = [
-  "package.json",
-  ...EXTENSIONS.map((ext) => `.${CONFIG_NAME}rc${ext}`),
-  ...EXTENSIONS.map((ext) => `.config/${CONFIG_NAME}rc${ext}`),
-  ...[".js", ".ts", ".cjs", ".mjs"].map((ext) => `${CONFIG_NAME}.config${ext}`),
-];
-/** In the global config folder (~/.config/grokvideo). */
+function placesFor(name: string): string[] {
+  return [
+    ...EXTENSIONS.map((ext) => `.${name}rc${ext}`),
+    ...EXTENSIONS.map((ext) => `.config/${name}rc${ext}`),
+    ...[".js", ".ts", ".cjs", ".mjs"].map((ext) => `${name}.config${ext}`),
+  ];
+}
+
+/** Every name the search looks for in a folder, in the order it looks (a unit test holds it to cosmiconfig's). */
+export const SEARCH_PLACES = ["package.json", ...CONFIG_NAMES.flatMap(placesFor)];
+/** In a user config folder (~/.config/grokvid, then ~/.config/grokvideo). */
 export const GLOBAL_PLACES = EXTENSIONS.map((ext) => `config${ext}`);
 /** cosmiconfig's own meta config, read from the working folder, may add search places. */
 export const META_PLACES = [
@@ -45,6 +56,19 @@ function anyExists(dir: string, places: readonly string[], packageKeys: readonly
 }
 
 /**
+ * The user config folders of a name, as the given environment and as the process's own (which is
+ * what cosmiconfig's search uses): both are looked at by the quick scan.
+ */
+export function userConfigDirs(name: string, env: Env): string[] {
+  return [
+    ...new Set([
+      join(env.XDG_CONFIG_HOME?.trim() || join(env.HOME?.trim() || homedir(), ".config"), name),
+      envPaths(name, { suffix: "" }).config,
+    ]),
+  ];
+}
+
+/**
  * Whether a config search from `cwd` could find anything, asked with a few dozen stat calls
  * instead of loading cosmiconfig, its parsers and zod. It looks in a superset of the places
  * cosmiconfig does (every folder up to the root, not only up to home; both the process's and
@@ -54,12 +78,29 @@ export function couldFindConfig(cwd: string, env: Env): boolean {
   const metaDirs = new Set([process.cwd(), resolve(cwd)]);
   for (const dir of metaDirs) if (anyExists(dir, META_PLACES, ["cosmiconfig"])) return true;
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (anyExists(dir, SEARCH_PLACES, [CONFIG_NAME])) return true;
+    if (anyExists(dir, SEARCH_PLACES, [PACKAGE_KEY])) return true;
     if (dirname(dir) === dir) break;
   }
-  const globalDirs = new Set([
-    envPaths(CONFIG_NAME, { suffix: "" }).config,
-    join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), ".config"), CONFIG_NAME),
-  ]);
-  return [...globalDirs].some((dir) => anyExists(dir, GLOBAL_PLACES, []));
+  const globalDirs = CONFIG_NAMES.flatMap((name) => userConfigDirs(name, env));
+  return globalDirs.some((dir) => anyExists(dir, GLOBAL_PLACES, []));
+}
+
+/**
+ * Every config file a search from `cwd` would look at, in the order it looks (the folders up to
+ * the home folder, then the user config folders): the first is the one used, the rest are not.
+ */
+export function listConfigCandidates(cwd: string, env: Env): string[] {
+  const found: string[] = [];
+  const home = resolve(env.HOME?.trim() || homedir());
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const place of SEARCH_PLACES)
+      if (anyExists(dir, [place], [PACKAGE_KEY])) found.push(join(dir, place));
+    if (dir === home || dirname(dir) === dir) break;
+  }
+  for (const name of CONFIG_NAMES) {
+    const [dir] = userConfigDirs(name, env);
+    if (dir !== undefined)
+      for (const place of GLOBAL_PLACES) if (existsSync(join(dir, place))) found.push(join(dir, place));
+  }
+  return found;
 }

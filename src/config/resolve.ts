@@ -11,8 +11,9 @@ import { providers } from "../providers/registry.js";
 import type { Provider, ProviderId } from "../providers/types.js";
 import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
-import { registerSecret } from "../redact.js";
 import { didYouMean } from "../util/did-you-mean.js";
+import { findKey, storedKeyName } from "./key-source.js";
+import { userConfigFile } from "./user-files.js";
 import { parseDuration } from "../util/duration.js";
 import { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
 import type { GrokvidConfig, ProviderSettings } from "./schema.js";
@@ -152,14 +153,7 @@ export function resolveConnection(
   const fileSettings = selection.settings;
   const own = selection.keyVariable;
   const ecosystem = selection.provider.ecosystemKeyVariable;
-  const ecosystemKey = ecosystem === undefined ? undefined : env[ecosystem]?.trim();
-  // GROKVID_<ID>_API_KEY first, then the variable the provider's own tools read (XAI_API_KEY).
-  const variable = !env[own]?.trim() && ecosystemKey && ecosystem ? ecosystem : own;
-  const envKey = env[variable]?.trim();
-  const apiKey = envKey || fileSettings?.apiKey;
-  registerSecret(envKey);
-  registerSecret(ecosystemKey);
-  registerSecret(fileSettings?.apiKey);
+  const { apiKey, variable } = findKey(selection, env);
   const baseUrl =
     (baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined) ??
     rememberedBaseUrl ??
@@ -172,7 +166,7 @@ export function resolveConnection(
   if (!apiKey && options.allowMissingKey) return { baseUrl, apiKey: "", keyVariable: variable };
   if (!apiKey) {
     throw new ConfigError(`no API key for ${id}`, {
-      hint: `set ${own}${ecosystem ? ` (or ${ecosystem})` : ""} or ${selection.settingsPath}.apiKey in a config file (see .grokvideorc.example)`,
+      hint: `run: grokvid keys set ${storedKeyName(selection)} (or set ${own}${ecosystem ? ` or ${ecosystem}` : ""}, or ${selection.settingsPath}.apiKey in ${userConfigFile(env)})`,
     });
   }
   return { baseUrl, apiKey, keyVariable: variable };

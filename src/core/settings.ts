@@ -18,4 +18,5 @@ export async function loadSessionConfig(
 /** Every key of the config file, whether or not this command uses its provider. */
 export function registerConfigSecrets(config: GrokvidConfig): void {
   for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
+  for (const gateway of Object.values(config.gateways ?? {})) registerSecret(gateway.apiKey);
 }

@@ -170,7 +170,25 @@ function handlePoll(ctx: RequestContext, id: string): void {
   else sendJson(ctx, 200, buildDone(ctx, id, info));
 }
 
+/**
+ * xAI's `GET /v1/api-key`: what the key is, never the key (a redacted form). It costs nothing, so
+ * `grokvid doctor` asks it to learn whether a key is accepted.
+ */
+function handleApiKey(ctx: RequestContext): void {
+  const render = rendererFor(ctx);
+  if (rejectUnauthorized(ctx, render, "query")) return;
+  sendJson(ctx, 200, {
+    redacted_api_key: "xai-...sbox",
+    api_key_id: "sandbox-key",
+    name: "sandbox",
+    api_key_blocked: false,
+    api_key_disabled: false,
+    team_blocked: false,
+  });
+}
+
 const ROUTES: Route[] = [
+  { pattern: ["v1", "api-key"], methods: ["GET"], handle: handleApiKey },
   {
     pattern: ["v1", "videos", "generations"],
     methods: ["POST"],

@@ -23,6 +23,19 @@ describe.skipIf(process.platform === "win32")("config file permissions", () => {
     expect((await loadConfig(file, dir, {})).warnings).toEqual([]);
   });
 
+  it("a gateway's key counts too", async () => {
+    const file = join(dir, ".grokvidrc.json");
+    const gateway = {
+      dialect: "apimart",
+      baseUrl: "https://gw.example.com",
+      apiKey: "sk-gateway-secret-123456",
+      models: { m: { durations: { min: 6, max: 30 } } },
+    };
+    await writeFile(file, JSON.stringify({ gateways: { "my-gw": gateway } }));
+    await chmod(file, 0o644);
+    expect((await loadConfig(file, dir, {})).warnings).toHaveLength(1);
+  });
+
   it("a readable file without a key is fine", async () => {
     const file = join(dir, ".grokvideorc.json");
     await writeFile(file, JSON.stringify({ defaultProvider: "apimart" }));

@@ -1,0 +1,86 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { ConfigError } from "../errors.js";
+import { registerSecret } from "../redact.js";
+import type { Env } from "./resolve.js";
+import { keysFilePath } from "./user-files.js";
+
+/**
+ * Keys set with `grokvid keys set` live in their own file, keys.json in the user config folder,
+ * not in the config file. cosmiconfig uses the first config file it finds, whole, so a key
+ * written into ~/.config/grokvid/config.json would vanish whenever a project has a .grokvidrc;
+ * this file is read whichever config file is in use, and the config file stays safe to share.
+ * Precedence, highest first: the environment, an apiKey in the config file in use, this file.
+ * The file is 0600, created exclusively and replaced by rename (writeFileAtomic).
+ */
+export type StoredKeys = Record<string, string>;
+
+/**
+ * The file's one shape, a flat map of names to non-empty strings, checked by hand: this module is
+ * on every real gateway call's start-up path, where loading zod costs a quarter of the start-up
+ * (see util/zod.ts).
+ */
+function parseKeys(raw: unknown): StoredKeys | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const keys: StoredKeys = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === "" || typeof value !== "string" || value.trim() === "") return undefined;
+    keys[name] = value.trim();
+  }
+  return keys;
+}
+
+const MAX_BYTES = 1 << 20;
+const cache = new Map<string, { stamp: string; keys: StoredKeys }>();
+
+/**
+ * The file's text, read synchronously (connections are resolved synchronously) and never through a
+ * link: undefined when the name is a link or not a plain file.
+ */
+function readPlainSync(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_BYTES) return undefined;
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The stored keys by provider or gateway name; {} when there is no file. Every key is registered for redaction. */
+export function readStoredKeys(env: Env): StoredKeys {
+  const path = keysFilePath(env);
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (!info) return {};
+  // A batch resolves a connection per job: the file is parsed once per change, not per job.
+  const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
+  const cached = cache.get(path);
+  if (cached?.stamp === stamp) return cached.keys;
+  const text = readPlainSync(path);
+  if (text === undefined)
+    throw new ConfigError(`${path} is not a plain file; remove it or run: grokvid keys set`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    // The parser's message may quote a key: only the file is named.
+    throw new ConfigError(`keys file ${path} is not valid JSON`, {
+      hint: "fix or remove it, then run: grokvid keys set PROVIDER",
+    });
+  }
+  const parsed = parseKeys(raw);
+  if (!parsed) throw new ConfigError(`keys file ${path}: expected {"provider": "key", ...}`);
+  for (const key of Object.values(parsed)) registerSecret(key);
+  cache.set(path, { stamp, keys: parsed });
+  return parsed;
+}
+
+/** Forgets what was read from `path`, after the file was replaced. */
+export function forgetStoredKeys(path: string): void {
+  cache.delete(path);
+}

@@ -1,0 +1,81 @@
+import type { CommonFlags, Reporter, Runtime } from "../core/context.js";
+import { UsageError } from "../errors.js";
+import { maskKey, registerEnvSecrets } from "../redact.js";
+import { describeKeySource, findKey, type KeySource } from "./key-source.js";
+import { storeKey } from "./keys-store.js";
+import { loadConfig } from "./load.js";
+import { acceptedProviders, selectProvider } from "./resolve.js";
+import type { GrokvidConfig } from "./schema.js";
+
+export interface KeyEntry {
+  provider: string;
+  /** Where the key in use comes from; undefined when there is none. */
+  source: KeySource | undefined;
+  /** `GROKVID_APIMART_API_KEY`, `FILE`, or `providers.apimart.apiKey in FILE`. */
+  from: string | undefined;
+  /** Enough to tell keys apart, never enough to use one. */
+  masked: string | undefined;
+}
+
+/** The config a keys command sees: the one every other command would load from here. */
+export async function loadKeysConfig(
+  flags: CommonFlags,
+  runtime: Runtime,
+  report: Reporter,
+): Promise<{ config: GrokvidConfig; filepath: string | undefined }> {
+  registerEnvSecrets(runtime.env);
+  const loaded = await loadConfig(flags.config ?? runtime.env.GROKVID_CONFIG, runtime.cwd, runtime.env);
+  for (const w of loaded.warnings) report.warn(w);
+  return { config: loaded.config, filepath: loaded.filepath };
+}
+
+/** Every provider and gateway that takes a key (the sandbox takes none), and the key each would use. */
+export function listKeys(config: GrokvidConfig, env: Runtime["env"], configFile?: string): KeyEntry[] {
+  return acceptedProviders(config)
+    .filter((name) => name !== "sandbox")
+    .map((name) => {
+      const found = findKey(selectProvider(name, env, config), env, configFile);
+      return {
+        provider: name,
+        source: found.source,
+        from: found.source && describeKeySource(found.source),
+        masked: found.apiKey === undefined ? undefined : maskKey(found.apiKey),
+      };
+    });
+}
+
+/** The provider or gateway name a key is stored under; checked before the key is asked for. */
+export function checkKeyTarget(name: string, config: GrokvidConfig): string {
+  const provider = name.trim().toLowerCase();
+  const accepted = acceptedProviders(config).filter((p) => p !== "sandbox");
+  if (!accepted.includes(provider)) {
+    throw new UsageError(
+      `${name} is not a provider or a configured gateway; accepted: ${accepted.join(", ")}`,
+    );
+  }
+  return provider;
+}
+
+/**
+ * Stores `key` for a built-in provider or a configured gateway in the keys file. The key comes
+ * from standard input or a hidden prompt, never the command line (where `ps` and shell history
+ * would keep it).
+ */
+export async function setKey(
+  name: string,
+  key: string,
+  config: GrokvidConfig,
+  env: Runtime["env"],
+): Promise<{ file: string; shadowedBy: string | undefined }> {
+  const provider = checkKeyTarget(name, config);
+  if (key === "") throw new UsageError("no key given on standard input; nothing was stored");
+  if (/[\s\p{Cc}]/u.test(key)) {
+    throw new UsageError("the key holds spaces or control characters; nothing was stored");
+  }
+  const file = await storeKey(env, provider, key);
+  // A key in the environment or the config file still wins: say so, rather than let it surprise.
+  const found = findKey(selectProvider(provider, env, config), env);
+  const shadowedBy =
+    found.source && found.source.kind !== "keys-file" ? describeKeySource(found.source) : undefined;
+  return { file, shadowedBy };
+}

@@ -1,0 +1,130 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, extname, join } from "node:path";
+import { createExclusiveFd, writeFileAtomic } from "../core/safe-file.js";
+import { ConfigError, UsageError } from "../errors.js";
+import { maskKey, registerSecret } from "../redact.js";
+import { shellQuote } from "../util/format.js";
+import { loadConfig } from "./load.js";
+import type { Env } from "./resolve.js";
+import { validateConfig } from "./validate.js";
+import { userConfigFile } from "./user-files.js";
+
+/**
+ * `config get|set|edit` work on the user's own config file (user-files.ts userConfigFile), never a
+ * project's: a setting written there applies wherever no project file is found. Every change is
+ * validated by the same schema as a load before the file is replaced (0600, by rename).
+ */
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function splitPath(keyPath: string): string[] {
+  const parts = keyPath.split(".");
+  if (parts.some((p) => p.trim() === ""))
+    throw new UsageError(`${keyPath} is not a key path such as poll.interval`);
+  return parts;
+}
+
+/** Every apiKey in a value, masked: `get` of a section never shows a key. */
+function masked(value: unknown, key?: string): unknown {
+  if (key === "apiKey" && typeof value === "string") return maskKey(value);
+  if (Array.isArray(value)) return value.map((v) => masked(v));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, k)]));
+  return value;
+}
+
+/** The value at `keyPath` in the user config file (apiKeys masked); a usage error when unset. */
+export async function getSetting(env: Env, cwd: string, keyPath: string): Promise<unknown> {
+  const file = userConfigFile(env);
+  const parts = splitPath(keyPath);
+  const { config } = statSync(file, { throwIfNoEntry: false })
+    ? await loadConfig(file, cwd, env)
+    : { config: {} };
+  let value: unknown = config;
+  for (const part of parts) value = isRecord(value) && Object.hasOwn(value, part) ? value[part] : undefined;
+  if (value === undefined) throw new UsageError(`${keyPath} is not set in ${file}`);
+  return masked(value, parts.at(-1));
+}
+
+/** A command-line value as JSON when it reads as a number, boolean, array or object; else the text. */
+function parseValue(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "string" || value === null ? text : value;
+  } catch {
+    return text;
+  }
+}
+
+/** The user config file's JSON, or {} when it does not exist yet; other formats are `edit`'s. */
+function readJson(file: string): Record<string, unknown> {
+  const text = statSync(file, { throwIfNoEntry: false }) ? readFileSync(file, "utf8") : "{}";
+  if (![".json", ""].includes(extname(file)))
+    throw new UsageError(`config set writes JSON, and ${file} is not: change it with grokvid config edit`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not JSON (YAML?): change it with grokvid config edit`);
+  }
+  if (!isRecord(raw)) throw new ConfigError(`config file ${file}: (top level): expected an object`);
+  return raw;
+}
+
+/** Sets `keyPath` to `value` in the user config file, validated first; the file is unchanged on error. */
+export async function setSetting(env: Env, keyPath: string, text: string): Promise<string> {
+  const parts = splitPath(keyPath);
+  if (parts.at(-1) === "apiKey")
+    throw new UsageError("a key is never taken from the command line; run: grokvid keys set PROVIDER");
+  const file = userConfigFile(env);
+  const raw = readJson(file);
+  let node: Record<string, unknown> = raw;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    node = isRecord(next) ? next : (node[part] = {});
+  }
+  node[parts.at(-1) ?? keyPath] = parseValue(text);
+  validateConfig(raw, file);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+  return file;
+}
+
+/**
+ * Opens $VISUAL/$EDITOR (else vi) on a copy beside the file, with its extension so the same parser
+ * reads it; the copy replaces the file only once it parses and validates. A bad edit is kept, named.
+ */
+export async function editConfig(env: Env, cwd: string): Promise<string> {
+  const file = userConfigFile(env);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const copy = join(dirname(file), `.grokvid-edit-${randomBytes(4).toString("hex")}-${basename(file)}`);
+  // Written through the exclusively created descriptor, so the copy stays 0600 whatever the file's mode.
+  const fd = createExclusiveFd(copy, 0o600);
+  try {
+    writeFileSync(fd, statSync(file, { throwIfNoEntry: false }) ? readFileSync(file) : "{}\n");
+  } finally {
+    closeSync(fd);
+  }
+  const editor = env.VISUAL?.trim() || env.EDITOR?.trim() || "vi";
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(`${editor} ${shellQuote(copy)}`, { shell: true, stdio: "inherit", env: { ...env } });
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  if (code !== 0) {
+    await rm(copy, { force: true });
+    throw new UsageError(`the editor (${editor}) exited with ${code}; ${file} is unchanged`);
+  }
+  try {
+    const { config } = await loadConfig(copy, cwd, env);
+    validateConfig(config, file);
+    for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.replace(copy, file) : String(err);
+    throw new ConfigError(`${why}; ${file} is unchanged, your edit is kept in ${copy}`);
+  }
+  renameSync(copy, file);
+  return file;
+}
