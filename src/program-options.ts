@@ -9,7 +9,11 @@ export function option(flags: string, description: string, defaultText?: string)
   );
 }
 
-export function addCommon(cmd: Command, withProvider = true): Command {
+/**
+ * `quietShort: false` leaves `-q` to the command (`jobs -q` prints ids only, as `docker ps -q`
+ * does); `--quiet` stays.
+ */
+export function addCommon(cmd: Command, withProvider = true, { quietShort = true } = {}): Command {
   if (withProvider) {
     cmd
       .addOption(
@@ -36,7 +40,13 @@ export function addCommon(cmd: Command, withProvider = true): Command {
       ),
     )
     .addOption(option("--json", "print one JSON document on stdout instead of text", "off"))
-    .addOption(option("-q, --quiet", "print nothing on stderr but warnings and errors", "off"))
+    .addOption(
+      option(
+        quietShort ? "-q, --quiet" : "--quiet",
+        "print nothing on stderr but warnings and errors",
+        "off",
+      ),
+    )
     .addOption(
       option("--verbose", "print requests, retries and stack traces on stderr (keys are never shown)", "off"),
     )

@@ -244,12 +244,13 @@ const COMMANDS: Record<string, Declare> = {
         .addOption(option("--limit <n>", "at most this many; 0 shows all", "20"))
         .addOption(
           option(
-            "--ids",
+            "-q, --ids",
             "print only the job ids, one per line (for xargs); off a terminal the rows are tab-separated without a header",
             "off",
           ),
         ),
       false,
+      { quietShort: false },
     ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
   },
   balance(program, runtime) {

@@ -54,6 +54,14 @@ describe("jobs for scripts", () => {
     expect(r.stderr).toBe("1 more; use --limit 0 to see all\n");
   });
 
+  it("-q is --ids for jobs (as docker ps -q), and --quiet still quiets stderr", async () => {
+    await journal();
+    const r = await jobs(["-q", "--limit", "2", "--quiet"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("task_2\ntask_1\n");
+    expect(r.stderr).toBe("");
+  });
+
   it("--ids with --json is a usage error (exit 2) with nothing on stdout but the error document", async () => {
     await journal();
     const r = await jobs(["--ids", "--json"]);
