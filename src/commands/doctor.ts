@@ -1,6 +1,7 @@
 import type { CommonFlags } from "../core/context.js";
 import { type DoctorCheck, runDoctor } from "../core/doctor.js";
 import { GrokvidError } from "../errors.js";
+import { plural } from "../util/format.js";
 import { type CommandRuntime, createOutput } from "./cli-output.js";
 
 /** `grokvid doctor [--provider P]`: one line per check; exit 0 only when every check passed. */
@@ -20,7 +21,10 @@ export async function runDoctorCommand(flags: CommonFlags, runtime: CommandRunti
   const worst = failed.reduce((code, c) => Math.max(code, c.exitCode), 0);
   const first = failed.find((c) => c.exitCode === worst);
   if (first === undefined) return;
-  const error = new GrokvidError(`${failed.length} check(s) failed, first ${first.name}`, first.exitCode);
+  const error = new GrokvidError(
+    `${plural(failed.length, "check")} failed, first ${first.name}`,
+    first.exitCode,
+  );
   error.resultPrinted = true;
   throw error;
 }

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, type ExitCodeValue, GrokvidError } from "../errors.js";
+import { plural } from "../util/format.js";
 import { JOURNAL_FILE } from "./journal.js";
 
 /** One line of `grokvid doctor`: what was checked, whether it passed, and the exit code if not. */
@@ -67,7 +68,7 @@ export async function checkJournal(home: string): Promise<DoctorCheck> {
   }).length;
   const size = `${info.size.toLocaleString("en-US")} bytes, ${lines.length} lines`;
   // A damaged line is skipped with a warning everywhere: worth knowing, not a failure.
-  return pass("journal", `${path} (${size}${damaged ? `, ${damaged} damaged line(s) skipped` : ""})`);
+  return pass("journal", `${path} (${size}${damaged ? `, ${plural(damaged, "damaged line")} skipped` : ""})`);
 }
 
 /** How far this machine's clock is from the gateway's Date header, in seconds. */
