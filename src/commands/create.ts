@@ -2,7 +2,6 @@ import type { CommonFlags } from "../core/context.js";
 import type { JobSpec } from "../core/create-flow.js";
 import { displayPath } from "../core/output-plan.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
-import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";
 import { renderFinal, renderStreamed } from "./render.js";
@@ -53,7 +52,13 @@ export async function runJob(
 ): Promise<void> {
   const out = await createOutput(flags, runtime);
   let id = "";
-  const to = videoToStdout(flags.output, runtime.stdout, out.mode.json, () => downloadHint(id));
+  // Loaded only for `-o -`: every other create (and every dry run) starts without it.
+  const to =
+    flags.output === "-"
+      ? await import("../ui/stdout-video.js").then((m) =>
+          m.videoToStdout(flags.output, runtime.stdout, out.mode.json, () => m.downloadHint(id)),
+        )
+      : undefined;
   const client = clientFor(flags, runtime, out);
   // The config is read (and refused, exit 3) before the prompt is, as before any other check.
   await client.loadConfig();

@@ -2,7 +2,7 @@ import { configCreateDefaults, resolvePoll, selectProvider } from "../config/res
 import type { GrokvidConfig } from "../config/schema.js";
 import { describeRequest, type RequestDescription } from "../http/encode.js";
 import type { CreateParams, ModelSpec, VideoOperation } from "../providers/types.js";
-import { type SourcedPlan, validateSourced } from "./validate-source.js";
+import type { SourcedPlan } from "./validate-source.js";
 import type { CommonFlags, Reporter, Runtime } from "./context.js";
 import { resolveGateway } from "./gateway.js";
 import { type LoadedMedia, loadMedia } from "./load-images.js";
@@ -66,6 +66,8 @@ export async function prepare(
       spec.referenceImages?.length ? "--reference-image" : undefined,
     ].flatMap((flag) => flag ?? []);
     const model = spec.model === undefined ? configCreateDefaults(selection).model : { value: spec.model };
+    // Edits and extensions only: a plain create (and its dry run) never loads this.
+    const { validateSourced } = await import("./validate-source.js");
     const sourced = validateSourced(
       selection.provider,
       {
