@@ -15,6 +15,8 @@ function formatEta(seconds: number): string {
 
 /** The rate is measured over the last few seconds, so a stall shows at once and ETA follows it. */
 const WINDOW_MS = 3000;
+/** Samples closer than this are merged (see record). */
+const SAMPLE_MS = 50;
 /** Off a terminal: a line at most this often, unless a quarter of the file has gone by meanwhile. */
 export const PLAIN_EVERY_MS = 5000;
 
@@ -30,10 +32,25 @@ export class DownloadMeter {
 
   /** Records how far the download is and describes it. */
   update(received: number, total: number | undefined): string {
-    const at = this.now();
-    this.samples.push({ at, bytes: received });
-    while (this.samples.length > 2 && (this.samples[1]?.at ?? at) <= at - WINDOW_MS) this.samples.shift();
+    this.record(received);
     return this.describe(received, total);
+  }
+
+  /**
+   * Records how far the download is. A download reports every chunk (thousands a second), so
+   * samples closer than SAMPLE_MS only move the newest one: the window stays a few dozen long.
+   */
+  record(received: number): void {
+    const at = this.now();
+    const newest = this.samples[this.samples.length - 1];
+    const second = this.samples[this.samples.length - 2];
+    if (newest && second && at - second.at < SAMPLE_MS) {
+      newest.at = at;
+      newest.bytes = received;
+    } else {
+      this.samples.push({ at, bytes: received });
+    }
+    while (this.samples.length > 2 && (this.samples[1]?.at ?? at) <= at - WINDOW_MS) this.samples.shift();
   }
 
   /**
@@ -57,7 +74,7 @@ export class DownloadMeter {
     return ((last.bytes - first.bytes) * 1000) / (last.at - first.at);
   }
 
-  private describe(received: number, total: number | undefined): string {
+  describe(received: number, total: number | undefined): string {
     const parts = [
       total === undefined
         ? formatBytes(received)

@@ -21,8 +21,11 @@ export function spinnerDisplay(out: Output, now: () => number): StatusDisplay {
   let text = "";
   // Polls are seconds apart; the elapsed time ticks between them so the user sees it is alive.
   let last: { task: NormalizedTask; elapsedMs: number; at: number } | undefined;
+  let fetched: { received: number; total: number | undefined } | undefined;
   const draw = () => {
     if (last) text = describeTask(last.task, last.elapsedMs + now() - last.at);
+    // Described here, at most once a frame, not on every one of a download's chunks.
+    else if (fetched) text = `downloading ${meter.describe(fetched.received, fetched.total)}`;
     frame = (frame + 1) % FRAMES.length;
     // Cut before colouring, so the cut never lands inside an escape sequence.
     region.show([`${paint(FRAMES[frame] ?? "")} ${fitWidth(text, region.width() - 2)}`]);
@@ -36,8 +39,10 @@ export function spinnerDisplay(out: Output, now: () => number): StatusDisplay {
     },
     downloading(received, total) {
       last = undefined;
-      text = `downloading ${meter.update(received, total)}`;
-      draw();
+      meter.record(received);
+      const first = fetched === undefined;
+      fetched = { received, total };
+      if (first) draw();
     },
     stop() {
       clearInterval(ticker);

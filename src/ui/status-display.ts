@@ -25,8 +25,9 @@ function plainDisplay(out: Output, now: () => number): StatusDisplay {
       out.info(describeTask(task, elapsedMs));
     },
     downloading(received, total) {
-      const line = meter.update(received, total);
-      if (meter.plainDue(received, total)) out.info(`downloading ${line}`);
+      // Described only when a line is due: a download reports thousands of chunks a second.
+      meter.record(received);
+      if (meter.plainDue(received, total)) out.info(`downloading ${meter.describe(received, total)}`);
     },
     stop() {},
   };
