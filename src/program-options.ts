@@ -80,3 +80,19 @@ export function addPolling(cmd: Command): Command {
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+/** What create, edit and extend share after their own flags: waiting, the download, a dry run. */
+export function addJobResults(cmd: Command): Command {
+  return cmd
+    .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
+    .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
+    .addOption(
+      option(
+        "-o, --output <path>",
+        "where to save the video (implies --download): a file, a folder for the default name (missing folders are created), or - for stdout",
+        "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+      ),
+    )
+    .addOption(option("-f, --force", "overwrite an existing output file", "off"))
+    .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off"));
+}

@@ -8,7 +8,7 @@ import type { ResumeFlags } from "./commands/resume.js";
 import type { InputRuntime } from "./commands/cli-output.js";
 import type { CommonFlags } from "./core/context.js";
 import type { WaitFlags } from "./commands/wait.js";
-import { addCommon, addPolling, collect, option } from "./program-options.js";
+import { addCommon, addJobResults, addPolling, collect, option } from "./program-options.js";
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
 import { type Declare, SETUP_COMMANDS } from "./program-setup.js";
 import { VERSION } from "./version.js";
@@ -41,22 +41,7 @@ function declareSourced(program: Command, runtime: InputRuntime, operation: "edi
     cmd.addOption(
       option("-d, --duration <seconds>", "seconds to add, 2-10 on xai", "the provider's (6 on xai)"),
     );
-  addPolling(
-    addCommon(
-      cmd
-        .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
-        .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
-        .addOption(
-          option(
-            "-o, --output <path>",
-            "where to save the video (implies --download): a file, a folder for the default name, or - for stdout",
-            "download.dir/download.template in config, else ./{provider}-{id}.mp4",
-          ),
-        )
-        .addOption(option("-f, --force", "overwrite an existing output file", "off"))
-        .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
-    ),
-  ).action(async (source: string, flags: EditFlags) =>
+  addPolling(addCommon(addJobResults(cmd))).action(async (source: string, flags: EditFlags) =>
     (await import("./commands/edit.js")).runEdit(operation, source, flags, runtime),
   );
 }
@@ -66,70 +51,65 @@ const COMMANDS: Record<string, Declare> = {
   create(program, runtime) {
     addPolling(
       addCommon(
-        program
-          .command("create")
-          .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
-          .addOption(
-            option("-p, --prompt <text>", "what the video shows", "none: this or --prompt-file is required"),
-          )
-          .addOption(
-            option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
-          )
-          .addOption(
-            option(
-              "-m, --model <model>",
-              "model id or alias",
-              "the provider's model, or providers.<name>.model in config",
-            ),
-          )
-          .addOption(
-            option(
-              "-d, --duration <seconds>",
-              "length in whole seconds",
-              "the provider's, or defaults.duration in config",
-            ),
-          )
-          .addOption(
-            option(
-              "-r, --ratio <w:h>",
-              "aspect ratio such as 16:9",
-              "the provider's, or defaults.ratio in config",
-            ),
-          )
-          .addOption(
-            option(
-              "--resolution <res>",
-              "480p, 540p, 720p or 1080p as the model allows",
-              "the provider's, or defaults.resolution in config",
-            ),
-          )
-          .addOption(
-            option(
-              "-i, --image <path-or-url>",
-              "reference image: public URL, local file or data: URI; repeatable",
+        addJobResults(
+          program
+            .command("create")
+            .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
+            .addOption(
+              option(
+                "-p, --prompt <text>",
+                "what the video shows",
+                "none: this or --prompt-file is required",
+              ),
             )
-              .argParser(collect)
-              .default([], "none"),
-          )
-          .addOption(
-            option(
-              "--reference-image <path-or-url>",
-              "reference-to-video (xai): an image the prompt names as <IMAGE_1>, <IMAGE_2>...; repeatable, never with --image",
+            .addOption(
+              option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
             )
-              .argParser(collect)
-              .default([], "none"),
-          )
-          .addOption(option("-w, --wait", "wait until the job finishes; print the final status", "off"))
-          .addOption(option("--download", "wait, then download the video; print the saved path", "off"))
-          .addOption(
-            option(
-              "-o, --output <path>",
-              "where to save the video (implies --download): a file, a folder for the default name (missing folders are created), or - for stdout",
-              "download.dir/download.template in config, else ./{provider}-{id}.mp4",
+            .addOption(
+              option(
+                "-m, --model <model>",
+                "model id or alias",
+                "the provider's model, or providers.<name>.model in config",
+              ),
+            )
+            .addOption(
+              option(
+                "-d, --duration <seconds>",
+                "length in whole seconds",
+                "the provider's, or defaults.duration in config",
+              ),
+            )
+            .addOption(
+              option(
+                "-r, --ratio <w:h>",
+                "aspect ratio such as 16:9",
+                "the provider's, or defaults.ratio in config",
+              ),
+            )
+            .addOption(
+              option(
+                "--resolution <res>",
+                "480p, 540p, 720p or 1080p as the model allows",
+                "the provider's, or defaults.resolution in config",
+              ),
+            )
+            .addOption(
+              option(
+                "-i, --image <path-or-url>",
+                "reference image: public URL, local file or data: URI; repeatable",
+              )
+                .argParser(collect)
+                .default([], "none"),
+            )
+            .addOption(
+              option(
+                "--reference-image <path-or-url>",
+                "reference-to-video (xai): an image the prompt names as <IMAGE_1>, <IMAGE_2>...; repeatable, never with --image",
+              )
+                .argParser(collect)
+                .default([], "none"),
             ),
-          )
-          .addOption(option("-f, --force", "overwrite an existing output file", "off"))
-          .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off")),
+        ),
       ),
     ).action(async (flags: CreateFlags) => (await import("./commands/create.js")).runCreate(flags, runtime));
   },

@@ -44,17 +44,23 @@ export function resolveModel(provider: Provider, model: Sourced<string> | undefi
   return spec;
 }
 
-function checkDuration(input: Sourced<string | number>, provider: Provider, model: ModelSpec): number {
-  const text = String(input.value).trim();
-  const match = /^(\d+)\s*s?$/i.exec(text);
+/** Whole seconds ("6" or "6s") within the rule, else undefined. */
+export function acceptedSeconds(text: string, rule: DurationRule): number | undefined {
+  const match = /^(\d+)\s*s?$/i.exec(text.trim());
   const seconds = match?.[1] === undefined ? Number.NaN : Number(match[1]);
-  const rule = model.durations;
   const ok =
     Number.isSafeInteger(seconds) &&
     (rule.kind === "set"
       ? rule.values.includes(seconds)
       : seconds >= rule.min && (rule.max === undefined || seconds <= rule.max));
-  if (!ok) {
+  return ok ? seconds : undefined;
+}
+
+function checkDuration(input: Sourced<string | number>, provider: Provider, model: ModelSpec): number {
+  const text = String(input.value).trim();
+  const rule = model.durations;
+  const seconds = acceptedSeconds(text, rule);
+  if (seconds === undefined) {
     throw new UsageError(
       `--duration ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${describeDurations(rule)}`,
     );

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import { providers } from "../providers/registry.js";
 import type { CreateParams, ModelSpec, Provider, RequestSpec, VideoOperation } from "../providers/types.js";
-import { describeDurations, resolveModel, type Sourced } from "./validate-create.js";
+import { acceptedSeconds, describeDurations, resolveModel, type Sourced } from "./validate-create.js";
 
 /** What `edit` and `extend` take besides the source: no images, and a duration only to extend. */
 export interface SourcedInput {
@@ -81,14 +81,8 @@ export function validateSourced(spoken: Provider, input: SourcedInput, shownAs =
 }
 
 function checkExtension(text: string, rule: ModelSpec["durations"]): number {
-  const match = /^\s*(\d+)\s*s?\s*$/i.exec(text);
-  const seconds = match?.[1] === undefined ? Number.NaN : Number(match[1]);
-  const ok =
-    Number.isSafeInteger(seconds) &&
-    (rule.kind === "set"
-      ? rule.values.includes(seconds)
-      : seconds >= rule.min && (rule.max === undefined || seconds <= rule.max));
-  if (!ok) {
+  const seconds = acceptedSeconds(text, rule);
+  if (seconds === undefined) {
     throw new UsageError(
       `--duration ${text.trim()} is not accepted for an extension; accepted: ${describeDurations(rule)} (seconds added to the source)`,
     );
