@@ -2,6 +2,7 @@ import * as z from "../util/zod.js";
 import { FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { apimartBalanceRoutes } from "./balance.js";
 import { type RequestContext, sendJson } from "./context.js";
+import { chooseDisplaySize } from "./display-size.js";
 import { decodeTaskId, encodeTaskId } from "./ids.js";
 import {
   answerCreateMarker,
@@ -99,12 +100,14 @@ function handleCreate(ctx: RequestContext, family: ApimartFamily): void {
   }
   const body = checked.data;
   if (answerCreateMarker(ctx, renderError, body.prompt)) return;
+  const resolution = body.quality === "720p" ? "720P" : "480P";
   const id = encodeTaskId({
     dialect: family,
     outcome: readTaskOutcome(ctx, body.prompt),
     createdMs: ctx.nowMs,
     seconds: body.duration ?? 6,
-    resolution: body.quality === "720p" ? "720P" : "480P",
+    resolution,
+    ...chooseDisplaySize(ctx, body.size, resolution),
   });
   if (family === "apimart") {
     sendJson(ctx, 200, { code: 200, data: [{ task_id: id, status: "submitted" }] });

@@ -10,6 +10,7 @@ import {
   validateMultipart,
   validatePreviewJson,
 } from "./duoyuanx-validate.js";
+import { chooseDisplaySize } from "./display-size.js";
 import { sendVideo } from "./files.js";
 import { decodeTaskId, encodeTaskId, type TaskInfo } from "./ids.js";
 import {
@@ -115,6 +116,7 @@ function handleCreate(ctx: RequestContext): void {
     model: task.model,
     seconds: task.seconds,
     resolution: task.size,
+    ...chooseDisplaySize(ctx, task.ratio, task.size),
   });
   sendJson(ctx, 200, {
     id,

@@ -1,6 +1,7 @@
 import * as z from "../util/zod.js";
 import { FAILURE_STATUS } from "./auth.js";
 import { type RequestContext, sendJson } from "./context.js";
+import { chooseDisplaySize } from "./display-size.js";
 import { decodeTaskId, encodeTaskId } from "./ids.js";
 import {
   answerCreateMarker,
@@ -85,6 +86,13 @@ const createSchema = z
     }
   });
 
+/** Documented: ratio wins; orientation is used only when ratio is empty; 16:9 otherwise. */
+function readRatio(ratio: string | undefined, orientation: string | undefined): string | undefined {
+  if (ratio) return ratio;
+  if (orientation === "portrait") return "9:16";
+  return orientation === "landscape" ? "16:9" : undefined;
+}
+
 function handleCreate(ctx: RequestContext): void {
   if (rejectUnauthorized(ctx, renderError, "create")) return;
   const json = requireJsonBody(ctx, renderError);
@@ -101,6 +109,7 @@ function handleCreate(ctx: RequestContext): void {
     outcome: readTaskOutcome(ctx, body.prompt),
     createdMs: ctx.nowMs,
     seconds: body.duration ?? 10,
+    ...chooseDisplaySize(ctx, readRatio(body.ratio, body.orientation), undefined),
   });
   // The initial status word is undocumented; "queued" is the first of the documented waiting words.
   sendJson(ctx, 200, {

@@ -80,7 +80,7 @@ function readXaiOutcome(ctx: RequestContext, prompt: string): TaskOutcome {
 function readJob(ctx: RequestContext, kind: XaiKind, value: unknown): Validation<XaiJob> {
   if (kind === "generation") {
     const checked = validateGeneration(value);
-    return checked.ok ? { ok: true, data: buildGenerationJob(checked.data) } : checked;
+    return checked.ok ? { ok: true, data: buildGenerationJob(ctx, checked.data) } : checked;
   }
   const checked = kind === "edit" ? validateEdit(value) : validateExtension(value);
   if (!checked.ok) return checked;
@@ -114,6 +114,7 @@ function handleCreate(ctx: RequestContext, kind: XaiKind): void {
     resolution: job.resolution,
     kind: job.kind,
     billedSeconds: job.billedSeconds,
+    ...job.size,
   });
   ctx.pacer.recordAccepted(key, ctx.nowMs);
   sendJson(ctx, 200, { request_id: id });

@@ -9,6 +9,8 @@ export interface DuoyuanxCreate {
   prompt: string;
   seconds: number;
   size: Resolution;
+  /** The JSON model's aspect_ratio, as sent (a preset or a custom N:M). */
+  ratio?: string;
 }
 
 export const PREVIEW_MODEL = "grok-imagine-video-1.5-preview";
@@ -79,7 +81,10 @@ export function validatePreviewJson(value: unknown): Validation<DuoyuanxCreate> 
   if (!checked.ok) return checked;
   const { prompt, resolution } = checked.data;
   const size: Resolution = resolution?.startsWith("480") ? "480P" : "720P";
-  return { ok: true, data: { model: PREVIEW_MODEL, prompt, seconds: checked.data.seconds ?? 6, size } };
+  const { seconds = 6, aspect_ratio: ratio } = checked.data;
+  const data: DuoyuanxCreate = { model: PREVIEW_MODEL, prompt, seconds, size };
+  if (ratio !== undefined) data.ratio = ratio;
+  return { ok: true, data };
 }
 
 const multipartFieldsSchema = z.object({

@@ -133,7 +133,9 @@ export async function applyFault(
       return true;
     case "truncate":
     case "never-finish":
-      // Both change the normal answer rather than replace it: context.ts cuts it, the create handler hangs it.
+    case "downscaled":
+      // They change the normal answer rather than replace it: context.ts cuts it, the create handler
+      // hangs it or shrinks the video it will deliver (display-size.ts).
       return false;
     case "no-content-type": {
       // An error page with no type at all: only its bytes say it is not a video.

@@ -20,6 +20,7 @@ export const FAULT_HELP: Record<FaultKind, string> = {
     "a refused create, or a failed task, whose message holds ESC/OSC sequences, C1 and bidi controls (create, query)",
   "deep-json": "the normal answer plus a field nested 200,000 levels deep (create, query)",
   rekey: "the task answer names another task id (query)",
+  downscaled: "the created task delivers a 480p landscape video (854x480) whatever was asked (create)",
   "no-content-type": "200 with an HTML page and no Content-Type header (download)",
   "json-octet-stream": "200 with a JSON error body labelled application/octet-stream (download)",
   "oversized-range": "a 206 whose body runs past the end its Content-Range announces (download)",

@@ -38,6 +38,8 @@ const APPLIES_TO: Record<FaultKind, readonly RequestTarget[]> = {
   "deep-json": ["create", "query"],
   // A task answer about another id than the one asked for.
   rekey: ["query"],
+  // Decided when the task is created (its id records the size), so every later download agrees.
+  downscaled: ["create"],
 };
 
 const SERVER_ERROR_STATUSES: readonly number[] = [500, 502, 503];

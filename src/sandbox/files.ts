@@ -3,7 +3,7 @@ import { type RequestContext, sendBytes, sendJson } from "./context.js";
 import { padVideo } from "./big-video.js";
 import { applyFault } from "./fault-answers.js";
 import { decodeTaskId } from "./ids.js";
-import { generateMp4 } from "./mp4.js";
+import { generateTaskVideo } from "./task-video.js";
 import { sendPaddedVideo } from "./padded-answer.js";
 import { parseRange } from "./ranges.js";
 import type { ErrorRenderer } from "./routing.js";
@@ -22,7 +22,7 @@ export function loadVideo(id: string): Buffer {
     videoCache.set(id, cached);
     return cached;
   }
-  const bytes = generateMp4(id);
+  const bytes = generateTaskVideo(id);
   videoCache.set(id, bytes);
   for (const key of videoCache.keys()) {
     if (videoCache.size <= CACHE_LIMIT) break;

@@ -16,9 +16,11 @@ import type { AnySandboxDialect } from "./types.js";
  *   [6]      resolution   0=none 4=480P 5=540P 7=720P h=1080P
  *   [7..15]  created ms   base36, 9 chars
  *   [16..20] random       uniqueness within one millisecond
+ *   [21..26] display size the delivered video's width and height in pixels, base36, 3 chars each
+ *                         (000000 = not recorded: the sandbox's plain 64x64 video)
  *   xai only, so the other dialects' ids stay as they were:
- *   [21]     kind         g=generation e=edit x=extension
- *   [22]     billed s     base36, 1 char: the seconds xAI charges for (an extension bills only what it adds)
+ *   [27]     kind         g=generation e=edit x=extension
+ *   [28]     billed s     base36, 1 char: the seconds xAI charges for (an extension bills only what it adds)
  *   last 4   checksum     FNV-1a of prefix + the body before it, so a typo or a foreign id is "unknown", not garbage
  */
 
@@ -41,6 +43,9 @@ export interface TaskInfo {
   kind?: XaiKind;
   /** xai only: the seconds the cost is computed from. */
   billedSeconds?: number;
+  /** The delivered video's display size (what its header says), decided when the task is created. */
+  width?: number;
+  height?: number;
 }
 
 export const MAX_ENCODED_SECONDS = 36 ** 3 - 1;
@@ -67,8 +72,11 @@ const PREFIXES = {
   xai: "xai_",
 } as const;
 
-/** Head (dialect .. random), then the xai extras, then the checksum. */
-const HEAD_LENGTH = 21;
+/** Head (dialect .. random, display size), then the xai extras, then the checksum. */
+const HEAD_LENGTH = 27;
+const SIZE_START = 21;
+/** Three base36 chars per side. */
+const MAX_SIDE = 36 ** 3 - 1;
 const CHECKSUM_LENGTH = 4;
 const EXTRA_LENGTH: Record<AnySandboxDialect, number> = {
   apimart: 0,
@@ -111,8 +119,15 @@ export function encodeTaskId(info: TaskInfo): string {
     (info.resolution ? RESOLUTION_CODES[info.resolution] : "0") +
     created.toString(36).padStart(9, "0") +
     generateRandomChars(5) +
+    encodeSide(info.width) +
+    encodeSide(info.height) +
     (info.dialect === "xai" ? encodeXaiExtras(info) : "");
   return prefix + head + computeChecksum(prefix + head);
+}
+
+function encodeSide(pixels: number | undefined): string {
+  const side = Math.min(Math.max(Math.round(pixels ?? 0), 0), MAX_SIDE);
+  return side.toString(36).padStart(3, "0");
 }
 
 function encodeXaiExtras(info: TaskInfo): string {
@@ -140,6 +155,12 @@ export function decodeTaskId(id: string, expected?: AnySandboxDialect): TaskInfo
   if (seconds > 0) info.seconds = seconds;
   const resolution = findKey(RESOLUTION_CODES, body.charAt(6));
   if (resolution) info.resolution = resolution;
+  const width = Number.parseInt(body.slice(SIZE_START, SIZE_START + 3), 36);
+  const height = Number.parseInt(body.slice(SIZE_START + 3, SIZE_START + 6), 36);
+  if (width > 0 && height > 0) {
+    info.width = width;
+    info.height = height;
+  }
   if (dialect === "xai") {
     const kind = findKey(KIND_CODES, body.charAt(HEAD_LENGTH));
     if (!kind) return undefined;

@@ -15,6 +15,11 @@ export interface Mp4Options {
   height?: number;
   fps?: number;
   frames?: number;
+  /**
+   * The size the header declares for display (tkhd), when it differs from the coded picture: a player
+   * scales to it, and a client reading the header sees it. Lets a 1280x720 "delivery" stay a tiny file.
+   */
+  display?: { width: number; height: number };
 }
 
 /** An RGB or a Y, Cb, Cr colour. */
@@ -30,13 +35,18 @@ const UNITY_MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000];
 
 /** Deterministic: the same seed and options always give the same bytes; different seeds give different pictures. */
 export function generateMp4(seed: string, options: Mp4Options = {}): Buffer {
-  const { width = 64, height = 64, fps = 12, frames = 24 } = options;
+  const { width = 64, height = 64, fps = 12, frames = 24, display = { width, height } } = options;
   for (const [name, value] of Object.entries({ width, height })) {
     if (!Number.isInteger(value) || value <= 0 || value % 16 !== 0) {
       throw new RangeError(`${name} must be a positive multiple of 16, got ${value}`);
     }
   }
-  for (const [name, value] of Object.entries({ fps, frames })) {
+  for (const [name, value] of Object.entries({
+    fps,
+    frames,
+    displayWidth: display.width,
+    displayHeight: display.height,
+  })) {
     if (!Number.isInteger(value) || value <= 0)
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
@@ -44,7 +54,7 @@ export function generateMp4(seed: string, options: Mp4Options = {}): Buffer {
   const scene = planScene(hash, width, height);
   const pictures = Array.from({ length: frames }, (_, index) => drawFrame(scene, width, height, index));
   const stream = encodeH264(pictures, width, height, fps);
-  return packMp4(stream, width, height, fps);
+  return packMp4(stream, { width, height, display, fps });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -221,13 +231,16 @@ function buildSampleEntry(stream: H264Stream, width: number, height: number): Bu
   );
 }
 
-function buildMoov(
-  stream: H264Stream,
-  width: number,
-  height: number,
-  fps: number,
-  chunkOffset: number,
-): Buffer {
+/** The coded picture, what it is displayed as, and its rate. */
+interface Layout {
+  width: number;
+  height: number;
+  display: { width: number; height: number };
+  fps: number;
+}
+
+function buildMoov(stream: H264Stream, layout: Layout, chunkOffset: number): Buffer {
+  const { width, height, display, fps } = layout;
   const frames = stream.samples.length;
   const timescale = fps * TICKS_PER_FRAME;
   const duration = frames * TICKS_PER_FRAME;
@@ -267,7 +280,7 @@ function buildMoov(
     writeU32(0, 0, TRACK_ID, 0, duration, 0, 0), // times, track_ID, reserved, duration, reserved
     writeU16(0, 0, 0, 0), // layer, alternate_group, volume (0 for video), reserved
     writeU32(...UNITY_MATRIX),
-    writeU32(width * 0x10000, height * 0x10000), // 16.16 fixed point
+    writeU32(display.width * 0x10000, display.height * 0x10000), // 16.16 fixed point
   );
   const mvhd = buildFullBox(
     "mvhd",
@@ -281,12 +294,12 @@ function buildMoov(
   return buildBox("moov", mvhd, buildBox("trak", tkhd, mdia));
 }
 
-function packMp4(stream: H264Stream, width: number, height: number, fps: number): Buffer {
+function packMp4(stream: H264Stream, layout: Layout): Buffer {
   const ftyp = buildBox("ftyp", Buffer.from("isom"), writeU32(0x200), Buffer.from("isomiso2avc1mp41"));
   // stco needs the absolute offset of the first sample, which sits after moov; moov's size does not
   // depend on that value, so a first pass with a placeholder measures it.
-  const moovSize = buildMoov(stream, width, height, fps, 0).length;
+  const moovSize = buildMoov(stream, layout, 0).length;
   const chunkOffset = ftyp.length + moovSize + 8; // + the mdat box header
-  const moov = buildMoov(stream, width, height, fps, chunkOffset);
+  const moov = buildMoov(stream, layout, chunkOffset);
   return Buffer.concat([ftyp, moov, buildBox("mdat", ...stream.samples)]);
 }

@@ -82,6 +82,7 @@ export const faultKinds = [
   "escape-message",
   "deep-json",
   "rekey",
+  "downscaled",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 

@@ -1,4 +1,5 @@
 import type { RequestContext } from "./context.js";
+import { capShortSide, chooseDisplaySize, computeDisplaySize, type DisplaySize } from "./display-size.js";
 import { decodeTaskId, type Resolution, type TaskInfo, type XaiKind, type XaiModel } from "./ids.js";
 import { computeTaskState, leavesVideo } from "./tasks.js";
 import type { Validation } from "./validate.js";
@@ -13,22 +14,27 @@ export interface XaiJob {
   seconds: number;
   resolution: Resolution;
   billedSeconds: number;
+  /** The display size the finished video will have. */
+  size: DisplaySize;
 }
 
 interface InputVideo {
   seconds: number;
   resolution: Resolution;
+  size: DisplaySize;
 }
 
-/** The sandbox cannot look inside a video on another host: it assumes an ordinary 8 s 720p clip. */
-const FOREIGN_INPUT: InputVideo = { seconds: 8, resolution: "720P" };
+/** The sandbox cannot look inside a video on another host: it assumes an ordinary 8 s 720p landscape clip. */
+const FOREIGN_INPUT: InputVideo = { seconds: 8, resolution: "720P", size: { width: 1280, height: 720 } };
 /** xAI: an edit's input is at most 8.7 s; the sandbox's seconds are whole, so 8 is the longest that passes. */
 const EDIT_MAX_INPUT_SECONDS = 8.7;
 const EXTENSION_INPUT_SECONDS = { min: 2, max: 15 } as const;
 const RESOLUTION_RANK: Record<Resolution, number> = { "480P": 480, "540P": 540, "720P": 720, "1080P": 1080 };
 
-export function buildGenerationJob(job: GenerationJob): XaiJob {
-  return { kind: "generation", ...job, billedSeconds: job.seconds };
+export function buildGenerationJob(ctx: RequestContext, job: GenerationJob): XaiJob {
+  const { ratio, ...rest } = job;
+  const size = chooseDisplaySize(ctx, ratio, job.resolution);
+  return { kind: "generation", ...rest, billedSeconds: job.seconds, size };
 }
 
 /**
@@ -47,10 +53,12 @@ function readInputVideo(ctx: RequestContext, url: string): Validation<InputVideo
       issue: { param: "video", message: "video.url serves no video: nothing to edit or extend" },
     };
   }
-  return {
-    ok: true,
-    data: { seconds: info.seconds ?? FOREIGN_INPUT.seconds, resolution: info.resolution ?? "720P" },
-  };
+  const resolution = info.resolution ?? FOREIGN_INPUT.resolution;
+  const size =
+    info.width !== undefined && info.height !== undefined
+      ? { width: info.width, height: info.height }
+      : computeDisplaySize(undefined, resolution);
+  return { ok: true, data: { seconds: info.seconds ?? FOREIGN_INPUT.seconds, resolution, size } };
 }
 
 function isDownloadable(ctx: RequestContext, info: TaskInfo): boolean {
@@ -78,6 +86,7 @@ export function buildEditJob(ctx: RequestContext, request: VideoJobRequest): Val
     seconds,
     resolution: capAt720(resolution),
     billedSeconds: seconds,
+    size: capShortSide(input.data.size, RESOLUTION_RANK["720P"]),
   };
   return { ok: true, data: job };
 }
@@ -101,6 +110,7 @@ export function buildExtensionJob(ctx: RequestContext, request: VideoJobRequest)
     seconds: seconds + added,
     resolution: capAt720(resolution),
     billedSeconds: added,
+    size: capShortSide(input.data.size, RESOLUTION_RANK["720P"]),
   };
   return { ok: true, data: job };
 }

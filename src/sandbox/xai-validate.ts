@@ -30,6 +30,7 @@ export interface GenerationJob {
   prompt: string;
   seconds: number;
   resolution: Resolution;
+  ratio?: string;
 }
 
 /** An edit or an extension as asked; what it produces depends on the input video (xai-jobs.ts). */
@@ -152,11 +153,15 @@ function describeMissingPrompt(prompt: string | undefined, image: boolean, refer
 export function validateGeneration(value: unknown): Validation<GenerationJob> {
   const checked = validateBody(generationSchema, value);
   if (!checked.ok) return checked;
-  const { model, prompt = "", duration, resolution } = checked.data;
-  return {
-    ok: true,
-    data: { model, prompt, seconds: duration ?? 8, resolution: RESOLUTION_OF[resolution ?? "480p"] },
+  const { model, prompt = "", duration, resolution, aspect_ratio: ratio } = checked.data;
+  const job: GenerationJob = {
+    model,
+    prompt,
+    seconds: duration ?? 8,
+    resolution: RESOLUTION_OF[resolution ?? "480p"],
   };
+  if (ratio !== undefined) job.ratio = ratio;
+  return { ok: true, data: job };
 }
 
 const editSchema = z.strictObject(

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
 import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
@@ -65,7 +65,7 @@ describe("a line's output lives in the batch's output folder", () => {
     const r = await runCli(["resume", "--download", "--interval", "100ms"], { cwd: elsewhere, env: env() });
     expect(r.code, r.stderr).toBe(0);
     const video = join(e2e.dir, "videos", `1-${id}.mp4`);
-    expect((await readFile(video)).equals(generateMp4(id))).toBe(true);
+    expect((await readFile(video)).equals(generateTaskVideo(id))).toBe(true);
     expect(JSON.parse(await readFile(join(e2e.dir, "videos", `1-${id}.json`), "utf8"))).toMatchObject({
       id,
       prompt: "far away",
@@ -87,7 +87,7 @@ describe("sidecars never collide with videos or other files", () => {
     expect(r.code, r.stderr).toBe(0);
     expect((await readdir(join(e2e.dir, "o"))).sort()).toEqual(["clip.json", "clip.meta.json"]);
     const [id] = r.stdout.split("\t").slice(1, 2);
-    expect((await readFile(join(e2e.dir, "o", "clip.json"))).equals(generateMp4(id ?? ""))).toBe(true);
+    expect((await readFile(join(e2e.dir, "o", "clip.json"))).equals(generateTaskVideo(id ?? ""))).toBe(true);
   });
 
   it("one line's sidecar may not be another line's video", async () => {

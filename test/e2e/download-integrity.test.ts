@@ -6,7 +6,7 @@ import { downloadVideo } from "../../src/core/download.js";
 import { fetchTask, submitTask } from "../../src/core/tasks.js";
 import { validateCreate } from "../../src/core/validate-create.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
 import { gatewayFor, makeDeps } from "../helpers/http-deps.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -57,7 +57,7 @@ describe("download adopts its own finished file", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toBe("v.mp4\n");
     expect(videoGets()).toHaveLength(gets);
-    expect((await readFile(dest)).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(dest)).equals(generateTaskVideo(task.id))).toBe(true);
     expect((await readdir(e2e.dir)).filter((f) => f.startsWith("v.mp4"))).toEqual(["v.mp4"]);
   });
 });
@@ -88,7 +88,7 @@ describe("file names the file system cannot hold", () => {
     expect(res.code).toBe(0);
     const saved = res.stdout.trim();
     expect(Buffer.byteLength(`${saved.split("/").at(-1)}.part.json`)).toBeLessThanOrEqual(255);
-    expect((await readFile(join(e2e.dir, saved))).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(join(e2e.dir, saved))).equals(generateTaskVideo(task.id))).toBe(true);
   });
 });
 
@@ -110,7 +110,7 @@ describe("a trickling download", () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/slower than 100000 bytes\/s/);
     expect(videoGets().map((r) => r.fault)).toEqual(["trickle", undefined]);
-    expect((await readFile(join(e2e.dir, "v.mp4"))).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(join(e2e.dir, "v.mp4"))).equals(generateTaskVideo(task.id))).toBe(true);
   });
 });
 
@@ -144,7 +144,7 @@ describe("batch writes only where the user meant", () => {
       error: string | null;
     }>;
     const [clip, b, c] = manifest;
-    expect((await readFile(join(e2e.dir, "clip.json"))).equals(generateMp4(clip?.id ?? ""))).toBe(true);
+    expect((await readFile(join(e2e.dir, "clip.json"))).equals(generateTaskVideo(clip?.id ?? ""))).toBe(true);
     expect(JSON.parse(await readFile(join(e2e.dir, "clip.meta.json"), "utf8"))).toMatchObject({
       id: clip?.id,
     });

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
 import { runCli } from "../helpers/run-cli.js";
 
@@ -104,7 +104,7 @@ describe("gateways defined only in config", () => {
     const doc = JSON.parse(r.stdout) as { id: string; provider: string; status: string };
     expect(doc).toMatchObject({ provider: name, status: "succeeded" });
     const bytes = await readFile(join(e2e.dir, "out.mp4"));
-    expect(bytes.equals(generateMp4(doc.id))).toBe(true);
+    expect(bytes.equals(generateTaskVideo(doc.id))).toBe(true);
     expect(e2e.sandbox.requests.filter((q) => q.method === "POST").map((q) => q.path)).toEqual([path]);
     // The journal names the gateway, so a later `status` finds it without --provider.
     const status = await runCli(["status", doc.id], {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/errors.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
 import { runCli } from "../helpers/run-cli.js";
 
@@ -67,7 +67,7 @@ describe("- as the id reads ids from standard input", () => {
     expect(paths).toHaveLength(2);
     for (const [i, id] of [a, b].entries()) {
       expect(paths[i]).toContain(id);
-      expect((await readFile(join(e2e.dir, paths[i] ?? ""))).equals(generateMp4(id))).toBe(true);
+      expect((await readFile(join(e2e.dir, paths[i] ?? ""))).equals(generateTaskVideo(id))).toBe(true);
     }
   });
 

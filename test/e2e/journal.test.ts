@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
 import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
@@ -36,7 +36,7 @@ describe("a job paid for is never lost", () => {
     const resumed = await runCli(["resume", "--download", "--interval", "100ms"], { cwd: e2e.dir, env });
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toBe(`${id}\tsucceeded\tapimart-${id}.mp4\n`);
-    expect((await readFile(join(e2e.dir, `apimart-${id}.mp4`))).equals(generateMp4(id))).toBe(true);
+    expect((await readFile(join(e2e.dir, `apimart-${id}.mp4`))).equals(generateTaskVideo(id))).toBe(true);
     const jobs = await runCli(["jobs", "--json"], { cwd: e2e.dir, env });
     expect(JSON.parse(jobs.stdout)).toMatchObject([
       { id, status: "succeeded", download: { path: join(e2e.dir, `apimart-${id}.mp4`) } },
@@ -131,7 +131,7 @@ describe("batch", () => {
     expect(manifest.map((m) => m.line)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(manifest.filter((m) => m.status === "failed").map((m) => m.line)).toEqual([8, 18, 28, 38, 48]);
     for (const m of manifest.filter((m) => m.status === "succeeded")) {
-      expect((await readFile(join(e2e.dir, m.path ?? ""))).equals(generateMp4(m.id))).toBe(true);
+      expect((await readFile(join(e2e.dir, m.path ?? ""))).equals(generateTaskVideo(m.id))).toBe(true);
     }
     const videos = await readdir(join(e2e.dir, "videos"));
     expect(videos.filter((f) => f.endsWith(".mp4"))).toHaveLength(45);

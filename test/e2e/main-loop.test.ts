@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import type { SandboxDialect } from "../../src/sandbox/server.js";
 import { PNG_1X1 } from "../fixtures/images.js";
 import { useE2e } from "../helpers/e2e.js";
@@ -71,7 +71,7 @@ describe.each(cases)("$name: create, status, wait, download", ({ dialect, flags 
     expect(downloaded.code).toBe(0);
     expect(downloaded.stdout).toBe("out.mp4\n");
     const bytes = await readFile(join(e2e.dir, "out.mp4"));
-    expect(bytes.equals(generateMp4(id))).toBe(true);
+    expect(bytes.equals(generateTaskVideo(id))).toBe(true);
   });
 });
 
@@ -86,7 +86,7 @@ describe("create --wait --download in one command", () => {
     const path = r.stdout.trim();
     expect(path).toMatch(/^apimart-task_\w+\.mp4$/);
     const id = path.slice("apimart-".length, -".mp4".length);
-    expect((await readFile(join(e2e.dir, path))).equals(generateMp4(id))).toBe(true);
+    expect((await readFile(join(e2e.dir, path))).equals(generateTaskVideo(id))).toBe(true);
   });
 
   it("--json prints exactly one JSON document with the normalized task and the path", async () => {

@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PNG_1X1 } from "../fixtures/images.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
 import { scriptedServer } from "../helpers/http-deps.js";
 import { BIN, runCli } from "../helpers/run-cli.js";
@@ -55,7 +55,7 @@ describe("secrets", () => {
     await run(["create", "--provider", "apimart", "--prompt", "p", "--duration", "99"]);
     // The key really was used: the gateway saw authenticated requests and answered them.
     expect(e2e.sandbox.requests.some((q) => q.dialect === "duoyuanx" && q.status === 200)).toBe(true);
-    expect((await readFile(join(e2e.dir, "d.mp4"))).equals(generateMp4(id))).toBe(true);
+    expect((await readFile(join(e2e.dir, "d.mp4"))).equals(generateTaskVideo(id))).toBe(true);
     const all = outputs.join("\n");
     expect(all).toContain("Bearer ");
     expect(all).not.toContain(ENV_KEY);

@@ -4,7 +4,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/errors.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { startSandbox } from "../../src/sandbox/server.js";
 import { useE2e } from "../helpers/e2e.js";
 import { BIN, runCli } from "../helpers/run-cli.js";
@@ -53,7 +53,7 @@ describe("-o - writes the video to stdout", () => {
     expect(r.code).toBe(0);
     const id = idIn(r.stderr);
     expect(id).not.toBe("");
-    expect(r.stdout.equals(generateMp4(id))).toBe(true);
+    expect(r.stdout.equals(generateTaskVideo(id))).toBe(true);
     expect((await readdir(e2e.dir, { recursive: true })).filter((f) => /\.mp4|\.part/.test(f))).toEqual([]);
     const jobs = await runCli(["jobs", "--json"], { cwd: e2e.dir, env: env() });
     expect(JSON.parse(jobs.stdout)).toMatchObject([{ id, provider: "apimart", status: "succeeded" }]);
@@ -67,7 +67,7 @@ describe("-o - writes the video to stdout", () => {
     const id = created.stdout.trim();
     const r = await runBytes(["download", id, "-o", "-", ...FAST]);
     expect(r.code).toBe(0);
-    expect(r.stdout.equals(generateMp4(id))).toBe(true);
+    expect(r.stdout.equals(generateTaskVideo(id))).toBe(true);
     expect(r.stderr).toContain(`wrote the video of task ${id} to stdout`);
   });
 

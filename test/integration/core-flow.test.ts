@@ -9,7 +9,7 @@ import { validateCreate } from "../../src/core/validate-create.js";
 import { waitForTask } from "../../src/core/wait.js";
 import { ApiError, WaitTimeoutError } from "../../src/errors.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
 import { ManualClock } from "../helpers/clock.js";
 import { gatewayFor, makeDeps, type TestDeps } from "../helpers/http-deps.js";
@@ -78,8 +78,8 @@ describe.each(flows)(
 
       const dest = join(dir, "nested", "out.mp4");
       const saved = await downloadVideo(gateway, task, dest, { force: false }, deps.http);
-      expect((await readFile(dest)).equals(generateMp4(task.id))).toBe(true);
-      expect(saved.bytes).toBe(generateMp4(task.id).length);
+      expect((await readFile(dest)).equals(generateTaskVideo(task.id))).toBe(true);
+      expect(saved.bytes).toBe(generateTaskVideo(task.id).length);
       expect(await readdir(join(dir, "nested"))).toEqual(["out.mp4"]);
     });
   },

@@ -10,7 +10,7 @@ import { defaultOutputPath } from "../../src/core/output-path.js";
 import { fetchTask, submitTask } from "../../src/core/tasks.js";
 import { validateCreate } from "../../src/core/validate-create.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type FaultKind, type Sandbox, startSandbox } from "../../src/sandbox/server.js";
 import { ManualClock } from "../helpers/clock.js";
 import { gatewayFor, makeDeps, type TestDeps } from "../helpers/http-deps.js";
@@ -73,16 +73,16 @@ describe("only a video is ever saved", () => {
     const saved = await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
     expect(videoGets().map((r) => r.fault)).toEqual([undefined]);
     expect(saved.resumedFrom).toBe(0);
-    expect((await readFile(dest)).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(dest)).equals(generateTaskVideo(task.id))).toBe(true);
   });
 
   it("a genuine .part is continued: the sniff reads its first bytes, not the ranged rest", async () => {
     const task = await finishedTask();
     const dest = join(dir, "v.mp4");
-    await plantPart(dest, task, generateMp4(task.id).subarray(0, 400));
+    await plantPart(dest, task, generateTaskVideo(task.id).subarray(0, 400));
     const saved = await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
     expect(saved.resumedFrom).toBe(400);
-    expect((await readFile(dest)).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(dest)).equals(generateTaskVideo(task.id))).toBe(true);
   });
 });
 
@@ -90,7 +90,7 @@ describe("a 206 longer than its Content-Range", () => {
   it("never grows the .part past the total, and a clean restart gets the exact bytes", async () => {
     const task = await finishedTask();
     const dest = join(dir, "v.mp4");
-    const video = generateMp4(task.id);
+    const video = generateTaskVideo(task.id);
     await plantPart(dest, task, video.subarray(0, 400));
     sandbox.setFaults([{ kind: "oversized-range", target: "download" }]);
     const seen: Array<[number, number | undefined]> = [];
@@ -132,7 +132,7 @@ describe("a trickling server", () => {
     expect(retries[0]).toMatch(/slower than 1024 bytes\/s/);
     expect(videoGets().map((r) => r.fault)).toEqual(["trickle", undefined]);
     expect(saved.resumedFrom).toBeGreaterThan(0);
-    expect((await readFile(dest)).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(dest)).equals(generateTaskVideo(task.id))).toBe(true);
   });
 });
 
@@ -150,8 +150,8 @@ describe("symlinks planted at grokvid's own file names", () => {
         await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: task.id, etag: null }));
       const saved = await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
       expect(await readFile(victim, "utf8")).toBe("precious");
-      expect(saved.bytes).toBe(generateMp4(task.id).length);
-      expect((await readFile(dest)).equals(generateMp4(task.id))).toBe(true);
+      expect(saved.bytes).toBe(generateTaskVideo(task.id).length);
+      expect((await readFile(dest)).equals(generateTaskVideo(task.id))).toBe(true);
     },
   );
 });
@@ -171,7 +171,7 @@ describe("adopting a finished file", () => {
       ),
     ).rejects.toBe(killed);
     const gets = videoGets().length;
-    const video = generateMp4(task.id);
+    const video = generateTaskVideo(task.id);
     const saved = await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
     expect(saved).toMatchObject({ path: dest, bytes: video.length, sha256: sha256(video), adopted: true });
     expect(videoGets()).toHaveLength(gets);
@@ -198,7 +198,7 @@ describe("adopting a finished file", () => {
   it("expected {bytes, sha256} from the caller's record adopts a matching file, never a different one", async () => {
     const task = await finishedTask();
     const dest = join(dir, "v.mp4");
-    const video = generateMp4(task.id);
+    const video = generateTaskVideo(task.id);
     await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
     const gets = videoGets().length;
     const expected = { bytes: video.length, sha256: sha256(video) };
@@ -227,7 +227,7 @@ describe("long non-ASCII names", () => {
     expect(Buffer.byteLength(`${basename(dest)}.part.json`)).toBeLessThanOrEqual(255);
     expect(dest.endsWith(".mp4")).toBe(true);
     const saved = await downloadVideo(gateway(), task, dest, { force: false }, deps.http);
-    expect((await readFile(saved.path)).equals(generateMp4(task.id))).toBe(true);
+    expect((await readFile(saved.path)).equals(generateTaskVideo(task.id))).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type Fault, type Sandbox, type SandboxDialect, startSandbox } from "../../src/sandbox/server.js";
 import { PNG_1X1 } from "../fixtures/images.js";
 import { steppingClock } from "../helpers/clock.js";
@@ -102,7 +102,7 @@ describe.each(providers)("$name under faults", ({ dialect, flags }) => {
     expect(r.stderr).not.toContain("error:");
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { id: string; path: string };
-    expect((await readFile(join(dir, out))).equals(generateMp4(doc.id))).toBe(true);
+    expect((await readFile(join(dir, out))).equals(generateTaskVideo(doc.id))).toBe(true);
     // The fault really fired during this run.
     expect(sandbox.requests.filter((q) => q.fault !== undefined).length).toBeGreaterThan(0);
   });

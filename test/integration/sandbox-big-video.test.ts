@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type Fault, type Sandbox, startSandbox } from "../../src/sandbox/server.js";
 import { parseSize } from "../../src/util/size.js";
 
@@ -59,7 +59,7 @@ describe("a sandbox serving padded videos (--video-size)", () => {
     const { res, body } = await fetchBytes(fileUrl());
     expect(res.status).toBe(200);
     expect(res.headers.get("content-length")).toBe(String(SIZE));
-    const video = generateMp4(id);
+    const video = generateTaskVideo(id);
     expect(body.length).toBe(SIZE);
     expect(body.subarray(0, video.length).equals(video)).toBe(true);
     expect(body.readUInt32BE(video.length)).toBe(SIZE - video.length);
@@ -67,7 +67,7 @@ describe("a sandbox serving padded videos (--video-size)", () => {
   });
 
   it("pads with bytes that are a function of the id and the position, the same in every sandbox", async () => {
-    const start = generateMp4(id).length + 8;
+    const start = generateTaskVideo(id).length + 8;
     const seed = createHash("sha256").update(`grokvid sandbox padding\u0000${id}`).digest();
     expect(whole.subarray(start, start + 32).equals(seed)).toBe(true);
     expect(whole.subarray(start + PERIOD, start + PERIOD + 32).equals(seed)).toBe(true);
@@ -82,7 +82,7 @@ describe("a sandbox serving padded videos (--video-size)", () => {
   });
 
   it("honours ranges across the join and at the end, answers HEAD, and refuses one past the end", async () => {
-    const join = generateMp4(id).length;
+    const join = generateTaskVideo(id).length;
     for (const [start, end] of [
       [join - 5, join + 20],
       [SIZE - 10, SIZE - 1],
@@ -102,7 +102,7 @@ describe("a sandbox serving padded videos (--video-size)", () => {
   it("beyond 4 GiB the free box takes a 64-bit size, and nothing is generated before the asked range", async () => {
     const huge = 5 * 1024 * MiB + 7;
     const s = await open(huge);
-    const join = generateMp4(id).length;
+    const join = generateTaskVideo(id).length;
     const { res, body } = await fetchBytes(fileUrl(s), { range: `bytes=${join}-${join + 15}` });
     expect(res.headers.get("content-range")).toBe(`bytes ${join}-${join + 15}/${huge}`);
     expect(body.readUInt32BE(0)).toBe(1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.js";
 
 const START = 1_760_000_000_000;
@@ -107,7 +107,7 @@ describe("duoyuanx multipart models", () => {
     });
     expect(content.status).toBe(200);
     expect(content.headers.get("content-type")).toBe("video/mp4");
-    expect(Buffer.from(await content.arrayBuffer()).equals(generateMp4(video.id))).toBe(true);
+    expect(Buffer.from(await content.arrayBuffer()).equals(generateTaskVideo(video.id))).toBe(true);
   });
 
   it("defaults grok-video-1.5 to 6 s and accepts a lower-case size", async () => {
@@ -209,7 +209,7 @@ describe("duoyuanx /v1/videos/{id}/content", () => {
       error: { message: "Task is not completed yet, current status: processing" },
     });
     clock = START + 3000;
-    const whole = generateMp4(id);
+    const whole = generateTaskVideo(id);
     const full = await fetch(content, { headers: { Authorization: `Bearer ${KEY}` } });
     expect(full.status).toBe(200);
     expect(full.headers.get("content-length")).toBe(String(whole.length));

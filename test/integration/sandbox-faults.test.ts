@@ -14,7 +14,7 @@ const START = 1_760_000_000_000;
 const DONE = START + 3000;
 const KEY = "sk-fault-test";
 const DIALECTS = ["apimart", "xcompute", "jimmyai", "duoyuanx"] as const satisfies readonly SandboxDialect[];
-const ID_PATTERN = /"((?:task|jm|video)_[0-9a-z]{25})"/;
+const ID_PATTERN = /"((?:task|jm|video)_[0-9a-z]{31})"/;
 
 let clock = START;
 const opened: Sandbox[] = [];

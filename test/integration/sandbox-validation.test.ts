@@ -295,7 +295,7 @@ describe("auth", () => {
         expect(answer.body).toEqual(shapes[dialect](status));
       }
       const created = await post(CREATE[dialect], body);
-      const id = JSON.stringify(created.body).match(/"((?:task|jm|video)_[0-9a-z]{25})"/)?.[1] ?? "";
+      const id = JSON.stringify(created.body).match(/"((?:task|jm|video)_[0-9a-z]{31})"/)?.[1] ?? "";
       expect((await get(`${QUERY[dialect]}${id}`, "sk-nobalance-1")).status).toBe(200);
       expect((await get(`${QUERY[dialect]}${id}`, null)).status).toBe(401);
       expect((await get(`${QUERY[dialect]}${id}`, "sk-forbidden")).status).toBe(403);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { decodeTaskId, encodeTaskId, type TaskInfo } from "../../src/sandbox/ids.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type Fault, type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/server.js";
 
 const START = 1_760_000_000_000;
@@ -57,7 +57,7 @@ async function call(
   };
 }
 
-const created = z.strictObject({ request_id: z.string().regex(/^xai_[0-9a-z]{27}$/) });
+const created = z.strictObject({ request_id: z.string().regex(/^xai_[0-9a-z]{33}$/) });
 
 const xai = (sandbox: Sandbox, path: string) => `${sandbox.baseUrl("xai")}/v1/videos/${path}`;
 
@@ -113,7 +113,7 @@ describe("xai generation lifecycle", () => {
     const video = await fetch(`${sandbox.url}/files/${id}.mp4`);
     expect(video.status).toBe(200);
     expect(video.headers.get("content-type")).toBe("video/mp4");
-    expect(Buffer.from(await video.arrayBuffer()).equals(generateMp4(id))).toBe(true);
+    expect(Buffer.from(await video.arrayBuffer()).equals(generateTaskVideo(id))).toBe(true);
 
     expect(sandbox.requests.map((entry) => [entry.dialect, entry.status, entry.sentKey])).toEqual([
       ["xai", 200, true],
@@ -276,7 +276,7 @@ describe("xai edits and extensions", () => {
     // No model given: the base model, 6 s at its 720p price.
     expect((await poll(sandbox, edit)).body).toEqual(doneBody(sandbox, edit, "grok-imagine-video", 6, 0.42));
     const video = await fetch(`${sandbox.url}/files/${edit}.mp4`);
-    expect(Buffer.from(await video.arrayBuffer()).equals(generateMp4(edit))).toBe(true);
+    expect(Buffer.from(await video.arrayBuffer()).equals(generateTaskVideo(edit))).toBe(true);
   });
 
   it("an edit of a foreign URL is treated as 8 s at 720p", async () => {
@@ -631,12 +631,12 @@ describe("xai errors, auth and faults", () => {
     await page.arrayBuffer();
     const video = await fetch(`${sandbox.url}/files/${id}.mp4`, { headers: { Range: "bytes=0-99" } });
     expect(video.status).toBe(206);
-    expect(Buffer.from(await video.arrayBuffer()).equals(generateMp4(id).subarray(0, 100))).toBe(true);
+    expect(Buffer.from(await video.arrayBuffer()).equals(generateTaskVideo(id).subarray(0, 100))).toBe(true);
   });
 });
 
 describe("xai task ids", () => {
-  it("round-trip kind, model and billed seconds; other dialects keep their 25-char bodies", () => {
+  it("round-trip kind, model and billed seconds; other dialects keep their 31-char bodies", () => {
     const info: TaskInfo = {
       dialect: "xai",
       outcome: "moderated",
@@ -648,13 +648,13 @@ describe("xai task ids", () => {
       billedSeconds: 6,
     };
     const id = encodeTaskId(info);
-    expect(id).toMatch(/^xai_[0-9a-z]{27}$/);
+    expect(id).toMatch(/^xai_[0-9a-z]{33}$/);
     expect(decodeTaskId(id)).toEqual(info);
     expect(decodeTaskId(id, "xai")).toEqual(info);
     expect(decodeTaskId(id, "duoyuanx")).toBeUndefined();
     expect(decodeTaskId(`${id.slice(0, -5)}x${id.slice(-4)}`)).toBeUndefined();
     const duo = encodeTaskId({ dialect: "duoyuanx", outcome: "normal", createdMs: START, seconds: 6 });
-    expect(duo).toMatch(/^video_[0-9a-z]{25}$/);
+    expect(duo).toMatch(/^video_[0-9a-z]{31}$/);
     expect(decodeTaskId(duo)).toEqual({
       dialect: "duoyuanx",
       outcome: "normal",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../src/sandbox/server.js";
 
 const START = 1_760_000_000_000;
@@ -157,7 +157,7 @@ describe("apimart lifecycle", () => {
     expect(video.status).toBe(200);
     expect(video.headers.get("content-type")).toBe("video/mp4");
     expect(video.headers.get("accept-ranges")).toBe("bytes");
-    expect(video.bytes.equals(generateMp4(id))).toBe(true);
+    expect(video.bytes.equals(generateTaskVideo(id))).toBe(true);
   });
 
   it("creates a S2 image-to-video task and fails it at the end of running with [fail]", async () => {
@@ -222,7 +222,7 @@ describe("xcompute lifecycle", () => {
     const url = z
       .object({ result: z.object({ videos: z.tuple([z.object({ url: z.tuple([z.string()]) })]) }) })
       .parse(done.body).result.videos[0].url[0];
-    expect((await download(url)).bytes.equals(generateMp4(data.id))).toBe(true);
+    expect((await download(url)).bytes.equals(generateTaskVideo(data.id))).toBe(true);
   });
 
   it("wraps the query in {code,data} with variant xcomputeQuery:wrapped", async () => {
@@ -283,7 +283,7 @@ describe("jimmyai lifecycle", () => {
         error_message: "",
       },
     });
-    expect((await download(url)).bytes.equals(generateMp4(data.task_id))).toBe(true);
+    expect((await download(url)).bytes.equals(generateTaskVideo(data.task_id))).toBe(true);
   });
 
   it("reports a [fail] task with error_message and progress 0, flat with variant jimmyaiQuery:flat", async () => {
@@ -350,7 +350,7 @@ describe("duoyuanx preview lifecycle", () => {
       size: "720P",
       video_url: `${sandbox.url}/files/${id}.mp4`,
     });
-    expect((await download(`${sandbox.url}/files/${id}.mp4`)).bytes.equals(generateMp4(id))).toBe(true);
+    expect((await download(`${sandbox.url}/files/${id}.mp4`)).bytes.equals(generateTaskVideo(id))).toBe(true);
   });
 
   it("says in_progress while running with variant duoyuanxRunning:in_progress", async () => {
@@ -432,7 +432,7 @@ describe("statelessness", () => {
       expect(fromSecond.every((answer) => answer.status === 200)).toBe(true);
     }
     const video = await download(`${second.url}/files/${ids.duoyuanx}.mp4`);
-    expect(video.bytes.equals(generateMp4(ids.duoyuanx))).toBe(true);
+    expect(video.bytes.equals(generateTaskVideo(ids.duoyuanx))).toBe(true);
   });
 });
 
@@ -475,7 +475,7 @@ describe("files and routing", () => {
     const url = `${sandbox.url}/files/${id}.mp4`;
     expect((await download(url)).status).toBe(404);
     clock = START + 3000;
-    const whole = generateMp4(id);
+    const whole = generateTaskVideo(id);
     const part = await download(url, { Range: "bytes=10-19" });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe(`bytes 10-19/${whole.length}`);

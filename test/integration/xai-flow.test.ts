@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/core/client.js";
 import { ConfigError, type GrokvidError, UsageError } from "../../src/errors.js";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { PNG_1X1 } from "../fixtures/images.js";
 import { ManualClock, steppingClock } from "../helpers/clock.js";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
@@ -48,7 +48,7 @@ describe("xai against the sandbox", () => {
     const polls = e2e.sandbox.requests.filter((r) => r.method === "GET" && r.dialect === "xai");
     expect(polls.some((r) => r.status === 202)).toBe(true);
     const bytes = await readFile(join(e2e.dir, "cat.mp4"));
-    expect(bytes.equals(generateMp4(result.task.id))).toBe(true);
+    expect(bytes.equals(generateTaskVideo(result.task.id))).toBe(true);
     // The CDN URL is fetched without the key, even on the gateway's host.
     expect(downloads().length).toBeGreaterThan(0);
     expect(downloads().every((r) => r.sentKey === false)).toBe(true);
@@ -67,7 +67,7 @@ describe("xai against the sandbox", () => {
       prompt: "the cat wakes up",
       image: { url: `data:image/png;base64,${PNG_1X1.toString("base64")}` },
     });
-    expect((await readFile(join(e2e.dir, "wake.mp4"))).equals(generateMp4(result.task.id))).toBe(true);
+    expect((await readFile(join(e2e.dir, "wake.mp4"))).equals(generateTaskVideo(result.task.id))).toBe(true);
   });
 
   it("reference-to-video: reference_images in order, and the job runs to a saved video", async () => {
@@ -76,7 +76,7 @@ describe("xai against the sandbox", () => {
       { prompt: "<IMAGE_1> meets <IMAGE_2>", referenceImages: ["https://example.com/a.png", "b.png"] },
       { output: "refs.mp4" },
     );
-    expect((await readFile(join(e2e.dir, "refs.mp4"))).equals(generateMp4(result.task.id))).toBe(true);
+    expect((await readFile(join(e2e.dir, "refs.mp4"))).equals(generateTaskVideo(result.task.id))).toBe(true);
     expect(creates()[0]?.body).toEqual({
       model: "grok-imagine-video",
       prompt: "<IMAGE_1> meets <IMAGE_2>",
@@ -116,7 +116,7 @@ describe("xai against the sandbox", () => {
       [extended, "long.mp4"],
     ] as const) {
       const bytes = await readFile(join(e2e.dir, file));
-      expect(bytes.equals(generateMp4(result.task.id))).toBe(true);
+      expect(bytes.equals(generateTaskVideo(result.task.id))).toBe(true);
     }
     const job = await client().findJob(extended.task.id);
     expect(job?.params.source).toEqual({ operation: "extend", from: original.task.id });

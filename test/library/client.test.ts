@@ -12,7 +12,7 @@ import {
   type NormalizedTask,
   UsageError,
 } from "grokvid";
-import { generateMp4 } from "../../src/sandbox/mp4.js";
+import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
 import { ManualClock } from "../helpers/clock.js";
 
@@ -54,7 +54,7 @@ describe("the library, imported as grokvid", () => {
     expect(updates.at(-1)?.status).toBe("succeeded");
     expect(result.saved?.path).toBe(join(e2e.dir, "fox.mp4"));
     const bytes = await readFile(join(e2e.dir, "fox.mp4"));
-    expect(bytes.equals(generateMp4(result.task.id))).toBe(true);
+    expect(bytes.equals(generateTaskVideo(result.task.id))).toBe(true);
     const job = await client().findJob(result.task.id);
     expect(job?.download?.sha256).toBe(result.saved?.sha256);
     const list = await client().jobs({ limit: 5 });
@@ -81,7 +81,7 @@ describe("the library, imported as grokvid", () => {
     const progress: number[] = [];
     const out = await client().download(task.id, { to: sink, onDownload: (n) => void progress.push(n) });
     const bytes = Buffer.concat(sink.chunks);
-    expect(bytes.equals(generateMp4(task.id))).toBe(true);
+    expect(bytes.equals(generateTaskVideo(task.id))).toBe(true);
     expect(out.streamed?.bytes).toBe(bytes.length);
     expect(progress.at(-1)).toBe(bytes.length);
     // No file was made for it.
