@@ -94,5 +94,15 @@ export function addJobResults(cmd: Command): Command {
       ),
     )
     .addOption(option("-f, --force", "overwrite an existing output file", "off"))
+    .addOption(strictOption())
     .addOption(option("--dry-run", "print the exact request (key masked) and send nothing", "off"));
+}
+
+/** Every command that saves videos checks them against their request; this makes a difference fail. */
+export function strictOption(): Option {
+  return option(
+    "--strict",
+    "exit 7 when a saved video is not what was asked (length, shape, resolution) or has no readable header",
+    "off: a warning",
+  );
 }

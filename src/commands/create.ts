@@ -1,10 +1,9 @@
 import type { CommonFlags } from "../core/context.js";
 import type { JobSpec } from "../core/create-flow.js";
-import { displayPath } from "../core/output-plan.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";
-import { renderFinal, renderStreamed } from "./render.js";
+import { renderFinal, renderSaved, renderStreamed } from "./render.js";
 
 export interface CreateFlags extends CommonFlags {
   prompt?: string;
@@ -20,6 +19,7 @@ export interface CreateFlags extends CommonFlags {
   output?: string;
   force?: boolean;
   dryRun?: boolean;
+  strict?: boolean;
   interval?: string;
   timeout?: string;
 }
@@ -101,7 +101,5 @@ export async function runJob(
   }
   if (to) return renderStreamed(out, task, streamed);
   if (!saved) return renderFinal(out, task);
-  const shown = displayPath(saved.path, runtime.cwd);
-  out.info(`saved ${shown} (${saved.bytes} bytes)`);
-  renderFinal(out, task, { path: shown });
+  renderSaved(out, task, saved, { cwd: runtime.cwd, strict: flags.strict === true });
 }

@@ -1,15 +1,15 @@
-import { displayPath } from "../core/output-plan.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
 import { UsageError } from "../errors.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { forEachId } from "./ids.js";
-import { renderFinal, renderStreamed } from "./render.js";
+import { renderFinal, renderSaved, renderStreamed } from "./render.js";
 import type { WaitFlags } from "./wait.js";
 
 export interface DownloadFlags extends WaitFlags {
   output?: string;
   force?: boolean;
+  strict?: boolean;
 }
 
 /** Waits first if the task is still running, so `download ID` works at any point of a job's life. */
@@ -34,8 +34,6 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Inp
       .finally(() => display.stop());
     if (to) return renderStreamed(out, task, streamed);
     if (!saved) return renderFinal(out, task);
-    const shown = displayPath(saved.path, runtime.cwd);
-    out.info(`saved ${shown} (${saved.bytes} bytes)`);
-    renderFinal(out, task, { path: shown });
+    renderSaved(out, task, saved, { cwd: runtime.cwd, strict: flags.strict === true });
   });
 }

@@ -1,5 +1,8 @@
 import { TaskFailedError } from "../errors.js";
 import type { NormalizedTask } from "../providers/types.js";
+import type { DownloadResult } from "../core/download.js";
+import type { VideoHeader } from "../core/media/mp4-header.js";
+import { displayPath } from "../core/output-plan.js";
 import type { StreamedVideo } from "../core/stream-video.js";
 import type { Output } from "../ui/output.js";
 import { formatUsd } from "../util/format.js";
@@ -14,8 +17,16 @@ export function formatStatusLine(task: NormalizedTask): string {
   return fields.join("\t");
 }
 
+/** What a saved video adds to the final JSON document: where it is and what its header says. */
+interface SavedFields {
+  path?: string;
+  delivered?: VideoHeader;
+  headerProblem?: string;
+  warnings?: string[];
+}
+
 /** Prints the final task (line or JSON), then fails with exit 7 if the provider failed it. */
-export function renderFinal(out: Output, task: NormalizedTask, extra: { path?: string } = {}): void {
+export function renderFinal(out: Output, task: NormalizedTask, extra: SavedFields = {}): void {
   if (out.mode.json) out.resultJson({ ...task, ...extra });
   else out.result(extra.path ?? formatStatusLine(task));
   // On stderr: the status line's fields stay what scripts already cut.
@@ -27,6 +38,40 @@ export function renderFinal(out: Output, task: NormalizedTask, extra: { path?: s
     failure.resultPrinted = true;
     throw failure;
   }
+}
+
+/**
+ * A saved video: the path (or JSON with what the header says), and with --strict, exit 7 when the
+ * video is not what was asked. The warnings themselves were shown when the library found them.
+ */
+export function renderSaved(
+  out: Output,
+  task: NormalizedTask,
+  saved: DownloadResult,
+  opts: { cwd: string; strict: boolean },
+): void {
+  const shown = displayPath(saved.path, opts.cwd);
+  const { delivered, headerProblem, warnings = [] } = saved;
+  const shape = delivered ? `, ${describeHeader(delivered)}` : "";
+  out.info(`saved ${shown} (${saved.bytes} bytes${shape})`);
+  renderFinal(out, task, {
+    path: shown,
+    ...(delivered ? { delivered } : {}),
+    ...(headerProblem === undefined ? {} : { headerProblem }),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  });
+  if (opts.strict && warnings.length > 0) {
+    const failure = new TaskFailedError(
+      `task ${task.id}: the video is not what was asked (--strict); it is kept at ${shown}`,
+    );
+    failure.resultPrinted = true;
+    throw failure;
+  }
+}
+
+/** "1280x720, 6.0 s" */
+export function describeHeader(header: VideoHeader): string {
+  return `${header.width}x${header.height}, ${header.durationSec.toFixed(1)} s`;
 }
 
 /**

@@ -21,6 +21,10 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
     else live.set(key, describeTask(event.task, event.elapsedMs), event.task.status);
     return;
   }
+  if (event.type === "warning") {
+    out.warn(event.message);
+    return;
+  }
   const { outcome } = event;
   if (event.elsewhere) live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`);
   else if (outcome.status === "error") live.finish(key, `${job.id}: ${outcome.error ?? ""}`);

@@ -7,6 +7,7 @@ import { buildUrl } from "../http/encode.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { adoptFinished, type ExpectedFile } from "./adopt.js";
 import { DownloadError } from "./download-error.js";
+import { readVideoHeader, type VideoHeader } from "./media/mp4-header.js";
 import { clearPartMeta, lockPart } from "./part-file.js";
 import { fetchToPart } from "./fetch-to-part.js";
 import { alreadyExists } from "./safe-file.js";
@@ -23,6 +24,12 @@ export interface DownloadResult {
   resumedFrom: number;
   /** The file was already there, provably this task's video, and nothing was downloaded. */
   adopted?: boolean;
+  /** What the file's own header says it is ... */
+  delivered?: VideoHeader;
+  /** ... or why it has no readable header (it may not be a video at all). */
+  headerProblem?: string;
+  /** How the video differs from its request, or that its header is unreadable (already reported as warnings). */
+  warnings?: string[];
 }
 
 export interface DownloadOptions {
@@ -151,6 +158,9 @@ async function downloadTo(
         http,
       );
     }
+    // Read before it is recorded, so the journal says what the file is, not only that it exists.
+    const header = await readVideoHeader(saved.path);
+    saved = header.ok ? { ...saved, delivered: header.header } : { ...saved, headerProblem: header.reason };
     await opts.onSaved?.(saved);
     await clearPartMeta(part);
     return saved;

@@ -6,6 +6,7 @@ import { resolveDestination } from "./destination.js";
 import { assertWritable, type DownloadResult } from "./download.js";
 import { fetchVideo } from "./fetch-video.js";
 import type { JobRecord } from "./journal.js";
+import { describeDelivery } from "./media/delivered-check.js";
 import { renderPlan } from "./output-plan.js";
 import type { Session } from "./session.js";
 import { waitForTask } from "./wait.js";
@@ -88,7 +89,7 @@ export async function saveVideo(
   opts: { force: boolean; expected?: ExpectedFile | undefined; onProgress?: DownloadProgress },
 ): Promise<{ task: NormalizedTask; saved: DownloadResult }> {
   await session.recorder.downloading(task, dest);
-  return guardInterrupt(
+  const fetched = await guardInterrupt(
     session,
     `while downloading task ${task.id}; the partial file is kept`,
     `the task is finished; download it with: grokvid download ${shellQuote(task.id)}${session.resumeFlags}`,
@@ -112,6 +113,9 @@ export async function saveVideo(
         session.deps,
       ),
   );
+  const warnings = describeDelivery(task.id, session.recorder.requestOf(task), fetched.saved);
+  for (const warning of warnings) session.report.warn(warning);
+  return { task: fetched.task, saved: { ...fetched.saved, warnings } };
 }
 
 /**

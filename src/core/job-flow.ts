@@ -5,6 +5,7 @@ import type { LoadedMedia } from "./load-images.js";
 import type { DownloadResult } from "./download.js";
 import { fetchVideo } from "./fetch-video.js";
 import type { JobRecorder } from "./job-recorder.js";
+import { describeDelivery } from "./media/delivered-check.js";
 import type { OutputPlan } from "./journal.js";
 import { submitTask, type TaskDeps } from "./tasks.js";
 import { waitForTask } from "./wait.js";
@@ -128,5 +129,7 @@ export async function finishJob(
     },
     deps,
   );
-  return fetched;
+  const warnings = describeDelivery(id, recorder.requestOf(task), fetched.saved);
+  for (const warning of warnings) opts.onWarning?.(warning);
+  return { task: fetched.task, saved: { ...fetched.saved, warnings } };
 }

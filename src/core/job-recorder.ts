@@ -1,7 +1,14 @@
 import type { Gateway } from "../http/client.js";
 import type { CreateParams, ModelSpec, NormalizedTask } from "../providers/types.js";
 import type { DownloadResult } from "./download.js";
-import { type Journal, type JobRecord, jobKey, type OutputPlan, toJobParams } from "./journal.js";
+import {
+  type Journal,
+  type JobParams,
+  type JobRecord,
+  jobKey,
+  type OutputPlan,
+  toJobParams,
+} from "./journal.js";
 
 /**
  * Writes a job's life into the journal: the create record the moment the id is known, then one
@@ -10,7 +17,7 @@ import { type Journal, type JobRecord, jobKey, type OutputPlan, toJobParams } fr
 export class JobRecorder {
   private readonly lastSeen = new Map<string, string>();
   /** What the journal says of each job that a gateway's status answer may leave out. */
-  private readonly facts = new Map<string, { model: string; createdAt: string }>();
+  private readonly facts = new Map<string, { model: string; createdAt: string; params: JobParams }>();
 
   constructor(
     readonly journal: Journal,
@@ -29,6 +36,7 @@ export class JobRecorder {
     const seconds =
       params.seconds ?? (params.source ? undefined : (params.duration ?? model.defaultDuration));
     const at = task.createdAt ?? this.now().toISOString();
+    const jobParams = toJobParams(seconds === undefined ? params : { ...params, seconds });
     await this.journal.append({
       type: "created",
       at,
@@ -36,12 +44,12 @@ export class JobRecorder {
       provider: gateway.name,
       baseUrl: gateway.baseUrl,
       model: model.id,
-      params: toJobParams(seconds === undefined ? params : { ...params, seconds }),
+      params: jobParams,
       requestHash,
       ...(output ? { output } : {}),
     });
     this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
-    this.facts.set(jobKey(gateway.name, task.id), { model: model.id, createdAt: at });
+    this.facts.set(jobKey(gateway.name, task.id), { model: model.id, createdAt: at, params: jobParams });
   }
 
   /** The task with the model and create time the journal knows, where the gateway gave none. */
@@ -77,7 +85,16 @@ export class JobRecorder {
   /** Starts from what the journal already says, so a resumed wait does not repeat old lines. */
   know(job: JobRecord): void {
     this.lastSeen.set(jobKey(job.provider, job.id), signature(job));
-    this.facts.set(jobKey(job.provider, job.id), { model: job.model, createdAt: job.createdAt });
+    this.facts.set(jobKey(job.provider, job.id), {
+      model: job.model,
+      createdAt: job.createdAt,
+      params: job.params,
+    });
+  }
+
+  /** The request as journaled, for jobs this process created or was told of (see know). */
+  requestOf(task: Pick<NormalizedTask, "provider" | "id">): JobParams | undefined {
+    return this.facts.get(jobKey(task.provider, task.id))?.params;
   }
 
   async status(task: NormalizedTask): Promise<void> {
@@ -119,6 +136,8 @@ export class JobRecorder {
       bytes: saved.bytes,
       sha256: saved.sha256,
       sourceUrl: saved.sourceUrl,
+      ...(saved.delivered ? { delivered: saved.delivered } : {}),
+      ...(saved.headerProblem === undefined ? {} : { headerProblem: saved.headerProblem }),
     });
   }
 }

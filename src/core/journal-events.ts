@@ -35,6 +35,9 @@ const outputPlanSchema = z.object({
 });
 export type OutputPlan = z.infer<typeof outputPlanSchema>;
 
+/** What the saved file's own header says (core/media/mp4-header.ts). */
+const deliveredSchema = z.object({ width: z.number(), height: z.number(), durationSec: z.number() });
+
 const errorSchema = z.object({ code: z.string().nullable(), message: z.string() }).nullable();
 
 export const eventSchema = z.discriminatedUnion("type", [
@@ -89,6 +92,9 @@ export const eventSchema = z.discriminatedUnion("type", [
     bytes: z.number(),
     sha256: z.string(),
     sourceUrl: z.string(),
+    delivered: deliveredSchema.optional(),
+    /** Why the file's header could not be read: it may not be a video at all. */
+    headerProblem: z.string().optional(),
   }),
 ]);
 export type JournalEvent = z.infer<typeof eventSchema>;

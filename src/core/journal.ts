@@ -1,3 +1,4 @@
+import type { VideoHeader } from "./media/mp4-header.js";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
@@ -37,11 +38,22 @@ export interface JobRecord {
   /** What the gateway reported the job cost, once it did. */
   cost?: { usd: number };
   updatedAt: string;
-  download: { path: string; bytes: number; sha256: string; at: string } | null;
+  download: SavedVideo | null;
   /** Where a download was started and not finished: its `.part` file waits there. */
   pendingPath: string | null;
   /** Where the video was meant to go when the job was created (absolute paths). */
   output?: OutputPlan;
+}
+
+/** A job's downloaded file as the journal last recorded it. */
+export interface SavedVideo {
+  path: string;
+  bytes: number;
+  sha256: string;
+  at: string;
+  /** What the file's header says it is, or why it could not be read (older records have neither). */
+  delivered?: VideoHeader;
+  headerProblem?: string;
 }
 
 /** A create whose fate is unknown: it may have reached its gateway (and been billed). */
@@ -129,7 +141,15 @@ export class JournalState {
     } else if (event.type === "downloading") {
       job.pendingPath = event.path;
     } else {
-      job.download = { path: event.path, bytes: event.bytes, sha256: event.sha256, at: event.at };
+      const { path, bytes, sha256, at, delivered, headerProblem } = event;
+      job.download = {
+        path,
+        bytes,
+        sha256,
+        at,
+        ...(delivered ? { delivered } : {}),
+        ...(headerProblem === undefined ? {} : { headerProblem }),
+      };
       job.pendingPath = null;
     }
   }

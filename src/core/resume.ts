@@ -38,6 +38,8 @@ export type ResumeEvent =
   | { type: "started"; total: number }
   | { type: "progress"; job: JobRecord; phase: "waiting"; pid: number }
   | { type: "progress"; job: JobRecord; phase: "polling"; task: NormalizedTask; elapsedMs: number }
+  /** A retried download, or a saved video that is not what was asked. */
+  | { type: "warning"; job: JobRecord; message: string }
   /** `elsewhere`: another grokvid finished the job while this one waited for it. */
   | { type: "ended"; job: JobRecord; outcome: ResumeOutcome; elsewhere: boolean };
 
@@ -142,6 +144,7 @@ export async function resumeJobs(options: ResumeOptions, deps: ResumeDeps): Prom
               ...(download ? { dest } : {}),
               onUpdate: (t) =>
                 emit({ type: "progress", job, phase: "polling", task: t, elapsedMs: Date.now() - started }),
+              onWarning: (message) => emit({ type: "warning", job, message }),
             },
             session.deps,
           );

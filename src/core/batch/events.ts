@@ -16,6 +16,8 @@ export interface BatchOptions extends CommonFlags {
   outDir?: string;
   template?: string;
   force?: boolean;
+  /** A saved video that is not what its line asked for fails the line (exit 7); else a warning. */
+  strict?: boolean;
   interval?: string;
   timeout?: string;
   /** Names the input in messages ("3 invalid lines in FILE"). */
@@ -36,6 +38,7 @@ export type LineProgress =
  */
 export type BatchEvent =
   | { type: "invalid"; line: number; message: string }
+  | { type: "warning"; line: number; message: string }
   | { type: "planned"; total: number; submitting: number }
   | LineProgress
   | { type: "ended"; line: number; entry: ManifestEntry; task?: NormalizedTask }

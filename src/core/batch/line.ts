@@ -150,6 +150,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),
         onUpdate: (t) =>
           emit({ type: "progress", line, phase: "polling", task: t, elapsedMs: Date.now() - started }),
+        onWarning: (message) => emit({ type: "warning", line, message }),
       },
       jobSession.deps,
     );
@@ -157,6 +158,8 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       await writeSidecar(sidecarSource(job), task, saved, { force: flags.force === true });
     const ok = task.status === "succeeded";
     const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
+    const warnings = saved?.warnings ?? [];
+    const refused = flags.strict === true && warnings.length > 0;
     return ran(
       ctx,
       task,
@@ -164,9 +167,11 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         id: task.id,
         status: finalStatus(task.status),
         path: shown,
-        error: task.error?.message ?? null,
-        code: ok ? ExitCode.ok : ExitCode.taskFailed,
+        error: refused ? `${warnings.join("; ")} (--strict)` : (task.error?.message ?? null),
+        code: ok && !refused ? ExitCode.ok : ExitCode.taskFailed,
         ...(task.cost ? { cost: task.cost } : {}),
+        ...(saved?.delivered ? { delivered: saved.delivered } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       }),
     );
   } catch (err) {

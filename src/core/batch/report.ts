@@ -1,4 +1,5 @@
 import type { DownloadResult } from "../download.js";
+import type { VideoHeader } from "../media/mp4-header.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
 import { displayPath, sidecarPathFor } from "../output-plan.js";
 import { writeFileAtomic } from "../safe-file.js";
@@ -30,6 +31,10 @@ export interface ManifestEntry {
   code: ExitCodeValue;
   /** What the gateway said the job cost, where it says so (xAI). */
   cost?: { usd: number };
+  /** What the saved video's header says it is. */
+  delivered?: VideoHeader;
+  /** How the saved video differs from its line's request, or that its header is unreadable. */
+  warnings?: string[];
 }
 
 /** What a sidecar says of the request, from a batch line or from the journal's record of it. */
@@ -65,6 +70,10 @@ export async function writeSidecar(
     createdAt: task.createdAt,
     finishedAt: task.updatedAt,
     downloadedAt: new Date().toISOString(),
+    ...(saved.delivered ? { delivered: saved.delivered } : {}),
+    ...(saved.headerProblem === undefined ? {} : { headerProblem: saved.headerProblem }),
+    ...(saved.warnings?.length ? { warnings: saved.warnings } : {}),
+    ...(task.cost ? { cost: task.cost } : {}),
   };
   await writeFileAtomic(sidecarPathFor(saved.path), `${JSON.stringify(sidecar, null, 2)}\n`, opts);
 }

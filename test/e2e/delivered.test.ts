@@ -1,0 +1,136 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readVideoHeader } from "../../src/core/media/mp4-header.js";
+import { useE2e } from "../helpers/e2e.js";
+import { runCli } from "../helpers/run-cli.js";
+
+/** After every download the file's own header is read, recorded, and compared with the request. */
+const e2e = useE2e();
+
+const asked = ["--ratio", "9:16", "--resolution", "720p", "--duration", "10", "--interval", "100ms"];
+
+function create(extra: string[]) {
+  return runCli(["create", "--provider", "apimart", "--prompt", "a heron", ...asked, ...extra], {
+    cwd: e2e.dir,
+    env: e2e.envFor("apimart"),
+  });
+}
+
+async function journalEvents(): Promise<Array<Record<string, unknown>>> {
+  const found = (await readdir(e2e.dir, { recursive: true })).find((p) =>
+    String(p).endsWith("journal.jsonl"),
+  );
+  if (!found) throw new Error("no journal");
+  const text = await readFile(join(e2e.dir, String(found)), "utf8");
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe("what each video really is", () => {
+  it("records the delivered size and length in the journal and --json; what was asked earns no warning", async () => {
+    const r = await create(["-o", "heron.mp4", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(doc.delivered).toEqual({ width: 720, height: 1280, durationSec: 10 });
+    expect(doc.warnings).toBeUndefined();
+    expect(r.stderr).not.toContain("warning");
+    const header = await readVideoHeader(join(e2e.dir, "heron.mp4"));
+    expect(header).toEqual({ ok: true, header: { width: 720, height: 1280, durationSec: 10 } });
+    const downloaded = (await journalEvents()).find((e) => e.type === "downloaded");
+    expect(downloaded?.delivered).toEqual({ width: 720, height: 1280, durationSec: 10 });
+  });
+
+  it("a gateway that delivers 480p landscape for 720p 9:16 earns one warning line; the file is kept", async () => {
+    e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
+    const r = await create(["-o", "heron.mp4"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("heron.mp4\n");
+    const warnings = r.stderr.split("\n").filter((line) => line.startsWith("warning:"));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^warning: task task_\w+: the gateway delivered 854x480 landscape where 9:16 was asked; 480p where 720p was asked$/,
+      ),
+    ]);
+    expect(r.stderr).toContain("saved heron.mp4 (");
+    expect(r.stderr).toContain("854x480, 10.0 s)");
+  });
+
+  it("--strict makes that exit 7, after the result is printed and the file saved", async () => {
+    e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
+    const r = await create(["-o", "heron.mp4", "--strict", "--json"]);
+    expect(r.code).toBe(7);
+    const doc = JSON.parse(r.stdout) as { path: string; delivered: unknown; warnings: string[] };
+    expect(doc.path).toBe("heron.mp4");
+    expect(doc.delivered).toEqual({ width: 854, height: 480, durationSec: 10 });
+    expect(doc.warnings).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /error: task task_\w+: the video is not what was asked \(--strict\); it is kept at heron\.mp4/,
+    );
+    expect((await readVideoHeader(join(e2e.dir, "heron.mp4"))).ok).toBe(true);
+  });
+
+  it("download --strict checks a journaled job's video against its request", async () => {
+    e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
+    const created = await create([]);
+    const id = created.stdout.trim();
+    const env = e2e.envFor("apimart");
+    const plain = await runCli(
+      ["download", id, "--provider", "apimart", "-o", "a.mp4", "--interval", "100ms"],
+      {
+        cwd: e2e.dir,
+        env,
+      },
+    );
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain("where 9:16 was asked");
+    const strict = await runCli(["download", id, "--provider", "apimart", "-o", "b.mp4", "--strict"], {
+      cwd: e2e.dir,
+      env,
+    });
+    expect(strict.code).toBe(7);
+  });
+
+  it("a batch writes delivered and warnings into sidecars and the manifest; --strict fails the line with 7", async () => {
+    e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
+    const lines = [
+      { prompt: "downscaled", ratio: "9:16", resolution: "720p", output: "a.mp4" },
+      { prompt: "as asked", ratio: "16:9", resolution: "480p", output: "b.mp4" },
+    ];
+    await writeFile(join(e2e.dir, "b.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
+    const r = await runCli(
+      [
+        "batch",
+        "b.jsonl",
+        "--provider",
+        "apimart",
+        "--concurrency",
+        "1",
+        "--interval",
+        "100ms",
+        "--manifest",
+        "m.json",
+        "--strict",
+      ],
+      { cwd: e2e.dir, env: e2e.envFor("apimart") },
+    );
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stderr).toMatch(
+      /warning: line 1: task \w+: the gateway delivered 854x480 landscape where 9:16 was asked/,
+    );
+    const manifest = JSON.parse(await readFile(join(e2e.dir, "m.json"), "utf8")) as Array<
+      Record<string, unknown>
+    >;
+    expect(manifest.map((e) => [e.status, e.code])).toEqual([
+      ["succeeded", 7],
+      ["succeeded", 0],
+    ]);
+    expect(manifest[0]?.error).toContain("(--strict)");
+    expect(manifest[1]?.delivered).toEqual({ width: 854, height: 480, durationSec: 6 });
+    const sidecar = JSON.parse(await readFile(join(e2e.dir, "a.json"), "utf8")) as Record<string, unknown>;
+    expect(sidecar.delivered).toEqual({ width: 854, height: 480, durationSec: 6 });
+    expect(sidecar.warnings).toEqual([expect.stringContaining("480p where 720p was asked")]);
+  });
+});
