@@ -21,11 +21,21 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   ],
   status: ["grokvid status task_01JN...", "grokvid status task_01JN... --json | jq -r .status"],
   wait: ["grokvid wait task_01JN... --timeout 20m", "grokvid wait task_01JN... --interval 10s --json"],
-  download: ["grokvid download task_01JN... -o dog.mp4", "grokvid download task_01JN... -o videos/ --force"],
+  download: [
+    "grokvid download task_01JN... -o dog.mp4",
+    "grokvid download task_01JN... -o videos/ --force",
+    "grokvid download task_01JN... -o dog.mp4 --strict",
+  ],
   batch: [
     'grokvid batch jobs.jsonl --manifest manifest.json --out-dir videos --template "{index}-{slug}.mp4"',
     "grokvid batch jobs.csv --provider xcompute --concurrency 8 --skip-invalid",
     "cat jobs.jsonl | grokvid batch - --retry-failed",
+    "grokvid batch jobs.jsonl --manifest run.json --gallery --open",
+  ],
+  gallery: [
+    "grokvid gallery --open",
+    "grokvid gallery --batch run.json -o run.html",
+    "grokvid gallery --status succeeded --provider xai --since 24h -o today.html",
   ],
   jobs: ["grokvid jobs", "grokvid jobs --status failed --provider apimart --limit 0", "grokvid jobs --json"],
   balance: ["grokvid balance --provider apimart", "grokvid balance --provider duoyuanx --json"],

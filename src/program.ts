@@ -3,13 +3,13 @@ import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
 import type { EditFlags } from "./commands/edit.js";
-import type { JobsFlags } from "./commands/jobs.js";
 import type { ResumeFlags } from "./commands/resume.js";
 import type { InputRuntime } from "./commands/cli-output.js";
 import type { CommonFlags } from "./core/context.js";
 import type { WaitFlags } from "./commands/wait.js";
-import { addCommon, addJobResults, addPolling, collect, option } from "./program-options.js";
+import { addCommon, addJobResults, addPolling, collect, option, strictOption } from "./program-options.js";
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
+import { REVIEW_COMMANDS } from "./program-review.js";
 import { type Declare, SETUP_COMMANDS } from "./program-setup.js";
 import { VERSION } from "./version.js";
 
@@ -152,7 +152,8 @@ const COMMANDS: Record<string, Declare> = {
               "download.dir/download.template in config, else ./{provider}-{id}.mp4",
             ),
           )
-          .addOption(option("-f, --force", "overwrite an existing file", "off")),
+          .addOption(option("-f, --force", "overwrite an existing file", "off"))
+          .addOption(strictOption()),
       ),
     ).action(async (id: string, flags: DownloadFlags) =>
       (await import("./commands/download.js")).runDownload(id, flags, runtime),
@@ -199,36 +200,20 @@ const COMMANDS: Record<string, Declare> = {
               "download.template in config, else {provider}-{id}.mp4",
             ),
           )
-          .addOption(option("-f, --force", "overwrite existing output files", "off")),
+          .addOption(option("-f, --force", "overwrite existing output files", "off"))
+          .addOption(strictOption())
+          .addOption(
+            option(
+              "--gallery [file]",
+              "when the batch ends, write an HTML gallery of its jobs (see grokvid gallery)",
+              "off; with no file: beside --manifest (run.json -> run.html), else gallery.html in --out-dir",
+            ),
+          )
+          .addOption(option("--open", "open the --gallery page in the browser when it is written", "off")),
       ),
     ).action(async (file: string, flags: BatchFlags) =>
       (await import("./commands/batch.js")).runBatch(file, flags, runtime),
     );
-  },
-  jobs(program, runtime) {
-    addCommon(
-      program
-        .command("jobs")
-        .description("list the jobs in the journal, newest first")
-        .addOption(
-          option(
-            "--status <status>",
-            "only jobs in this status (queued, running, succeeded, failed, ...)",
-            "all",
-          ),
-        )
-        .addOption(option("--provider <name>", "only jobs of this provider", "all"))
-        .addOption(option("--limit <n>", "at most this many; 0 shows all", "20"))
-        .addOption(
-          option(
-            "-q, --ids",
-            "print only the job ids, one per line (for xargs); off a terminal the rows are tab-separated without a header",
-            "off",
-          ),
-        ),
-      false,
-      { quietShort: false },
-    ).action(async (flags: JobsFlags) => (await import("./commands/jobs.js")).runJobs(flags, runtime));
   },
   balance(program, runtime) {
     addCommon(
@@ -269,6 +254,7 @@ const COMMANDS: Record<string, Declare> = {
       ),
     ).action(async (flags: ResumeFlags) => (await import("./commands/resume.js")).runResume(flags, runtime));
   },
+  ...REVIEW_COMMANDS,
   ...SETUP_COMMANDS,
 };
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { parseBatchFile } from "../core/batch-file.js";
 import type { BatchEvent, BatchOptions, BatchResult } from "../core/batch/events.js";
 import { GrokvidError, InterruptedError, UsageError } from "../errors.js";
@@ -7,9 +7,49 @@ import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
 import { plural } from "../util/format.js";
+import { displayPath } from "../core/output-plan.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
+import { openGallery } from "./gallery.js";
 
-export type BatchFlags = BatchOptions;
+export interface BatchFlags extends BatchOptions {
+  /** true: the default place (beside the manifest, else in --out-dir); a string: that file. */
+  gallery?: boolean | string;
+  open?: boolean;
+}
+
+/** Beside the manifest (run.json -> run.html) when there is one, else gallery.html in --out-dir. */
+function galleryPath(flags: BatchFlags, cwd: string): string {
+  if (typeof flags.gallery === "string") return resolve(cwd, flags.gallery);
+  if (flags.manifest !== undefined) {
+    const manifest = resolve(cwd, flags.manifest);
+    const stem = basename(manifest, extname(manifest));
+    const name = extname(manifest).toLowerCase() === ".html" ? `${stem}.gallery.html` : `${stem}.html`;
+    return join(dirname(manifest), name);
+  }
+  return resolve(cwd, flags.outDir ?? ".", "gallery.html");
+}
+
+/** The batch's jobs, in line order, whatever became of them; written even when some failed. */
+async function writeBatchGallery(
+  client: ReturnType<typeof clientFor>,
+  result: BatchResult,
+  file: string,
+  flags: BatchFlags,
+  runtime: InputRuntime,
+  out: Output,
+): Promise<void> {
+  const jobs = result.entries.flatMap((e) =>
+    e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
+  );
+  const { path } = await client.gallery({
+    jobs,
+    output: galleryPath(flags, runtime.cwd),
+    force: flags.force === true,
+    title: `grokvid batch ${file === "-" ? "(standard input)" : basename(file)}`,
+  });
+  out.info(`gallery: ${displayPath(path, runtime.cwd)}`);
+  if (flags.open) await openGallery(path, runtime, out);
+}
 
 async function readBatchText(file: string, runtime: InputRuntime): Promise<string> {
   if (file === "-") {
@@ -34,6 +74,8 @@ function renderEvent(
   switch (event.type) {
     case "invalid":
       return out.error(`line ${event.line}: ${event.message}`);
+    case "warning":
+      return out.warn(`line ${event.line}: ${event.message}`);
     case "planned":
       counts.total = event.total;
       out.info(
@@ -65,7 +107,7 @@ function renderEvent(
   live.setFooter(`${counts.done} of ${counts.total} done, ${counts.bad} not ok`);
 }
 
-function report(out: Output, result: BatchResult, file: string, flags: BatchOptions): void {
+function report(out: Output, result: BatchResult, file: string, flags: BatchFlags): void {
   const { entries } = result;
   if (out.mode.json) out.resultJson(entries);
   else
@@ -93,7 +135,7 @@ function report(out: Output, result: BatchResult, file: string, flags: BatchOpti
   }
 }
 
-export async function runBatch(file: string, flags: BatchOptions, runtime: InputRuntime): Promise<void> {
+export async function runBatch(file: string, flags: BatchFlags, runtime: InputRuntime): Promise<void> {
   const out = await createOutput(flags, runtime);
   const client = clientFor(flags, runtime, out);
   await client.loadConfig();
@@ -109,5 +151,7 @@ export async function runBatch(file: string, flags: BatchOptions, runtime: Input
   } finally {
     live.stop();
   }
+  if (result && flags.gallery !== undefined && flags.gallery !== false)
+    await writeBatchGallery(client, result, file, flags, runtime, out);
   if (result) report(out, result, file, flags);
 }

@@ -18,6 +18,7 @@ import type {
   JobsQuery,
   PollOptions,
 } from "./client-types.js";
+import type { GalleryOptions, GalleryResult } from "./gallery/write-gallery.js";
 import type { JobRecord, Journal } from "./journal.js";
 import type { Session } from "./session.js";
 import { eventQueue } from "./event-queue.js";
@@ -227,6 +228,16 @@ export class GrokvidClient {
     const uncertain = [...state.uncertain.values()].filter((u) => !provider || u.provider === provider);
     const jobs = query.limit ? matching.slice(0, query.limit) : matching;
     return { jobs, matching: matching.length, total: all.length, uncertain };
+  }
+
+  /**
+   * Writes one self-contained HTML page showing the selected jobs as cards (the video, its request,
+   * what was delivered, status, cost). Local only: reads the journal and the saved files.
+   */
+  async gallery(options: GalleryOptions = {}): Promise<GalleryResult> {
+    const { writeGallery } = await import("./gallery/write-gallery.js");
+    const { cwd, clock } = this.runtime;
+    return writeGallery(await this.journal(), options, { cwd, nowMs: (clock ?? realClock).now() });
   }
 
   /** The journal's record of one job (newest with that id), or undefined. */

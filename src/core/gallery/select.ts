@@ -1,0 +1,93 @@
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../../errors.js";
+import { taskStatuses, type TaskStatus } from "../../task-status.js";
+import { parseDuration } from "../../util/duration.js";
+import * as z from "../../util/zod.js";
+import { type JobRecord, jobKey } from "../journal.js";
+
+/** Which jobs a gallery shows; every filter narrows the journal's jobs. */
+export interface GallerySelection {
+  status?: string;
+  provider?: string;
+  /** Only jobs created this long ago or less ("2h", "30m", "1d" is not a unit: "24h"). */
+  since?: string;
+  /** A batch manifest (`batch --manifest`): only its jobs, in its line order. */
+  batch?: string;
+  /** Exactly these jobs, in this order (what `batch --gallery` passes). */
+  jobs?: readonly { id: string; provider: string }[];
+}
+
+/** A manifest entry: only what names a job is read; lines that never made one have id null. */
+const manifestSchema = z.array(z.object({ id: z.string().nullable(), provider: z.string().nullable() }));
+
+async function readManifest(path: string): Promise<{ id: string; provider: string }[]> {
+  const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read the batch manifest ${path} (${err.code ?? err.message})`);
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path} is not JSON: pass the file written by grokvid batch --manifest`);
+  }
+  const checked = manifestSchema.safeParse(parsed);
+  if (!checked.success)
+    throw new UsageError(
+      `${path} is not a batch manifest: pass the file written by grokvid batch --manifest`,
+    );
+  return checked.data.flatMap((e) =>
+    e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
+  );
+}
+
+function checkStatus(status: string | undefined): TaskStatus | undefined {
+  if (status === undefined) return undefined;
+  const found = taskStatuses.find((s) => s === status.trim().toLowerCase());
+  if (!found) throw new UsageError(`--status must be one of ${taskStatuses.join(", ")} (got "${status}")`);
+  return found;
+}
+
+function checkSince(since: string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  const ms = parseDuration(since);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--since must be a duration such as 30m, 2h or 48h (got "${since}")`);
+  return ms;
+}
+
+/**
+ * The jobs to show. Checks every filter before reading anything, so a typo is exit 2 with nothing
+ * written. Jobs named by a manifest or a list keep that order; otherwise newest first.
+ */
+export async function selectJobs(
+  all: readonly JobRecord[],
+  selection: GallerySelection,
+  cwdResolve: (path: string) => string,
+  nowMs: number,
+): Promise<JobRecord[]> {
+  const status = checkStatus(selection.status);
+  const sinceMs = checkSince(selection.since);
+  const provider = selection.provider?.trim().toLowerCase();
+  const named =
+    selection.jobs ??
+    (selection.batch === undefined ? undefined : await readManifest(cwdResolve(selection.batch)));
+  let jobs: JobRecord[];
+  if (named) {
+    const byKey = new Map(all.map((job) => [jobKey(job.provider, job.id), job]));
+    const seen = new Set<string>();
+    jobs = named.flatMap((n) => {
+      const key = jobKey(n.provider, n.id);
+      const job = byKey.get(key);
+      // A manifest names a job once per line that used it (an earlier run's job is "skipped" again).
+      if (!job || seen.has(key)) return [];
+      seen.add(key);
+      return [job];
+    });
+  } else jobs = [...all].reverse();
+  return jobs.filter(
+    (job) =>
+      (status === undefined || job.status === status) &&
+      (provider === undefined || job.provider === provider) &&
+      (sinceMs === undefined || nowMs - Date.parse(job.createdAt) <= sinceMs),
+  );
+}
