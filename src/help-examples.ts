@@ -28,7 +28,6 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   ],
   batch: [
     'grokvid batch jobs.jsonl --manifest manifest.json --out-dir videos --template "{index}-{slug}.mp4"',
-    "grokvid batch jobs.csv --provider xcompute --concurrency 8 --skip-invalid",
     "cat jobs.jsonl | grokvid batch - --retry-failed",
     "grokvid batch jobs.jsonl --manifest run.json --gallery --open",
   ],

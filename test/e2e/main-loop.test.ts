@@ -122,6 +122,8 @@ describe("create --wait --download in one command", () => {
     expect(Object.keys(doc ?? {}).sort()).toEqual(
       [
         "createdAt",
+        // What the saved file's own header says it is.
+        "delivered",
         "error",
         "id",
         "model",
