@@ -205,7 +205,7 @@ const COMMANDS: Record<string, Declare> = {
           .addOption(
             option(
               "--gallery [file]",
-              "when the batch ends, write an HTML gallery of its jobs (see grokvid gallery)",
+              "when the batch ends, write an HTML gallery of its jobs and print its path last (see grokvid gallery)",
               "off; with no file: beside --manifest (run.json -> run.html), else gallery.html in --out-dir",
             ),
           )

@@ -29,7 +29,10 @@ function galleryPath(flags: BatchFlags, cwd: string): string {
   return resolve(cwd, flags.outDir ?? ".", "gallery.html");
 }
 
-/** The batch's jobs, in line order, whatever became of them; written even when some failed. */
+/**
+ * The batch's jobs, in line order, whatever became of them; written even when some failed.
+ * Resolves to the page's path as the user should see it.
+ */
 async function writeBatchGallery(
   client: ReturnType<typeof clientFor>,
   result: BatchResult,
@@ -37,7 +40,7 @@ async function writeBatchGallery(
   flags: BatchFlags,
   runtime: InputRuntime,
   out: Output,
-): Promise<void> {
+): Promise<string> {
   const jobs = result.entries.flatMap((e) =>
     e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
   );
@@ -47,8 +50,10 @@ async function writeBatchGallery(
     force: flags.force === true,
     title: `grokvid batch ${file === "-" ? "(standard input)" : basename(file)}`,
   });
-  out.info(`gallery: ${displayPath(path, runtime.cwd)}`);
+  const shown = displayPath(path, runtime.cwd);
+  out.info(`gallery: ${shown}`);
   if (flags.open) await openGallery(path, runtime, out);
+  return shown;
 }
 
 async function readBatchText(file: string, runtime: InputRuntime): Promise<string> {
@@ -107,12 +112,15 @@ function renderEvent(
   live.setFooter(`${counts.done} of ${counts.total} done, ${counts.bad} not ok`);
 }
 
-function report(out: Output, result: BatchResult, file: string, flags: BatchFlags): void {
+/** `gallery` is the page's path, printed as the last stdout line (text mode; --json keeps one array). */
+function report(out: Output, result: BatchResult, file: string, flags: BatchFlags, gallery?: string): void {
   const { entries } = result;
   if (out.mode.json) out.resultJson(entries);
-  else
+  else {
     for (const e of entries)
       out.result([e.line, e.id ?? "-", e.status, e.path ?? e.error ?? ""].join("\t").trimEnd());
+    if (gallery !== undefined) out.result(gallery);
+  }
   out.info(`batch: ${result.summary}`);
   if (result.earlierFailures > 0 && !flags.retryFailed)
     out.info(
@@ -151,7 +159,10 @@ export async function runBatch(file: string, flags: BatchFlags, runtime: InputRu
   } finally {
     live.stop();
   }
-  if (result && flags.gallery !== undefined && flags.gallery !== false)
-    await writeBatchGallery(client, result, file, flags, runtime, out);
-  if (result) report(out, result, file, flags);
+  if (!result) return;
+  const gallery =
+    flags.gallery !== undefined && flags.gallery !== false
+      ? await writeBatchGallery(client, result, file, flags, runtime, out)
+      : undefined;
+  report(out, result, file, flags, gallery);
 }

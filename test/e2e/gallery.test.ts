@@ -25,12 +25,20 @@ describe("grokvid gallery", () => {
   it("batch --gallery writes the page beside the manifest, even when a line failed", async () => {
     const r = await runBatch(["--manifest", "run.json", "--gallery"]);
     expect(r.code).toBe(7);
+    // The line results, then the page's path as the last line, as `gallery` prints it.
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^1\ttask_\w+\tsucceeded\theron\.mp4$/);
+    expect(lines[2]).toBe("run.html");
     expect(r.stderr).toContain("gallery: run.html");
     const html = await readFile(join(e2e.dir, "run.html"), "utf8");
     expect(html).toContain('src="heron.mp4"');
     expect(html).toContain("a heron &lt;b&gt;wading&lt;/b&gt;");
     expect(html).not.toContain("<b>wading</b>");
     expect(html).toContain("720×1280");
+    // --json keeps stdout one document: the entries, as without --gallery.
+    const json = await runBatch(["--manifest", "run.json", "--gallery", "--json"]);
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
   });
 
   it("gallery prints the path on stdout; --status and --provider filter; a bad filter writes nothing", async () => {
