@@ -6,7 +6,7 @@ import { GrokvidError, InterruptedError, UsageError } from "../errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
-import { plural } from "../util/format.js";
+import { plural, shellQuote } from "../util/format.js";
 import { displayPath } from "../core/output-plan.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { openGallery } from "./gallery.js";
@@ -17,43 +17,53 @@ export interface BatchFlags extends BatchOptions {
   open?: boolean;
 }
 
-/** Beside the manifest (run.json -> run.html) when there is one, else gallery.html in --out-dir. */
-function galleryPath(flags: BatchFlags, cwd: string): string {
-  if (typeof flags.gallery === "string") return resolve(cwd, flags.gallery);
+/** As typed (a folder is fine), beside the manifest (run.json -> run.html), else gallery.html in --out-dir. */
+function galleryOutput(flags: BatchFlags, cwd: string): string {
+  if (typeof flags.gallery === "string") return flags.gallery;
   if (flags.manifest !== undefined) {
     const manifest = resolve(cwd, flags.manifest);
     const stem = basename(manifest, extname(manifest));
     const name = extname(manifest).toLowerCase() === ".html" ? `${stem}.gallery.html` : `${stem}.html`;
     return join(dirname(manifest), name);
   }
-  return resolve(cwd, flags.outDir ?? ".", "gallery.html");
+  return join(resolve(cwd, flags.outDir ?? "."), "gallery.html");
 }
 
 /**
  * The batch's jobs, in line order, whatever became of them; written even when some failed.
- * Resolves to the page's path as the user should see it.
+ * Resolves to the page's path as the user should see it, or undefined when it could not be
+ * written after all (a full disk): the batch's results are still reported, with this error.
  */
 async function writeBatchGallery(
   client: ReturnType<typeof clientFor>,
   result: BatchResult,
   file: string,
+  output: string,
   flags: BatchFlags,
   runtime: InputRuntime,
   out: Output,
-): Promise<string> {
+): Promise<{ shown?: string; error?: GrokvidError }> {
   const jobs = result.entries.flatMap((e) =>
     e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
   );
-  const { path } = await client.gallery({
-    jobs,
-    output: galleryPath(flags, runtime.cwd),
-    force: flags.force === true,
-    title: `grokvid batch ${file === "-" ? "(standard input)" : basename(file)}`,
-  });
-  const shown = displayPath(path, runtime.cwd);
-  out.info(`gallery: ${shown}`);
-  if (flags.open) await openGallery(path, runtime, out);
-  return shown;
+  try {
+    const { path } = await client.gallery({
+      jobs,
+      output,
+      force: flags.force === true,
+      title: `grokvid batch ${file === "-" ? "(standard input)" : basename(file)}`,
+    });
+    const shown = displayPath(path, runtime.cwd);
+    out.info(`gallery: ${shown}`);
+    if (flags.open) await openGallery(path, runtime, out);
+    return { shown };
+  } catch (err) {
+    if (!(err instanceof GrokvidError)) throw err;
+    const hint = flags.manifest
+      ? `write it again with: grokvid gallery --batch ${shellQuote(flags.manifest)} -o ${shellQuote(displayPath(output, runtime.cwd))}`
+      : undefined;
+    return { error: new GrokvidError(err.message, err.exitCode, hint ? { hint } : {}) };
+  }
 }
 
 async function readBatchText(file: string, runtime: InputRuntime): Promise<string> {
@@ -112,20 +122,32 @@ function renderEvent(
   live.setFooter(`${counts.done} of ${counts.total} done, ${counts.bad} not ok`);
 }
 
-/** `gallery` is the page's path, printed as the last stdout line (text mode; --json keeps one array). */
-function report(out: Output, result: BatchResult, file: string, flags: BatchFlags, gallery?: string): void {
+/**
+ * The page's path is the last stdout line (text mode; --json keeps one array). A page that could
+ * not be written is an error after the results, and the exit code when the batch's own is 0.
+ */
+function report(
+  out: Output,
+  result: BatchResult,
+  file: string,
+  flags: BatchFlags,
+  page: { shown?: string; error?: GrokvidError },
+): void {
   const { entries } = result;
   if (out.mode.json) out.resultJson(entries);
   else {
     for (const e of entries)
       out.result([e.line, e.id ?? "-", e.status, e.path ?? e.error ?? ""].join("\t").trimEnd());
-    if (gallery !== undefined) out.result(gallery);
+    if (page.shown !== undefined) out.result(page.shown);
   }
   out.info(`batch: ${result.summary}`);
   if (result.earlierFailures > 0 && !flags.retryFailed)
     out.info(
       `${plural(result.earlierFailures, "line")} failed in an earlier run; --retry-failed submits them again`,
     );
+  const batchFailed = result.interrupted !== undefined || result.exitCode !== 0;
+  // Said here when the batch's own error will be the last line; thrown below when it is the only one.
+  if (page.error && batchFailed) out.error(page.error.message, page.error.hint);
   if (result.interrupted !== undefined) {
     const stopped = new InterruptedError("interrupted; submitted jobs are in the journal", {
       hint: result.interrupted,
@@ -141,6 +163,10 @@ function report(out: Output, result: BatchResult, file: string, flags: BatchFlag
     failure.resultPrinted = true;
     throw failure;
   }
+  if (page.error) {
+    page.error.resultPrinted = true;
+    throw page.error;
+  }
 }
 
 export async function runBatch(file: string, flags: BatchFlags, runtime: InputRuntime): Promise<void> {
@@ -148,6 +174,11 @@ export async function runBatch(file: string, flags: BatchFlags, runtime: InputRu
   const client = clientFor(flags, runtime, out);
   await client.loadConfig();
   const parsed = parseBatchFile(await readBatchText(file, runtime));
+  // Checked before any job is paid for; the path as checked is the one written at the end.
+  const galleryWanted = flags.gallery !== undefined && flags.gallery !== false;
+  const gallery = galleryWanted
+    ? await client.galleryTarget({ output: galleryOutput(flags, runtime.cwd), force: flags.force === true })
+    : undefined;
   const live = new LiveLines(out);
   const counts = { done: 0, bad: 0, total: 0 };
   let result: BatchResult | undefined;
@@ -160,9 +191,6 @@ export async function runBatch(file: string, flags: BatchFlags, runtime: InputRu
     live.stop();
   }
   if (!result) return;
-  const gallery =
-    flags.gallery !== undefined && flags.gallery !== false
-      ? await writeBatchGallery(client, result, file, flags, runtime, out)
-      : undefined;
-  report(out, result, file, flags, gallery);
+  const page = gallery ? await writeBatchGallery(client, result, file, gallery, flags, runtime, out) : {};
+  report(out, result, file, flags, page);
 }

@@ -240,6 +240,15 @@ export class GrokvidClient {
     return writeGallery(await this.journal(), options, { cwd, nowMs: (clock ?? realClock).now() });
   }
 
+  /**
+   * Where `gallery(options)` would write, checked as it would be (an existing file that is not an
+   * earlier gallery, a file in the way of a folder, a name too long), writing nothing.
+   */
+  async galleryTarget(options: Pick<GalleryOptions, "output" | "force"> = {}): Promise<string> {
+    const { prepareGalleryOutput } = await import("./gallery/write-gallery.js");
+    return prepareGalleryOutput(options, this.runtime.cwd);
+  }
+
   /** The journal's record of one job (newest with that id), or undefined. */
   async findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
     return (await this.journal()).findJob(id, provider?.trim().toLowerCase());
