@@ -99,7 +99,7 @@ export async function runJob(
     else out.result(task.id);
     return;
   }
-  if (to) return renderStreamed(out, task, streamed);
+  if (to) return renderStreamed(out, task, streamed, { strict: flags.strict === true });
   if (!saved) return renderFinal(out, task);
   renderSaved(out, task, saved, { cwd: runtime.cwd, strict: flags.strict === true });
 }

@@ -32,7 +32,7 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Inp
         onDownload: display.downloading,
       })
       .finally(() => display.stop());
-    if (to) return renderStreamed(out, task, streamed);
+    if (to) return renderStreamed(out, task, streamed, { strict: flags.strict === true });
     if (!saved) return renderFinal(out, task);
     renderSaved(out, task, saved, { cwd: runtime.cwd, strict: flags.strict === true });
   });

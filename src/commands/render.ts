@@ -78,11 +78,23 @@ export function describeHeader(header: VideoHeader): string {
  * After `-o -`: stdout holds the video and nothing else, so the outcome goes to stderr, and a task
  * that failed (no video written) still exits 7.
  */
-export function renderStreamed(out: Output, task: NormalizedTask, streamed: StreamedVideo | undefined): void {
-  if (streamed) out.info(`wrote the video of task ${task.id} to stdout (${streamed.bytes} bytes)`);
+export function renderStreamed(
+  out: Output,
+  task: NormalizedTask,
+  streamed: StreamedVideo | undefined,
+  opts: { strict: boolean },
+): void {
+  if (streamed) {
+    const shape = streamed.delivered ? `, ${describeHeader(streamed.delivered)}` : "";
+    out.info(`wrote the video of task ${task.id} to stdout (${streamed.bytes} bytes${shape})`);
+  }
   if (task.cost) out.info(`cost: ${formatUsd(task.cost.usd)}, as reported by ${task.provider}`);
   if (task.status !== "succeeded")
     throw new TaskFailedError(
       `task ${task.id} ${task.status} on ${task.provider}${task.error ? `: ${task.error.message}` : ""}`,
+    );
+  if (opts.strict && (streamed?.warnings ?? []).length > 0)
+    throw new TaskFailedError(
+      `task ${task.id}: the video is not what was asked (--strict); it was written to stdout all the same`,
     );
 }

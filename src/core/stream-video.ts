@@ -6,6 +6,9 @@ import type { NormalizedTask } from "../providers/types.js";
 import { DownloadError } from "./download-error.js";
 import { listSources } from "./download.js";
 import type { DownloadProgress } from "./follow.js";
+import { describeDelivery } from "./media/delivered-check.js";
+import type { VideoHeader } from "./media/mp4-header.js";
+import { StreamHeaderReader } from "./media/stream-header.js";
 import type { Session } from "./session.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
@@ -13,6 +16,12 @@ export interface StreamedVideo {
   bytes: number;
   sha256: string;
   sourceUrl: string;
+  /** What the video's own header says, read from the bytes as they passed. */
+  delivered?: VideoHeader;
+  /** Why no header could be read from them. */
+  headerProblem?: string;
+  /** How the video differs from its request, or that it has no readable header (already reported). */
+  warnings?: string[];
 }
 
 /** Writes one chunk, waiting when the reader is slower than the network (memory stays flat). */
@@ -24,7 +33,8 @@ async function write(to: Writable, chunk: Buffer): Promise<void> {
  * A finished task's video into any writable stream (a pipe, an upload, a buffer): nothing is
  * written until the first bytes look like a video, and a body shorter than its Content-Length is
  * an error, so the reader never mistakes a cut transfer for a whole one. The stream is not ended:
- * it belongs to the caller. No file and no journal record is made.
+ * it belongs to the caller. No file and no journal record is made, but the header is read from the
+ * passing bytes and checked against the request, as for a saved file.
  */
 export async function streamVideo(
   session: Session,
@@ -47,6 +57,7 @@ export async function streamVideo(
   const declared =
     res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
   const hash = createHash("sha256");
+  const header = new StreamHeaderReader(Number.isSafeInteger(declared) ? declared : undefined);
   let head: Buffer | undefined = Buffer.alloc(0);
   let bytes = 0;
   for await (const raw of res.body) {
@@ -65,6 +76,7 @@ export async function streamVideo(
       head = undefined;
     }
     hash.update(chunk);
+    header.push(chunk);
     bytes += chunk.length;
     await write(to, chunk);
     onProgress?.(bytes, declared);
@@ -75,5 +87,12 @@ export async function streamVideo(
       "final",
     );
   }
-  return { bytes, sha256: hash.digest("hex"), sourceUrl: source.split("?")[0] ?? source };
+  const read = header.finish();
+  const seen = read.ok ? { delivered: read.header } : { headerProblem: read.reason };
+  const warnings = describeDelivery(task.id, session.recorder.requestOf(task), {
+    path: "the streamed video",
+    ...seen,
+  });
+  for (const warning of warnings) session.report.warn(warning);
+  return { bytes, sha256: hash.digest("hex"), sourceUrl: source.split("?")[0] ?? source, ...seen, warnings };
 }

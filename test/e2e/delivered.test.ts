@@ -72,6 +72,31 @@ describe("what each video really is", () => {
     expect((await readVideoHeader(join(e2e.dir, "heron.mp4"))).ok).toBe(true);
   });
 
+  it("-o - reads the header of the video as it streams: the same warning, and --strict exits 7", async () => {
+    e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
+    const streamed = await create(["-o", "-", "--strict"]);
+    expect(streamed.code).toBe(7);
+    expect(streamed.stdout.length).toBeGreaterThan(1000);
+    expect(streamed.stderr).toMatch(
+      /warning: task task_\w+: the gateway delivered 854x480 landscape where 9:16/,
+    );
+    expect(streamed.stderr).toMatch(
+      /wrote the video of task task_\w+ to stdout \(\d+ bytes, 854x480, 10\.0 s\)/,
+    );
+    expect(streamed.stderr).toMatch(/error: task task_\w+: the video is not what was asked \(--strict\)/);
+    const id = /task (task_\w+)/.exec(streamed.stderr)?.[1] ?? "";
+    const again = await runCli(["download", id, "--provider", "apimart", "-o", "-", "--strict"], {
+      cwd: e2e.dir,
+      env: e2e.envFor("apimart"),
+    });
+    expect(again.code).toBe(7);
+    expect(again.stderr).toContain("where 9:16 was asked");
+    const asAsked = await create(["-o", "-", "--strict"]);
+    expect(asAsked.code, asAsked.stderr).toBe(0);
+    expect(asAsked.stderr).toContain("720x1280, 10.0 s)");
+    expect(asAsked.stderr).not.toContain("warning");
+  });
+
   it("download --strict checks a journaled job's video against its request", async () => {
     e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
     const created = await create([]);

@@ -49,7 +49,7 @@ const idIn = (stderr: string): string => /submitted task (\S+)/.exec(stderr)?.[1
 describe("-o - writes the video to stdout", () => {
   it("create -o -: stdout is exactly the video, the job is journaled, and no file is written", async () => {
     const r = await runBytes(["create", "--provider", "apimart", "--prompt", "a fox", "-o", "-", ...FAST]);
-    expect(r.stderr).toMatch(/wrote the video of task \S+ to stdout \(\d+ bytes\)/);
+    expect(r.stderr).toMatch(/wrote the video of task \S+ to stdout \(\d+ bytes, \d+x\d+, [\d.]+ s\)/);
     expect(r.code).toBe(0);
     const id = idIn(r.stderr);
     expect(id).not.toBe("");

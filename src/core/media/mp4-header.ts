@@ -25,7 +25,7 @@ export interface VideoHeader {
 export type VideoHeaderResult = { ok: true; header: VideoHeader } | { ok: false; reason: string };
 
 /** Far above any real movie header (an hour-long file's is a few MiB); refuses to buffer a hostile one. */
-const MAX_MOOV_BYTES = 64 * 1024 * 1024;
+export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 /** 1.0 in the 16.16 fixed point of tkhd's size and matrix. */
 const FIXED_ONE = 0x10000;
 /**
@@ -63,6 +63,16 @@ export async function readVideoHeader(path: string): Promise<VideoHeaderResult> 
 export function parseVideoHeader(bytes: Uint8Array): VideoHeaderResult {
   try {
     const moov = runByteWalk(readTopLevelPayload(bytes.length, "moov", MAX_MOOV_BYTES), bytes);
+    return { ok: true, header: interpretMoov(moov) };
+  } catch (error) {
+    if (error instanceof MalformedBoxError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+/** What a moov payload (or its absence) says, for readers that found it their own way (a stream). */
+export function headerFromMoov(moov: Uint8Array | undefined): VideoHeaderResult {
+  try {
     return { ok: true, header: interpretMoov(moov) };
   } catch (error) {
     if (error instanceof MalformedBoxError) return { ok: false, reason: error.message };
