@@ -125,26 +125,18 @@ describe("what each video really is", () => {
       { prompt: "as asked", ratio: "16:9", resolution: "480p", output: "b.mp4" },
     ];
     await writeFile(join(e2e.dir, "b.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
-    const r = await runCli(
-      [
-        "batch",
-        "b.jsonl",
-        "--provider",
-        "apimart",
-        "--concurrency",
-        "1",
-        "--interval",
-        "100ms",
-        "--manifest",
-        "m.json",
-        "--strict",
-      ],
-      { cwd: e2e.dir, env: e2e.envFor("apimart") },
-    );
+    const batch = (...extra: string[]) =>
+      runCli(
+        ["batch", "b.jsonl", "--provider", "apimart", "--concurrency", "1", "--interval", "100ms", ...extra],
+        { cwd: e2e.dir, env: e2e.envFor("apimart") },
+      );
+    const r = await batch("--manifest", "m.json", "--strict");
     expect(r.code, r.stderr).toBe(7);
     expect(r.stderr).toMatch(
       /warning: line 1: task \w+: the gateway delivered 854x480 landscape where 9:16 was asked/,
     );
+    // The summary names what --strict refused, not only what failed on the gateway's side.
+    expect(r.stderr).toContain("batch: 2 succeeded, 1 not as asked (--strict), 0 failed");
     const manifest = JSON.parse(await readFile(join(e2e.dir, "m.json"), "utf8")) as Array<
       Record<string, unknown>
     >;
@@ -157,5 +149,21 @@ describe("what each video really is", () => {
     const sidecar = JSON.parse(await readFile(join(e2e.dir, "a.json"), "utf8")) as Record<string, unknown>;
     expect(sidecar.delivered).toEqual({ width: 854, height: 480, durationSec: 6 });
     expect(sidecar.warnings).toEqual([expect.stringContaining("480p where 720p was asked")]);
+
+    // Run again, nothing is paid twice, and what the journal recorded is checked again.
+    const again = await batch("--manifest", "m2.json", "--strict");
+    expect(again.code, again.stderr).toBe(7);
+    expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(2);
+    expect(again.stderr).toContain("batch: 0 succeeded, 1 not as asked (--strict), 0 failed");
+    const rerun = JSON.parse(await readFile(join(e2e.dir, "m2.json"), "utf8")) as Array<
+      Record<string, unknown>
+    >;
+    expect(rerun.map((e) => [e.status, e.code])).toEqual([
+      ["skipped", 7],
+      ["skipped", 0],
+    ]);
+    expect(rerun[0]?.error).toMatch(/where 9:16 was asked; 480p where 720p was asked \(--strict\)$/);
+    expect(rerun[0]?.delivered).toEqual({ width: 854, height: 480, durationSec: 6 });
+    expect((await batch()).code).toBe(0);
   });
 });

@@ -105,7 +105,8 @@ function uncertainEntry(job: PlannedJob): ManifestEntry {
  * (Ctrl-C, SIGTERM, SIGHUP), is in the entry.
  */
 export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
-  if (planned.action === "skip" && planned.earlier) return skipped(planned, planned.earlier, ctx.cwd);
+  if (planned.action === "skip" && planned.earlier)
+    return skipped(planned, planned.earlier, ctx.cwd, ctx.flags.strict === true);
   const { flags, config, emit } = ctx;
   const line = planned.line;
   const limiter = limiterFor(ctx, planned.provider);
@@ -123,7 +124,8 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       emit({ type: "progress", line, phase: "waiting", pid }),
     );
     const job = replan(planned, await session.recorder.journal.refresh(), flags);
-    if (job.action === "skip" && job.earlier) return skipped(job, job.earlier, ctx.cwd);
+    if (job.action === "skip" && job.earlier)
+      return skipped(job, job.earlier, ctx.cwd, flags.strict === true);
     if (job.action === "uncertain") return uncertainEntry(job);
     const earlier = job.earlier;
     // A job made earlier goes where it was planned when it was made; a new one, where this run says.

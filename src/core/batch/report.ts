@@ -1,4 +1,5 @@
 import type { DownloadResult } from "../download.js";
+import { describeDelivery } from "../media/delivered-check.js";
 import type { VideoHeader } from "../media/mp4-header.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
 import { displayPath, sidecarPathFor } from "../output-plan.js";
@@ -88,18 +89,32 @@ export function entry(job: PlannedJob, fields: Omit<ManifestEntry, "line" | "pro
 }
 
 /** A line the journal says is done: reported from the earlier run, nothing sent. */
-export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string): ManifestEntry {
+export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string, strict: boolean): ManifestEntry {
   const ok = earlier.status === "succeeded";
+  // Shown like this run's own paths: relative to the working folder when inside it.
+  const path = earlier.download ? displayPath(earlier.download.path, cwd) : null;
+  // What the journal recorded of the video is checked again, so a re-run with --strict cannot pass
+  // a line its first run refused.
+  const warnings = earlier.download
+    ? describeDelivery(earlier.id, earlier.params, { ...earlier.download, path: path ?? "" })
+    : [];
+  const refused = strict && warnings.length > 0;
   return entry(job, {
     id: earlier.id,
     status: ok ? "skipped" : finalStatus(earlier.status),
-    // Shown like this run's own paths: relative to the working folder when inside it.
-    path: earlier.download ? displayPath(earlier.download.path, cwd) : null,
-    error: earlier.error?.message ?? null,
-    code: ok ? ExitCode.ok : ExitCode.taskFailed,
+    path,
+    error: refused ? `${warnings.join("; ")} (--strict)` : (earlier.error?.message ?? null),
+    code: ok && !refused ? ExitCode.ok : ExitCode.taskFailed,
     // Paid in an earlier run, and still part of what the batch cost.
     ...(earlier.cost ? { cost: earlier.cost } : {}),
+    ...(earlier.download?.delivered ? { delivered: earlier.download.delivered } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   });
+}
+
+/** A line whose video came, and that --strict failed because it is not what was asked. */
+export function refusedByStrict(e: ManifestEntry): boolean {
+  return (e.status === "succeeded" || e.status === "skipped") && e.code !== ExitCode.ok;
 }
 
 /** The user named this file, so an earlier manifest there is replaced (by rename, never through a link). */
@@ -113,6 +128,9 @@ export function summarize(entries: readonly ManifestEntry[], notRunBecause = "--
     entries.filter((e) => statuses.includes(e.status)).length;
   const parts = [
     `${count("succeeded")} succeeded`,
+    ...(entries.some(refusedByStrict)
+      ? [`${entries.filter(refusedByStrict).length} not as asked (--strict)`]
+      : []),
     `${count("failed", "cancelled", "expired")} failed`,
     `${count("timed-out")} timed out`,
     `${count("skipped")} skipped (done earlier)`,
