@@ -206,21 +206,34 @@ export class GrokvidClient {
     return f.withTaskSession(id, flags, this.runtime, this.report, work, journal);
   }
 
-  /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */
-  async jobs(query: JobsQuery = {}): Promise<JobList> {
-    // A journal written by an older version may quote a key: the config's keys are known first.
-    // A broken config file must not stop a purely local listing, so its errors are ignored here.
-    const [{ loadConfig }, { registerConfigSecrets }] = await Promise.all([
+  /**
+   * The config's provider names, for filters over local records. A journal written by an older
+   * version may quote a key, so the config's keys are registered as secrets first. A broken config
+   * file must not stop a purely local command, so its errors leave the built-in names.
+   */
+  private async localProviderNames(): Promise<string[]> {
+    const [{ loadConfig }, { registerConfigSecrets }, { acceptedProviders }] = await Promise.all([
       import("../config/load.js"),
       import("./settings.js"),
+      import("../config/resolve.js"),
     ]);
     const { env, cwd } = this.runtime;
-    await loadConfig(this.options.config ?? env.GROKVID_CONFIG, cwd, env).then(
-      (loaded) => registerConfigSecrets(loaded.config),
-      () => undefined,
+    const config = await loadConfig(this.options.config ?? env.GROKVID_CONFIG, cwd, env).then(
+      (loaded) => {
+        registerConfigSecrets(loaded.config);
+        return loaded.config;
+      },
+      () => ({}),
     );
+    return acceptedProviders(config);
+  }
+
+  /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */
+  async jobs(query: JobsQuery = {}): Promise<JobList> {
+    const names = await this.localProviderNames();
     const state = await (await this.journal()).readState();
-    const provider = query.provider?.trim().toLowerCase();
+    const { checkProviderFilter } = await import("./provider-filter.js");
+    const provider = checkProviderFilter(query.provider, [...names, ...state.jobs.map((j) => j.provider)]);
     const all = state.jobs.reverse();
     const matching = all.filter(
       (j) => (!query.status || j.status === query.status) && (!provider || j.provider === provider),
@@ -235,9 +248,11 @@ export class GrokvidClient {
    * what was delivered, status, cost). Local only: reads the journal and the saved files.
    */
   async gallery(options: GalleryOptions = {}): Promise<GalleryResult> {
+    const names = await this.localProviderNames();
     const { writeGallery } = await import("./gallery/write-gallery.js");
     const { cwd, clock } = this.runtime;
-    return writeGallery(await this.journal(), options, { cwd, nowMs: (clock ?? realClock).now() });
+    const nowMs = (clock ?? realClock).now();
+    return writeGallery(await this.journal(), options, { cwd, nowMs, providers: names });
   }
 
   /**

@@ -57,6 +57,13 @@ describe("grokvid gallery", () => {
       env: env(),
     });
     expect(none.stderr).toContain("no job matches");
+    const typo = await runCli(["gallery", "--provider", "apimrt", "-o", "bad.html"], {
+      cwd: e2e.dir,
+      env: env(),
+    });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("--provider apimrt is not a known provider");
+    expect(typo.stderr).toContain("did you mean apimart?");
     const bad = await runCli(["gallery", "--status", "done", "-o", "bad.html"], { cwd: e2e.dir, env: env() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--status must be one of");
@@ -114,5 +121,15 @@ describe("grokvid gallery", () => {
     expect(missing.stderr).toMatch(
       /warning: .*no-such-browser could not be started \(ENOENT\); open .*gallery\.html in a browser/,
     );
+    // A list is tried in order, and a command may take arguments, as $BROWSER allows.
+    const listed = await runCli(["gallery", "--open", "-o", "second.html"], {
+      cwd: e2e.dir,
+      env: { ...env(), BROWSER: `${join(e2e.dir, "no-such-browser")}:${opener} %s` },
+    });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).not.toContain("warning");
+    await expect
+      .poll(() => readFile(join(e2e.dir, "opened.txt"), "utf8").catch(() => ""))
+      .toBe(join(e2e.dir, "second.html"));
   });
 });

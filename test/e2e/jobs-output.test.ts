@@ -54,6 +54,18 @@ describe("jobs for scripts", () => {
     expect(r.stderr).toBe("1 more; use --limit 0 to see all\n");
   });
 
+  it("--provider takes a known provider or one in the journal; a misspelt one is exit 2 with a suggestion", async () => {
+    await journal();
+    const typo = await jobs(["--provider", "apimrt"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toMatch(
+      /^error: --provider apimrt is not a known provider; .*did you mean apimart\?$/m,
+    );
+    // Known, with no job: an empty list, not an error.
+    expect((await jobs(["--provider", "xai"])).code).toBe(0);
+  });
+
   it("-q is --ids for jobs (as docker ps -q), and --quiet still quiets stderr", async () => {
     await journal();
     const r = await jobs(["-q", "--limit", "2", "--quiet"]);

@@ -4,6 +4,7 @@ import { taskStatuses, type TaskStatus } from "../../task-status.js";
 import { parseDuration } from "../../util/duration.js";
 import * as z from "../../util/zod.js";
 import { type JobRecord, jobKey } from "../journal.js";
+import { checkProviderFilter } from "../provider-filter.js";
 
 /** Which jobs a gallery shows; every filter narrows the journal's jobs. */
 export interface GallerySelection {
@@ -62,15 +63,20 @@ function checkSince(since: string | undefined): number | undefined {
 export async function selectJobs(
   all: readonly JobRecord[],
   selection: GallerySelection,
-  cwdResolve: (path: string) => string,
-  nowMs: number,
+  env: {
+    resolvePath: (path: string) => string;
+    nowMs: number;
+    /** Providers grokvid knows besides those in the journal (built in and configured). */
+    providers: readonly string[];
+  },
 ): Promise<JobRecord[]> {
+  const { nowMs } = env;
   const status = checkStatus(selection.status);
   const sinceMs = checkSince(selection.since);
-  const provider = selection.provider?.trim().toLowerCase();
+  const provider = checkProviderFilter(selection.provider, [...env.providers, ...all.map((j) => j.provider)]);
   const named =
     selection.jobs ??
-    (selection.batch === undefined ? undefined : await readManifest(cwdResolve(selection.batch)));
+    (selection.batch === undefined ? undefined : await readManifest(env.resolvePath(selection.batch)));
   let jobs: JobRecord[];
   if (named) {
     const byKey = new Map(all.map((job) => [jobKey(job.provider, job.id), job]));

@@ -27,11 +27,15 @@ export interface GalleryResult {
 export async function writeGallery(
   journal: Journal,
   options: GalleryOptions,
-  env: { cwd: string; nowMs: number },
+  env: { cwd: string; nowMs: number; providers?: readonly string[] },
 ): Promise<GalleryResult> {
   const path = await resolveGalleryPath(options.output, env.cwd);
   const state = await journal.readState();
-  const jobs = await selectJobs(state.jobs, options, (p) => resolve(env.cwd, p), env.nowMs);
+  const jobs = await selectJobs(state.jobs, options, {
+    resolvePath: (p) => resolve(env.cwd, p),
+    nowMs: env.nowMs,
+    providers: env.providers ?? [],
+  });
   await checkGalleryTarget(path, options.force === true);
   const cards: GalleryCard[] = [];
   // One at a time: a stat and a few header reads each, and a gallery of thousands must not open them all at once.
