@@ -31,8 +31,8 @@ function galleryOutput(flags: BatchFlags, cwd: string): string {
 
 /**
  * The batch's jobs, in line order, whatever became of them; written even when some failed.
- * Resolves to the page's path as the user should see it, or undefined when it could not be
- * written after all (a full disk): the batch's results are still reported, with this error.
+ * Resolves to the page's path as the user should see it, or to the error when it could not be
+ * written after all (a full disk), which is reported after the batch's results, never instead.
  */
 async function writeBatchGallery(
   client: ReturnType<typeof clientFor>,
