@@ -6,7 +6,7 @@ import { renderPlan } from "./output-plan.js";
 import { assertNameFits, DEFAULT_TEMPLATE } from "./output-path.js";
 
 /** `-o` names a file, or a folder (existing, or written with a trailing slash) for the default name. */
-async function isFolderTarget(output: string, cwd: string): Promise<boolean> {
+export async function isFolderTarget(output: string, cwd: string): Promise<boolean> {
   // Looked at as typed: resolving a path drops its trailing slash.
   if (/[\\/]$/.test(output)) return true;
   return (await stat(resolve(cwd, output)).catch(() => undefined))?.isDirectory() === true;

@@ -113,9 +113,19 @@ export async function saveVideo(
         session.deps,
       ),
   );
-  const warnings = describeDelivery(task.id, session.recorder.requestOf(task), fetched.saved);
-  for (const warning of warnings) session.report.warn(warning);
+  const warnings = warnOfDelivery(session, task, fetched.saved);
   return { task: fetched.task, saved: { ...fetched.saved, warnings } };
+}
+
+/** How a video (saved or streamed) differs from its job's request, each said as a warning as found. */
+export function warnOfDelivery(
+  session: Session,
+  task: NormalizedTask,
+  seen: Parameters<typeof describeDelivery>[2],
+): string[] {
+  const warnings = describeDelivery(task.id, session.recorder.requestOf(task), seen);
+  for (const warning of warnings) session.report.warn(warning);
+  return warnings;
 }
 
 /**

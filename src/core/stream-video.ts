@@ -5,8 +5,7 @@ import { downloadAuth, openDownload } from "../http/client.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { DownloadError } from "./download-error.js";
 import { listSources } from "./download.js";
-import type { DownloadProgress } from "./follow.js";
-import { describeDelivery } from "./media/delivered-check.js";
+import { type DownloadProgress, warnOfDelivery } from "./follow.js";
 import type { VideoHeader } from "./media/mp4-header.js";
 import { StreamHeaderReader } from "./media/stream-header.js";
 import type { Session } from "./session.js";
@@ -89,10 +88,6 @@ export async function streamVideo(
   }
   const read = header.finish();
   const seen = read.ok ? { delivered: read.header } : { headerProblem: read.reason };
-  const warnings = describeDelivery(task.id, session.recorder.requestOf(task), {
-    path: "the streamed video",
-    ...seen,
-  });
-  for (const warning of warnings) session.report.warn(warning);
+  const warnings = warnOfDelivery(session, task, { path: "the streamed video", ...seen });
   return { bytes, sha256: hash.digest("hex"), sourceUrl: source.split("?")[0] ?? source, ...seen, warnings };
 }

@@ -29,6 +29,10 @@ async function journalEvents(): Promise<Array<Record<string, unknown>>> {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+async function readManifest(name: string): Promise<Array<Record<string, unknown>>> {
+  return JSON.parse(await readFile(join(e2e.dir, name), "utf8")) as Array<Record<string, unknown>>;
+}
+
 describe("what each video really is", () => {
   it("records the delivered size and length in the journal and --json; what was asked earns no warning", async () => {
     const r = await create(["-o", "heron.mp4", "--json"]);
@@ -137,9 +141,7 @@ describe("what each video really is", () => {
     );
     // The summary names what --strict refused, not only what failed on the gateway's side.
     expect(r.stderr).toContain("batch: 2 succeeded, 1 not as asked (--strict), 0 failed");
-    const manifest = JSON.parse(await readFile(join(e2e.dir, "m.json"), "utf8")) as Array<
-      Record<string, unknown>
-    >;
+    const manifest = await readManifest("m.json");
     expect(manifest.map((e) => [e.status, e.code])).toEqual([
       ["succeeded", 7],
       ["succeeded", 0],
@@ -155,9 +157,7 @@ describe("what each video really is", () => {
     expect(again.code, again.stderr).toBe(7);
     expect(e2e.sandbox.requests.filter((q) => q.method === "POST")).toHaveLength(2);
     expect(again.stderr).toContain("batch: 0 succeeded, 1 not as asked (--strict), 0 failed");
-    const rerun = JSON.parse(await readFile(join(e2e.dir, "m2.json"), "utf8")) as Array<
-      Record<string, unknown>
-    >;
+    const rerun = await readManifest("m2.json");
     expect(rerun.map((e) => [e.status, e.code])).toEqual([
       ["skipped", 7],
       ["skipped", 0],

@@ -1,6 +1,7 @@
 import { access, constants, mkdir, open, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
+import { isFolderTarget } from "../destination.js";
 import { assertNameFits } from "../output-path.js";
 import { codeOf, writeFileAtomic } from "../safe-file.js";
 import { GALLERY_GENERATOR } from "./render-html.js";
@@ -8,15 +9,13 @@ import { GALLERY_GENERATOR } from "./render-html.js";
 export const DEFAULT_GALLERY_NAME = "gallery.html";
 
 /**
- * The page `-o` names, as `-o` means everywhere: a path ending in a slash, or an existing folder,
- * gets gallery.html in it. Looked at as typed, since resolving a path drops its trailing slash.
+ * The page `-o` names, as `-o` means for videos: a path ending in a slash, or an existing folder,
+ * gets gallery.html in it.
  */
 export async function resolveGalleryPath(output: string | undefined, cwd: string): Promise<string> {
   if (output === undefined) return resolve(cwd, DEFAULT_GALLERY_NAME);
   const target = resolve(cwd, output);
-  if (/[\\/]$/.test(output)) return join(target, DEFAULT_GALLERY_NAME);
-  const existing = await stat(target).catch(() => undefined);
-  return existing?.isDirectory() === true ? join(target, DEFAULT_GALLERY_NAME) : target;
+  return (await isFolderTarget(output, cwd)) ? join(target, DEFAULT_GALLERY_NAME) : target;
 }
 
 /** Marked so that writing a gallery again replaces the last one, and nothing else, without --force. */
