@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getProvider } from "../../src/providers/registry.js";
 import { type Sandbox, startSandbox } from "../../src/sandbox/server.js";
+import { PNG_1X1 } from "../fixtures/images.js";
 import { steppingClock } from "../helpers/clock.js";
 import { type InProcessResult, runInProcess } from "../helpers/in-process.js";
 
@@ -86,62 +88,107 @@ const value = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq
 const likely = (good: readonly string[]) =>
   fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 4 }, { arbitrary: oddText, weight: 1 });
 
+interface CreateFlags {
+  provider: string;
+  model: string | undefined;
+  duration: string | undefined;
+  ratio: string | undefined;
+  resolution: string | undefined;
+  interval: string | undefined;
+  images: string[];
+}
+
+/** Usually absent, sometimes junk: for a flag the model does not take. */
+const rarely = fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: oddText, weight: 1 });
+
+/** Values each provider's own model limits allow (the registry's data), each sometimes swapped for junk. */
+function fittingFlags(localImage: string): fc.Arbitrary<CreateFlags> {
+  return fc.constantFrom(...providers).chain((id) => {
+    const provider = getProvider(id);
+    return fc.constantFrom(...provider.models).chain((m) => {
+      const names = [m.id, ...(m.aliases ?? [])];
+      const durations =
+        m.durations.kind === "set"
+          ? m.durations.values.map(String)
+          : [m.durations.min, m.durations.max ?? m.durations.min + 9].map(String);
+      const image = m.images.accepts === "url" ? "https://example.com/a.png" : localImage;
+      const count = fc.integer({ min: m.images.min, max: Math.min(m.images.max, m.images.min + 1) });
+      return fc.record({
+        provider: fc.constant(id),
+        model: m.id === provider.defaultModel ? value(likely(names)) : likely(names),
+        duration: value(likely(durations)),
+        ratio: m.ratios.length > 0 ? value(likely(m.ratios)) : rarely,
+        resolution: m.resolutions.length > 0 ? value(likely(m.resolutions.map((r) => `${r}p`))) : rarely,
+        interval: value(likely(["5s", "250ms", "1m"])),
+        images: fc.oneof(
+          { arbitrary: count.map((n) => Array.from({ length: n }, () => image)), weight: 4 },
+          { arbitrary: fc.array(oddText, { maxLength: 2 }), weight: 1 },
+        ),
+      });
+    });
+  });
+}
+
+/** Any provider with any other provider's values: mostly refusals, which must still be clean. */
+const anyFlags: fc.Arbitrary<CreateFlags> = fc.record({
+  provider: likely(providers),
+  model: value(likely(["grok-video-1.5-pro", "grok-1.5", "grok_1_5", "grok-imagine-video-1.5-preview"])),
+  duration: value(likely(["6", "8", "10", "15", "30"])),
+  ratio: value(likely(["16:9", "9:16", "1:1", "21:9"])),
+  resolution: value(likely(["480p", "720p", "720", "1080p"])),
+  interval: value(likely(["5s", "250ms", "1m"])),
+  images: fc.oneof(
+    { arbitrary: fc.constant<string[]>([]), weight: 2 },
+    { arbitrary: fc.constant<string[]>(["https://example.com/a.png"]), weight: 2 },
+    {
+      arbitrary: fc.array(fc.oneof(fc.constant("data:image/png;base64,iVBORw0KGgo="), oddText), {
+        maxLength: 3,
+      }),
+      weight: 1,
+    },
+  ),
+});
+
 describe("hostile input never crashes, never sends on refusal", () => {
   beforeEach(() => {
     seen = new Set();
   });
 
   it(`create flags (${RUNS} cases)`, async () => {
+    await writeFile(join(dir, "ref.png"), PNG_1X1);
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          // Not "sandbox": it runs inside the CLI, where this test's request log cannot see it.
-          provider: likely(providers),
-          prompt: value(
-            fc.oneof(
-              { arbitrary: fc.string({ minLength: 1, maxLength: 30 }), weight: 5 },
-              { arbitrary: fc.string({ minLength: 4090, maxLength: 4100 }), weight: 1 },
-            ),
+        // Mostly a provider's own values (so acceptance and the missing-key refusal are common),
+        // sometimes any value from anywhere.
+        fc.oneof(
+          { arbitrary: fittingFlags(join(dir, "ref.png")), weight: 3 },
+          { arbitrary: anyFlags, weight: 1 },
+        ),
+        fc.option(
+          fc.oneof(
+            { arbitrary: fc.string({ minLength: 1, maxLength: 30 }), weight: 5 },
+            { arbitrary: fc.string({ minLength: 4090, maxLength: 4100 }), weight: 1 },
           ),
-          model: value(
-            likely(["grok-video-1.5-pro", "grok-1.5", "grok_1_5", "grok-imagine-video-1.5-preview"]),
-          ),
-          duration: value(likely(["6", "8", "10", "15", "30"])),
-          ratio: value(likely(["16:9", "9:16", "1:1", "21:9"])),
-          resolution: value(likely(["480p", "720p", "720", "1080p"])),
-          images: fc.oneof(
-            { arbitrary: fc.constant<string[]>([]), weight: 2 },
-            { arbitrary: fc.constant<string[]>(["https://example.com/a.png"]), weight: 2 },
-            {
-              arbitrary: fc.array(fc.oneof(fc.constant("data:image/png;base64,iVBORw0KGgo="), oddText), {
-                maxLength: 3,
-              }),
-              weight: 1,
-            },
-          ),
-          interval: value(likely(["5s", "250ms", "1m"])),
-          dryRun: fc.boolean(),
-          keys: fc.oneof(
-            { arbitrary: fc.constant(true), weight: 5 },
-            { arbitrary: fc.constant(false), weight: 1 },
-          ),
-        }),
-        async (c) => {
-          const argv = ["create", "--provider", c.provider];
-          if (c.prompt !== undefined) argv.push("--prompt", c.prompt);
+          { nil: undefined, freq: 8 },
+        ),
+        fc.boolean(),
+        fc.oneof({ arbitrary: fc.constant(true), weight: 5 }, { arbitrary: fc.constant(false), weight: 1 }),
+        async (flags, prompt, dryRun, keys) => {
+          const argv = ["create", "--provider", flags.provider];
+          if (prompt !== undefined) argv.push("--prompt", prompt);
           for (const [flag, v] of [
-            ["--model", c.model],
-            ["--duration", c.duration],
-            ["--ratio", c.ratio],
-            ["--resolution", c.resolution],
-            ["--interval", c.interval],
+            ["--model", flags.model],
+            ["--duration", flags.duration],
+            ["--ratio", flags.ratio],
+            ["--resolution", flags.resolution],
+            ["--interval", flags.interval],
           ] as const) {
             if (v !== undefined) argv.push(flag, v);
           }
-          for (const image of c.images) argv.push("--image", image);
-          if (c.dryRun) argv.push("--dry-run");
+          for (const image of flags.images) argv.push("--image", image);
+          if (dryRun) argv.push("--dry-run");
           const before = sandbox.requests.length;
-          checkContract(await runInProcess(argv, { env: env(c.keys), cwd: dir }), before);
+          checkContract(await runInProcess(argv, { env: env(keys), cwd: dir }), before);
         },
       ),
       { numRuns: RUNS },
