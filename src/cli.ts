@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import type { CommandRuntime as Runtime } from "./commands/cli-output.js";
 import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { collectYoungGeneration } from "./cli-young-gc.js";
+import { closeClients } from "./commands/open-clients.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "./ui/output.js";
 import { resolveColorLevel } from "./ui/color.js";
@@ -107,6 +108,8 @@ export async function run(given: readonly string[], runtime: CliRuntime): Promis
       json: argv.includes("--json"),
       color: !argv.includes("--no-color"),
     });
+  } finally {
+    await closeClients(runtime);
   }
 }
 

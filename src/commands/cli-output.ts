@@ -2,6 +2,7 @@ import { createClient, type GrokvidClient } from "../core/client.js";
 import type { CommonFlags, Runtime } from "../core/context.js";
 import { registerEnvSecrets } from "../redact.js";
 import { Output, type Streams } from "../ui/output.js";
+import { trackClient } from "./open-clients.js";
 
 /** What the process gives a command: the library's runtime plus the terminal's streams. */
 export interface CommandRuntime extends Runtime, Streams {}
@@ -19,17 +20,23 @@ export function createOutput(flags: CommonFlags, runtime: CommandRuntime): Promi
   });
 }
 
-/** The library client a command calls, reporting through the command's output. */
+/**
+ * The library client a command calls, reporting through the command's output; `run()` closes it
+ * when the command line ends.
+ */
 export function clientFor(flags: CommonFlags, runtime: CommandRuntime, out: Output): GrokvidClient {
-  return createClient({
-    env: runtime.env,
-    cwd: runtime.cwd,
-    signal: runtime.signal,
-    ...(runtime.clock ? { clock: runtime.clock } : {}),
-    ...(runtime.collectGarbage ? { collectGarbage: runtime.collectGarbage } : {}),
-    reporter: out,
-    ...(flags.provider === undefined ? {} : { provider: flags.provider }),
-    ...(flags.config === undefined ? {} : { config: flags.config }),
-    ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
-  });
+  return trackClient(
+    runtime,
+    createClient({
+      env: runtime.env,
+      cwd: runtime.cwd,
+      signal: runtime.signal,
+      ...(runtime.clock ? { clock: runtime.clock } : {}),
+      ...(runtime.collectGarbage ? { collectGarbage: runtime.collectGarbage } : {}),
+      reporter: out,
+      ...(flags.provider === undefined ? {} : { provider: flags.provider }),
+      ...(flags.config === undefined ? {} : { config: flags.config }),
+      ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+    }),
+  );
 }

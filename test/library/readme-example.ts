@@ -57,3 +57,7 @@ console.log(
 await client.status("no-such-id").catch((err) => {
   if (err instanceof GrokvidError) console.error(err.message, err.exitCode);
 });
+
+// The client keeps the journal's append handle open between calls; let go of it when done
+// (a long-running service that makes a client per request would otherwise run out of descriptors).
+await client.close();
