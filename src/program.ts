@@ -248,6 +248,7 @@ const COMMANDS: Record<string, Declare> = {
           )
           .addOption(option("--download", "also download finished jobs that were never downloaded", "off"))
           .addOption(option("-f, --force", "overwrite existing files when downloading", "off"))
+          .addOption(strictOption())
           .addOption(option("--provider <name>", "only jobs of this provider", "all"))
           .addOption(option("--concurrency <n>", "jobs handled at once", "4")),
         false,

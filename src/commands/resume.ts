@@ -28,15 +28,26 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
   const { outcome } = event;
   if (event.elsewhere) live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`);
   else if (outcome.status === "error") live.finish(key, `${job.id}: ${outcome.error ?? ""}`);
-  else live.finish(key, `${job.id}: ${outcome.status}${outcome.path ? ` -> ${outcome.path}` : ""}`);
+  else {
+    const refused = outcome.code !== 0 && outcome.path ? " (not what was asked: --strict)" : "";
+    live.finish(key, `${job.id}: ${outcome.status}${outcome.path ? ` -> ${outcome.path}` : ""}${refused}`);
+  }
 }
 
 function report(out: Output, result: ResumeResult): void {
   const { outcomes, total } = result;
   if (out.mode.json) out.resultJson(outcomes);
-  else for (const o of outcomes) out.result([o.id, o.status, o.path ?? o.error ?? ""].join("\t").trimEnd());
+  else
+    for (const o of outcomes) {
+      // A video --strict refused has both a path and the reason: the reason is a fourth column.
+      const why = o.path && o.error ? o.error : "";
+      out.result([o.id, o.status, o.path ?? o.error ?? "", why].join("\t").trimEnd());
+    }
   const ok = outcomes.filter((o) => o.code === 0).length;
-  out.info(`${ok} of ${plural(total, "job")} succeeded`);
+  const refused = outcomes.filter((o) => o.status === "succeeded" && o.code !== 0).length;
+  out.info(
+    `${ok} of ${plural(total, "job")} succeeded${refused > 0 ? `; ${refused} not as asked (--strict)` : ""}`,
+  );
   if (result.exitCode !== 0) {
     const failure = new GrokvidError(
       `${total - ok} of ${plural(total, "job")} did not succeed`,

@@ -9,8 +9,10 @@ import { writeSidecar } from "./batch/report.js";
 import { type Claim, Claims } from "./claims.js";
 import type { CommonFlags, Reporter, Runtime } from "./context.js";
 import { resolveDestination } from "./destination.js";
+import type { DownloadResult } from "./download.js";
 import { finishJob } from "./job-flow.js";
 import { type JobRecord, type Journal, jobKey } from "./journal.js";
+import type { VideoHeader } from "./media/mp4-header.js";
 import { runExitCode } from "./outcome.js";
 import { displayPath, renderPlan } from "./output-plan.js";
 import { SessionPool } from "./session-pool.js";
@@ -19,6 +21,8 @@ export interface ResumeOptions extends CommonFlags {
   /** Also download finished jobs that were never downloaded. */
   download?: boolean;
   force?: boolean;
+  /** A saved video that is not what its job asked for ends that job 7, as `create --strict` does. */
+  strict?: boolean;
   concurrency?: string | number;
   interval?: string;
   timeout?: string;
@@ -32,6 +36,10 @@ export interface ResumeOutcome {
   path?: string;
   error?: string;
   code: ExitCodeValue;
+  /** What the saved video's header says it is. */
+  delivered?: VideoHeader;
+  /** How it differs from what the job asked for. */
+  warnings?: string[];
 }
 
 export type ResumeEvent =
@@ -78,6 +86,18 @@ function outcomeOf(
     code: task.status === "succeeded" ? ExitCode.ok : ExitCode.taskFailed,
     ...(path ? { path } : {}),
     ...(task.error ? { error: task.error.message } : {}),
+  };
+}
+
+/** A saved video's outcome: what it is, how it differs from the request, and --strict's verdict. */
+function savedOutcome(outcome: ResumeOutcome, saved: DownloadResult, strict: boolean): ResumeOutcome {
+  const warnings = saved.warnings ?? [];
+  const refused = strict && warnings.length > 0;
+  return {
+    ...outcome,
+    ...(saved.delivered ? { delivered: saved.delivered } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(refused ? { code: ExitCode.taskFailed, error: `${warnings.join("; ")} (--strict)` } : {}),
   };
 }
 
@@ -154,7 +174,8 @@ export async function resumeJobs(options: ResumeOptions, deps: ResumeDeps): Prom
               task,
               saved,
             );
-          end(job, outcomeOf(job, task, saved ? displayPath(saved.path, runtime.cwd) : undefined));
+          const outcome = outcomeOf(job, task, saved ? displayPath(saved.path, runtime.cwd) : undefined);
+          end(job, saved ? savedOutcome(outcome, saved, options.strict === true) : outcome);
         } catch (err) {
           if (runtime.signal.aborted) throw err;
           const code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;

@@ -122,6 +122,34 @@ describe("what each video really is", () => {
     expect(strict.code).toBe(7);
   });
 
+  it("resume --download checks what it saves: a warning, and with --strict exit 7 and the reason", async () => {
+    e2e.sandbox.setFaults([{ kind: "downscaled", target: "create", times: 2 }]);
+    const env = e2e.envFor("apimart");
+    const resume = (...flags: string[]) =>
+      runCli(["resume", "--download", "--interval", "100ms", ...flags], { cwd: e2e.dir, env });
+    expect((await create([])).code).toBe(0);
+    const plain = await resume();
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(
+      /warning: task task_\w+: the gateway delivered 854x480 landscape where 9:16/,
+    );
+
+    const id = (await create([])).stdout.trim();
+    const strict = await resume("--strict", "--json");
+    expect(strict.code, strict.stderr).toBe(7);
+    const [outcome] = JSON.parse(strict.stdout) as Array<Record<string, unknown>>;
+    expect(outcome).toMatchObject({
+      id,
+      status: "succeeded",
+      code: 7,
+      delivered: { width: 854, height: 480, durationSec: 10 },
+      warnings: [expect.stringContaining("where 9:16 was asked")],
+      error: expect.stringMatching(/where 720p was asked \(--strict\)$/),
+    });
+    expect((await readVideoHeader(join(e2e.dir, String(outcome?.path)))).ok).toBe(true);
+    expect(strict.stderr).toContain("0 of 1 job succeeded; 1 not as asked (--strict)");
+  });
+
   it("a batch writes delivered and warnings into sidecars and the manifest; --strict fails the line with 7", async () => {
     e2e.sandbox.setFaults([{ kind: "downscaled", target: "create" }]);
     const lines = [
