@@ -83,7 +83,7 @@ describe("where a gallery is written", () => {
     await writeFile(join(e2e.dir, "b.jsonl"), JSON.stringify({ prompt: "a heron", output: "heron.mp4" }));
     const running = batch(["--manifest", "run.json", "--gallery", "pages/run.html"]);
     // The folder is free when the batch checks it, and taken by a file before the page is written.
-    await expect.poll(() => e2e.sandbox.requests.length, { interval: 5 }).toBeGreaterThan(0);
+    await expect.poll(() => e2e.sandbox.requests.length, { interval: 5, timeout: 15_000 }).toBeGreaterThan(0);
     await writeFile(join(e2e.dir, "pages"), "in the way");
     const r = await running;
     expect(r.code).toBe(2);

@@ -466,7 +466,10 @@ describe("stall", () => {
         () => "answered",
         () => "dropped",
       );
-      await vi.waitFor(() => expect(sandbox.requests.at(-1)?.fault).toBe("stall"), { interval: 5 });
+      await vi.waitFor(() => expect(sandbox.requests.at(-1)?.fault).toBe("stall"), {
+        interval: 5,
+        timeout: 15_000,
+      });
       const started = performance.now();
       await sandbox.close();
       expect(performance.now() - started).toBeLessThan(500);
