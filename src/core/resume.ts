@@ -12,6 +12,7 @@ import { resolveDestination } from "./destination.js";
 import type { DownloadResult } from "./download.js";
 import { finishJob } from "./job-flow.js";
 import { type JobRecord, type Journal, jobKey } from "./journal.js";
+import { strictRefusal } from "./media/delivered-check.js";
 import type { VideoHeader } from "./media/mp4-header.js";
 import { runExitCode } from "./outcome.js";
 import { displayPath, renderPlan } from "./output-plan.js";
@@ -92,12 +93,12 @@ function outcomeOf(
 /** A saved video's outcome: what it is, how it differs from the request, and --strict's verdict. */
 function savedOutcome(outcome: ResumeOutcome, saved: DownloadResult, strict: boolean): ResumeOutcome {
   const warnings = saved.warnings ?? [];
-  const refused = strict && warnings.length > 0;
+  const refused = strictRefusal(warnings, strict);
   return {
     ...outcome,
     ...(saved.delivered ? { delivered: saved.delivered } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
-    ...(refused ? { code: ExitCode.taskFailed, error: `${warnings.join("; ")} (--strict)` } : {}),
+    ...(refused === undefined ? {} : { code: ExitCode.taskFailed, error: refused }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { resolvePoll } from "../../config/resolve.js";
+import { strictRefusal } from "../media/delivered-check.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import type { Claim, Claims } from "../claims.js";
 import { createJob, finishJob } from "../job-flow.js";
@@ -161,7 +162,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
     const ok = task.status === "succeeded";
     const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
     const warnings = saved?.warnings ?? [];
-    const refused = flags.strict === true && warnings.length > 0;
+    const refused = strictRefusal(warnings, flags.strict === true);
     return ran(
       ctx,
       task,
@@ -169,8 +170,8 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         id: task.id,
         status: finalStatus(task.status),
         path: shown,
-        error: refused ? `${warnings.join("; ")} (--strict)` : (task.error?.message ?? null),
-        code: ok && !refused ? ExitCode.ok : ExitCode.taskFailed,
+        error: refused ?? task.error?.message ?? null,
+        code: ok && refused === undefined ? ExitCode.ok : ExitCode.taskFailed,
         ...(task.cost ? { cost: task.cost } : {}),
         ...(saved?.delivered ? { delivered: saved.delivered } : {}),
         ...(warnings.length > 0 ? { warnings } : {}),

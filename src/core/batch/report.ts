@@ -1,5 +1,5 @@
 import type { DownloadResult } from "../download.js";
-import { describeDelivery } from "../media/delivered-check.js";
+import { describeDelivery, strictRefusal } from "../media/delivered-check.js";
 import type { VideoHeader } from "../media/mp4-header.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
 import { displayPath, sidecarPathFor } from "../output-plan.js";
@@ -98,13 +98,13 @@ export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string, strict
   const warnings = earlier.download
     ? describeDelivery(earlier.id, earlier.params, { ...earlier.download, path: path ?? "" })
     : [];
-  const refused = strict && warnings.length > 0;
+  const refused = strictRefusal(warnings, strict);
   return entry(job, {
     id: earlier.id,
     status: ok ? "skipped" : finalStatus(earlier.status),
     path,
-    error: refused ? `${warnings.join("; ")} (--strict)` : (earlier.error?.message ?? null),
-    code: ok && !refused ? ExitCode.ok : ExitCode.taskFailed,
+    error: refused ?? earlier.error?.message ?? null,
+    code: ok && refused === undefined ? ExitCode.ok : ExitCode.taskFailed,
     // Paid in an earlier run, and still part of what the batch cost.
     ...(earlier.cost ? { cost: earlier.cost } : {}),
     ...(earlier.download?.delivered ? { delivered: earlier.download.delivered } : {}),

@@ -80,3 +80,11 @@ export function describeDelivery(
   if (differences.length === 0) return [];
   return [`task ${id}: the gateway delivered ${differences.join("; ")}`];
 }
+
+/**
+ * What `--strict` makes of a video's warnings: the reason its job fails (exit 7), or undefined
+ * when the job stands. One wording for create's siblings that report per job (batch, resume).
+ */
+export function strictRefusal(warnings: readonly string[], strict: boolean): string | undefined {
+  return strict && warnings.length > 0 ? `${warnings.join("; ")} (--strict)` : undefined;
+}
