@@ -1,18 +1,12 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, dirname, extname, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { redact } from "../redact.js";
 import { shellQuote } from "../util/format.js";
 import { type Env, resolveHome } from "./resolve.js";
-import {
-  CONFIG_NAME,
-  couldFindConfig,
-  GLOBAL_PLACES,
-  LEGACY_CONFIG_NAME,
-  PACKAGE_KEY,
-  SEARCH_PLACES,
-  userConfigDirs,
-} from "./quick-scan.js";
+import { ConfigFileProblem, readConfigText } from "./config-file.js";
+import { searchConfig } from "./config-search.js";
+import { couldFindConfig, PACKAGE_KEY } from "./quick-scan.js";
 import type { GrokvidConfig } from "./schema.js";
 
 export interface LoadedConfig {
@@ -58,16 +52,6 @@ export function describeParseError(err: unknown, content?: string): string {
   return `not valid JSON, YAML or JavaScript${where}`;
 }
 
-/** The file a failed read was on: the last one cosmiconfig handed to a loader, if any. */
-function failedFile(
-  read: readonly ReadFile[],
-  named: string | undefined,
-): { name: string; content?: string } {
-  const last = read.at(-1);
-  if (last) return { name: last.filepath, content: last.content };
-  return { name: named ?? "found by search" };
-}
-
 const EXECUTABLE = [".js", ".cjs", ".mjs", ".ts"] as const;
 
 function untrusted(filepath: string, why: string): ConfigError {
@@ -76,116 +60,153 @@ function untrusted(filepath: string, why: string): ConfigError {
   });
 }
 
-/** A file cosmiconfig read on the way: the one found, and every file it `$import`s. */
+/** A config file read on the way: the one found, and every file it `$import`s. */
 export interface ReadFile {
   filepath: string;
   content: string;
 }
 
-/**
- * The found file and what it imports: everything read from its own reading on (the search reads
- * other candidates before it, such as a package.json without a grokvideo key; those do not count).
- */
-function readFrom(read: readonly ReadFile[], found: string): ReadFile[] {
-  const at = read.map((f) => f.filepath).lastIndexOf(found);
-  return at === -1 ? [] : read.slice(at);
+/** JavaScript and TypeScript files run only when this allows (checked before the import). */
+type MayRun = ((file: ReadFile) => Promise<void>) | undefined;
+
+/** `$import` chains deeper than this are a mistake or a trap, not a configuration. */
+const MAX_IMPORT_DEPTH = 8;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** cosmiconfig's `$import` merge: imported files first, the file's own keys over them, arrays joined. */
+function merge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    if (key === "__proto__" || key === "constructor" || key === "prototype") continue;
+    const old = Object.hasOwn(target, key) ? target[key] : undefined;
+    if (Array.isArray(old) && Array.isArray(value)) target[key] = [...old, ...value];
+    else if (isRecord(old) && isRecord(value)) target[key] = merge({ ...old }, value);
+    else target[key] = value;
+  }
+  return target;
 }
 
-/**
- * Every loader reports the file it reads (imports included, which is what a trust decision must
- * cover); JavaScript and TypeScript files run only when `mayRun` says so, checked before import.
- */
-async function makeExplorer(
-  onRead: (file: ReadFile) => void,
-  mayRun: ((file: ReadFile) => Promise<void>) | undefined,
-  legacyUserFolder = false,
-) {
-  const { cosmiconfig, defaultLoaders } = await import("cosmiconfig");
-  const loaders = Object.fromEntries(
-    Object.entries(defaultLoaders).map(([ext, load]) => [
-      ext,
-      async (filepath: string, content: string) => {
-        onRead({ filepath, content });
-        if (!(EXECUTABLE as readonly string[]).includes(ext)) return load(filepath, content);
-        if (!mayRun) return {};
-        await mayRun({ filepath, content });
-        return load(filepath, content);
-      },
-    ]),
-  );
+/** One file's content through cosmiconfig's loader for its kind (package.json: its `grokvideo` key). */
+async function parseFile(file: ReadFile, mayRun: MayRun): Promise<unknown> {
+  const ext = extname(file.filepath);
+  if ((EXECUTABLE as readonly string[]).includes(ext)) {
+    if (!mayRun) return {};
+    await mayRun(file);
+  }
+  const { defaultLoaders } = await import("cosmiconfig");
+  const load = (defaultLoaders as Record<string, (path: string, text: string) => unknown>)[ext || "noExt"];
+  if (!load) throw new ConfigError(`config file ${file.filepath}: grokvid cannot read ${ext} files`);
+  const value = await load(file.filepath, file.content);
+  if (basename(file.filepath) !== "package.json") return value;
+  return isRecord(value) && Object.hasOwn(value, PACKAGE_KEY) ? value[PACKAGE_KEY] : undefined;
+}
+
+function readOrThrow(filepath: string): string {
   try {
-    // The older name's user config folder is searched on its own, after everything else.
-    return legacyUserFolder
-      ? cosmiconfig(LEGACY_CONFIG_NAME, {
-          searchStrategy: "none",
-          searchPlaces: GLOBAL_PLACES,
-          cache: false,
-          loaders,
-        })
-      : cosmiconfig(CONFIG_NAME, {
-          searchStrategy: "global",
-          searchPlaces: SEARCH_PLACES,
-          packageProp: PACKAGE_KEY,
-          cache: false,
-          loaders,
-        });
+    return readConfigText(filepath);
   } catch (err) {
-    // A cosmiconfig meta config (.config/config.json) in the working folder can be refused here.
-    throw new ConfigError(
-      redact(`cannot use the config search: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    if (err instanceof ConfigFileProblem) throw new ConfigError(err.message);
+    throw err;
   }
 }
 
-type SearchResult = { config: unknown; filepath: string } | null;
+/**
+ * A file and, through `$import` (a path or a list of paths, relative to the file), the files it
+ * builds on, merged as cosmiconfig merges them. Every file read is recorded in `read`.
+ */
+async function loadWithImports(
+  file: ReadFile,
+  read: ReadFile[],
+  mayRun: MayRun,
+  stack: readonly string[] = [],
+): Promise<unknown> {
+  read.push(file);
+  let value: unknown;
+  try {
+    value = await parseFile(file, mayRun);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      redact(`cannot read config file ${file.filepath}: ${describeParseError(err, file.content)}`),
+    );
+  }
+  if (!isRecord(value) || !Object.hasOwn(value, "$import")) return value;
+  const { $import: imports, ...own } = value;
+  const paths: unknown[] = Array.isArray(imports) ? imports : [imports];
+  const chain = [...stack, file.filepath];
+  const merged: Record<string, unknown> = {};
+  for (const path of paths) {
+    if (typeof path !== "string" || path.trim() === "")
+      throw new ConfigError(`config file ${file.filepath}: $import takes a file name or a list of them`);
+    const full = resolve(dirname(file.filepath), path);
+    if (chain.includes(full))
+      throw new ConfigError(`config file ${file.filepath}: $import of ${full} goes round in a circle`);
+    if (chain.length >= MAX_IMPORT_DEPTH)
+      throw new ConfigError(
+        `config file ${file.filepath}: $import goes more than ${MAX_IMPORT_DEPTH} files deep`,
+      );
+    const imported = await loadWithImports(
+      { filepath: full, content: readOrThrow(full) },
+      read,
+      mayRun,
+      chain,
+    );
+    if (isRecord(imported)) merge(merged, imported);
+  }
+  return merge(merged, own);
+}
+
+interface SearchResult {
+  config: unknown;
+  /** Undefined when no file was found. */
+  filepath: string | undefined;
+  warnings: string[];
+}
 
 /**
- * Loads the named file, or searches: from `cwd` up to home and the `grokvid` user config folder,
- * then the `grokvideo` one. Errors name the file and line; never its text (it may hold a key).
+ * Loads the named file, or searches (config-search.ts): from `cwd` up to the home folder, then the
+ * user config folders. Errors name the file and line; never its text (it may hold a key).
  */
 async function searchOrLoad(
   read: ReadFile[],
-  mayRun: ((file: ReadFile) => Promise<void>) | undefined,
+  mayRun: MayRun,
   cwd: string,
   explicitPath: string | undefined,
   env: Env,
 ): Promise<SearchResult> {
-  try {
-    const explorer = await makeExplorer((f) => read.push(f), mayRun);
-    if (explicitPath !== undefined) return await explorer.load(resolve(cwd, explicitPath));
-    const found = await explorer.search(cwd);
-    if (found) return found;
-    const legacy = await makeExplorer((f) => read.push(f), mayRun, true);
-    for (const dir of userConfigDirs(LEGACY_CONFIG_NAME, env)) {
-      const old = await legacy.search(dir);
-      if (old) return old;
-    }
-    return null;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const file = failedFile(read, explicitPath);
-    throw new ConfigError(
-      redact(`cannot read config file ${file.name}: ${describeParseError(err, file.content)}`),
-    );
+  let found: ReadFile | undefined;
+  let warnings: string[] = [];
+  if (explicitPath !== undefined) {
+    const filepath = resolve(cwd, explicitPath);
+    found = { filepath, content: readOrThrow(filepath) };
+  } else {
+    const outcome = searchConfig(cwd, env);
+    warnings = outcome.warnings;
+    if (outcome.found) found = { filepath: outcome.found.filepath, content: outcome.found.text };
   }
+  if (!found) return { config: {}, filepath: undefined, warnings };
+  const config = await loadWithImports(found, read, mayRun);
+  return { config: config ?? {}, filepath: found.filepath, warnings };
 }
 
 /**
- * `explicitPath` comes from --config or GROKVID_CONFIG and is trusted as named; otherwise
- * cosmiconfig searches from `cwd` up to the home folder, then the user config folder, and a file
- * found on the way that is not the user's own must be trusted (`grokvid config trust`) before its
- * code runs or its base URLs are used. Loaded lazily: most runs of --help never need it.
+ * `explicitPath` comes from --config or GROKVID_CONFIG and is trusted as named; otherwise the
+ * search runs from `cwd` up to the home folder, then the user config folders, and a file found on
+ * the way that is not the user's own must be trusted (`grokvid config trust`) before its code runs
+ * or its settings choose where a key goes or which key is used. Loaded lazily: most runs of --help
+ * never need it.
  */
 export async function loadConfig(
   explicitPath: string | undefined,
   cwd: string,
   env: Env,
 ): Promise<LoadedConfig> {
-  // Most runs have no config file at all: they skip cosmiconfig, the schema and the trust store.
+  // Most runs have no config file at all: they skip the loaders, the schema and the trust store.
   if (explicitPath === undefined && !couldFindConfig(cwd, env)) {
     return { config: {}, filepath: undefined, warnings: [] };
   }
-  const [{ isUserConfig, routingSettings, TrustStore }, { validateConfig }] = await Promise.all([
+  const [{ isUserConfig, keySettings, TrustStore }, { validateConfig }] = await Promise.all([
     import("./trust.js"),
     import("./validate.js"),
   ]);
@@ -202,22 +223,23 @@ export async function loadConfig(
     explicitPath,
     env,
   );
-  if (!result) return { config: {}, filepath: undefined, warnings: [] };
+  if (result.filepath === undefined) return { config: {}, filepath: undefined, warnings: result.warnings };
   const config = validateConfig(result.config, result.filepath);
-  const routing = routingSettings(config);
-  if (routing.length > 0 && projectLocal(result.filepath)) {
+  const settings = keySettings(config);
+  if (settings.length > 0 && projectLocal(result.filepath)) {
     // The file and everything it imports, as read now: an imported file changed since it was
     // trusted makes the whole config untrusted again.
-    for (const file of readFrom(read, result.filepath)) {
+    for (const file of read) {
       if (!projectLocal(file.filepath) || (await store.isTrusted(file.filepath, file.content))) continue;
       const via = file.filepath === result.filepath ? "" : ` (through ${file.filepath}, which it imports)`;
       throw untrusted(
         result.filepath,
-        `it is in this project and sets where API keys go (${routing.join(", ")})${via}`,
+        `it is in this project and sets where API keys go or which key is used (${settings.join(", ")})${via}`,
       );
     }
   }
-  return { config, filepath: result.filepath, warnings: await checkPermissions(result.filepath, config) };
+  const warnings = [...result.warnings, ...(await checkPermissions(result.filepath, config))];
+  return { config, filepath: result.filepath, warnings };
 }
 
 /**
@@ -230,8 +252,8 @@ export async function findConfigFiles(
   env: Env = process.env,
 ): Promise<ReadFile[]> {
   const read: ReadFile[] = [];
-  const result = await searchOrLoad(read, undefined, cwd, file, env);
-  return result ? readFrom(read, result.filepath) : [];
+  await searchOrLoad(read, undefined, cwd, file, env);
+  return read;
 }
 
 /**
@@ -242,11 +264,7 @@ export async function findConfigFiles(
 export async function peekConfig(explicitPath: string | undefined, cwd: string, env: Env): Promise<unknown> {
   if (explicitPath === undefined && !couldFindConfig(cwd, env)) return undefined;
   try {
-    const explorer = await makeExplorer(() => {}, undefined);
-    const result = explicitPath
-      ? await explorer.load(resolve(cwd, explicitPath))
-      : await explorer.search(cwd);
-    return result?.config;
+    return (await searchOrLoad([], undefined, cwd, explicitPath, env)).config;
   } catch {
     return undefined;
   }

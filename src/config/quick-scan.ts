@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import envPaths from "env-paths";
+import { ConfigFileProblem, readConfigText } from "./config-file.js";
 import type { Env } from "./resolve.js";
 
 /**
@@ -29,21 +30,23 @@ function placesFor(name: string): string[] {
 export const SEARCH_PLACES = ["package.json", ...CONFIG_NAMES.flatMap(placesFor)];
 /** In a user config folder (~/.config/grokvid, then ~/.config/grokvideo). */
 export const GLOBAL_PLACES = EXTENSIONS.map((ext) => `config${ext}`);
-/** cosmiconfig's own meta config, read from the working folder, may add search places. */
-export const META_PLACES = [
-  "package.json",
-  "package.yaml",
-  ...EXTENSIONS.slice(1).map((e) => `.config/config${e}`),
-];
-
-/** Whether a package.json has one of these top-level keys (where cosmiconfig reads a config). */
+/**
+ * Whether a package.json has one of these top-level keys (where a config is read from). Read like
+ * any config file (config-file.ts): a FIFO or another user's file there is left to the search,
+ * which passes it over with a warning; a package.json that is not JSON holds no config.
+ */
 function hasKey(file: string, keys: readonly string[]): boolean {
+  let text: string;
   try {
-    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+    text = readConfigText(file);
+  } catch (err) {
+    return !(err instanceof ConfigFileProblem && err.missing);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && keys.some((k) => Object.hasOwn(value, k));
   } catch {
-    // Unreadable or not JSON: let cosmiconfig look at it and say what is wrong.
-    return true;
+    return false;
   }
 }
 
@@ -70,13 +73,11 @@ export function userConfigDirs(name: string, env: Env): string[] {
 
 /**
  * Whether a config search from `cwd` could find anything, asked with a few dozen stat calls
- * instead of loading cosmiconfig, its parsers and zod. It looks in a superset of the places
- * cosmiconfig does (every folder up to the root, not only up to home; both the process's and
- * the given environment's config folders), so "no" is certain and "yes" means: really search.
+ * instead of loading the parsers and zod. It looks in a superset of the places the search does
+ * (every folder up to the root, not only up to home), so "no" is certain and "yes" means: really
+ * search.
  */
 export function couldFindConfig(cwd: string, env: Env): boolean {
-  const metaDirs = new Set([process.cwd(), resolve(cwd)]);
-  for (const dir of metaDirs) if (anyExists(dir, META_PLACES, ["cosmiconfig"])) return true;
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     if (anyExists(dir, SEARCH_PLACES, [PACKAGE_KEY])) return true;
     if (dirname(dir) === dir) break;

@@ -1,16 +1,16 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as z from "../util/zod.js";
 import { writeFileAtomic } from "../core/safe-file.js";
+import { userConfigPaths } from "./config-search.js";
 import type { GrokvidConfig } from "./schema.js";
 
 /**
  * A config file found by searching up from the working folder may belong to a repository somebody
  * else wrote. Whatever in it decides where a key goes, or runs code, is honoured only once the
  * user trusts that exact content (as `direnv allow` and `mise trust` do): a changed file is
- * untrusted again. The user's own files (in the home folder itself or the user config folder) and
+ * untrusted again. The user's own files (in the home folder itself or the user config folders) and
  * a file named by --config or GROKVID_CONFIG are trusted as they are.
  */
 export const TRUST_FILE = "trusted-configs.json";
@@ -22,26 +22,22 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const hashContent = (content: string | Buffer): string =>
   createHash("sha256").update(content).digest("hex");
 
-function within(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-}
-
-/** The user's own files: in the home folder itself, or anywhere in the user config folder. */
+/** The user's own files (config-search.ts userConfigPaths): the home folder's and the user config folders'. */
 export function isUserConfig(filepath: string, env: Env): boolean {
-  const home = env.HOME?.trim() || homedir();
-  const configHome = env.XDG_CONFIG_HOME?.trim() || join(home, ".config");
-  return (
-    dirname(filepath) === home || within(configHome, filepath) || within(join(home, ".config"), filepath)
-  );
+  return userConfigPaths(env).has(resolve(filepath));
 }
 
-/** Key paths in `config` that decide where a key is sent. */
-export function routingSettings(config: GrokvidConfig): string[] {
-  const providers = Object.entries(config.providers ?? {})
-    .filter(([, settings]) => settings?.baseUrl !== undefined)
-    .map(([name]) => `providers.${name}.baseUrl`);
-  // A gateway entry decides both where a key goes (baseUrl) and which key (keyEnv).
+/**
+ * Key paths in `config` that decide where a key is sent or which key is used: a project file that
+ * sets any of them could send the user's key elsewhere, or the user's prompts and images to
+ * somebody else's account (its own apiKey beats the user's stored one).
+ */
+export function keySettings(config: GrokvidConfig): string[] {
+  const providers = Object.entries(config.providers ?? {}).flatMap(([name, settings]) => [
+    ...(settings?.baseUrl === undefined ? [] : [`providers.${name}.baseUrl`]),
+    ...(settings?.apiKey === undefined ? [] : [`providers.${name}.apiKey`]),
+  ]);
+  // A gateway entry decides both where a key goes (baseUrl) and which key (keyEnv, apiKey).
   const gateways = Object.keys(config.gateways ?? {}).map((name) => `gateways.${name}`);
   return [...providers, ...gateways];
 }

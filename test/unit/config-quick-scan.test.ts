@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { getDefaultSearchPlaces, globalConfigSearchPlaces } from "cosmiconfig";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
@@ -10,14 +9,8 @@ import {
   CONFIG_NAMES,
   couldFindConfig,
   GLOBAL_PLACES,
-  META_PLACES,
   SEARCH_PLACES,
 } from "../../src/config/quick-scan.js";
-
-// Not part of cosmiconfig's typed entry, but what its meta config search reads.
-const { metaSearchPlaces } = createRequire(import.meta.url)("cosmiconfig/dist/defaults.js") as {
-  metaSearchPlaces: string[];
-};
 
 let root: string;
 let project: string;
@@ -31,7 +24,7 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 describe("the quick config scan", () => {
-  it("looks for every name cosmiconfig's default search, global folder and meta config look for", () => {
+  it("looks for every name cosmiconfig's default search and global folder look for", () => {
     for (const name of CONFIG_NAMES) {
       // package.json aside (read for its one key), cosmiconfig's own order for each name.
       const own = getDefaultSearchPlaces(name).filter((p) => p !== "package.json");
@@ -39,7 +32,13 @@ describe("the quick config scan", () => {
     }
     expect(CONFIG_NAME).toBe("grokvid");
     expect(GLOBAL_PLACES).toEqual(expect.arrayContaining([...globalConfigSearchPlaces]));
-    expect(META_PLACES).toEqual(expect.arrayContaining([...metaSearchPlaces]));
+  });
+
+  it("says no for cosmiconfig's meta config names, which grokvid never reads", async () => {
+    await mkdir(join(project, ".config"), { recursive: true });
+    await writeFile(join(project, ".config", "config.json"), "{}");
+    await writeFile(join(project, "package.json"), JSON.stringify({ cosmiconfig: { searchPlaces: ["x"] } }));
+    expect(couldFindConfig(project, env)).toBe(false);
   });
 
   it("says no only when there is nothing to find, and loading then gives the empty config", async () => {
@@ -63,7 +62,6 @@ describe("the quick config scan", () => {
     ["a file in the grokvid config folder", "config.yaml", "xdg/grokvid"],
     ["a .grokvidrc file up", ".grokvidrc", "home/work"],
     ["a grokvid.config.mjs here", "grokvid.config.mjs", "home/work/project"],
-    ["a cosmiconfig meta config", ".config/config.json", "home/work/project"],
   ])("says yes for %s", async (_what, name, where) => {
     const file = join(root, where, name);
     await mkdir(join(file, ".."), { recursive: true });
