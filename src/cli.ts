@@ -4,6 +4,7 @@ import type { CommandRuntime as Runtime } from "./commands/cli-output.js";
 import { ExitCode, GrokvidError, InterruptedError } from "./errors.js";
 import { collectYoungGeneration } from "./cli-young-gc.js";
 import { closeClients } from "./commands/open-clients.js";
+import { registerKnownSecrets, safeCommanderText } from "./commander-text.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "./ui/output.js";
 import { resolveColorLevel } from "./ui/color.js";
@@ -38,10 +39,12 @@ export function reportError(
   flags: { verbose: boolean; json: boolean; color: boolean },
 ): number {
   const err = isAbort(caught) ? new InterruptedError("interrupted") : caught;
+  registerKnownSecrets(runtime.env);
   if (err instanceof CommanderError) {
     // Commander has printed its own one-line message (or the help/version text) already.
     if (err.exitCode === 0) return ExitCode.ok;
-    if (flags.json) writeJsonError(runtime, ExitCode.usage, err.message.replace(/^error: /, ""));
+    const message = safeCommanderText(err.message, runtime.env).replace(/^error: /, "");
+    if (flags.json) writeJsonError(runtime, ExitCode.usage, message);
     return ExitCode.usage;
   }
   const colored = resolveColorLevel(runtime.env, runtime.stderr, flags.color) > 0;

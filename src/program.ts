@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { safeCommanderText } from "./commander-text.js";
 import type { BatchFlags } from "./commands/batch.js";
 import type { CreateFlags } from "./commands/create.js";
 import type { DownloadFlags } from "./commands/download.js";
@@ -271,7 +272,11 @@ export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []
     .helpOption("-h, --help", "show help")
     .addHelpText("after", () => formatReference())
     .exitOverride()
-    .configureOutput({ writeOut: (s) => runtime.stdout.write(s), writeErr: (s) => runtime.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => runtime.stdout.write(s),
+      writeErr: (s) => runtime.stderr.write(s),
+      outputError: (s, write) => write(safeCommanderText(s, runtime.env)),
+    })
     .showHelpAfterError("(run with --help for usage)");
 
   const first = argv[0];

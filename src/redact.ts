@@ -45,11 +45,22 @@ export function registerSecret(value: string | undefined): void {
   registered = [...new Set([...registered, ...secretForms(key)])].sort((a, b) => b.length - a.length);
 }
 
-/** Every `GROKVID_<PROVIDER>_API_KEY` of the environment, for commands that load no provider. */
+/** The platforms' own key variables, which grokvid reads after its own GROKVID_<NAME>_API_KEY. */
+export const ECOSYSTEM_KEY_VARIABLES = [
+  "XAI_API_KEY",
+  "FAL_KEY",
+  "REPLICATE_API_TOKEN",
+  "OPENROUTER_API_KEY",
+] as const;
+
+/** Every key variable of the environment, for commands that load no provider. */
 export function registerEnvSecrets(env: Readonly<Record<string, string | undefined>>): void {
   for (const [name, value] of Object.entries(env))
-    // XAI_API_KEY: the xAI SDKs' own variable, which grokvid reads too.
-    if (/^GROKVID_[A-Z0-9_]+_API_KEY$/.test(name) || name === "XAI_API_KEY") registerSecret(value);
+    if (
+      /^GROKVID_[A-Z0-9_]+_API_KEY$/.test(name) ||
+      (ECOSYSTEM_KEY_VARIABLES as readonly string[]).includes(name)
+    )
+      registerSecret(value);
 }
 
 function mask(text: string, forms: readonly string[]): string {

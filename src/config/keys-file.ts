@@ -21,7 +21,8 @@ export type StoredKeys = Record<string, string>;
  */
 function parseKeys(raw: unknown): StoredKeys | undefined {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
-  const keys: StoredKeys = {};
+  // No prototype: a gateway named `constructor` or `__proto__` must find no key, not Object's.
+  const keys: StoredKeys = Object.create(null) as StoredKeys;
   for (const [name, value] of Object.entries(raw)) {
     if (name === "" || typeof value !== "string" || value.trim() === "") return undefined;
     keys[name] = value.trim();
@@ -83,4 +84,17 @@ export function readStoredKeys(env: Env): StoredKeys {
 /** Forgets what was read from `path`, after the file was replaced. */
 export function forgetStoredKeys(path: string): void {
   cache.delete(path);
+}
+
+/**
+ * Registers every stored key for redaction, for the error path: a key pasted where it does not
+ * belong (an unknown option, a provider name) is masked even on a command that never read keys.
+ * A missing or unreadable file registers nothing; that error is for the commands that need it.
+ */
+export function registerStoredSecrets(env: Env): void {
+  try {
+    readStoredKeys(env);
+  } catch {
+    // Nothing to register.
+  }
 }

@@ -73,11 +73,19 @@ function readJson(file: string): Record<string, unknown> {
   return raw;
 }
 
+/** Whether a value, at any depth, holds an `apiKey` (as `{"apiKey": "..."}` under a provider would). */
+function holdsKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsKey);
+  return isRecord(value) && Object.entries(value).some(([k, v]) => k === "apiKey" || holdsKey(v));
+}
+
 /** Sets `keyPath` to `value` in the user config file, validated first; the file is unchanged on error. */
 export async function setSetting(env: Env, keyPath: string, text: string): Promise<string> {
-  const parts = splitPath(keyPath);
-  if (parts.at(-1) === "apiKey")
+  // Checked before anything else, so no message about the path or the value can quote the key.
+  const value = parseValue(text);
+  if (keyPath.split(".").includes("apiKey") || holdsKey(value))
     throw new UsageError("a key is never taken from the command line; run: grokvid keys set PROVIDER");
+  const parts = splitPath(keyPath);
   const file = userConfigFile(env);
   const raw = readJson(file);
   let node: Record<string, unknown> = raw;
@@ -85,7 +93,7 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
     const next = node[part];
     node = isRecord(next) ? next : (node[part] = {});
   }
-  node[parts.at(-1) ?? keyPath] = parseValue(text);
+  node[parts.at(-1) ?? keyPath] = value;
   validateConfig(raw, file);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
