@@ -1,5 +1,12 @@
 import * as z from "../util/zod.js";
+import { baseUrlProblem } from "./base-url.js";
 import { providerChoices } from "./choices.js";
+
+/** A base URL, checked as every other source of one is (base-url.ts); the message never quotes it. */
+export const baseUrlSetting = z.string().superRefine((value, ctx) => {
+  const problem = baseUrlProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** The dialects a gateway in the config may speak: each is one of the built-in provider modules. */
 export const gatewayDialects = ["apimart", "jimmyai", "openai-videos", "xai"] as const;
@@ -55,7 +62,7 @@ const defaultsSchema = z.strictObject({
 export const gatewaySchema = z
   .strictObject({
     dialect: z.enum(gatewayDialects, { message: `expected one of ${gatewayDialects.join(", ")}` }),
-    baseUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
+    baseUrl: baseUrlSetting,
     /** The environment variable holding its key; default GROKVID_<NAME>_API_KEY. */
     keyEnv: z
       .string()

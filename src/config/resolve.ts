@@ -12,6 +12,7 @@ import type { Provider, ProviderId } from "../providers/types.js";
 import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
 import { didYouMean } from "../util/did-you-mean.js";
+import { baseUrlProblem } from "./base-url.js";
 import { findKey, storedKeyName } from "./key-source.js";
 import { userConfigFile } from "./user-files.js";
 import { parseDuration } from "../util/duration.js";
@@ -127,9 +128,8 @@ export interface Connection {
 }
 
 function checkUrl(value: string, from: string): string {
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new UsageError(`${from} must be an http(s) URL`);
-  }
+  const problem = baseUrlProblem(value);
+  if (problem) throw new UsageError(`${from} ${problem}`);
   return value;
 }
 

@@ -4,7 +4,7 @@ import { parseDuration } from "../util/duration.js";
 
 import { providerIds } from "../providers/types.js";
 import { MIN_INTERVAL_MS, providerChoices } from "./choices.js";
-import { gatewaysSchema } from "./gateway-schema.js";
+import { baseUrlSetting, gatewaysSchema } from "./gateway-schema.js";
 
 export { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
 
@@ -14,7 +14,7 @@ const durationSetting = z.union([z.string(), z.number()]).refine((v) => parseDur
 
 const providerSettings = z.strictObject({
   apiKey: z.string().min(1).optional(),
-  baseUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+  baseUrl: baseUrlSetting.optional(),
   model: z.string().min(1).optional(),
   defaults: z
     .strictObject({
@@ -78,7 +78,7 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const name = config.defaultProvider?.trim().toLowerCase();
     if (name === undefined || (providerChoices as readonly string[]).includes(name)) return;
-    if (config.gateways?.[name] !== undefined) return;
+    if (Object.hasOwn(config.gateways ?? {}, name)) return;
     const accepted = [...providerChoices, ...Object.keys(config.gateways ?? {})].join(", ");
     ctx.addIssue({
       code: "custom",

@@ -1,3 +1,4 @@
+import { cleartextWarning } from "../config/base-url.js";
 import {
   type ProviderSelection,
   resolveConnection,
@@ -54,6 +55,8 @@ export async function resolveGateway(
       options,
     );
     const gateway: Gateway = { name, provider, ...connection };
+    const cleartext = gateway.apiKey === "" ? undefined : cleartextWarning(gateway.baseUrl, name);
+    if (cleartext) report.warn(cleartext);
     if (provider.requestsPerSecond !== undefined) {
       const { createPacer } = await import("./pacer.js");
       const origin = new URL(gateway.baseUrl).origin;
