@@ -1,5 +1,13 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, extname, join } from "node:path";
@@ -58,6 +66,19 @@ function parseValue(text: string): unknown {
   }
 }
 
+/**
+ * The file a change replaces: the user config file, or the file it links to. Dotfiles managers
+ * link ~/.config/grokvid/config.json into a repository; replacing the link with a plain file would
+ * quietly cut the user's config off from their dotfiles.
+ */
+function writeTarget(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
 /** The user config file's JSON, or {} when it does not exist yet; other formats are `edit`'s. */
 function readJson(file: string): Record<string, unknown> {
   const text = statSync(file, { throwIfNoEntry: false }) ? readFileSync(file, "utf8") : "{}";
@@ -96,7 +117,7 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
   node[parts.at(-1) ?? keyPath] = value;
   validateConfig(raw, file);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+  await writeFileAtomic(writeTarget(file), `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
   return file;
 }
 
@@ -107,7 +128,8 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
 export async function editConfig(env: Env, cwd: string): Promise<string> {
   const file = userConfigFile(env);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const copy = join(dirname(file), `.grokvid-edit-${randomBytes(4).toString("hex")}-${basename(file)}`);
+  const target = writeTarget(file);
+  const copy = join(dirname(target), `.grokvid-edit-${randomBytes(4).toString("hex")}-${basename(file)}`);
   // Written through the exclusively created descriptor, so the copy stays 0600 whatever the file's mode.
   const fd = createExclusiveFd(copy, 0o600);
   try {
@@ -133,6 +155,6 @@ export async function editConfig(env: Env, cwd: string): Promise<string> {
     const why = err instanceof Error ? err.message.replace(copy, file) : String(err);
     throw new ConfigError(`${why}; ${file} is unchanged, your edit is kept in ${copy}`);
   }
-  renameSync(copy, file);
+  renameSync(copy, target);
   return file;
 }
