@@ -13,6 +13,7 @@ import { createJob } from "./job-flow.js";
 import { hashRequest, type Journal, type OutputPlan, toJobParams } from "./journal.js";
 import { afterSending } from "./outcome.js";
 import { renderPlan } from "./output-plan.js";
+import { assertPathFree, lookupInJournal } from "./path-owner.js";
 import { checkSourceLength, findSourceJob, sourceVideoUrl } from "./source-video.js";
 import { openJournal, openSession } from "./session.js";
 import type { StreamedVideo } from "./stream-video.js";
@@ -75,7 +76,12 @@ export async function runCreate(
   const plan: OutputPlan | undefined =
     wantDownload && !to ? await planDestination(options.output, config, runtime.cwd) : undefined;
   const fixed = plan && fixedPath(plan, prepared.choice);
-  if (fixed !== undefined) await assertWritable(fixed, options.force === true);
+  const force = options.force === true;
+  if (fixed !== undefined) {
+    await assertWritable(fixed, force);
+    // A re-run of an interrupted command would otherwise pay again and take the first job's file.
+    await assertPathFree(fixed, lookupInJournal(journal), { force, cwd: runtime.cwd });
+  }
   const sessionFlags = remembered ? withoutProvider(options) : options;
   const session = await openSession(sessionFlags, runtime, report, config, {
     journal,
@@ -117,7 +123,7 @@ export async function runCreate(
       id,
     );
     return await saveVideo(session, task, dest, {
-      force: options.force === true,
+      force,
       ...(options.onDownload ? { onProgress: options.onDownload } : {}),
     });
   } catch (err) {

@@ -8,7 +8,7 @@ import type { NormalizedTask } from "../providers/types.js";
 import { adoptFinished, type ExpectedFile } from "./adopt.js";
 import { DownloadError } from "./download-error.js";
 import { readVideoHeader, type VideoHeader } from "./media/mp4-header.js";
-import { clearPartMeta, lockPart } from "./part-file.js";
+import { clearPartMeta, lockPart, partTask } from "./part-file.js";
 import { fetchToPart } from "./fetch-to-part.js";
 import { alreadyExists } from "./safe-file.js";
 
@@ -133,6 +133,19 @@ function asSaveError(err: unknown, task: NormalizedTask, dest: string): unknown 
   });
 }
 
+/**
+ * The last guard before a download starts its part afresh: a `.part` another task's meta names
+ * holds that task's paid bytes, whoever sent us here (a resume, a batch, a job whose path was
+ * free when it was paid for). Only --force replaces it.
+ */
+async function refuseForeignPart(part: string, taskId: string): Promise<void> {
+  const owner = await partTask(part);
+  if (owner === undefined || owner === taskId) return;
+  throw new UsageError(`${part} holds part of the video of task ${owner}`, {
+    hint: `finish that one with: grokvid download ${shellQuote(owner)}; save task ${taskId} elsewhere with: grokvid download ${shellQuote(taskId)} -o PATH, or pass --force to replace it`,
+  });
+}
+
 async function downloadTo(
   gateway: Gateway,
   task: NormalizedTask,
@@ -151,6 +164,7 @@ async function downloadTo(
     let saved = existing ? await adoptFinished(dest, part, task.id, opts.expected) : undefined;
     if (!saved) {
       if (existing && !opts.force) throw alreadyExists(dest);
+      if (!opts.force) await refuseForeignPart(part, task.id);
       const job = { task, dest, part, sources: listSources(gateway, task), force: opts.force };
       saved = await fetchToPart(
         gateway,

@@ -8,6 +8,7 @@ import { fetchVideo } from "./fetch-video.js";
 import type { JobRecord } from "./journal.js";
 import { describeDelivery } from "./media/delivered-check.js";
 import { renderPlan } from "./output-plan.js";
+import { assertPathFree, lookupInJournal } from "./path-owner.js";
 import type { Session } from "./session.js";
 import { waitForTask } from "./wait.js";
 
@@ -132,7 +133,8 @@ export function warnOfDelivery(
  * Where `download ID` saves, decided before any waiting: -o wins; else where an earlier download
  * stopped (its .part is there); else where the job was meant to go when it was created; else the
  * configured folder and template. A file in the way is refused now, so its exit 2 stays true
- * ("nothing was sent"); a file provably this task's (journal, or part meta) is adopted instead.
+ * ("nothing was sent"); a file provably this task's (journal, or part meta) is adopted instead,
+ * and a path another unsaved paid job owns (see path-owner.ts) is refused unless --force.
  */
 export async function downloadTarget(
   session: Session,
@@ -150,5 +152,7 @@ export async function downloadTarget(
   const expected = recorded && { bytes: recorded.bytes, sha256: recorded.sha256 };
   if (!job?.pendingPath && !(await findAdoptable(dest, `${dest}.part`, id, expected)))
     await assertWritable(dest, opts.force);
+  // Another paid job's file (its .part, or where it is planned) is not this one's to take.
+  await assertPathFree(dest, lookupInJournal(session.recorder.journal), { force: opts.force, cwd, self: id });
   return { dest, expected };
 }

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, ftruncateSync } from "node:fs";
+import { closeSync, fdatasync, ftruncateSync, lstatSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
@@ -43,6 +43,16 @@ export async function readPartMeta(part: string): Promise<PartMeta | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The task whose bytes `<part>` holds, when its meta names one and the part is a plain file: a
+ * paid video half-downloaded, which a download of any other task must not write over.
+ */
+export async function partTask(part: string): Promise<string | undefined> {
+  const meta = await readPartMeta(part);
+  if (meta === undefined) return undefined;
+  return lstatSync(part, { throwIfNoEntry: false })?.isFile() === true ? meta.taskId : undefined;
 }
 
 export async function clearPartMeta(part: string): Promise<void> {

@@ -104,3 +104,46 @@ export function runUntilKilled(
     });
   });
 }
+
+/**
+ * Starts the binary and sends it `signal` (SIGINT is Ctrl-C) the moment `until` holds, looked at
+ * every 25 ms, so a test can interrupt at a state on disk (a .part file that exists) rather than
+ * after a guessed delay. Killed with SIGKILL after `limitMs` if it never holds or never exits.
+ */
+export function runUntilSignalled(
+  args: readonly string[],
+  opts: CliOptions,
+  until: () => boolean,
+  signal: NodeJS.Signals,
+  limitMs = 15_000,
+): Promise<CliResult & { sent: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, NO_COLOR: "1", ...opts.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    let sent = false;
+    const timer = setInterval(() => {
+      if (sent || !until()) return;
+      sent = true;
+      child.kill(signal);
+    }, 25);
+    const limit = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code, exitSignal) => {
+      clearInterval(timer);
+      clearTimeout(limit);
+      const leaked = secretsIn(opts.env ?? {}).find((k) => stdout.includes(k) || stderr.includes(k));
+      if (leaked) reject(new Error(`an API key was printed by: grokvid ${args.join(" ")}`));
+      else resolve({ code, signal: exitSignal, stdout, stderr, sent });
+    });
+  });
+}

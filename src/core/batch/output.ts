@@ -1,9 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
 import type { GrokvidConfig } from "../../config/schema.js";
+import { GrokvidError } from "../../errors.js";
 import { assertWritable } from "../download.js";
 import type { OutputPlan } from "../journal.js";
 import { isInside, renderPlan, sidecarPathFor } from "../output-plan.js";
 import { DEFAULT_TEMPLATE, slugify } from "../output-path.js";
+import { assertPathFree, type JobLookup } from "../path-owner.js";
 import type { BatchPlan, PlannedJob } from "./plan.js";
 
 /** The batch flags that decide where each line's video goes. */
@@ -44,23 +46,31 @@ function escapesOutDir(job: PlannedJob, flags: OutputFlags, cwd: string): string
   return `output ${job.output} is outside --out-dir ${flags.outDir}; give a path inside it`;
 }
 
-async function existing(path: string, force: boolean): Promise<string | undefined> {
-  return assertWritable(path, force).then(
+/** Why a new job may not write `path`, as the line's one message (the hint says what to do). */
+async function refusal(check: Promise<void>): Promise<string | undefined> {
+  return check.then(
     () => undefined,
-    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    (err: unknown) =>
+      err instanceof GrokvidError && err.hint
+        ? `${err.message}; ${err.hint}`
+        : err instanceof Error
+          ? err.message
+          : String(err),
   );
 }
 
 /**
  * Everything a line will write is checked before anything is paid for: an output outside
  * --out-dir, two lines (or a line's video and another's sidecar) writing the same file, a video
- * whose sidecar would be itself, and a fixed name, video or sidecar, that already exists.
+ * whose sidecar would be itself, a fixed name, video or sidecar, that already exists, and a fixed
+ * video path that an unsaved paid job of another request owns (`owners`, from the journal).
  */
 export async function rejectCollisions(
   plan: BatchPlan,
   flags: OutputFlags,
   config: GrokvidConfig,
   cwd: string,
+  owners: JobLookup,
 ): Promise<void> {
   const width = String(plan.jobs.length).length;
   const claimed = new Map<string, number>();
@@ -76,8 +86,12 @@ export async function rejectCollisions(
       if (first !== undefined)
         problem ??= `writes the same file as line ${first} (${file}); give it its own output`;
     }
+    const force = flags.force === true;
     for (const file of job.action === "submit" ? files : [])
-      problem ??= await existing(file, flags.force === true);
+      problem ??= await refusal(assertWritable(file, force));
+    // A line of another request must not pay for a job that takes an unsaved paid job's file.
+    if (job.action === "submit" && fixed)
+      problem ??= await refusal(assertPathFree(video, owners, { force, cwd }));
     if (problem) plan.invalid.push({ line: job.line, message: problem });
     else {
       for (const file of files) claimed.set(file, job.line);

@@ -9,6 +9,7 @@ import { Claims } from "../claims.js";
 import type { Reporter, Runtime } from "../context.js";
 import type { Journal } from "../journal.js";
 import { batchExitCode } from "../outcome.js";
+import { lookupInJobs } from "../path-owner.js";
 import { parseConcurrency } from "../resume.js";
 import { SessionPool } from "../session-pool.js";
 import type { BatchEvent, BatchOptions, BatchResult } from "./events.js";
@@ -56,7 +57,7 @@ export async function runBatchJobs(
   const concurrency = parseConcurrency(options.concurrency, 4);
   const state = await journal.readState();
   const plan = await planBatch(input, options, runtime, config, state.jobs, state.uncertain);
-  await rejectCollisions(plan, options, config, runtime.cwd);
+  await rejectCollisions(plan, options, config, runtime.cwd, lookupInJobs(state.jobs));
   for (const bad of plan.invalid) emit({ type: "invalid", ...bad });
   if (plan.invalid.length > 0 && !options.skipInvalid) {
     const n = plan.invalid.length;
