@@ -3,7 +3,9 @@ import { closeSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, extname, join } from "node:path";
+import { withFileLock } from "../core/file-lock.js";
 import { createExclusiveFd, writeFileAtomic } from "../core/safe-file.js";
+import { readStateFile } from "../core/state-file.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { maskKey, registerSecret } from "../redact.js";
 import { shellQuote } from "../util/format.js";
@@ -17,6 +19,9 @@ import { userConfigFile } from "./user-files.js";
  * project's: a setting written there applies wherever no project file is found. Every change is
  * validated by the same schema as a load before the file is replaced (0600, by rename).
  */
+/** A hand-kept settings file; one larger than this is not one `config set` should rewrite. */
+const MAX_CONFIG_BYTES = 1 << 20;
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -58,9 +63,12 @@ function parseValue(text: string): unknown {
   }
 }
 
-/** The user config file's JSON, or {} when it does not exist yet; other formats are `edit`'s. */
+/**
+ * The user config file's JSON, or {} when it does not exist yet; other formats are `edit`'s. Read
+ * as a state file (it is about to be replaced): a FIFO, folder or link there is refused, exit 3.
+ */
 function readJson(file: string): Record<string, unknown> {
-  const text = statSync(file, { throwIfNoEntry: false }) ? readFileSync(file, "utf8") : "{}";
+  const text = readStateFile(file, "the config file", MAX_CONFIG_BYTES) ?? "{}";
   if (![".json", ""].includes(extname(file)))
     throw new UsageError(`config set writes JSON, and ${file} is not: change it with grokvid config edit`);
   let raw: unknown;
@@ -79,16 +87,19 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
   if (parts.at(-1) === "apiKey")
     throw new UsageError("a key is never taken from the command line; run: grokvid keys set PROVIDER");
   const file = userConfigFile(env);
-  const raw = readJson(file);
-  let node: Record<string, unknown> = raw;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    node = isRecord(next) ? next : (node[part] = {});
-  }
-  node[parts.at(-1) ?? keyPath] = parseValue(text);
-  validateConfig(raw, file);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+  // Read, changed and replaced under the file's lock: two `config set` at once keep both settings.
+  await withFileLock(file, "the config file", async () => {
+    const raw = readJson(file);
+    let node: Record<string, unknown> = raw;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      node = isRecord(next) ? next : (node[part] = {});
+    }
+    node[parts.at(-1) ?? keyPath] = parseValue(text);
+    validateConfig(raw, file);
+    await writeFileAtomic(file, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+  });
   return file;
 }
 

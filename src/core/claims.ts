@@ -1,3 +1,4 @@
+import { lstatSync } from "node:fs";
 import { lstat, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -24,6 +25,12 @@ export interface ClaimPlace {
   role?: string;
   /** What to do when the folder cannot be written. */
   hint?: string;
+  /**
+   * A claim older than this (by its file's mtime, written when its owner took its first name) is
+   * stale even if its pid is alive: for locks held for milliseconds, where a live pid that old is a
+   * reused one (no /proc to tell start times apart) or a process stuck for good.
+   */
+  staleAfterMs?: number;
 }
 
 /**
@@ -39,12 +46,20 @@ export class Claims {
   private readonly owner: OwnerFile;
   private readonly role: string;
   private readonly hint: string;
+  private readonly staleAfterMs: number | undefined;
 
   constructor(home: string, place: ClaimPlace = {}) {
     this.dir = place.dir ?? join(home, "claims");
     this.role = place.role ?? "the claim";
     this.hint = place.hint ?? "set GROKVID_HOME to a folder you can write";
+    this.staleAfterMs = place.staleAfterMs;
     this.owner = new OwnerFile(home);
+  }
+
+  private tooOld(path: string): boolean {
+    if (this.staleAfterMs === undefined) return false;
+    const info = lstatSync(path, { throwIfNoEntry: false });
+    return info !== undefined && Date.now() - info.mtimeMs > this.staleAfterMs;
   }
 
   private pathOf(key: string): string {
@@ -71,7 +86,8 @@ export class Claims {
         // Gone since the link failed: its owner released it; try again.
         if (text === undefined) continue;
         const owner = parseOwner(text);
-        if (owner && owner.pid !== process.pid && isAlive(owner)) return { heldBy: owner.pid };
+        if (owner && owner.pid !== process.pid && isAlive(owner) && !this.tooOld(path))
+          return { heldBy: owner.pid };
         await this.removeStale(path, text);
       }
     } catch (err) {
