@@ -14,6 +14,7 @@ import {
   userConfigDirs,
 } from "./quick-scan.js";
 import type { GrokvidConfig } from "./schema.js";
+import { checkUserConfigFiles } from "./user-files.js";
 
 export interface LoadedConfig {
   config: GrokvidConfig;
@@ -153,6 +154,7 @@ async function searchOrLoad(
   try {
     const explorer = await makeExplorer((f) => read.push(f), mayRun);
     if (explicitPath !== undefined) return await explorer.load(resolve(cwd, explicitPath));
+    checkUserConfigFiles(env);
     const found = await explorer.search(cwd);
     if (found) return found;
     const legacy = await makeExplorer((f) => read.push(f), mayRun, true);
@@ -242,6 +244,7 @@ export async function findConfigFiles(
 export async function peekConfig(explicitPath: string | undefined, cwd: string, env: Env): Promise<unknown> {
   if (explicitPath === undefined && !couldFindConfig(cwd, env)) return undefined;
   try {
+    if (explicitPath === undefined) checkUserConfigFiles(env);
     const explorer = await makeExplorer(() => {}, undefined);
     const result = explicitPath
       ? await explorer.load(resolve(cwd, explicitPath))

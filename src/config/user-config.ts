@@ -12,7 +12,7 @@ import { shellQuote } from "../util/format.js";
 import { loadConfig } from "./load.js";
 import type { Env } from "./resolve.js";
 import { validateConfig } from "./validate.js";
-import { userConfigFile } from "./user-files.js";
+import { checkUserConfigFiles, userConfigFile } from "./user-files.js";
 
 /**
  * `config get|set|edit` work on the user's own config file (user-files.ts userConfigFile), never a
@@ -44,6 +44,8 @@ function masked(value: unknown, key?: string): unknown {
 export async function getSetting(env: Env, cwd: string, keyPath: string): Promise<unknown> {
   const file = userConfigFile(env);
   const parts = splitPath(keyPath);
+  // Named explicitly below, so the search's own check of the user's files (a FIFO hangs) is done here.
+  checkUserConfigFiles(env);
   const { config } = statSync(file, { throwIfNoEntry: false })
     ? await loadConfig(file, cwd, env)
     : { config: {} };

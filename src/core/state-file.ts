@@ -6,6 +6,7 @@ import {
   lstatSync,
   openSync,
   readSync,
+  statSync,
   type Stats,
 } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
@@ -171,4 +172,23 @@ export function checkStateName(path: string, what: string): void {
     throw err;
   }
   if (!info.isFile()) throw notRegular(path, what, kindOf(info));
+}
+
+/**
+ * For a file the user keeps by hand and may link from elsewhere (a dotfiles repository), which a
+ * library reads by following links (cosmiconfig): the link is followed, but what it leads to must
+ * be a regular file of a sane size, or every command would hang on it (a FIFO) or read forever.
+ */
+export function checkLinkedFile(path: string, what: string, maxBytes: number): void {
+  let info: Stats;
+  try {
+    info = statSync(path);
+  } catch (err) {
+    // Missing, a link to nothing, or no folder there: the reader finds no file, as before.
+    if (codeOf(err) === "ENOENT" || codeOf(err) === "ENOTDIR") return;
+    throw err;
+  }
+  if (!info.isFile()) throw notRegular(path, what, kindOf(info));
+  if (info.size > maxBytes)
+    throw new ConfigError(`${what} ${path} is larger than ${maxBytes} bytes; move it away`);
 }

@@ -5,7 +5,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkStateName, openStateFile, openStateHandle, readStateFile } from "../../src/core/state-file.js";
+import {
+  checkLinkedFile,
+  checkStateName,
+  openStateFile,
+  openStateHandle,
+  readStateFile,
+} from "../../src/core/state-file.js";
 import { ConfigError } from "../../src/errors.js";
 import { thrownAs } from "./support.js";
 
@@ -111,5 +117,19 @@ describe("checkStateName", () => {
     expect(() => checkStateName(at("missing"), "the claim lock")).not.toThrow();
     expect(() => checkStateName(at("fifo"), "the claim lock")).toThrow("the claim lock");
     expect(() => checkStateName(at("link"), "the claim lock")).toThrow("is a symbolic link");
+  });
+});
+
+describe("checkLinkedFile", () => {
+  it("follows a link to a regular file (dotfiles), refuses what it leads to when that is not one", async () => {
+    await obstacles();
+    expect(() => checkLinkedFile(at("link"), "the config file", 64)).not.toThrow();
+    expect(() => checkLinkedFile(at("missing"), "the config file", 64)).not.toThrow();
+    expect(() => checkLinkedFile(at("zero"), "the config file", 64)).toThrow(
+      `the config file ${at("zero")} is a character device, not a regular file; move it away`,
+    );
+    expect(() => checkLinkedFile(at("fifo"), "the config file", 64)).toThrow("is a FIFO");
+    expect(() => checkLinkedFile(at("folder"), "the config file", 64)).toThrow("is a directory");
+    expect(() => checkLinkedFile(at("real"), "the config file", 1)).toThrow("is larger than 1 bytes");
   });
 });
