@@ -71,8 +71,3 @@ export function runBounded(
     child.stdin.end(opts.input ?? "");
   });
 }
-
-/** The error lines of a run (stderr without blank lines and without a hint line). */
-export function errorLines(stderr: string): string[] {
-  return stderr.split("\n").filter((l) => l.trim() !== "" && !/^\s*(hint|→)/i.test(l));
-}
