@@ -1,4 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
+import { kindOf } from "../core/state-file.js";
+import { ConfigError } from "../errors.js";
 
 /**
  * Reading one config file, whoever planted it. A config file may be a symlink (dotfiles managers
@@ -33,20 +35,13 @@ export function otherOwner(info: Pick<Stats, "uid">): number | undefined {
   return info.uid;
 }
 
-function describeKind(info: Stats): string {
-  if (info.isDirectory()) return "a folder";
-  if (info.isFIFO()) return "a FIFO";
-  if (info.isSocket()) return "a socket";
-  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
-  return "not a regular file";
-}
-
 /** The problem with an open file (or the link that led to it), if any. */
 function problemWith(filepath: string, info: Stats, link: Stats | undefined): ConfigFileProblem | undefined {
   const owner = (link && otherOwner(link)) ?? otherOwner(info);
   if (owner !== undefined)
     return new ConfigFileProblem(filepath, `belongs to another user (uid ${owner}) and is not read`);
-  if (!info.isFile()) return new ConfigFileProblem(filepath, `is ${describeKind(info)}, not a regular file`);
+  if (!info.isFile())
+    return new ConfigFileProblem(filepath, `is ${kindOf(info)}, not a regular file; move it away`);
   if (info.size > MAX_CONFIG_BYTES)
     return new ConfigFileProblem(
       filepath,
@@ -66,7 +61,8 @@ export function readConfigText(filepath: string): string {
       throw new ConfigFileProblem(filepath, "does not exist", true);
     if (code === "EACCES" || code === "EPERM")
       throw new ConfigFileProblem(filepath, "cannot be read (permission denied)");
-    if (code === "ENXIO") throw new ConfigFileProblem(filepath, "is a FIFO or socket, not a regular file");
+    if (code === "ENXIO")
+      throw new ConfigFileProblem(filepath, "is a FIFO or socket, not a regular file; move it away");
     throw new ConfigFileProblem(filepath, `cannot be read (${code || "unknown error"})`);
   }
   try {
@@ -89,5 +85,16 @@ export function readConfigText(filepath: string): string {
     throw new ConfigFileProblem(filepath, `cannot be read (${codeOf(err) || "unknown error"})`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** readConfigText for a file that may not exist yet: undefined then; any other problem is exit 3. */
+export function readConfigIfPresent(filepath: string): string | undefined {
+  try {
+    return readConfigText(filepath);
+  } catch (err) {
+    if (!(err instanceof ConfigFileProblem)) throw err;
+    if (err.missing) return undefined;
+    throw new ConfigError(err.message);
   }
 }

@@ -13,6 +13,9 @@ export const gatewayDialects = ["apimart", "jimmyai", "openai-videos", "xai"] as
 export type GatewayDialect = (typeof gatewayDialects)[number];
 
 const positive = z.number().int().positive();
+const MIN_RATE = 0.001;
+const MAX_RATE = 1000;
+const RATE_RANGE = `expected ${MIN_RATE} to ${MAX_RATE} requests per second (${MIN_RATE}: one every ${1 / MIN_RATE} s)`;
 const resolution = z.union([
   positive,
   z.string().regex(/^\d+p$/i, { message: 'expected a resolution such as "720p"' }),
@@ -75,8 +78,16 @@ export const gatewaySchema = z
     /** The model used when --model is not given; default: the first one listed. */
     model: z.string().min(1).optional(),
     defaults: defaultsSchema.optional(),
-    /** Requests per second per key, spaced like xAI's (default: xai dialect 1, others unlimited). */
-    requestsPerSecond: z.number().positive().optional(),
+    /**
+     * Requests per second per key, spaced like xAI's (default: xai dialect 1, others unlimited).
+     * Bounded so the spacing is one a person means: at least one request every 1000 s (a smaller
+     * rate is a typo, and once made an interval no timer holds), at most 1000 a second.
+     */
+    requestsPerSecond: z
+      .number()
+      .min(MIN_RATE, { message: RATE_RANGE })
+      .max(MAX_RATE, { message: RATE_RANGE })
+      .optional(),
   })
   .superRefine((g, ctx) => {
     const names = Object.entries(g.models).flatMap(([id, m]) => [id, ...(m.aliases ?? [])]);

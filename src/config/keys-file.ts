@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { lstatSync } from "node:fs";
+import { readStateFile } from "../core/state-file.js";
 import { ConfigError } from "../errors.js";
 import { registerSecret } from "../redact.js";
 import type { Env } from "./resolve.js";
@@ -31,40 +32,23 @@ function parseKeys(raw: unknown): StoredKeys | undefined {
 }
 
 const MAX_BYTES = 1 << 20;
+/** How refusals name the file (state-file.ts): "the keys file /x/keys.json is a FIFO, ...". */
+export const KEYS_ROLE = "the keys file";
 const cache = new Map<string, { stamp: string; keys: StoredKeys }>();
-
-/**
- * The file's text, read synchronously (connections are resolved synchronously) and never through a
- * link: undefined when the name is a link or not a plain file.
- */
-function readPlainSync(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return undefined;
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile() || info.size > MAX_BYTES) return undefined;
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The stored keys by provider or gateway name; {} when there is no file. Every key is registered for redaction. */
 export function readStoredKeys(env: Env): StoredKeys {
   const path = keysFilePath(env);
-  const info = statSync(path, { throwIfNoEntry: false });
+  // The name itself, not what a link there points at: a link is refused below, never followed.
+  const info = lstatSync(path, { throwIfNoEntry: false });
   if (!info) return {};
   // A batch resolves a connection per job: the file is parsed once per change, not per job.
   const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
   const cached = cache.get(path);
   if (cached?.stamp === stamp) return cached.keys;
-  const text = readPlainSync(path);
-  if (text === undefined)
-    throw new ConfigError(`${path} is not a plain file; remove it or run: grokvid keys set`);
+  // Opened without following a link or blocking on a FIFO, and only if it is a regular file.
+  const text = readStateFile(path, KEYS_ROLE, MAX_BYTES);
+  if (text === undefined) return {};
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -4,10 +4,11 @@ import { ConfigError } from "../errors.js";
 import { redact } from "../redact.js";
 import { shellQuote } from "../util/format.js";
 import { type Env, resolveHome } from "./resolve.js";
-import { ConfigFileProblem, readConfigText } from "./config-file.js";
+import { readConfigIfPresent } from "./config-file.js";
 import { searchConfig } from "./config-search.js";
 import { couldFindConfig, PACKAGE_KEY } from "./quick-scan.js";
 import type { GrokvidConfig } from "./schema.js";
+import { checkUserConfigFiles } from "./user-files.js";
 
 export interface LoadedConfig {
   config: GrokvidConfig;
@@ -103,12 +104,9 @@ async function parseFile(file: ReadFile, mayRun: MayRun): Promise<unknown> {
 }
 
 function readOrThrow(filepath: string): string {
-  try {
-    return readConfigText(filepath);
-  } catch (err) {
-    if (err instanceof ConfigFileProblem) throw new ConfigError(err.message);
-    throw err;
-  }
+  const text = readConfigIfPresent(filepath);
+  if (text === undefined) throw new ConfigError(`config file ${filepath} does not exist`);
+  return text;
 }
 
 /**
@@ -181,6 +179,7 @@ async function searchOrLoad(
     const filepath = resolve(cwd, explicitPath);
     found = { filepath, content: readOrThrow(filepath) };
   } else {
+    checkUserConfigFiles(env);
     const outcome = searchConfig(cwd, env);
     warnings = outcome.warnings;
     if (outcome.found) found = { filepath: outcome.found.filepath, content: outcome.found.text };

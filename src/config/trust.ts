@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import * as z from "../util/zod.js";
+import { withFileLock } from "../core/file-lock.js";
+import { GrokvidError } from "../errors.js";
 import { writeFileAtomic } from "../core/safe-file.js";
 import { userConfigPaths } from "./config-search.js";
+import { readStateFile } from "../core/state-file.js";
 import type { GrokvidConfig } from "./schema.js";
 
 /**
@@ -42,6 +45,11 @@ export function keySettings(config: GrokvidConfig): string[] {
   return [...providers, ...gateways];
 }
 
+/** How refusals name the store (state-file.ts): "the trust store /x/trusted-configs.json is a FIFO...". */
+const TRUST_ROLE = "the trust store";
+/** A hash per trusted file: a megabyte is thousands of them. A larger file is not ours. */
+const MAX_TRUST_BYTES = 1 << 20;
+
 export class TrustStore {
   readonly path: string;
 
@@ -49,8 +57,19 @@ export class TrustStore {
     this.path = join(stateDir, TRUST_FILE);
   }
 
-  private async read(): Promise<Record<string, string>> {
-    const text = await readFile(this.path, "utf8").catch(() => "{}");
+  /**
+   * What is trusted; {} when nothing is yet (or the store is not JSON of its shape: trust again).
+   * Read as a state file: a FIFO, folder or link at its name is refused (exit 3), never waited on.
+   */
+  private read(): Record<string, string> {
+    let text: string;
+    try {
+      text = readStateFile(this.path, TRUST_ROLE, MAX_TRUST_BYTES) ?? "{}";
+    } catch (err) {
+      // A store that cannot be read trusts nothing, as before; one that is not a file says so.
+      if (err instanceof GrokvidError) throw err;
+      text = "{}";
+    }
     try {
       const parsed = storeSchema.safeParse(JSON.parse(text));
       return parsed.success ? parsed.data : {};
@@ -60,16 +79,21 @@ export class TrustStore {
   }
 
   async isTrusted(filepath: string, content: string | Buffer): Promise<boolean> {
-    return (await this.read())[filepath] === hashContent(content);
+    return this.read()[filepath] === hashContent(content);
   }
 
-  /** Remembers this content of this file; written to a fresh file and renamed into place. */
+  /**
+   * Remembers this content of this file; written to a fresh file and renamed into place, under the
+   * store's lock: two `config trust` at once would otherwise each drop the other's file.
+   */
   async trust(filepath: string, content: string | Buffer): Promise<string> {
-    const store = await this.read();
     const hash = hashContent(content);
-    store[filepath] = hash;
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.path, `${JSON.stringify(store, null, 2)}\n`, { force: true, mode: 0o600 });
+    await withFileLock(this.path, TRUST_ROLE, async () => {
+      const store = this.read();
+      store[filepath] = hash;
+      await writeFileAtomic(this.path, `${JSON.stringify(store, null, 2)}\n`, { force: true, mode: 0o600 });
+    });
     return hash;
   }
 }

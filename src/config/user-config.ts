@@ -1,16 +1,9 @@
 import { spawn } from "node:child_process";
-import {
-  closeSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, mkdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, extname, join } from "node:path";
+import { withFileLock } from "../core/file-lock.js";
 import { createExclusiveFd, writeFileAtomic } from "../core/safe-file.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { maskKey, registerSecret } from "../redact.js";
@@ -18,6 +11,7 @@ import { shellQuote } from "../util/format.js";
 import { loadConfig } from "./load.js";
 import type { Env } from "./resolve.js";
 import { validateConfig } from "./validate.js";
+import { readConfigIfPresent } from "./config-file.js";
 import { userConfigFile } from "./user-files.js";
 
 /**
@@ -67,6 +61,7 @@ function parseValue(text: string): unknown {
 }
 
 /**
+/**
  * The file a change replaces: the user config file, or the file it links to. Dotfiles managers
  * link ~/.config/grokvid/config.json into a repository; replacing the link with a plain file would
  * quietly cut the user's config off from their dotfiles.
@@ -79,9 +74,12 @@ function writeTarget(file: string): string {
   }
 }
 
-/** The user config file's JSON, or {} when it does not exist yet; other formats are `edit`'s. */
+/**
+ * The user config file's JSON, or {} when it does not exist yet; other formats are `edit`'s. Read
+ * as any config file is (config-file.ts): a FIFO, a folder or another user's file is refused, exit 3.
+ */
 function readJson(file: string): Record<string, unknown> {
-  const text = statSync(file, { throwIfNoEntry: false }) ? readFileSync(file, "utf8") : "{}";
+  const text = readConfigIfPresent(file) ?? "{}";
   if (![".json", ""].includes(extname(file)))
     throw new UsageError(`config set writes JSON, and ${file} is not: change it with grokvid config edit`);
   let raw: unknown;
@@ -108,16 +106,21 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
     throw new UsageError("a key is never taken from the command line; run: grokvid keys set PROVIDER");
   const parts = splitPath(keyPath);
   const file = userConfigFile(env);
-  const raw = readJson(file);
-  let node: Record<string, unknown> = raw;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    node = isRecord(next) ? next : (node[part] = {});
-  }
-  node[parts.at(-1) ?? keyPath] = value;
-  validateConfig(raw, file);
+  const target = writeTarget(file);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(writeTarget(file), `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+  // Read, changed and replaced under the file's lock: two `config set` at once keep both settings.
+  await withFileLock(target, "the config file", async () => {
+    // Read through the user's name for it, so a message names the file the user knows.
+    const raw = readJson(file);
+    let node: Record<string, unknown> = raw;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      node = isRecord(next) ? next : (node[part] = {});
+    }
+    node[parts.at(-1) ?? keyPath] = value;
+    validateConfig(raw, file);
+    await writeFileAtomic(target, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+  });
   return file;
 }
 
@@ -133,7 +136,7 @@ export async function editConfig(env: Env, cwd: string): Promise<string> {
   // Written through the exclusively created descriptor, so the copy stays 0600 whatever the file's mode.
   const fd = createExclusiveFd(copy, 0o600);
   try {
-    writeFileSync(fd, statSync(file, { throwIfNoEntry: false }) ? readFileSync(file) : "{}\n");
+    writeFileSync(fd, readConfigIfPresent(target) ?? "{}\n");
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { checkLinkedFile } from "../core/state-file.js";
 import { CONFIG_NAME, GLOBAL_PLACES, LEGACY_CONFIG_NAME, userConfigDirs } from "./quick-scan.js";
 import type { Env } from "./resolve.js";
 
@@ -26,4 +27,19 @@ export function userConfigFile(env: Env): string {
     for (const place of GLOBAL_PLACES) if (existsSync(join(dir, place))) return join(dir, place);
   }
   return join(userConfigDir(env), "config.json");
+}
+
+/** A config file a person writes by hand; cosmiconfig reads it whole. */
+const MAX_USER_CONFIG_BYTES = 1 << 20;
+
+/**
+ * Every config file in the user config folders is a regular file (a link to one is fine: dotfiles
+ * managers make those): cosmiconfig reads the first it finds by following links, and a FIFO there
+ * hung every command, a link to /dev/zero read forever. Checked before a search, exit 3 if not.
+ */
+export function checkUserConfigFiles(env: Env): void {
+  for (const name of [CONFIG_NAME, LEGACY_CONFIG_NAME])
+    for (const dir of userConfigDirs(name, env))
+      for (const place of GLOBAL_PLACES)
+        checkLinkedFile(join(dir, place), "the config file", MAX_USER_CONFIG_BYTES);
 }

@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, lstatSync, readFileSync } from "node:fs";
-import { lstat, mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { codeOf, removeName } from "./safe-file.js";
+import { readStateFile } from "./state-file.js";
+
+/** An owner's text is "pid start": a few dozen bytes. Anything longer was not written by grokvid. */
+export const MAX_OWNER_BYTES = 256;
 
 /** Who holds a claim: enough to tell, from another process, whether it is still alive. */
 export interface Owner {
@@ -136,7 +140,8 @@ export class OwnerFile {
       const fromName = /^\.claim-owner-(\d+)-[0-9a-f]+$/.exec(name)?.[1];
       if (fromName === undefined || Number(fromName) === process.pid) continue;
       const path = join(this.dir, name);
-      const text = await readFile(path, "utf8").catch(() => undefined);
+      // Read as a state file: a FIFO or folder with such a name is refused, not waited on.
+      const text = readStateFile(path, "the claim owner file", MAX_OWNER_BYTES);
       if (text === undefined) continue;
       const owner = parseOwner(text) ?? { pid: Number(fromName), start: undefined };
       if (!isAlive(owner)) await unlink(path).catch(() => undefined);

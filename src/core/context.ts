@@ -1,4 +1,4 @@
-import { setTimeout as delay } from "node:timers/promises";
+import { sleep } from "../util/sleep.js";
 
 /** Time as the library sees it: the real clock, or a virtual one a test moves instantly. */
 export interface Clock {
@@ -9,7 +9,8 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: Date.now,
-  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  // Safe past 2^31-1 ms, where a plain timer fires at once (util/sleep.ts).
+  sleep,
   random: Math.random,
 };
 

@@ -1,9 +1,12 @@
 import { constants } from "node:fs";
-import { access, readFile, stat } from "node:fs/promises";
+import { access, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, type ExitCodeValue, GrokvidError } from "../errors.js";
 import { plural } from "../util/format.js";
-import { JOURNAL_FILE } from "./journal.js";
+import { journalError } from "./journal-error.js";
+import { parseEventLine } from "./journal-events.js";
+import { JOURNAL_FILE } from "./journal-file.js";
+import { EVERY_LINE, scanLines } from "./journal-scan.js";
 
 /** One line of `grokvid doctor`: what was checked, whether it passed, and the exit code if not. */
 export interface DoctorCheck {
@@ -38,15 +41,32 @@ export function checkNode(version: string = process.versions.node): DoctorCheck 
     : fail("node", `${version}; grokvid needs ${MIN_NODE.join(".")} or newer`, ExitCode.config);
 }
 
-/** The journal's folder is writable, and how many of its lines cannot be read (a torn write). */
+/**
+ * The journal's folder is writable, and how many of its lines every other command skips: torn
+ * ones and valid JSON that is not a journal event alike (parseEventLine is their rule too). Read
+ * in chunks through the journal's own scan, so a large journal costs flat memory and a FIFO or a
+ * link at its name is a failed line (exit 3), not a hang.
+ */
 export async function checkJournal(home: string): Promise<DoctorCheck> {
   const path = join(home, JOURNAL_FILE);
-  const info = await stat(path).catch(() => undefined);
-  const writable = await access(info ? path : home, constants.W_OK).then(
+  let lines = 0;
+  let damaged = 0;
+  const count = (line: string) => {
+    if (line.trim() === "") return;
+    lines++;
+    if (!parseEventLine(line)) damaged++;
+  };
+  let size: number | undefined;
+  try {
+    size = scanLines(path, EVERY_LINE, count, count);
+  } catch (err) {
+    return failFrom("journal", journalError(err, path, "read"));
+  }
+  const writable = await access(size === undefined ? home : path, constants.W_OK).then(
     () => true,
     () => false,
   );
-  if (!info) {
+  if (size === undefined) {
     // A missing folder is made on the first job; only an existing one that refuses writes fails.
     const homeExists = await stat(home).then(
       () => true,
@@ -57,18 +77,12 @@ export async function checkJournal(home: string): Promise<DoctorCheck> {
       : pass("journal", `${path} (no jobs yet)`);
   }
   if (!writable) return fail("journal", `${path} is not writable`, ExitCode.config);
-  const lines = (await readFile(path, "utf8")).split("\n").filter((l) => l.trim() !== "");
-  const damaged = lines.filter((line) => {
-    try {
-      JSON.parse(line);
-      return false;
-    } catch {
-      return true;
-    }
-  }).length;
-  const size = `${info.size.toLocaleString("en-US")} bytes, ${lines.length} lines`;
+  const summary = `${size.toLocaleString("en-US")} bytes, ${lines} lines`;
   // A damaged line is skipped with a warning everywhere: worth knowing, not a failure.
-  return pass("journal", `${path} (${size}${damaged ? `, ${plural(damaged, "damaged line")} skipped` : ""})`);
+  return pass(
+    "journal",
+    `${path} (${summary}${damaged ? `, ${plural(damaged, "damaged line")} skipped` : ""})`,
+  );
 }
 
 /** How far this machine's clock is from the gateway's Date header, in seconds. */

@@ -1,5 +1,8 @@
 import { ConfigError } from "../errors.js";
 
+/** How a refusal of the journal's file names it (state-file.ts): "the journal /x/journal.jsonl is a FIFO...". */
+export const JOURNAL_ROLE = "the journal";
+
 export function errnoOf(err: unknown): string | undefined {
   const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
   return typeof code === "string" ? code : undefined;

@@ -99,6 +99,19 @@ export const eventSchema = z.discriminatedUnion("type", [
 ]);
 export type JournalEvent = z.infer<typeof eventSchema>;
 
+/**
+ * One journal line as an event, or undefined when it is torn or not one of ours (valid JSON of
+ * another shape included): every reader, and doctor's count of damaged lines, use this one rule.
+ */
+export function parseEventLine(line: string): JournalEvent | undefined {
+  try {
+    const parsed = eventSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeImage(ref: ImageRef): string {
   if (ref.kind === "url") return ref.url;
   if (ref.kind === "file") return ref.path;

@@ -1,6 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { GrokvidError } from "../errors.js";
+import { JOURNAL_ROLE } from "./journal-error.js";
 import { JOURNAL_FILE } from "./journal-file.js";
+import { openStateFile } from "./state-file.js";
 
 /** The end of the journal read for recent ids: a few hundred jobs, however long the file grew. */
 const TAIL_BYTES = 256 * 1024;
@@ -10,12 +13,14 @@ const CREATED = '"type":"created"';
  * The ids of the newest jobs in the journal of `home`, newest first, at most `limit`: for shell
  * completion, which must answer at once. Only the file's last 256 KiB is read and only `created`
  * lines are parsed, without the journal's schema; an unreadable or missing journal has no ids.
+ * One that is not a regular file (a FIFO hung a shell's TAB) is refused like everywhere else.
  */
 export function recentJobIds(home: string, limit: number): string[] {
   let text: string;
   let fd: number | undefined;
   try {
-    fd = openSync(join(home, JOURNAL_FILE), "r");
+    fd = openStateFile(join(home, JOURNAL_FILE), JOURNAL_ROLE);
+    if (fd === undefined) return [];
     const { size } = fstatSync(fd);
     const start = Math.max(0, size - TAIL_BYTES);
     const buffer = Buffer.alloc(size - start);
@@ -23,7 +28,8 @@ export function recentJobIds(home: string, limit: number): string[] {
     text = buffer.toString("utf8", 0, read);
     // A read from the middle starts inside a line: that part is not a whole record.
     if (start > 0) text = text.slice(text.indexOf("\n") + 1);
-  } catch {
+  } catch (err) {
+    if (err instanceof GrokvidError) throw err;
     return [];
   } finally {
     if (fd !== undefined) closeSync(fd);

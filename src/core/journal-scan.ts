@@ -1,8 +1,13 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { JOURNAL_ROLE } from "./journal-error.js";
+import { openStateFile } from "./state-file.js";
 
 /** Small enough to stay in the CPU cache between read(2) and the search (4 MiB was ~2x slower). */
 const CHUNK_BYTES = 512 * 1024;
 const NEWLINE = 0x0a;
+
+/** The needle of a scan that wants every line (doctor's count): an empty one matches each. */
+export const EVERY_LINE = Buffer.alloc(0);
 
 /**
  * Calls `onLine` with every whole line of `path` that contains `needle`, in file order, reading
@@ -10,10 +15,20 @@ const NEWLINE = 0x0a;
  * lines that match are decoded, so a 100,000-record journal costs milliseconds and flat memory.
  * The reads are synchronous: from the page cache, ~50 round trips through the thread pool cost
  * more than the reading (a 27 MiB journal: ~9 ms instead of ~20). A last line still being written
- * (no newline yet) is left for next time, as the journal's reader does.
+ * (no newline yet) is left for next time, as the journal's reader does; `onRest` gets it, for a
+ * caller that counts it (doctor). The file is opened as a state file: a FIFO or a link to
+ * /dev/zero at its name is refused, never read. Returns the bytes read, or undefined when there is
+ * no file.
  */
-export function scanLines(path: string, needle: Buffer, onLine: (line: string) => void): void {
-  const fd = openSync(path, "r");
+export function scanLines(
+  path: string,
+  needle: Buffer,
+  onLine: (line: string) => void,
+  onRest?: (text: string) => void,
+): number | undefined {
+  const fd = openStateFile(path, JOURNAL_ROLE);
+  if (fd === undefined) return undefined;
+  let total = 0;
   try {
     let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     // Bytes at the start of `buffer` carried over from the last read: the start of a line.
@@ -22,7 +37,11 @@ export function scanLines(path: string, needle: Buffer, onLine: (line: string) =
       // A line longer than the buffer (a huge prompt) grows it rather than being cut.
       if (carried === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
       const bytesRead = readSync(fd, buffer, carried, buffer.length - carried, null);
-      if (bytesRead === 0) return;
+      total += bytesRead;
+      if (bytesRead === 0) {
+        if (carried > 0) onRest?.(buffer.toString("utf8", 0, carried));
+        return total;
+      }
       const filled = buffer.subarray(0, carried + bytesRead);
       const whole = filled.lastIndexOf(NEWLINE);
       if (whole === -1) {

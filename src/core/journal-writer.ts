@@ -2,7 +2,9 @@ import { type FileHandle, mkdir, open, stat } from "node:fs/promises";
 import { fstatSync } from "node:fs";
 import { dirname } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { JOURNAL_ROLE } from "./journal-error.js";
 import { writeAllSync } from "./safe-file.js";
+import { openStateHandle } from "./state-file.js";
 
 interface Pending {
   text: string;
@@ -99,7 +101,8 @@ export class JournalWriter {
       () => true,
       () => false,
     );
-    this.handle = await open(this.path, "a+", 0o600);
+    // "a+", through the state-file door: a FIFO, folder or link at the name is refused, not written.
+    this.handle = await openStateHandle(this.path, JOURNAL_ROLE, "append", 0o600);
     // A new file's name must survive a power cut too, or its first (paid-for) records vanish with it.
     if (!existed) await syncFolder(dirname(this.path));
     return { file: this.handle, size: (await this.handle.stat()).size };

@@ -1,13 +1,19 @@
 import type { VideoHeader } from "./media/mp4-header.js";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { NormalizedTask } from "../providers/types.js";
 import { redact } from "../redact.js";
-import { errnoOf, journalError } from "./journal-error.js";
+import { JOURNAL_ROLE, journalError } from "./journal-error.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 import { scanLines } from "./journal-scan.js";
+import { openStateFile } from "./state-file.js";
 import { JournalWriter } from "./journal-writer.js";
-import { eventSchema, type JobParams, type JournalEvent, type OutputPlan } from "./journal-events.js";
+import {
+  type JobParams,
+  type JournalEvent,
+  type OutputPlan,
+  parseEventLine as parseEvent,
+} from "./journal-events.js";
 
 export {
   hashRequest,
@@ -63,16 +69,6 @@ export interface UncertainCreate {
   requestHash: string;
   model?: string;
   prompt?: string;
-}
-
-/** One journal line as an event, or undefined when it is torn or not one of ours. */
-function parseEvent(line: string): JournalEvent | undefined {
-  try {
-    const parsed = eventSchema.safeParse(JSON.parse(line));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export const jobKey = (provider: string, id: string): string => `${provider}\u0000${id}`;
@@ -246,16 +242,12 @@ export class Journal {
   /**
    * The whole lines appended since `offset`; a last line still being written waits for next time.
    * Synchronous: what a batch appended between two jobs is a few lines in the page cache, and the
-   * thread pool would cost more than the reading. Opened per call, so nothing is left to close.
+   * thread pool would cost more than the reading. Opened per call, so nothing is left to close;
+   * opened as a state file, so a FIFO or a link at the journal's name is refused, never read.
    */
   private readNew(): string {
-    let fd: number;
-    try {
-      fd = openSync(this.path, "r");
-    } catch (err) {
-      if (errnoOf(err) === "ENOENT") return "";
-      throw err;
-    }
+    const fd = openStateFile(this.path, JOURNAL_ROLE);
+    if (fd === undefined) return "";
     try {
       const { size } = fstatSync(fd);
       if (size <= this.offset) return "";
@@ -296,7 +288,6 @@ export class Journal {
         else if ("id" in event && event.id === id) found.apply(event);
       });
     } catch (err) {
-      if (errnoOf(err) === "ENOENT") return undefined;
       throw journalError(err, this.path, "read");
     }
     if (damaged > 0)

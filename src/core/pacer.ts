@@ -1,19 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-} from "node:fs";
+import { closeSync, mkdirSync, renameSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConfigError, GrokvidError, InterruptedError } from "../errors.js";
 import type { Pacer } from "../http/client.js";
 import { Claims } from "./claims.js";
 import { codeOf, createExclusiveFd, writeAllSync } from "./safe-file.js";
+import { readStateFile } from "./state-file.js";
 
 interface PacerClock {
   now: () => number;
@@ -99,6 +91,13 @@ export function createPacer(
         nothingSent: true,
       });
     }
+    // A refusal already names the file and what is wrong with it (a claim or stamp that is a FIFO).
+    if (err instanceof ConfigError)
+      return new ConfigError(`${err.message}; nothing was sent`, {
+        ...(err.hint === undefined ? {} : { hint: err.hint }),
+        cause: err,
+        nothingSent: true,
+      });
     const why = err instanceof GrokvidError ? err.message : `${codeOf(err) ?? String(err)}`;
     return new ConfigError(`cannot take this key's turn under ${home} (${why}); nothing was sent`, {
       hint: "set GROKVID_HOME to a folder you can write",
@@ -158,28 +157,13 @@ function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): 
 }
 
 /**
- * The last create's time in ms; a missing or unreadable stamp means none is known. Opened without
- * following a link and without blocking (a FIFO planted there must not hang every create on the
- * key), read only if it is a plain file, and only the few bytes a number takes.
+ * The last create's time in ms; a missing stamp, or one that is not a number, means none is known.
+ * Read as a state file: a FIFO, folder or link planted at its name is refused (exit 3, nothing
+ * sent) instead of hanging every create on the key or being silently replaced.
  */
 function readStamp(path: string): number | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    if (!fstatSync(fd).isFile()) return undefined;
-    const buffer = Buffer.alloc(32);
-    const value = Number(
-      buffer
-        .subarray(0, readSync(fd, buffer, 0, 32, 0))
-        .toString("utf8")
-        .trim(),
-    );
-    return Number.isFinite(value) && value > 0 ? value : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const value = Number(readStateFile(path, "the pacing stamp", 64)?.trim());
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /**

@@ -1,8 +1,10 @@
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Claims } from "../../src/core/claims.js";
+import { ConfigError } from "../../src/errors.js";
 
 let home: string;
 beforeEach(async () => {
@@ -71,5 +73,34 @@ describe("Claims", () => {
     if ("claim" in second) await second.claim.release();
     await first?.release();
     expect(await readdir(home)).toEqual(["claims"]);
+  });
+
+  it("a FIFO, a folder or a link at a claim, its break lock or an owner file is refused at once (exit 3), never waited on", async () => {
+    const claims = new Claims(home);
+    const plants: [string, () => Promise<unknown>][] = [
+      [join(home, "claims", key(1)), async () => execFileSync("mkfifo", [join(home, "claims", key(1))])],
+      [join(home, "claims", key(2)), () => mkdir(join(home, "claims", key(2)))],
+      [join(home, "claims", key(3)), () => symlink("/dev/zero", join(home, "claims", key(3)))],
+    ];
+    await mkdir(join(home, "claims"));
+    for (const [path, plant] of plants) {
+      await plant();
+      const err = await claims.take(path.slice(-64)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toMatch(
+        new RegExp(
+          `^the claim ${path} is a (FIFO|directory|symbolic link), not a regular file; move it away$`,
+        ),
+      );
+    }
+    // A dead owner's claim with a folder at its break lock: the folder is never removed as "stale".
+    await writeFile(join(home, "claims", key(4)), "4999999 1");
+    await mkdir(join(home, "claims", `${key(4)}.break`));
+    await expect(claims.take(key(4))).rejects.toThrow(/break lock .* is a directory/);
+    // An owner file of another process that is a FIFO: the sweep refuses it rather than hang.
+    const other = new Claims(await mkdtemp(join(tmpdir(), "grokvid-claims-other-")));
+    execFileSync("mkfifo", [join(other.dir, "..", ".claim-owner-4999999-abcdef")]);
+    await expect(other.take(key(5))).rejects.toThrow(/the claim owner file .* is a FIFO/);
+    await rm(join(other.dir, ".."), { recursive: true, force: true });
   });
 });

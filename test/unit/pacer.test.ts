@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -83,20 +83,30 @@ describe("createPacer", () => {
     await expect(p.turn("create").then((done) => done())).resolves.toBeUndefined();
   });
 
-  it("a FIFO or a link planted at the stamp is never read (no hang), and the link's target is untouched", async () => {
+  it("a FIFO, or a link to one, planted at the stamp is refused (exit 3, nothing sent), never read or replaced", async () => {
     const { pacer: first, key } = pacer();
     await (
       await first.turn("create")
     )();
     const [stamp] = (await readdir(join(home, "pacing"))).filter((n) => !n.endsWith(".tmp"));
     if (!stamp) throw new Error("no stamp");
-    await rm(join(home, "pacing", stamp));
+    const path = join(home, "pacing", stamp);
+    await rm(path);
     execFileSync("mkfifo", [join(home, "fifo")]);
-    await symlink(join(home, "fifo"), join(home, "pacing", stamp));
-    // Same key as `first`: its stamp is the planted link, read (or not) on the next turn.
-    const again = createPacer(home, "https://api.x.ai", key, 1, new ManualClock());
-    await expect(again.turn("create").then((done) => done())).resolves.toBeUndefined();
-    // The stamp was replaced by rename: the link is gone, the FIFO it pointed at is still a FIFO.
-    execFileSync("test", ["-p", join(home, "fifo")]);
+    for (const plant of [() => symlink(join(home, "fifo"), path), () => rename(join(home, "fifo"), path)]) {
+      await plant();
+      // Same key as `first`: its stamp is the planted name, read (or not) on the next turn.
+      const again = createPacer(home, "https://api.x.ai", key, 1, new ManualClock());
+      const err = await again.turn("create").catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).nothingSent).toBe(true);
+      expect((err as ConfigError).message).toMatch(
+        new RegExp(
+          `^the pacing stamp ${path} is a (symbolic link|FIFO), not a regular file; move it away; nothing was sent$`,
+        ),
+      );
+    }
+    // Left where it was, still a FIFO: nothing was written through the link or into the FIFO.
+    execFileSync("test", ["-p", path]);
   });
 });
