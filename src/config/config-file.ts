@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
-import { kindOf } from "../core/state-file.js";
+import { kindOf, otherOwner } from "../core/state-file.js";
 import { ConfigError } from "../errors.js";
 
 /**
@@ -27,13 +27,6 @@ export class ConfigFileProblem extends Error {
 
 const codeOf = (err: unknown): string =>
   err && typeof err === "object" && "code" in err && typeof err.code === "string" ? err.code : "";
-
-/** Who else's a file is: undefined when it is the user's own (or root's), or the OS has no owners. */
-export function otherOwner(info: Pick<Stats, "uid">): number | undefined {
-  const me = process.getuid?.();
-  if (me === undefined || info.uid === me || info.uid === 0) return undefined;
-  return info.uid;
-}
 
 /** The problem with an open file (or the link that led to it), if any. */
 function problemWith(filepath: string, info: Stats, link: Stats | undefined): ConfigFileProblem | undefined {

@@ -77,6 +77,24 @@ function refusal(err: unknown, path: string, what: string): unknown {
   return info.isFile() ? err : notRegular(path, what, kindOf(info));
 }
 
+/**
+ * Who else's a file is: undefined when it is the user's own (or root's: root can replace grokvid
+ * itself), or the OS has no owners. A file of grokvid's that another user owns was planted.
+ */
+export function otherOwner(info: { uid: number | bigint }): number | undefined {
+  const me = process.getuid?.();
+  const uid = Number(info.uid);
+  if (me === undefined || uid === me || uid === 0) return undefined;
+  return uid;
+}
+
+/** The one-line refusal of a file another user owns. */
+export function notOurs(path: string, what: string, uid: number): ConfigError {
+  return new ConfigError(
+    `${what} ${path} belongs to another user (uid ${uid}) and is not read; move it away`,
+  );
+}
+
 function checked(fd: number, path: string, what: string): number {
   let info: Stats;
   try {
@@ -85,9 +103,10 @@ function checked(fd: number, path: string, what: string): number {
     closeSync(fd);
     throw err;
   }
-  if (info.isFile()) return fd;
+  const owner = otherOwner(info);
+  if (info.isFile() && owner === undefined) return fd;
   closeSync(fd);
-  throw notRegular(path, what, kindOf(info));
+  throw owner === undefined ? notRegular(path, what, kindOf(info)) : notOurs(path, what, owner);
 }
 
 /**
@@ -128,9 +147,10 @@ export async function openStateHandle(
     await handle.close();
     throw err;
   });
-  if (info.isFile()) return handle;
+  const owner = otherOwner(info);
+  if (info.isFile() && owner === undefined) return handle;
   await handle.close();
-  throw notRegular(path, what, kindOf(info));
+  throw owner === undefined ? notRegular(path, what, kindOf(info)) : notOurs(path, what, owner);
 }
 
 /**

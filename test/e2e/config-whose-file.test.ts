@@ -138,4 +138,22 @@ describe.skipIf(process.getuid?.() !== 0)("a config file another user owns (need
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("belongs to another user");
   });
+
+  it("a keys file or a journal another user owns is refused, exit 3, and nothing is sent", async () => {
+    const keys = await put(
+      join(e2e.dir, ".config", "grokvid", "keys.json"),
+      JSON.stringify({ apimart: "sk-theirs-000000000" }),
+    );
+    chownSync(keys, 65534, 65534);
+    const env2 = env({ GROKVID_APIMART_BASE_URL: e2e.sandbox.baseUrl("apimart") });
+    const r = await runCli(["create", "--provider", "apimart", "--prompt", "p"], { cwd: e2e.dir, env: env2 });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`${keys} belongs to another user (uid 65534)`);
+    const journal = await put(join(e2e.dir, "state", "journal.jsonl"), "");
+    chownSync(journal, 65534, 65534);
+    const j = await runCli(["jobs"], { cwd: e2e.dir, env: env() });
+    expect(j.code, j.stderr).toBe(3);
+    expect(j.stderr).toContain("belongs to another user");
+    expect(e2e.sandbox.requests).toEqual([]);
+  });
 });
