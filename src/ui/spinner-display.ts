@@ -2,7 +2,7 @@ import type { NormalizedTask } from "../providers/types.js";
 import { DownloadMeter } from "./download-meter.js";
 import { FRAME_MS, LiveRegion } from "./live-region.js";
 import type { Output } from "./output.js";
-import { describeTask, type StatusDisplay } from "./status-display.js";
+import { describeTask, type StatusDisplay } from "./task-line.js";
 import { fitWidth } from "./text-width.js";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] as const;
