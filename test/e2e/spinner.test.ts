@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeTempDir, runCli } from "../helpers/run-cli.js";
+import { replayScreen, runInPty } from "../helpers/pty.js";
+
+// The single-job spinner (ora) on a real pseudo-terminal, against the in-process sandbox.
+const SANDBOX = { GROKVID_SANDBOX_DELAY: "1200ms" };
+const ESC = "\u001b";
+const FRAME = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+let dir = "";
+let cleanup: () => Promise<void> = async () => {};
+beforeEach(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+});
+afterEach(() => cleanup());
+
+async function createJob(env: Record<string, string> = SANDBOX): Promise<string> {
+  const made = await runCli(["create", "--provider", "sandbox", "--prompt", "a spinner test"], {
+    cwd: dir,
+    env,
+  });
+  expect(made.code, made.stderr).toBe(0);
+  return made.stdout.trim();
+}
+
+/**
+ * What the spinner drew: colours taken out, every piece of output between other escapes and line
+ * ends that starts with a frame.
+ */
+function spinnerLines(output: string): string[] {
+  return (
+    output
+      // eslint-disable-next-line no-control-regex -- escapes are what is being taken apart
+      .replace(/\u001b\[[\d;]*m/g, "")
+      // eslint-disable-next-line no-control-regex -- escapes are what is being taken apart
+      .split(/\r\n|\r|\n|\u001b\[[?\d;]*[A-Za-z]/)
+      .filter((piece) => FRAME.test(piece.slice(0, 1)))
+  );
+}
+
+describe("the single-job spinner (ora) on a real pseudo-terminal", () => {
+  it("a terminal that reports 0 columns (and some rows) gets frames of bounded size, then a clean screen", async () => {
+    const id = await createJob();
+    const started = Date.now();
+    const run = await runInPty(["wait", id, "--provider", "sandbox", "--interval", "200ms"], {
+      cwd: dir,
+      env: { ...SANDBOX, NO_COLOR: "1" },
+      columns: 0,
+      rows: 24,
+      limitMs: 10_000,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    // ora counts a frame's rows as cells / columns: at 0 columns, Infinity rows to erase, forever.
+    expect(run.output.length, run.output.slice(0, 600)).toBeLessThan(200 + 1000 * seconds);
+    expect(run.code, run.output.slice(-600)).toBe(0);
+    const drawn = spinnerLines(run.output);
+    expect(drawn.length).toBeGreaterThan(0);
+    // Drawn for 80 columns (what an unsized terminal is taken for), one column kept free.
+    for (const line of drawn) expect(line.length, line).toBeLessThanOrEqual(79);
+    const screen = replayScreen(run.output, 200);
+    expect(screen.lines).toEqual([expect.stringMatching(new RegExp(`^${id}\\tsucceeded\\t`))]);
+  });
+
+  it("Ctrl-C erases the spinner, says how to resume and exits 130; the cursor is never left hidden", async () => {
+    const id = await createJob({ GROKVID_SANDBOX_DELAY: "30s" });
+    const run = await runInPty(["wait", id, "--provider", "sandbox", "--interval", "100ms"], {
+      cwd: dir,
+      env: { GROKVID_SANDBOX_DELAY: "30s" },
+      columns: 80,
+      rows: 24,
+      type: { text: "\u0003", when: (out) => spinnerLines(out).length >= 3 },
+    });
+    expect(run.code, run.output).toBe(130);
+    const text = replayScreen(run.output, 80).lines.join("\n");
+    expect(text).not.toMatch(FRAME);
+    expect(text).not.toMatch(/: (queued|running)( \d+%)? \(/);
+    expect(text).toContain(`resume with: grokvid wait ${id}`);
+    expect(run.output.lastIndexOf(`${ESC}[?25l`)).toBeLessThanOrEqual(run.output.lastIndexOf(`${ESC}[?25h`));
+  });
+
+  it.each([
+    ["--json", 3],
+    ["--quiet", 0],
+  ])("%s on a terminal: no spinner, no escape; at most a plain line per status", async (flag, lines) => {
+    const id = await createJob();
+    const run = await runInPty(["wait", id, "--provider", "sandbox", "--interval", "100ms", flag], {
+      cwd: dir,
+      env: SANDBOX,
+      columns: 80,
+      rows: 24,
+    });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toMatch(FRAME);
+    expect(run.output).not.toContain(`${ESC}[`);
+    const told = run.output.split("\r\n").filter((l) => l.startsWith(`${id}: `));
+    expect(told.length, run.output).toBeLessThanOrEqual(lines);
+    expect(told).toEqual([...new Set(told)]);
+  });
+
+  it("not a terminal: plain lines, one per status, and no escape sequence", async () => {
+    const id = await createJob();
+    const run = await runCli(["wait", id, "--provider", "sandbox", "--interval", "100ms"], {
+      cwd: dir,
+      env: { ...SANDBOX, NO_COLOR: "" },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr + run.stdout).not.toContain(ESC);
+    expect(run.stderr).not.toMatch(FRAME);
+    const statuses = run.stderr
+      .trim()
+      .split("\n")
+      .map((l) => l.replace(/^\S+: (\w+).*$/, "$1"));
+    expect(statuses).toEqual([...new Set(statuses)]);
+    expect(statuses).toContain("succeeded");
+  });
+});
