@@ -3,7 +3,7 @@ import type { NormalizedTask } from "../providers/types.js";
 import { DownloadMeter } from "./download-meter.js";
 import type { Output } from "./output.js";
 import { SpinnerStream } from "./spinner-stream.js";
-import { describeTask, type StatusDisplay } from "./task-line.js";
+import { fitTaskLine, type StatusDisplay } from "./task-line.js";
 import { fitWidth } from "./text-width.js";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"] as const;
@@ -47,7 +47,7 @@ export function spinnerDisplay(out: Output, now: () => number): StatusDisplay {
   // every one of a download's chunks.
   const describe = (): string => {
     const width = stream.lineWidth() - FRAME_CELLS;
-    if (last) return fitWidth(describeTask(last.task, last.elapsedMs + now() - last.at), width);
+    if (last) return fitTaskLine(last.task, last.elapsedMs + now() - last.at, width);
     if (fetched) return fitWidth(`downloading ${meter.describe(fetched.received, fetched.total)}`, width);
     return "";
   };

@@ -61,6 +61,30 @@ describe("the single-job spinner (ora) on a real pseudo-terminal", () => {
     expect(screen.lines).toEqual([expect.stringMatching(new RegExp(`^${id}\\tsucceeded\\t`))]);
   });
 
+  it("at 40 columns the line fits and keeps status, percent and elapsed time, cutting the id in its middle", async () => {
+    const id = await createJob();
+    const run = await runInPty(["wait", id, "--provider", "sandbox", "--interval", "100ms"], {
+      cwd: dir,
+      env: { ...SANDBOX, NO_COLOR: "1" },
+      columns: 40,
+      rows: 24,
+    });
+    expect(run.code, run.output).toBe(0);
+    const drawn = spinnerLines(run.output);
+    expect(drawn.length).toBeGreaterThan(0);
+    const head = id.slice(0, 5);
+    for (const line of drawn) {
+      expect(line.length, line).toBeLessThanOrEqual(39);
+      expect(line, line).toMatch(/: (queued|running \d+%|succeeded) \(\d+m?s\)$/);
+      expect(line, line).toMatch(new RegExp(`^. ${head}\\w*…\\w+: `));
+      expect(id.endsWith(line.split("…")[1]?.split(": ")[0] ?? "?"), line).toBe(true);
+    }
+    expect(drawn.some((line) => / running \d+% /.test(line))).toBe(true);
+    const screen = replayScreen(run.output, 40);
+    expect(screen.lines.join("\n")).not.toMatch(FRAME);
+    expect(screen.lines.join("")).toMatch(new RegExp(`^${id}\\tsucceeded\\t`));
+  });
+
   it("Ctrl-C erases the spinner, says how to resume and exits 130; the cursor is never left hidden", async () => {
     const id = await createJob({ GROKVID_SANDBOX_DELAY: "30s" });
     const run = await runInPty(["wait", id, "--provider", "sandbox", "--interval", "100ms"], {

@@ -4,7 +4,8 @@ import type { NormalizedTask } from "../../src/providers/types.js";
 import { Output } from "../../src/ui/output.js";
 import { FRAME_MS } from "../../src/ui/spinner-display.js";
 import { createStatusDisplay } from "../../src/ui/status-display.js";
-import { textWidth } from "../../src/ui/text-width.js";
+import { fitTaskLine } from "../../src/ui/task-line.js";
+import { fitMiddle, textWidth } from "../../src/ui/text-width.js";
 import { replayScreen } from "../helpers/pty.js";
 
 const ID = "task_an000a40mxcv4ic04hv540nq0dci5bu";
@@ -95,7 +96,7 @@ describe("the single-job spinner (ora) on a terminal stream", () => {
     expect(stream.text).not.toContain("\u001b[1A");
     const [line] = replayScreen(stream.text, 80).lines;
     expect(textWidth(line ?? "")).toBe(79);
-    expect(line).toMatch(/^. task_an\w+…$/);
+    expect(line).toMatch(/… *\w*: running 7% \(1s\)$/);
     display.stop();
   });
 
@@ -113,5 +114,23 @@ describe("the single-job spinner (ora) on a terminal stream", () => {
     vi.advanceTimersByTime(FRAME_MS);
     expect(plain.stream.text).not.toContain("\u001b[3");
     other.stop();
+  });
+});
+
+describe("fitting a task's line", () => {
+  it("cuts the id in its middle so status, percent and elapsed time stay in view", () => {
+    const line = fitTaskLine(task("running", 45), 65_000, 37);
+    expect(textWidth(line)).toBeLessThanOrEqual(37);
+    expect(line).toMatch(/^task_an\w+…\w+i5bu: running 45% \(1m5s\)$/);
+    expect(fitTaskLine(task("running", 45), 0, 80)).toBe(`${ID}: running 45% (0s)`);
+    // Too narrow for any id: the state alone, cut at its end.
+    expect(fitTaskLine(task("running", 45), 0, 12)).toBe("running 45%…");
+  });
+
+  it("fitMiddle counts cells and never cuts a wide character in half", () => {
+    expect(fitMiddle("abcdefghij", 7)).toBe("abc…hij");
+    expect(fitMiddle("狗狗狗狗狗狗", 7)).toBe("狗…狗狗");
+    expect(textWidth(fitMiddle("狗狗狗狗狗狗", 7))).toBeLessThanOrEqual(7);
+    expect(fitMiddle("short", 5)).toBe("short");
   });
 });
