@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir, runCli } from "../helpers/run-cli.js";
 import { replayScreen, runInPty } from "../helpers/pty.js";
@@ -100,6 +104,39 @@ describe("the single-job spinner (ora) on a real pseudo-terminal", () => {
     expect(text).not.toMatch(/: (queued|running)( \d+%)? \(/);
     expect(text).toContain(`resume with: grokvid wait ${id}`);
     expect(run.output.lastIndexOf(`${ESC}[?25l`)).toBeLessThanOrEqual(run.output.lastIndexOf(`${ESC}[?25h`));
+  });
+
+  it("a process that exits while the spinner runs (a second Ctrl-C's process.exit) leaves no spinner behind", () => {
+    // The built display module, driven directly: exiting mid-spin is what a second Ctrl-C does,
+    // and two Ctrl-C in a row reach a process as one signal as often as not.
+    const ui = (name: string) =>
+      JSON.stringify(fileURLToPath(new URL(`../../dist/ui/${name}.js`, import.meta.url)));
+    const script = join(dir, "exit-mid-spin.mjs");
+    writeFileSync(
+      script,
+      `const { Output } = await import(${ui("output")});
+      const { createStatusDisplay } = await import(${ui("status-display")});
+      const mode = { json: false, quiet: false, verbose: false, color: true };
+      const out = new Output({ stdout: process.stdout, stderr: process.stderr, env: process.env }, mode);
+      const display = await createStatusDisplay(out);
+      const at = "2026-01-01T00:00:00.000Z";
+      display.update({ id: "task_exit", provider: "sandbox", model: "m", status: "running", progress: 50,
+        videoUrl: null, error: null, createdAt: at, updatedAt: at, raw: {} }, 0);
+      setTimeout(() => process.exit(130), 350);`,
+    );
+    const run = spawnSync(
+      "script",
+      ["-qec", `stty cols 80 rows 24; exec ${process.execPath} ${script}`, "/dev/null"],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "", HOME: dir, TERM: "xterm-256color" },
+        encoding: "utf8",
+        timeout: 10_000,
+      },
+    );
+    expect(run.status, run.stdout).toBe(130);
+    expect(spinnerLines(run.stdout).length, run.stdout).toBeGreaterThanOrEqual(2);
+    expect(replayScreen(run.stdout, 80).lines).toEqual([]);
   });
 
   it.each([
