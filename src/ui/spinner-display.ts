@@ -54,10 +54,12 @@ export function spinnerDisplay(out: Output, now: () => number): StatusDisplay {
   const ticker = setInterval(() => (spinner.text = describe()), FRAME_MS);
   ticker.unref();
   const erase = () => spinner.stop();
+  let unwatch: (() => void) | undefined;
   const show = () => {
     spinner.text = describe();
     if (spinner.isSpinning) return;
     process.on("exit", erase);
+    unwatch = stream.watchResize(() => (spinner.text = describe()));
     out.attachLive({ clear: () => spinner.clear(), schedule: () => spinner.render() });
     spinner.start();
   };
@@ -78,6 +80,7 @@ export function spinnerDisplay(out: Output, now: () => number): StatusDisplay {
       // ora's stop erases even a spinner never started (a stray cursor move): only a shown one.
       if (spinner.isSpinning) spinner.stop();
       process.off("exit", erase);
+      unwatch?.();
       out.attachLive(undefined);
     },
   };

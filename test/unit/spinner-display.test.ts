@@ -100,6 +100,26 @@ describe("the single-job spinner (ora) on a terminal stream", () => {
     display.stop();
   });
 
+  it("after the terminal narrows, erases every row the reflowed line took and redraws it to fit", async () => {
+    const { stream, out } = terminal(80, { NO_COLOR: "1" });
+    const display = await createStatusDisplay(out, Date.now);
+    display.update(task("running", 45), 0);
+    vi.advanceTimersByTime(FRAME_MS);
+    // "⠋ " + 35 cells of id + ": running 45% (0s)": 55 cells are 2 rows at 30 columns.
+    stream.columns = 30;
+    stream.emit("resize");
+    const erase = "\r\u001b[1A\u001b[0J\r";
+    expect(stream.text).toContain(erase);
+    const after = stream.text.slice(stream.text.indexOf(erase));
+    vi.advanceTimersByTime(FRAME_MS);
+    const [line, ...rest] = replayScreen(after, 30).lines;
+    expect(rest).toEqual([]);
+    expect(textWidth(line ?? "")).toBeLessThanOrEqual(29);
+    expect(line).toMatch(/…\w+: running 45% \(0s\)$/);
+    display.stop();
+    expect(stream.listenerCount("resize")).toBe(0);
+  });
+
   it("paints the frame at Output's colour level, and only the frame", async () => {
     const colored = terminal(80, { FORCE_COLOR: "1" });
     const display = await createStatusDisplay(colored.out, Date.now);
