@@ -72,7 +72,7 @@ await build({
         { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
         {
           name: "common",
-          test: /[\\/]src[\\/](cli|program|program-options|program-setup|program-review|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|download-meter)|completion[\\/]scripts|util[\\/](format|untrusted|duration|did-you-mean)|core[\\/](journal-file|client|context|settings|gateway|create-preview|validate-create|validate-images|value-source|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
+          test: /[\\/]src[\\/](cli|program|program-options|program-setup|program-review|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|task-line|download-meter)|completion[\\/]scripts|util[\\/](format|untrusted|duration|did-you-mean)|core[\\/](journal-file|client|context|settings|gateway|create-preview|validate-create|validate-images|value-source|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
         },
       ],
     },

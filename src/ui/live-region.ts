@@ -35,6 +35,11 @@ function rowsOf(stream: TextStream): unknown {
  * many rows as were drawn, then clear to the end of the screen. Each frame is one write; frames
  * are at least FRAME_MS apart. What is drawn is erased on stop and when the process exits in any
  * way (a second Ctrl-C), so the shell prompt never lands in the middle of a spinner.
+ *
+ * Why hand-written when ora draws the single-job spinner: ora draws one line (a frame and a text)
+ * and erases by the rows it counts for that; the batch and resume displays are a block of one
+ * line per running job plus a totals line, capped at the terminal's height, whose rows must be
+ * recounted when the terminal narrows and the lines reflow. That is this class's whole job.
  */
 export class LiveRegion {
   private lines: readonly string[] = [];

@@ -1,18 +1,10 @@
-import { formatMs } from "../util/format.js";
-import type { NormalizedTask } from "../providers/types.js";
 import { DownloadMeter } from "./download-meter.js";
-import { type Output, safeText } from "./output.js";
+import type { Output } from "./output.js";
+import { describeTask, type StatusDisplay } from "./task-line.js";
 
-export interface StatusDisplay {
-  update(task: NormalizedTask, elapsedMs: number): void;
-  downloading(received: number, total: number | undefined): void;
-  stop(): void;
-}
-
-export function describeTask(task: NormalizedTask, elapsedMs: number): string {
-  const progress = task.status === "running" && task.progress !== null ? ` ${task.progress}%` : "";
-  return safeText(`${task.id}: ${task.status}${progress} (${formatMs(Math.floor(elapsedMs / 1000) * 1000)})`);
-}
+// The batch and resume commands name describeTask from here; it lives in task-line.ts, which the
+// spinner imports too, so that this module and the spinner's do not import each other.
+export { describeTask, type StatusDisplay };
 
 /** One line per status change, and a download line every few seconds, for logs and CI. */
 function plainDisplay(out: Output, now: () => number): StatusDisplay {

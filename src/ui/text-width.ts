@@ -38,3 +38,28 @@ export function fitWidth(text: string, max: number): string {
   }
   return max >= 1 ? `${kept}…` : "";
 }
+
+/**
+ * At most `max` cells, cut in the middle (`task_an00…i5bu`) on whole characters: for an id, whose
+ * both ends are what a person compares, where a cut end would leave a prefix every id shares.
+ */
+export function fitMiddle(text: string, max: number): string {
+  if (stringWidth(text) <= max) return text;
+  if (max < 3) return fitWidth(text, max);
+  const parts = Array.from(graphemes.segment(text), ({ segment }) => segment);
+  const take = (from: readonly string[], cells: number): string[] => {
+    const kept: string[] = [];
+    let width = 0;
+    for (const segment of from) {
+      const w = stringWidth(segment);
+      if (width + w > cells) break;
+      kept.push(segment);
+      width += w;
+    }
+    return kept;
+  };
+  const headCells = Math.ceil((max - 1) / 2);
+  const head = take(parts, headCells);
+  const tail = take([...parts].reverse(), max - 1 - textWidth(head.join(""))).reverse();
+  return `${head.join("")}…${tail.join("")}`;
+}
