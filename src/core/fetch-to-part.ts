@@ -1,13 +1,6 @@
 import { type FileHandle, rm } from "node:fs/promises";
-import {
-  DEFAULT_LOW_SPEED,
-  downloadAuth,
-  type Gateway,
-  type LowSpeedLimit,
-  type HttpDeps,
-  openDownload,
-  type StreamResponse,
-} from "../http/client.js";
+import { DEFAULT_LOW_SPEED, type Gateway, type LowSpeedLimit, type HttpDeps } from "../http/client.js";
+import { downloadAuth, openDownload, type StreamResponse } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { DiskWriteError } from "./batched-writer.js";
 import { type BodyOutcome, writeBody } from "./body-writer.js";
@@ -84,7 +77,8 @@ async function openFrom(
     if (range?.start === have) return { res, offset: have, total: range.total, end: range.end };
   }
   if (res.status === 200) return { res, offset: 0, total: size, end: size };
-  res.body.resume();
+  // Not read: draining a hostile error page could take for ever, and an unread one holds the socket.
+  res.body.destroy();
   if (have > 0 && (res.status === 206 || res.status === 416))
     return openFrom(source, 0, undefined, gateway, http);
   return { failed: res };
@@ -166,12 +160,13 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
   let file: FileHandle | undefined = kept?.file;
   let hasher: ChunkHasher | undefined;
   let meta: PartMetaFile | undefined;
+  let body: StreamResponse["body"] | undefined;
   try {
     const opened = await openSource(job, kept?.have ?? 0, kept?.etag, gateway, http);
     const { res, offset, total } = opened;
+    body = res.body;
     const contentType = res.headers["content-type"];
     if (declaredNotVideo(contentType)) {
-      res.body.resume();
       throw new DownloadError(
         `the video URL of task ${task.id} answered ${contentType} instead of a video; nothing was saved`,
         "final",
@@ -243,6 +238,9 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     await commitFile(part, job.dest, job.force);
     return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
   } finally {
+    // A body this attempt stopped reading (the disk refused the .part, an error page) is let go
+    // now: left open, it holds its connection, and every dispatcher.close(), until the server quits.
+    if (body && !body.readableEnded) body.destroy();
     await file?.close();
     await hasher?.close();
     meta?.close();

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { downloadAuth, openDownload } from "../http/client.js";
+import { downloadAuth, openDownload } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { DownloadError } from "./download-error.js";
 import { listSources } from "./download.js";

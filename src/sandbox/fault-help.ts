@@ -25,6 +25,7 @@ export const FAULT_HELP: Record<FaultKind, string> = {
   "json-octet-stream": "200 with a JSON error body labelled application/octet-stream (download)",
   "oversized-range": "a 206 whose body runs past the end its Content-Range announces (download)",
   trickle: "the real video, 16 bytes every 25 ms (download)",
+  "redirect-file": "302 to file:///etc/passwd instead of the video (download)",
 };
 
 export function describeFaultKinds(): string {

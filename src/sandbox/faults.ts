@@ -40,6 +40,8 @@ const APPLIES_TO: Record<FaultKind, readonly RequestTarget[]> = {
   rekey: ["query"],
   // Decided when the task is created (its id records the size), so every later download agrees.
   downscaled: ["create"],
+  // A CDN (or a hostile gateway) pointing the download at a local file.
+  "redirect-file": ["download"],
 };
 
 const SERVER_ERROR_STATUSES: readonly number[] = [500, 502, 503];

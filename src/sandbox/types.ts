@@ -83,6 +83,7 @@ export const faultKinds = [
   "deep-json",
   "rekey",
   "downscaled",
+  "redirect-file",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
