@@ -171,7 +171,9 @@ export async function applyFault(
       return true;
     case "deep-json":
     case "rekey":
-      // The normal answer, changed: sendJson nests a field deep (deep-json), the query handler swaps the id (rekey).
+    case "hostile-cost":
+      // The normal answer, changed: sendJson nests a field deep (deep-json), the query handler swaps
+      // the id (rekey), xai's done answer reports an absurd cost (hostile-cost).
       return false;
   }
 }

@@ -42,6 +42,8 @@ const APPLIES_TO: Record<FaultKind, readonly RequestTarget[]> = {
   downscaled: ["create"],
   // A CDN (or a hostile gateway) pointing the download at a local file.
   "redirect-file": ["download"],
+  // A finished xai task billed an absurd amount (the other dialects report no cost).
+  "hostile-cost": ["query"],
 };
 
 const SERVER_ERROR_STATUSES: readonly number[] = [500, 502, 503];

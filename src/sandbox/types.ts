@@ -84,6 +84,7 @@ export const faultKinds = [
   "rekey",
   "downscaled",
   "redirect-file",
+  "hostile-cost",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
