@@ -2,6 +2,7 @@ import { type FileHandle, rm } from "node:fs/promises";
 import { DEFAULT_LOW_SPEED, type Gateway, type LowSpeedLimit, type HttpDeps } from "../http/client.js";
 import { downloadAuth, openDownload, type StreamResponse } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
+import { readByteCount } from "../util/numbers.js";
 import { DiskWriteError } from "./batched-writer.js";
 import { type BodyOutcome, writeBody } from "./body-writer.js";
 import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-hasher.js";
@@ -31,15 +32,15 @@ function declaredNotVideo(contentType: string | undefined): boolean {
   return type.startsWith("text/") || type.includes("json") || type.includes("xml");
 }
 
-/** `bytes START-END/TOTAL` of a 206. */
+/** `bytes START-END/TOTAL` of a 206; a bound too large to count exactly makes it unusable (a restart). */
 function parseContentRange(header: string | undefined) {
   const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? "");
   if (!m?.[1] || !m[2] || !m[3]) return undefined;
-  const range = {
-    start: Number(m[1]),
-    end: Number(m[2]) + 1,
-    total: m[3] === "*" ? undefined : Number(m[3]),
-  };
+  const start = readByteCount(m[1]);
+  const last = readByteCount(m[2]);
+  const total = m[3] === "*" ? undefined : readByteCount(m[3]);
+  if (start === undefined || last === undefined || (m[3] !== "*" && total === undefined)) return undefined;
+  const range = { start, end: last + 1, total };
   return range.end <= range.start || (range.total !== undefined && range.end > range.total)
     ? undefined
     : range;
@@ -69,8 +70,7 @@ async function openFrom(
   // If the file changed since the part was written, If-Range makes the server send it whole.
   if (have > 0 && etag) headers["if-range"] = etag;
   const res = await openDownload(source, http, auth, headers);
-  const length = Number(res.headers["content-length"]);
-  const size = Number.isFinite(length) && res.headers["content-length"] !== undefined ? length : undefined;
+  const size = readByteCount(res.headers["content-length"]);
   if (res.status === 206) {
     const range = parseContentRange(res.headers["content-range"]);
     // Only an answer that starts where our file ends can be appended (a 206 from 0 is a whole start).

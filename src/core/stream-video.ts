@@ -3,6 +3,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { downloadAuth, openDownload } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
+import { readByteCount } from "../util/numbers.js";
 import { DownloadError } from "./download-error.js";
 import { listSources } from "./download.js";
 import { type DownloadProgress, warnOfDelivery } from "./follow.js";
@@ -53,10 +54,9 @@ export async function streamVideo(
       { status: res.status },
     );
   }
-  const declared =
-    res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
+  const declared = readByteCount(res.headers["content-length"]);
   const hash = createHash("sha256");
-  const header = new StreamHeaderReader(Number.isSafeInteger(declared) ? declared : undefined);
+  const header = new StreamHeaderReader(declared);
   let head: Buffer | undefined = Buffer.alloc(0);
   let bytes = 0;
   for await (const raw of res.body) {
