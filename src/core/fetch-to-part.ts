@@ -1,6 +1,6 @@
 import { type FileHandle, rm } from "node:fs/promises";
 import { DEFAULT_LOW_SPEED, type Gateway, type LowSpeedLimit, type HttpDeps } from "../http/client.js";
-import { downloadAuth, openDownload, type StreamResponse } from "../http/open-download.js";
+import { discardBody, downloadAuth, openDownload, type StreamResponse } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { readByteCount } from "../util/numbers.js";
 import { DiskWriteError } from "./batched-writer.js";
@@ -78,7 +78,7 @@ async function openFrom(
   }
   if (res.status === 200) return { res, offset: 0, total: size, end: size };
   // Not read: draining a hostile error page could take for ever, and an unread one holds the socket.
-  res.body.destroy();
+  discardBody(res.body);
   if (have > 0 && (res.status === 206 || res.status === 416))
     return openFrom(source, 0, undefined, gateway, http);
   return { failed: res };
@@ -240,7 +240,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
   } finally {
     // A body this attempt stopped reading (the disk refused the .part, an error page) is let go
     // now: left open, it holds its connection, and every dispatcher.close(), until the server quits.
-    if (body && !body.readableEnded) body.destroy();
+    if (body && !body.readableEnded) discardBody(body);
     await file?.close();
     await hasher?.close();
     meta?.close();

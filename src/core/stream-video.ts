@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { downloadAuth, openDownload } from "../http/open-download.js";
+import { discardBody, downloadAuth, openDownload } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { readByteCount } from "../util/numbers.js";
 import { DownloadError } from "./download-error.js";
@@ -47,7 +47,7 @@ export async function streamVideo(
   const auth = downloadAuth(gateway);
   const res = await openDownload(source, session.http, auth);
   if (res.status !== 200) {
-    res.body.destroy();
+    discardBody(res.body);
     throw new DownloadError(
       `downloading the video of task ${task.id} failed: HTTP ${res.status} from ${gateway.name}`,
       "final",

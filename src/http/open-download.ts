@@ -14,6 +14,17 @@ export interface StreamResponse {
 const MAX_REDIRECTS = 5;
 
 /**
+ * Lets go of a body nobody will read (an error page, a video the disk refused): its connection is
+ * freed now instead of when the server gives up. undici reports the abort as an "error" event on
+ * the stream, which here is the expected outcome, not a failure: without a listener it would be
+ * an uncaught exception.
+ */
+export function discardBody(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
+/**
  * Whom a video download may show the key: the gateway's own origin (new-api proxy URLs), and
  * nobody for a dialect whose videos are fetched without it (xAI's CDN), even on the same host.
  */

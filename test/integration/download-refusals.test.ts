@@ -132,6 +132,31 @@ describe("a redirect to a scheme other than http(s)", () => {
   });
 });
 
+describe("byte counts in a download's headers", () => {
+  it("a 206 whose total has 400 digits is no usable range: a clean restart, not bytes of Infinity", async () => {
+    const movie = Buffer.alloc(1000, 7);
+    movie.write("ftyp", 4, "latin1");
+    const server = await serve((req, res) => {
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? "")?.[1] ?? -1);
+      if (start < 0) {
+        res.writeHead(200, { "content-type": "video/mp4", "content-length": "1000" }).end(movie);
+        return;
+      }
+      const range = `bytes ${start}-999/${"9".repeat(400)}`;
+      res.writeHead(206, { "content-type": "video/mp4", "content-range": range }).end(movie.subarray(start));
+    });
+    const dest = join(dir, "v.mp4");
+    await writeFile(`${dest}.part`, movie.subarray(0, 400));
+    await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_1", etag: null }));
+    const { run, warnings } = download(`${server.url}/v.mp4`, dest);
+    const { saved } = await run;
+    expect(saved).toMatchObject({ bytes: 1000, resumedFrom: 0 });
+    expect(server.hits.map((h) => h.headers.range)).toEqual(["bytes=400-", undefined]);
+    expect(deps.sleeps).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe("the key on redirects", () => {
   it("a chain through other origins never carries it, and a hop back to the gateway does", async () => {
     const gatewayHits: Array<string | undefined> = [];
