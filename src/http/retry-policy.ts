@@ -54,6 +54,8 @@ export function parseRetryAfter(
   const after = headers["retry-after"]?.trim();
   if (!after) return undefined;
   if (/^\d+(\.\d+)?$/.test(after)) return Number(after) * 1000;
+  // Every HTTP-date names its month; Date.parse alone would take "-5" or "1e999" for a date.
+  if (!/[a-z]{3}/i.test(after)) return undefined;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

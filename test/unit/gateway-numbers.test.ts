@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ManifestEntry } from "../../src/core/batch/report.js";
 import { summarize } from "../../src/core/batch/report.js";
 import { describeCost, renderGallery } from "../../src/core/gallery/render-html.js";
+import { nextDelay } from "../../src/core/wait.js";
+import { parseRetryAfter, RETRY_DEFAULTS, retryDelay } from "../../src/http/retry-policy.js";
 import type { GalleryCard } from "../../src/core/gallery/types.js";
 import { apimart } from "../../src/providers/apimart.js";
 import { apimartBalance, newApiBalance } from "../../src/providers/balance.js";
@@ -232,5 +234,25 @@ describe("balance amounts", () => {
     const { info, warnings } = newApiParse({ total_available: JSON.parse("1e400") });
     expect(info.remaining).toBeNull();
     expect(warnings).toEqual([expect.stringMatching(/^duoyuanx reported total_available Infinity/)]);
+  });
+});
+
+describe("waits a gateway asks for", () => {
+  const now = Date.UTC(2026, 0, 1);
+
+  it.each(["-5", "1e999", "Infinity", "NaN", "0x10", ""])("Retry-After %j is no hint", (value) => {
+    expect(parseRetryAfter({ "retry-after": value, "retry-after-ms": value }, now)).toBeUndefined();
+  });
+
+  it("a 400-digit Retry-After, or a date in year 275760, waits the cap, not for ever", () => {
+    const digits = parseRetryAfter({ "retry-after": "9".repeat(400) }, now);
+    expect(retryDelay(0, digits, () => 0.5)).toBe(RETRY_DEFAULTS.maxHintMs);
+    const far = parseRetryAfter({ "retry-after": "Sat, 13 Sep 275760 00:00:00 GMT" }, now);
+    expect(retryDelay(0, far, () => 0.5)).toBe(RETRY_DEFAULTS.maxHintMs);
+  });
+
+  it("a poll hint of Infinity or 1e9 ms waits at most a minute", () => {
+    expect(nextDelay(1000, 0, Infinity, () => 0.5)).toBe(60_000);
+    expect(nextDelay(1000, 0, 1e9, () => 0.5)).toBe(60_000);
   });
 });
