@@ -63,6 +63,11 @@ export class ApiError extends GrokvidError {
   readonly mayExist: boolean;
   /** The gateway says the task does not exist: nothing is running that a wait could pick up. */
   readonly notFound: boolean;
+  /**
+   * No answer came (a refused, reset or timed-out connection): the same request may work later.
+   * Only these are worth a retry; a refusal grokvid decided itself (a file: redirect) never is.
+   */
+  readonly networkFailure: boolean;
 
   constructor(
     message: string,
@@ -74,6 +79,7 @@ export class ApiError extends GrokvidError {
       cause?: unknown;
       mayExist?: boolean;
       notFound?: boolean;
+      networkFailure?: boolean;
     } = {},
   ) {
     super(message, exitCode, details);
@@ -81,6 +87,7 @@ export class ApiError extends GrokvidError {
     this.providerCode = details.providerCode;
     this.mayExist = details.mayExist === true;
     this.notFound = details.notFound === true;
+    this.networkFailure = details.networkFailure === true;
   }
 }
 

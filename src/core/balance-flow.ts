@@ -36,7 +36,8 @@ export async function getBalance(
   const session = await openSession(flags, runtime, report, config, { journal });
   try {
     const res = await callGateway(session.gateway, support.build(), session.http, { idempotent: true });
-    const info = support.parse(res.body);
+    const { info, warnings } = support.parse(res.body);
+    for (const warning of warnings) report.warn(warning);
     const rate = info.quotaPerUsd;
     const toUsd = (n: number | null) => (n === null || rate === undefined ? null : n / rate);
     return {

@@ -2,6 +2,7 @@ import type { GrokvidConfig } from "../config/schema.js";
 import type { RequestDescription } from "../http/encode.js";
 import type { NormalizedTask } from "../providers/types.js";
 import { registerEnvSecrets } from "../redact.js";
+import { withKnownCost } from "../util/cost.js";
 import type { ParsedBatch } from "./batch-file.js";
 import type { BatchOptions } from "./batch/events.js";
 import { type CommonFlags, type Reporter, realClock, type Runtime, silentReporter } from "./context.js";
@@ -239,7 +240,8 @@ export class GrokvidClient {
       (j) => (!query.status || j.status === query.status) && (!provider || j.provider === provider),
     );
     const uncertain = [...state.uncertain.values()].filter((u) => !provider || u.provider === provider);
-    const jobs = query.limit ? matching.slice(0, query.limit) : matching;
+    // An older grokvid journaled any finite cost a gateway sent: one that is no price is dropped here.
+    const jobs = (query.limit ? matching.slice(0, query.limit) : matching).map(withKnownCost);
     return { jobs, matching: matching.length, total: all.length, uncertain };
   }
 

@@ -1,14 +1,8 @@
 import { type FileHandle, rm } from "node:fs/promises";
-import {
-  DEFAULT_LOW_SPEED,
-  downloadAuth,
-  type Gateway,
-  type LowSpeedLimit,
-  type HttpDeps,
-  openDownload,
-  type StreamResponse,
-} from "../http/client.js";
+import { DEFAULT_LOW_SPEED, type Gateway, type LowSpeedLimit, type HttpDeps } from "../http/client.js";
+import { discardBody, downloadAuth, openDownload, type StreamResponse } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
+import { readByteCount } from "../util/numbers.js";
 import { DiskWriteError } from "./batched-writer.js";
 import { type BodyOutcome, writeBody } from "./body-writer.js";
 import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-hasher.js";
@@ -38,15 +32,15 @@ function declaredNotVideo(contentType: string | undefined): boolean {
   return type.startsWith("text/") || type.includes("json") || type.includes("xml");
 }
 
-/** `bytes START-END/TOTAL` of a 206. */
+/** `bytes START-END/TOTAL` of a 206; a bound too large to count exactly makes it unusable (a restart). */
 function parseContentRange(header: string | undefined) {
   const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? "");
   if (!m?.[1] || !m[2] || !m[3]) return undefined;
-  const range = {
-    start: Number(m[1]),
-    end: Number(m[2]) + 1,
-    total: m[3] === "*" ? undefined : Number(m[3]),
-  };
+  const start = readByteCount(m[1]);
+  const last = readByteCount(m[2]);
+  const total = m[3] === "*" ? undefined : readByteCount(m[3]);
+  if (start === undefined || last === undefined || (m[3] !== "*" && total === undefined)) return undefined;
+  const range = { start, end: last + 1, total };
   return range.end <= range.start || (range.total !== undefined && range.end > range.total)
     ? undefined
     : range;
@@ -76,15 +70,15 @@ async function openFrom(
   // If the file changed since the part was written, If-Range makes the server send it whole.
   if (have > 0 && etag) headers["if-range"] = etag;
   const res = await openDownload(source, http, auth, headers);
-  const length = Number(res.headers["content-length"]);
-  const size = Number.isFinite(length) && res.headers["content-length"] !== undefined ? length : undefined;
+  const size = readByteCount(res.headers["content-length"]);
   if (res.status === 206) {
     const range = parseContentRange(res.headers["content-range"]);
     // Only an answer that starts where our file ends can be appended (a 206 from 0 is a whole start).
     if (range?.start === have) return { res, offset: have, total: range.total, end: range.end };
   }
   if (res.status === 200) return { res, offset: 0, total: size, end: size };
-  res.body.resume();
+  // Not read: draining a hostile error page could take for ever, and an unread one holds the socket.
+  discardBody(res.body);
   if (have > 0 && (res.status === 206 || res.status === 416))
     return openFrom(source, 0, undefined, gateway, http);
   return { failed: res };
@@ -166,12 +160,13 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
   let file: FileHandle | undefined = kept?.file;
   let hasher: ChunkHasher | undefined;
   let meta: PartMetaFile | undefined;
+  let body: StreamResponse["body"] | undefined;
   try {
     const opened = await openSource(job, kept?.have ?? 0, kept?.etag, gateway, http);
     const { res, offset, total } = opened;
+    body = res.body;
     const contentType = res.headers["content-type"];
     if (declaredNotVideo(contentType)) {
-      res.body.resume();
       throw new DownloadError(
         `the video URL of task ${task.id} answered ${contentType} instead of a video; nothing was saved`,
         "final",
@@ -243,6 +238,9 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     await commitFile(part, job.dest, job.force);
     return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
   } finally {
+    // A body this attempt stopped reading (the disk refused the .part, an error page) is let go
+    // now: left open, it holds its connection, and every dispatcher.close(), until the server quits.
+    if (body && !body.readableEnded) discardBody(body);
     await file?.close();
     await hasher?.close();
     meta?.close();

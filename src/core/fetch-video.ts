@@ -1,4 +1,4 @@
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError } from "../errors.js";
 import type { Gateway } from "../http/client.js";
 import { retryDelay } from "../http/retry-policy.js";
 import type { NormalizedTask } from "../providers/types.js";
@@ -10,12 +10,13 @@ export const MAX_DOWNLOAD_RETRIES = 4;
 /** Signed URLs expire; a fresh status query usually hands out a new one. */
 const MAX_URL_REFRESHES = 2;
 
+/**
+ * Only what may pass is tried again: a cut or refused connection, a 5xx, a short body. Anything
+ * else (a redirect to file:, a folder where the .part goes) would fail the same way every time.
+ */
 function reasonOf(err: unknown): DownloadError["reason"] | undefined {
   if (err instanceof DownloadError) return err.reason;
-  // The HTTP layer's "could not download" (reset, refused connection, timeout) carries no status.
-  if (err instanceof ApiError && err.status === undefined && err.exitCode === ExitCode.provider)
-    return "transient";
-  return undefined;
+  return err instanceof ApiError && err.networkFailure ? "transient" : undefined;
 }
 
 export interface FetchedVideo {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { downloadAuth, openDownload } from "../http/client.js";
+import { discardBody, downloadAuth, openDownload } from "../http/open-download.js";
 import type { NormalizedTask } from "../providers/types.js";
+import { readByteCount } from "../util/numbers.js";
 import { DownloadError } from "./download-error.js";
 import { listSources } from "./download.js";
 import { type DownloadProgress, warnOfDelivery } from "./follow.js";
@@ -46,17 +47,16 @@ export async function streamVideo(
   const auth = downloadAuth(gateway);
   const res = await openDownload(source, session.http, auth);
   if (res.status !== 200) {
-    res.body.destroy();
+    discardBody(res.body);
     throw new DownloadError(
       `downloading the video of task ${task.id} failed: HTTP ${res.status} from ${gateway.name}`,
       "final",
       { status: res.status },
     );
   }
-  const declared =
-    res.headers["content-length"] === undefined ? undefined : Number(res.headers["content-length"]);
+  const declared = readByteCount(res.headers["content-length"]);
   const hash = createHash("sha256");
-  const header = new StreamHeaderReader(Number.isSafeInteger(declared) ? declared : undefined);
+  const header = new StreamHeaderReader(declared);
   let head: Buffer | undefined = Buffer.alloc(0);
   let bytes = 0;
   for await (const raw of res.body) {

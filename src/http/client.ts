@@ -1,12 +1,19 @@
-import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError, ConfigError, ExitCode } from "../errors.js";
 import type { Provider, RequestSpec } from "../providers/types.js";
 import { redactWith } from "../redact.js";
 import { mapJsonStrings, nestsDeeperThan, sanitizeText } from "../util/untrusted.js";
 import { buildUrl, encodeBody } from "./encode.js";
 import { mapHttpError } from "./map-error.js";
-import { type Outcome, parseRetryAfter, RETRY_DEFAULTS, retryDelay, shouldRetry } from "./retry-policy.js";
+import {
+  isUnsendable,
+  type Outcome,
+  parseRetryAfter,
+  RETRY_DEFAULTS,
+  retryDelay,
+  shouldRetry,
+} from "./retry-policy.js";
+import { fitsInHeader, flattenHeaders, networkCode } from "./wire.js";
 
 export interface HttpTimeouts {
   connectMs: number;
@@ -88,20 +95,6 @@ export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS
   });
 }
 
-/** Header values are untrusted text like any body (a CDN may send C1 bytes): cleaned as they come in. */
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers))
-    if (v !== undefined) out[k.toLowerCase()] = sanitizeText(Array.isArray(v) ? v.join(", ") : v, 4096);
-  return out;
-}
-
-function networkCode(err: unknown): string | undefined {
-  const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
-  const cause = err && typeof err === "object" && "cause" in err ? err.cause : undefined;
-  return typeof code === "string" ? code : cause ? networkCode(cause) : undefined;
-}
-
 /** A task answer is a few KB; anything past this is not one, and must not fill the memory. */
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
@@ -149,6 +142,16 @@ export async function callGateway(
   opts: { idempotent: boolean; taskId?: string; emptyOk?: boolean },
 ): Promise<JsonResponse> {
   const { request } = await import("./undici-lite.js");
+  // Undici would refuse the header anyway, as a network error a retry cannot mend.
+  if (!fitsInHeader(gateway.apiKey)) {
+    throw new ConfigError(
+      `the API key for ${gateway.name} holds characters an HTTP header cannot carry; nothing was sent`,
+      {
+        hint: `check ${gateway.keyVariable} or providers.${gateway.name}.apiKey in the config file`,
+        nothingSent: true,
+      },
+    );
+  }
   const url = buildUrl(gateway.baseUrl, spec);
   const encoded = spec.body ? encodeBody(spec.body) : undefined;
   const headers: Record<string, string> = {
@@ -253,75 +256,15 @@ function networkError(
 ): ApiError {
   const origin = new URL(baseUrl).origin;
   const what = code ?? (cause instanceof Error ? cause.message : "network error");
-  const mayExist = spec.method === "POST" && code !== "ECONNREFUSED";
-  return new ApiError(`could not reach ${provider} at ${origin} (${what})`, ExitCode.provider, {
+  const unsendable = isUnsendable(code);
+  const mayExist = spec.method === "POST" && code !== "ECONNREFUSED" && !unsendable;
+  const verb = unsendable ? "could not build a request for" : "could not reach";
+  return new ApiError(`${verb} ${provider} at ${origin} (${what})`, ExitCode.provider, {
     cause,
     mayExist,
+    networkFailure: !unsendable,
     hint: mayExist
       ? mayExistHint(provider, nowMs)
       : "check your network and the base URL, then run the command again",
   });
-}
-
-export interface StreamResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Readable;
-  url: string;
-}
-
-const MAX_REDIRECTS = 5;
-
-/**
- * Whom a video download may show the key: the gateway's own origin (new-api proxy URLs), and
- * nobody for a dialect whose videos are fetched without it (xAI's CDN), even on the same host.
- */
-export function downloadAuth(gateway: Gateway): { origin: string; apiKey: string } | undefined {
-  if (gateway.provider.anonymousDownloads) return undefined;
-  return { origin: new URL(gateway.baseUrl).origin, apiKey: gateway.apiKey };
-}
-
-/**
- * GET a video for streaming. Redirects are followed by hand, only to http(s) and a bounded number
- * of times, and the gateway key is sent only to the gateway's own origin (new-api proxy URLs).
- */
-export async function openDownload(
-  url: string,
-  deps: HttpDeps,
-  auth: { origin: string; apiKey: string } | undefined,
-  extraHeaders: Record<string, string> = {},
-): Promise<StreamResponse> {
-  const { request } = await import("./undici-lite.js");
-  let current = url;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const target = new URL(current);
-    if (target.protocol !== "http:" && target.protocol !== "https:") {
-      throw new ApiError(`refusing to download from a ${target.protocol} URL`, ExitCode.provider);
-    }
-    const headers: Record<string, string> = { "user-agent": deps.userAgent, ...extraHeaders };
-    const started = deps.now();
-    if (auth && target.origin === auth.origin) headers.authorization = `Bearer ${auth.apiKey}`;
-    const res = await request(current, {
-      method: "GET",
-      headers,
-      dispatcher: deps.dispatcher,
-      signal: deps.signal ?? null,
-    }).catch((err: unknown) => {
-      if (deps.signal?.aborted) throw err;
-      const what = networkCode(err) ?? (err instanceof Error ? err.message : "network error");
-      throw new ApiError(`could not download the video from ${target.origin} (${what})`, ExitCode.provider, {
-        cause: err,
-      });
-    });
-    const resHeaders = flattenHeaders(res.headers);
-    deps.onResponse?.({ method: "GET", url: current, status: res.statusCode, ms: deps.now() - started });
-    const location = resHeaders.location;
-    if (res.statusCode >= 300 && res.statusCode < 400 && location) {
-      await res.body.dump();
-      current = new URL(location, current).toString();
-      continue;
-    }
-    return { status: res.statusCode, headers: resHeaders, body: res.body, url: current };
-  }
-  throw new ApiError(`too many redirects while downloading ${new URL(url).origin}`, ExitCode.provider);
 }

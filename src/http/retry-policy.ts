@@ -12,6 +12,23 @@ const RETRYABLE_STATUS = new Set([408, 425, 429]);
 /** Errors where the request provably never reached the server, so even a paid create is safe to resend. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
+/**
+ * Failures to build the request on this machine (a header value no HTTP header can carry, a
+ * malformed URL): nothing left it, and the same request would fail the same way every time.
+ */
+const UNSENDABLE_CODES = new Set([
+  "UND_ERR_INVALID_ARG",
+  "ERR_INVALID_URL",
+  "ERR_INVALID_CHAR",
+  "ERR_INVALID_HTTP_TOKEN",
+  "ERR_INVALID_ARG_TYPE",
+  "ERR_INVALID_ARG_VALUE",
+]);
+
+export function isUnsendable(code: string | undefined): boolean {
+  return code !== undefined && UNSENDABLE_CODES.has(code);
+}
+
 export type Outcome = { kind: "status"; status: number } | { kind: "network"; code: string | undefined };
 
 /**
@@ -21,6 +38,7 @@ export type Outcome = { kind: "status"; status: number } | { kind: "network"; co
  */
 export function shouldRetry(outcome: Outcome, idempotent: boolean): boolean {
   if (outcome.kind === "network") {
+    if (isUnsendable(outcome.code)) return false;
     return idempotent || (outcome.code !== undefined && NOT_SENT_CODES.has(outcome.code));
   }
   return idempotent && (RETRYABLE_STATUS.has(outcome.status) || outcome.status >= 500);
@@ -36,6 +54,8 @@ export function parseRetryAfter(
   const after = headers["retry-after"]?.trim();
   if (!after) return undefined;
   if (/^\d+(\.\d+)?$/.test(after)) return Number(after) * 1000;
+  // Every HTTP-date names its month; Date.parse alone would take "-5" or "1e999" for a date.
+  if (!/[a-z]{3}/i.test(after)) return undefined;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -1,12 +1,35 @@
 import * as z from "../util/zod.js";
 import { lazy, looseNumberish } from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";
-import type { BalanceInfo, BalanceSupport } from "./types.js";
+import { readDecimal } from "../util/numbers.js";
+import { sanitizeText } from "../util/untrusted.js";
+import type { BalanceInfo, BalanceSupport, ParsedBalance } from "./types.js";
 
-const number = (value: string | number | undefined): number | undefined => {
-  const n = typeof value === "string" ? Number(value) : value;
-  return n !== undefined && Number.isFinite(n) ? n : undefined;
-};
+/**
+ * More than any key holds in any unit a gateway counts in: 10^15 new-api quota is $2 billion at its
+ * default rate. Beyond it an amount is garbage, and would print as a 300-digit number.
+ */
+const MAX_AMOUNT = 1e15;
+
+/**
+ * Reads one amount of a balance answer: absent is undefined; present but no amount (not a number,
+ * not finite, absurd, or negative where it cannot be) is null, with a warning naming the field.
+ * Only what is left may be below zero: new-api lets the last job overdraw a key.
+ */
+function readAmount(
+  provider: string,
+  field: string,
+  value: string | number | undefined,
+  warnings: string[],
+  mayBeNegative: boolean,
+): number | null | undefined {
+  if (value === undefined) return undefined;
+  const n = readDecimal(value);
+  if (Math.abs(n) <= MAX_AMOUNT && (mayBeNegative || n >= 0)) return n;
+  const shown = typeof value === "number" ? String(value) : JSON.stringify(sanitizeText(value, 40));
+  warnings.push(`${provider} reported ${field} ${shown}, which is no amount; shown as unknown`);
+  return null;
+}
 
 const apimartBody = lazy(() =>
   z.object({
@@ -26,20 +49,22 @@ const apimartBody = lazy(() =>
 export function apimartBalance(provider: string): BalanceSupport {
   return {
     build: () => ({ method: "GET", path: "/v1/balance" }),
-    parse(body): BalanceInfo {
+    parse(body): ParsedBalance {
       const parsed = apimartBody().safeParse(body);
       if (!parsed.success) throw unexpectedResponse(provider, "the balance answer is not a JSON object");
       const b = parsed.data;
-      const remaining = number(b.remain_balance);
+      const warnings: string[] = [];
+      const remaining = readAmount(provider, "remain_balance", b.remain_balance, warnings, true);
       if (remaining === undefined)
         throw unexpectedResponse(provider, "no remain_balance in the balance answer");
       const unlimited = b.unlimited_quota === true || remaining === -1;
-      return {
+      const info: BalanceInfo = {
         unlimited,
         remaining: unlimited ? null : remaining,
-        used: number(b.used_balance) ?? null,
+        used: readAmount(provider, "used_balance", b.used_balance, warnings, false) ?? null,
         unit: `${provider} credit`,
       };
+      return { info, warnings };
     },
   };
 }
@@ -66,22 +91,27 @@ export const NEW_API_QUOTA_PER_USD = 500_000;
 export function newApiBalance(provider: string): BalanceSupport {
   return {
     build: () => ({ method: "GET", path: "/api/usage/token/" }),
-    parse(body): BalanceInfo {
+    parse(body): ParsedBalance {
       const parsed = newApiBody().safeParse(body);
       if (!parsed.success) throw unexpectedResponse(provider, "the token usage answer has no data object");
       const d = parsed.data.data;
-      const remaining = number(d.total_available);
-      if (remaining === undefined && d.unlimited_quota !== true) {
+      const warnings: string[] = [];
+      const unlimited = d.unlimited_quota === true;
+      // An unlimited key's total_available means nothing, so it is neither read nor warned about.
+      const remaining = unlimited
+        ? null
+        : readAmount(provider, "total_available", d.total_available, warnings, true);
+      if (remaining === undefined) {
         throw unexpectedResponse(provider, "no total_available in the token usage answer");
       }
-      const unlimited = d.unlimited_quota === true;
-      return {
+      const info: BalanceInfo = {
         unlimited,
-        remaining: unlimited ? null : (remaining ?? null),
-        used: number(d.total_used) ?? null,
+        remaining,
+        used: readAmount(provider, "total_used", d.total_used, warnings, false) ?? null,
         unit: "quota",
         quotaPerUsd: NEW_API_QUOTA_PER_USD,
       };
+      return { info, warnings };
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as z from "../util/zod.js";
 import type { TaskStatus } from "../task-status.js";
+import { checkCostUsd, describeRefusedCost, MAX_JOB_COST_USD } from "../util/cost.js";
 import { mapJsonStrings, sanitizeText, sanitizeToken } from "../util/untrusted.js";
 import { unexpectedResponse } from "./response-error.js";
 import type { NormalizedTask, ParsedTask } from "./types.js";
@@ -37,11 +38,15 @@ export function parseProgress(value: unknown): number | null {
   return Math.min(100, Math.max(0, Math.round(n)));
 }
 
+/** The last instant a Date can hold (ECMA-262: 8.64e15 ms after 1970). */
+const MAX_DATE_MS = 8.64e15;
+
 /** Gateways send unix seconds, unix milliseconds or ISO strings; normalise all to ISO 8601. */
 export function toIsoTime(value: unknown): string | null {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) {
     const ms = value < 1e12 ? value * 1000 : value;
-    return new Date(ms).toISOString();
+    // Past year 275760 a Date is invalid and toISOString throws: a hostile 1e300 is no time, not a crash.
+    return ms <= MAX_DATE_MS ? new Date(ms).toISOString() : null;
   }
   if (typeof value === "string" && value.trim() !== "") {
     if (/^\d+$/.test(value)) return toIsoTime(Number(value));
@@ -61,7 +66,19 @@ export function lazy<T>(make: () => T): () => T {
 }
 
 export const looseString = lazy(() => z.string().optional().catch(undefined));
-export const looseNumberish = lazy(() => z.union([z.number(), z.string()]).optional().catch(undefined));
+/**
+ * A number or a string, else absent. Any number: JSON's `1e400` arrives as Infinity, which
+ * z.number() would make "absent"; the field's reader judges it instead, so a value that is there
+ * but unusable (a cost, a balance) is warned about rather than silently missing.
+ */
+export const looseNumberish = lazy(() =>
+  z
+    .unknown()
+    .transform((v): number | string | undefined =>
+      typeof v === "number" || typeof v === "string" ? v : undefined,
+    )
+    .optional(),
+);
 
 /** `{message}` objects or bare strings: both appear as `error` across the new-api family. */
 export const errorField = lazy(() =>
@@ -97,7 +114,7 @@ interface TaskFacts {
   updatedAt: unknown;
   /** False where the dialect can fetch the video without a URL (duoyuanx `/content`). */
   urlRequired: boolean;
-  /** In US dollars, where the gateway reports what the job cost. */
+  /** In US dollars, where the gateway reports what the job cost (NaN: it reported something unreadable). */
   costUsd?: number | undefined;
   /** The gateway withheld the video for moderation: a failure with code `moderated`. */
   moderated?: boolean;
@@ -121,9 +138,18 @@ function text(value: string | undefined, max = MAX_MESSAGE): string | undefined 
   return clean === "" ? undefined : clean;
 }
 
-/** A cost the gateway reported: a finite, non-negative amount, else nothing (never a guess). */
-function costOf(usd: number | undefined): { cost?: { usd: number } } {
-  return usd !== undefined && Number.isFinite(usd) && usd >= 0 ? { cost: { usd } } : {};
+/**
+ * A cost the gateway reported: a plausible price (see MAX_JOB_COST_USD), else nothing (never a
+ * guess) and a warning, so a hostile 1e400 is "unknown", not "$Infinity" in every total after it.
+ */
+function costOf(usd: number | undefined, facts: { provider: string; id: string }, warnings: string[]) {
+  if (usd === undefined) return {};
+  const checked = checkCostUsd(usd);
+  if (checked !== undefined) return { cost: { usd: checked } };
+  warnings.push(
+    `${facts.provider} reported ${describeRefusedCost(usd)}; a job costs 0 to ${MAX_JOB_COST_USD} USD, so the cost of task ${facts.id} is unknown`,
+  );
+  return {};
 }
 
 /**
@@ -179,7 +205,7 @@ export function buildTask(facts: TaskFacts): ParsedTask {
       progress,
       videoUrl: status === "succeeded" ? (f.videoUrl ?? null) : null,
       error,
-      ...costOf(f.costUsd),
+      ...costOf(f.costUsd, { provider: f.provider, id }, warnings),
       createdAt: toIsoTime(f.createdAt),
       updatedAt: toIsoTime(f.updatedAt) ?? f.now.toISOString(),
       raw: f.raw,

@@ -157,9 +157,15 @@ export interface BalanceInfo {
   quotaPerUsd?: number;
 }
 
+/** A balance answer, read: amounts it holds that are no amount are null, each with a warning. */
+export interface ParsedBalance {
+  info: BalanceInfo;
+  warnings: string[];
+}
+
 export interface BalanceSupport {
   build(): RequestSpec;
-  parse(body: unknown): BalanceInfo;
+  parse(body: unknown): ParsedBalance;
 }
 
 /** What a dialect module needs to become a provider: the built-ins' data, or a `gateways` entry's. */

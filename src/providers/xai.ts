@@ -133,9 +133,15 @@ const pollBody = lazy(() =>
   }),
 );
 
+/**
+ * Ticks are whole numbers, so a string is read only as digits ("Infinity", "1e999" or "-0" are
+ * not a price). Anything present comes back as a number, NaN when unreadable, for buildTask to
+ * check and warn about: a cost the gateway sent but we cannot use is unknown, and said so.
+ */
 function costInUsd(ticks: string | number | undefined): number | undefined {
-  const n = typeof ticks === "string" && /^\d+$/.test(ticks.trim()) ? Number(ticks) : ticks;
-  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n / TICKS_PER_USD : undefined;
+  if (ticks === undefined) return undefined;
+  const n = typeof ticks === "number" ? ticks : /^\s*\d+\s*$/.test(ticks) ? Number(ticks) : Number.NaN;
+  return n / TICKS_PER_USD;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FailureKind } from "./auth.js";
 import { type RequestContext, sendBytes, sendJson } from "./context.js";
 import { decodeTaskId, encodeTaskId, type TaskInfo, type TaskOutcome, type XaiKind } from "./ids.js";
-import { answerId, failReason, keyOf, queryState } from "./hostile.js";
+import { answerId, failReason, keyOf, queryState, reportedCostTicks } from "./hostile.js";
 import {
   answerCreateMarker,
   dispatchRoutes,
@@ -146,7 +146,7 @@ function buildDone(ctx: RequestContext, id: string, info: TaskInfo) {
       duration: info.seconds ?? 0,
       respect_moderation: !moderated,
     },
-    usage: { cost_in_usd_ticks: computeCostTicks(info) },
+    usage: { cost_in_usd_ticks: reportedCostTicks(ctx, computeCostTicks(info)) },
   };
 }
 

@@ -137,6 +137,9 @@ export async function applyFault(
       // They change the normal answer rather than replace it: context.ts cuts it, the create handler
       // hangs it or shrinks the video it will deliver (display-size.ts).
       return false;
+    case "redirect-file":
+      sendBytes(ctx, 302, { Location: "file:///etc/passwd", "Content-Length": 0 });
+      return true;
     case "no-content-type": {
       // An error page with no type at all: only its bytes say it is not a video.
       const page = Buffer.from(HTML_PAGE);
@@ -168,7 +171,9 @@ export async function applyFault(
       return true;
     case "deep-json":
     case "rekey":
-      // The normal answer, changed: sendJson nests a field deep (deep-json), the query handler swaps the id (rekey).
+    case "hostile-cost":
+      // The normal answer, changed: sendJson nests a field deep (deep-json), the query handler swaps
+      // the id (rekey), xai's done answer reports an absurd cost (hostile-cost).
       return false;
   }
 }

@@ -25,6 +25,8 @@ export const FAULT_HELP: Record<FaultKind, string> = {
   "json-octet-stream": "200 with a JSON error body labelled application/octet-stream (download)",
   "oversized-range": "a 206 whose body runs past the end its Content-Range announces (download)",
   trickle: "the real video, 16 bytes every 25 ms (download)",
+  "redirect-file": "302 to file:///etc/passwd instead of the video (download)",
+  "hostile-cost": "a finished xai task reports a cost of 1.8e308 ticks, the largest finite number (query)",
 };
 
 export function describeFaultKinds(): string {

@@ -40,6 +40,10 @@ const APPLIES_TO: Record<FaultKind, readonly RequestTarget[]> = {
   rekey: ["query"],
   // Decided when the task is created (its id records the size), so every later download agrees.
   downscaled: ["create"],
+  // A CDN (or a hostile gateway) pointing the download at a local file.
+  "redirect-file": ["download"],
+  // A finished xai task billed an absurd amount (the other dialects report no cost).
+  "hostile-cost": ["query"],
 };
 
 const SERVER_ERROR_STATUSES: readonly number[] = [500, 502, 503];

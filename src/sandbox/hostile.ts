@@ -50,6 +50,16 @@ export function answerId(ctx: RequestContext, id: string): string {
   return ctx.fault === "rekey" ? `rekeyed_${id}` : id;
 }
 
+/**
+ * hostile-cost: the largest finite double. A check for "finite and not negative" lets it through,
+ * and as dollars (1.8e298) it is what an unbounded total or price column would print.
+ */
+export const HOSTILE_COST_TICKS = Number.MAX_VALUE;
+
+export function reportedCostTicks(ctx: RequestContext, honest: number): number {
+  return ctx.fault === "hostile-cost" ? HOSTILE_COST_TICKS : honest;
+}
+
 const DEEP_LEVELS = 200_000;
 
 /**

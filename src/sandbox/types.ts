@@ -83,6 +83,8 @@ export const faultKinds = [
   "deep-json",
   "rekey",
   "downscaled",
+  "redirect-file",
+  "hostile-cost",
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 

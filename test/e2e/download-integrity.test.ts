@@ -114,6 +114,29 @@ describe("a trickling download", () => {
   });
 });
 
+describe("a download redirected off http(s)", () => {
+  it("to file: is refused on the first answer with one clear line: one request, no retries", async () => {
+    const task = await finishedTask();
+    e2e.sandbox.setFaults([{ kind: "redirect-file", target: "download", times: Infinity }]);
+    try {
+      const res = await runCli(["download", task.id, "--provider", "apimart", "-o", "v.mp4"], {
+        cwd: e2e.dir,
+        env: env(),
+      });
+      expect(res.code).toBe(6);
+      const origin = new URL(e2e.sandbox.baseUrl("apimart")).origin;
+      expect(res.stderr.split("\n").filter((line) => line.startsWith("error:"))).toEqual([
+        `error: refusing the redirect from ${origin} to a file: URL: a video is only downloaded over http(s)`,
+      ]);
+      expect(res.stderr).not.toMatch(/retrying|internal error/);
+      expect(videoGets().map((r) => r.fault)).toEqual(["redirect-file"]);
+      expect((await readdir(e2e.dir)).filter((f) => f.startsWith("v.mp4"))).toEqual([]);
+    } finally {
+      e2e.sandbox.setFaults([]);
+    }
+  });
+});
+
 describe("batch writes only where the user meant", () => {
   it("links at sidecar and manifest temp names, a video named .json, an existing sidecar", async () => {
     const victim = join(e2e.dir, "victim.txt");

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
+import { scriptedServer } from "../helpers/http-deps.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
@@ -188,5 +189,31 @@ describe("a status answer never changes a job's id", () => {
     expect(JSON.parse(jobs.stdout)).toMatchObject([
       { id, status: "succeeded", download: { path: join(e2e.dir, `apimart-${id}.mp4`) } },
     ]);
+  });
+});
+
+describe("amounts a gateway sends that are no amount", () => {
+  it("balance: 1e400 left and -5 used are unknown, each with a warning, exit 0", async () => {
+    const gateway = await scriptedServer((_req, res) => {
+      // Raw JSON text: `1e400` is valid JSON that every parser reads as Infinity.
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end('{"success":true,"remain_balance":1e400,"used_balance":-5,"unlimited_quota":false}');
+    });
+    try {
+      const env = homeEnv({ GROKVID_APIMART_API_KEY: E2E_KEY, GROKVID_APIMART_BASE_URL: gateway.url });
+      const r = await runCli(["balance", "--provider", "apimart"], { cwd: e2e.dir, env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe("apimart: unknown left\n");
+      expect(r.stderr).toContain(
+        "apimart reported remain_balance Infinity, which is no amount; shown as unknown",
+      );
+      expect(r.stderr).toContain("apimart reported used_balance -5, which is no amount; shown as unknown");
+      const json = await runCli(["balance", "--provider", "apimart", "--json"], { cwd: e2e.dir, env });
+      expect(JSON.parse(json.stdout)).toMatchObject({ remaining: null, used: null, unlimited: false });
+      expect(json.stdout).not.toMatch(/Infinity|-5/);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
@@ -70,6 +71,51 @@ describe("grokvid with --provider xai", () => {
     const [row = ""] = jobs.stdout.split("\n");
     expect(row.split("\t")[4]).toBe("$0.10");
     expect(jobs.stdout).toContain("$0.10");
+  });
+
+  it("a cost no job can have is unknown: one warning, no price in --json, jobs or the gallery", async () => {
+    e2e.sandbox.setFaults([{ kind: "hostile-cost", target: "query", times: Infinity }]);
+    try {
+      const r = await xai(
+        ["create", "--provider", "xai", "--prompt", "priced", "--duration", "2"].concat([
+          "--wait",
+          "--interval",
+          "100ms",
+          "--json",
+        ]),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as { id: string; status: string };
+      expect(doc.status).toBe("succeeded");
+      expect(doc).not.toHaveProperty("cost");
+      expect(r.stderr.match(/reported a cost/g)).toEqual(["reported a cost"]);
+      expect(r.stderr).toContain(
+        `xai reported a cost of 1.7976931348623157e+298 USD; a job costs 0 to 10000 USD, so the cost of task ${doc.id} is unknown`,
+      );
+      expect(r.stderr).not.toContain("cost: $");
+      // What an older grokvid journaled from such an answer: any finite number.
+      const journal = join(e2e.dir, "home", "journal.jsonl");
+      const old = { type: "status", at: "2026-01-01T00:00:00.000Z", id: doc.id, provider: "xai" };
+      const line = {
+        ...old,
+        status: "succeeded",
+        progress: 100,
+        videoUrl: null,
+        error: null,
+        cost: { usd: 1e300 },
+      };
+      await appendFile(journal, `${JSON.stringify(line)}\n`);
+      const jobs = await xai(["jobs"]);
+      expect(jobs.stdout.split("\n")[0]?.split("\t")[4]).toBe("");
+      const json = await xai(["jobs", "--json"]);
+      expect(JSON.parse(json.stdout)).toEqual([expect.not.objectContaining({ cost: expect.anything() })]);
+      expect((await xai(["gallery", "-o", "g.html"])).code).toBe(0);
+      const html = await readFile(join(e2e.dir, "g.html"), "utf8");
+      expect(html).toContain('<span id="shown-cost">Cost unknown for 1 job</span>');
+      expect(html).not.toMatch(/Infinity|NaN|e\+\d/);
+    } finally {
+      e2e.sandbox.setFaults([]);
+    }
   });
 
   it.each([

@@ -4,6 +4,7 @@ import type { VideoHeader } from "../media/mp4-header.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
 import { displayPath, sidecarPathFor } from "../output-plan.js";
 import { writeFileAtomic } from "../safe-file.js";
+import { knownCost, sumCostsUsd } from "../../util/cost.js";
 import { formatUsd, plural } from "../../util/format.js";
 import { ExitCode, type ExitCodeValue } from "../../errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
@@ -99,14 +100,15 @@ export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string, strict
     ? describeDelivery(earlier.id, earlier.params, { ...earlier.download, path: path ?? "" })
     : [];
   const refused = strictRefusal(warnings, strict);
+  const cost = knownCost(earlier.cost);
   return entry(job, {
     id: earlier.id,
     status: ok ? "skipped" : finalStatus(earlier.status),
     path,
     error: refused ?? earlier.error?.message ?? null,
     code: ok && refused === undefined ? ExitCode.ok : ExitCode.taskFailed,
-    // Paid in an earlier run, and still part of what the batch cost.
-    ...(earlier.cost ? { cost: earlier.cost } : {}),
+    // Paid in an earlier run, and still part of what the batch cost (if the record is a price).
+    ...(cost ? { cost } : {}),
     ...(earlier.download?.delivered ? { delivered: earlier.download.delivered } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   });
@@ -145,10 +147,10 @@ export function summarize(entries: readonly ManifestEntry[], notRunBecause = "--
   if (interrupted) parts.push(`${interrupted} interrupted`);
   if (invalid) parts.push(`${invalid} invalid`);
   if (notRun) parts.push(`${notRun} not run (${notRunBecause})`);
-  const costs = entries.flatMap((e) => (e.cost ? [e.cost.usd] : []));
+  // Only plausible prices count: a skipped line's cost comes from a journal an older grokvid wrote.
+  const costs = entries.flatMap((e) => knownCost(e.cost) ?? []).map((c) => c.usd);
   if (costs.length > 0) {
-    const total = costs.reduce((sum, usd) => sum + usd, 0);
-    parts.push(`cost ${formatUsd(total)} (${plural(costs.length, "job")} with a reported cost)`);
+    parts.push(`cost ${formatUsd(sumCostsUsd(costs))} (${plural(costs.length, "job")} with a reported cost)`);
   }
   return parts.join(", ");
 }

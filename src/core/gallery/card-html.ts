@@ -1,4 +1,5 @@
 import type { TaskStatus } from "../../task-status.js";
+import { checkCostUsd } from "../../util/cost.js";
 import { formatUsd } from "../../util/format.js";
 import { escapeHtml } from "./escape-html.js";
 import type { GalleryCard } from "./types.js";
@@ -52,10 +53,12 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit] ?? "TB"}`;
 }
 
-/** A cost the page can add up; NaN or a negative price is as good as none. */
+/**
+ * A cost the page can add up. NaN, a negative or an absurd price (an older journal may hold one) is
+ * as good as none: bounded per job, no sum of them can reach Infinity, here or in the page's script.
+ */
 export function readKnownCost(card: GalleryCard): number | undefined {
-  const usd = card.costUsd;
-  return usd !== undefined && Number.isFinite(usd) && usd >= 0 ? usd : undefined;
+  return card.costUsd === undefined ? undefined : checkCostUsd(card.costUsd);
 }
 
 function renderTime(iso: string): string {
