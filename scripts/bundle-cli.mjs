@@ -43,7 +43,7 @@ function inlineVersion() {
   return {
     name: "inline-version",
     load(id) {
-      if (!/[\\/]src[\\/]version\.ts$/.test(id)) return null;
+      if (!/[\\/]src[\\/]util[\\/]version\.ts$/.test(id)) return null;
       return `export const VERSION = ${JSON.stringify(version)};`;
     },
   };
@@ -51,7 +51,7 @@ function inlineVersion() {
 
 await build({
   cwd: root,
-  input: { main: "src/cli-main.ts", "code-cache": "src/cli-code-cache.ts" },
+  input: { main: "src/cli/main.ts", "code-cache": "src/cli-code-cache.ts" },
   platform: "node",
   // undici's own files are loaded by path (src/http/undici-lite.ts); cosmiconfig's optional
   // TypeScript loader needs the typescript package, which only a .ts config file asks for.
@@ -72,7 +72,7 @@ await build({
         { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
         {
           name: "common",
-          test: /[\\/]src[\\/](cli|program|program-options|program-setup|program-review|errors|redact|version|task-status|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|task-line|download-meter)|completion[\\/]scripts|util[\\/](format|untrusted|duration|did-you-mean)|core[\\/](journal-file|client|context|settings|gateway|create-preview|validate-create|validate-images|value-source|load-images|output-plan|output-path|sandbox-timeline|event-queue))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
+          test: /[\\/]src[\\/](cli[\\/](run|program|program-options|program-setup|program-review|commander-text|completion[\\/]scripts)|util[\\/](errors|redact|version|task-status|format|untrusted|duration|did-you-mean)|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|task-line|download-meter)|index|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/](resolve-gateway|sandbox-timeline)|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|download[\\/](output-plan|output-path)))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
         },
       ],
     },

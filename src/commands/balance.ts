@@ -1,5 +1,5 @@
-import type { BalanceResult } from "../core/balance-flow.js";
-import type { CommonFlags } from "../core/context.js";
+import type { BalanceResult } from "../core/gateway/balance.js";
+import type { CommonFlags } from "../core/client/context.js";
 import { formatUsd } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 

@@ -1,6 +1,6 @@
-import { createClient, type GrokvidClient } from "../core/client.js";
-import type { CommonFlags, Runtime } from "../core/context.js";
-import { registerEnvSecrets } from "../redact.js";
+import { createClient, type GrokvidClient } from "../core/client/client.js";
+import type { CommonFlags, Runtime } from "../core/client/context.js";
+import { registerEnvSecrets } from "../util/redact.js";
 import { Output, type Streams } from "../ui/output.js";
 import { trackClient } from "./open-clients.js";
 

@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { providerChoices } from "../config/choices.js";
 import { peekConfig } from "../config/load.js";
 import { resolveHome } from "../config/resolve.js";
-import { completeWords, type CompletionSources } from "../completion/candidates.js";
-import { recentJobIds } from "../core/journal-recent.js";
+import { completeWords, type CompletionSources } from "../cli/completion/candidates.js";
+import { recentJobIds } from "../core/journal/recent-ids.js";
 import { providers } from "../providers/registry.js";
 import type { CommandRuntime } from "./cli-output.js";
 

@@ -1,5 +1,5 @@
-import { completionScripts, completionShells } from "../completion/scripts.js";
-import { UsageError } from "../errors.js";
+import { completionScripts, completionShells } from "../cli/completion/scripts.js";
+import { UsageError } from "../util/errors.js";
 import type { CommandRuntime } from "./cli-output.js";
 
 /** `grokvid completion bash|zsh|fish`: the script is the result, so it goes to stdout. */

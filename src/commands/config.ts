@@ -3,8 +3,8 @@ import { resolveHome } from "../config/resolve.js";
 import { TrustStore } from "../config/trust.js";
 import { editConfig, getSetting, setSetting } from "../config/user-config.js";
 import { userConfigFile } from "../config/user-files.js";
-import { UsageError } from "../errors.js";
-import type { CommonFlags } from "../core/context.js";
+import { UsageError } from "../util/errors.js";
+import type { CommonFlags } from "../core/client/context.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { CommonFlags } from "../core/context.js";
-import type { JobSpec } from "../core/create-flow.js";
+import type { CommonFlags } from "../core/client/context.js";
+import type { JobSpec } from "../core/jobs/create.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";

@@ -1,6 +1,6 @@
-import type { CommonFlags } from "../core/context.js";
-import { type DoctorCheck, runDoctor } from "../core/doctor.js";
-import { GrokvidError } from "../errors.js";
+import type { CommonFlags } from "../core/client/context.js";
+import { type DoctorCheck, runDoctor } from "../core/setup/doctor.js";
+import { GrokvidError } from "../util/errors.js";
 import { plural } from "../util/format.js";
 import { type CommandRuntime, createOutput } from "./cli-output.js";
 

@@ -1,6 +1,6 @@
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../util/errors.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { forEachId } from "./ids.js";
 import { renderFinal, renderSaved, renderStreamed } from "./render.js";

@@ -1,5 +1,5 @@
-import type { CommonFlags } from "../core/context.js";
-import { displayPath } from "../core/output-plan.js";
+import type { CommonFlags } from "../core/client/context.js";
+import { displayPath } from "../core/download/output-plan.js";
 import { plural } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 

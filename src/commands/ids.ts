@@ -1,6 +1,6 @@
-import { assertTaskId } from "../core/task-id.js";
-import { runExitCode } from "../core/outcome.js";
-import { ExitCode, type ExitCodeValue, GrokvidError, UsageError } from "../errors.js";
+import { assertTaskId } from "../core/jobs/task-id.js";
+import { runExitCode } from "../core/jobs/outcome.js";
+import { ExitCode, type ExitCodeValue, GrokvidError, UsageError } from "../util/errors.js";
 import type { Output } from "../ui/output.js";
 import { plural } from "../util/format.js";
 

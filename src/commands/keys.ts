@@ -1,6 +1,6 @@
 import { checkKeyTarget, type KeyEntry, listKeys, loadKeysConfig, setKey } from "../config/keys.js";
 import { keysFilePath } from "../config/user-files.js";
-import type { CommonFlags } from "../core/context.js";
+import type { CommonFlags } from "../core/client/context.js";
 import { readSecret } from "../ui/secret-input.js";
 import { renderTable } from "../ui/table.js";
 import { type InputRuntime, createOutput } from "./cli-output.js";

@@ -1,5 +1,5 @@
-import type { CommonFlags } from "../core/context.js";
-import type { ModelSummary, ProviderSummary } from "../core/provider-catalog.js";
+import type { CommonFlags } from "../core/client/context.js";
+import type { ModelSummary, ProviderSummary } from "../core/gateway/catalog.js";
 import type { DurationRule } from "../providers/types.js";
 import { renderTable } from "../ui/table.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";

@@ -1,9 +1,9 @@
-import { TaskFailedError } from "../errors.js";
+import { TaskFailedError } from "../util/errors.js";
 import type { NormalizedTask } from "../providers/types.js";
-import type { DownloadResult } from "../core/download.js";
+import type { DownloadResult } from "../core/download/download.js";
 import type { VideoHeader } from "../core/media/mp4-header.js";
-import { displayPath } from "../core/output-plan.js";
-import type { StreamedVideo } from "../core/stream-video.js";
+import { displayPath } from "../core/download/output-plan.js";
+import type { StreamedVideo } from "../core/download/stream-video.js";
 import type { Output } from "../ui/output.js";
 import { formatUsd } from "../util/format.js";
 

@@ -1,5 +1,5 @@
-import type { ResumeEvent, ResumeOptions, ResumeResult } from "../core/resume.js";
-import { GrokvidError } from "../errors.js";
+import type { ResumeEvent, ResumeOptions, ResumeResult } from "../core/jobs/resume.js";
+import { GrokvidError } from "../util/errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";

@@ -1,8 +1,8 @@
 import { once } from "node:events";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../util/errors.js";
 import { parseSize } from "../util/size.js";
 import { providerIds } from "../providers/types.js";
-import { sandboxTimeline } from "../core/sandbox-timeline.js";
+import { sandboxTimeline } from "../core/gateway/sandbox-timeline.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 /** A port that is taken or reserved is the user's choice to change (exit 2), not a bug of ours. */

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
-import { kindOf, otherOwner } from "../core/state-file.js";
-import { ConfigError } from "../errors.js";
+import { kindOf, otherOwner } from "../files/state-file.js";
+import { ConfigError } from "../util/errors.js";
 
 /**
  * Reading one config file, whoever planted it. A config file may be a symlink (dotfiles managers

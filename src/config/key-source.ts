@@ -1,4 +1,4 @@
-import { registerSecret } from "../redact.js";
+import { registerSecret } from "../util/redact.js";
 import { readStoredKeys } from "./keys-file.js";
 import type { Env, ProviderSelection } from "./resolve.js";
 import { keysFilePath } from "./user-files.js";

@@ -1,7 +1,7 @@
 import { lstatSync } from "node:fs";
-import { readStateFile } from "../core/state-file.js";
-import { ConfigError } from "../errors.js";
-import { registerSecret } from "../redact.js";
+import { readStateFile } from "../files/state-file.js";
+import { ConfigError } from "../util/errors.js";
+import { registerSecret } from "../util/redact.js";
 import type { Env } from "./resolve.js";
 import { keysFilePath } from "./user-files.js";
 

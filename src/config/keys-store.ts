@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { withFileLock } from "../core/file-lock.js";
-import { writeFileAtomic } from "../core/safe-file.js";
-import { registerSecret } from "../redact.js";
+import { withFileLock } from "../files/file-lock.js";
+import { writeFileAtomic } from "../files/safe-file.js";
+import { registerSecret } from "../util/redact.js";
 import { forgetStoredKeys, KEYS_ROLE, readStoredKeys } from "./keys-file.js";
 import type { Env } from "./resolve.js";
 import { keysFilePath } from "./user-files.js";

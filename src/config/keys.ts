@@ -1,6 +1,6 @@
-import type { CommonFlags, Reporter, Runtime } from "../core/context.js";
-import { UsageError } from "../errors.js";
-import { maskKey, registerEnvSecrets } from "../redact.js";
+import type { CommonFlags, Reporter, Runtime } from "../core/client/context.js";
+import { UsageError } from "../util/errors.js";
+import { maskKey, registerEnvSecrets } from "../util/redact.js";
 import { describeKeySource, findKey, type KeySource } from "./key-source.js";
 import { storeKey } from "./keys-store.js";
 import { loadConfig } from "./load.js";

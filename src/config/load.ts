@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname, extname, resolve } from "node:path";
-import { ConfigError } from "../errors.js";
-import { redact } from "../redact.js";
+import { ConfigError } from "../util/errors.js";
+import { redact } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
 import { type Env, resolveHome } from "./resolve.js";
 import { readConfigIfPresent } from "./config-file.js";

@@ -5,8 +5,8 @@ import {
   type HttpTimeouts,
   type LowSpeedLimit,
 } from "../http/client.js";
-import type { Sourced } from "../core/validate-create.js";
-import { ConfigError, UsageError } from "../errors.js";
+import type { Sourced } from "../core/jobs/validate-create.js";
+import { ConfigError, UsageError } from "../util/errors.js";
 import { providers } from "../providers/registry.js";
 import type { Provider, ProviderId } from "../providers/types.js";
 import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import * as z from "../util/zod.js";
-import { withFileLock } from "../core/file-lock.js";
-import { GrokvidError } from "../errors.js";
-import { writeFileAtomic } from "../core/safe-file.js";
+import { withFileLock } from "../files/file-lock.js";
+import { GrokvidError } from "../util/errors.js";
+import { writeFileAtomic } from "../files/safe-file.js";
 import { userConfigPaths } from "./config-search.js";
-import { readStateFile } from "../core/state-file.js";
+import { readStateFile } from "../files/state-file.js";
 import type { GrokvidConfig } from "./schema.js";
 
 /**

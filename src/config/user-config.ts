@@ -3,10 +3,10 @@ import { closeSync, mkdirSync, realpathSync, renameSync, statSync, writeFileSync
 import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, extname, join } from "node:path";
-import { withFileLock } from "../core/file-lock.js";
-import { createExclusiveFd, writeFileAtomic } from "../core/safe-file.js";
-import { ConfigError, UsageError } from "../errors.js";
-import { maskKey, registerSecret } from "../redact.js";
+import { withFileLock } from "../files/file-lock.js";
+import { createExclusiveFd, writeFileAtomic } from "../files/safe-file.js";
+import { ConfigError, UsageError } from "../util/errors.js";
+import { maskKey, registerSecret } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
 import { loadConfig } from "./load.js";
 import type { Env } from "./resolve.js";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkLinkedFile } from "../core/state-file.js";
+import { checkLinkedFile } from "../files/state-file.js";
 import { CONFIG_NAME, GLOBAL_PLACES, LEGACY_CONFIG_NAME, userConfigDirs } from "./quick-scan.js";
 import type { Env } from "./resolve.js";
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.js";
+import { ConfigError } from "../util/errors.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { configSchema, type GrokvidConfig } from "./schema.js";
 

@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
-import { ApiError, ConfigError, ExitCode } from "../errors.js";
+import { ApiError, ConfigError, ExitCode } from "../util/errors.js";
 import type { Provider, RequestSpec } from "../providers/types.js";
-import { redactWith } from "../redact.js";
+import { redactWith } from "../util/redact.js";
 import { mapJsonStrings, nestsDeeperThan, sanitizeText } from "../util/untrusted.js";
 import { buildUrl, encodeBody } from "./encode.js";
 import { mapHttpError } from "./map-error.js";

@@ -1,5 +1,5 @@
 import type { MultipartField, RequestBody, RequestSpec } from "../providers/types.js";
-import { maskKey } from "../redact.js";
+import { maskKey } from "../util/redact.js";
 
 export function buildUrl(baseUrl: string, spec: Pick<RequestSpec, "path" | "query">): string {
   // Keep any path prefix of the base URL (mirrors and the sandbox mount gateways below one).

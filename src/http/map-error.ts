@@ -1,4 +1,4 @@
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError, ExitCode } from "../util/errors.js";
 import type { ProviderErrorInfo } from "../providers/types.js";
 import { sanitizeText } from "../util/untrusted.js";
 

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError, ExitCode } from "../util/errors.js";
 import type { Gateway, HttpDeps } from "./client.js";
 import { isUnsendable } from "./retry-policy.js";
 import { flattenHeaders, networkCode } from "./wire.js";

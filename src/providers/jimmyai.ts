@@ -1,5 +1,5 @@
 import * as z from "../util/zod.js";
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError, ExitCode } from "../util/errors.js";
 import {
   buildTask,
   firstNonEmpty,

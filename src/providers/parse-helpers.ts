@@ -1,5 +1,5 @@
 import * as z from "../util/zod.js";
-import type { TaskStatus } from "../task-status.js";
+import type { TaskStatus } from "../util/task-status.js";
 import { checkCostUsd, describeRefusedCost, MAX_JOB_COST_USD } from "../util/cost.js";
 import { mapJsonStrings, sanitizeText, sanitizeToken } from "../util/untrusted.js";
 import { unexpectedResponse } from "./response-error.js";

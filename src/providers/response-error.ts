@@ -1,4 +1,4 @@
-import { ApiError, ExitCode } from "../errors.js";
+import { ApiError, ExitCode } from "../util/errors.js";
 import { sanitizeText } from "../util/untrusted.js";
 
 /** A 2xx body we cannot read: the provider changed shape or something in between mangled it. */

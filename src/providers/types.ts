@@ -1,4 +1,4 @@
-import type { TaskStatus } from "../task-status.js";
+import type { TaskStatus } from "../util/task-status.js";
 
 export const providerIds = ["apimart", "xcompute", "jimmyai", "duoyuanx", "xai"] as const;
 export type ProviderId = (typeof providerIds)[number];

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import { redact } from "../redact.js";
+import { redact } from "../util/redact.js";
 import { stripTerminalControls } from "../util/untrusted.js";
 import { type ColorLevel, resolveColorLevel } from "./color.js";
 import type { TextStream } from "./direct-stream.js";

@@ -1,5 +1,5 @@
 import { ReadStream } from "node:tty";
-import { InterruptedError } from "../errors.js";
+import { InterruptedError } from "../util/errors.js";
 import type { TextStream } from "./direct-stream.js";
 
 /** Far more than any API key; a larger input is not a key pasted by hand. */

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { ExitCode, GrokvidError, UsageError } from "../errors.js";
+import { ExitCode, GrokvidError, UsageError } from "../util/errors.js";
 import { shellQuote } from "../util/format.js";
 import type { TextStream } from "./direct-stream.js";
 

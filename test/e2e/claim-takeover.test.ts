@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
  * The first version removed "the stale file" without a lock, and a second taker could remove the
  * first one's fresh claim: both then paid for the same request.
  */
-const CLAIMS = fileURLToPath(new URL("../../dist/core/claims.js", import.meta.url));
+const CLAIMS = fileURLToPath(new URL("../../dist/files/claims.js", import.meta.url));
 /** Many keys per process, so each round holds many chances to hit the window. */
 const KEYS = Array.from({ length: 24 }, (_, i) => i.toString(16).padStart(2, "0").repeat(32));
 

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "../../src/errors.js";
+import { ExitCode } from "../../src/util/errors.js";
 import { useE2e } from "../helpers/e2e.js";
 import { BIN, runCli } from "../helpers/run-cli.js";
 

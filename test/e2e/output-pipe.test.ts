@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
 import { BIN, runCli } from "../helpers/run-cli.js";
-import { ExitCode } from "../../src/errors.js";
+import { ExitCode } from "../../src/util/errors.js";
 
 const e2e = useE2e();
 const JOBS = 5000;

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExitCode } from "../../src/errors.js";
+import { ExitCode } from "../../src/util/errors.js";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { startSandbox } from "../../src/sandbox/server.js";
 import { useE2e } from "../helpers/e2e.js";

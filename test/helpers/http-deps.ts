@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { TaskDeps } from "../../src/core/tasks.js";
+import type { TaskDeps } from "../../src/core/jobs/task-identity.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../../src/http/client.js";
 import { providers } from "../../src/providers/registry.js";
 import type { ProviderId } from "../../src/providers/types.js";

@@ -1,6 +1,6 @@
 import { Readable, Writable } from "node:stream";
-import { run } from "../../src/cli.js";
-import type { Clock } from "../../src/core/context.js";
+import { run } from "../../src/cli/run.js";
+import type { Clock } from "../../src/core/client/context.js";
 
 export interface InProcessResult {
   code: number;

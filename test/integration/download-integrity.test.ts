@@ -3,12 +3,12 @@ import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { downloadVideo } from "../../src/core/download.js";
-import { DownloadError } from "../../src/core/download-error.js";
-import { fetchVideo } from "../../src/core/fetch-video.js";
-import { defaultOutputPath } from "../../src/core/output-path.js";
-import { fetchTask, submitTask } from "../../src/core/tasks.js";
-import { validateCreate } from "../../src/core/validate-create.js";
+import { downloadVideo } from "../../src/core/download/download.js";
+import { DownloadError } from "../../src/core/download/download-error.js";
+import { fetchVideo } from "../../src/core/download/fetch-video.js";
+import { defaultOutputPath } from "../../src/core/download/output-path.js";
+import { fetchTask, submitTask } from "../../src/core/jobs/task-identity.js";
+import { validateCreate } from "../../src/core/jobs/validate-create.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { type FaultKind, type Sandbox, startSandbox } from "../../src/sandbox/server.js";

@@ -3,9 +3,9 @@ import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fetchVideo } from "../../src/core/fetch-video.js";
-import { fetchTask } from "../../src/core/tasks.js";
-import { ApiError, ConfigError } from "../../src/errors.js";
+import { fetchVideo } from "../../src/core/download/fetch-video.js";
+import { fetchTask } from "../../src/core/jobs/task-identity.js";
+import { ApiError, ConfigError } from "../../src/util/errors.js";
 import type { NormalizedTask } from "../../src/providers/types.js";
 import { gatewayFor, makeDeps, scriptedServer, type TestDeps } from "../helpers/http-deps.js";
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fetchTask, submitTask } from "../../src/core/tasks.js";
-import { validateCreate } from "../../src/core/validate-create.js";
-import { ApiError } from "../../src/errors.js";
+import { fetchTask, submitTask } from "../../src/core/jobs/task-identity.js";
+import { validateCreate } from "../../src/core/jobs/validate-create.js";
+import { ApiError } from "../../src/util/errors.js";
 import { type Sandbox, type SandboxDialect, parseFaultSpec, startSandbox } from "../../src/sandbox/server.js";
 import { ManualClock } from "../helpers/clock.js";
 import { gatewayFor, makeDeps, type TestDeps } from "../helpers/http-deps.js";

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createClient } from "../../src/core/client.js";
-import { ConfigError, type GrokvidError, UsageError } from "../../src/errors.js";
+import { createClient } from "../../src/core/client/client.js";
+import { ConfigError, type GrokvidError, UsageError } from "../../src/util/errors.js";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { PNG_1X1 } from "../fixtures/images.js";
 import { ManualClock, steppingClock } from "../helpers/clock.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Journal, type JournalEvent } from "../../src/core/journal.js";
+import { Journal, type JournalEvent } from "../../src/core/journal/journal.js";
 
 let dir: string;
 beforeAll(async () => {

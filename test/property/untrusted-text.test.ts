@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { redactWith } from "../../src/redact.js";
+import { redactWith } from "../../src/util/redact.js";
 import { sanitizeText, sanitizeToken, stripTerminalControls } from "../../src/util/untrusted.js";
 
 const RUNS = 1000;

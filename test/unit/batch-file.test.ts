@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchFields, parseBatchFile } from "../../src/core/batch-file.js";
+import { batchFields, parseBatchFile } from "../../src/core/batch/batch-file.js";
 
 const lines = (...rows: string[]) => rows.join("\n");
 

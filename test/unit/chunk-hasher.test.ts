@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createChunkHasher, WORKER_HASH_BYTES } from "../../src/core/chunk-hasher.js";
+import { createChunkHasher, WORKER_HASH_BYTES } from "../../src/core/download/chunk-hasher.js";
 
 describe("the hash of a large body, computed on a worker thread", () => {
   it("gives the main thread's digest, whatever memory the chunks live in", async () => {

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Claims } from "../../src/core/claims.js";
-import { ConfigError } from "../../src/errors.js";
+import { Claims } from "../../src/files/claims.js";
+import { ConfigError } from "../../src/util/errors.js";
 
 let home: string;
 beforeEach(async () => {

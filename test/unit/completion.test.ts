@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { completeWords, type CompletionSources } from "../../src/completion/candidates.js";
-import { buildProgram } from "../../src/program.js";
+import { completeWords, type CompletionSources } from "../../src/cli/completion/candidates.js";
+import { buildProgram } from "../../src/cli/program.js";
 
 const sink = Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false });
 const program = buildProgram({

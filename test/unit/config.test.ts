@@ -8,7 +8,7 @@ import {
   selectProvider,
 } from "../../src/config/resolve.js";
 import type { GrokvidConfig } from "../../src/config/schema.js";
-import { ConfigError, UsageError } from "../../src/errors.js";
+import { ConfigError, UsageError } from "../../src/util/errors.js";
 import { thrownAs } from "./support.js";
 
 const SECRET = "sk-live-9f8e7d6c5b4a39281706";

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkJournal } from "../../src/core/doctor-checks.js";
+import { checkJournal } from "../../src/core/setup/doctor-checks.js";
 
 /**
  * `doctor` counts the journal lines every other command skips as damaged: a torn line, and also

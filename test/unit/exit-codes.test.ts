@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { afterSending, runExitCode } from "../../src/core/outcome.js";
-import { Journal } from "../../src/core/journal.js";
-import { ApiError, ConfigError, GrokvidError, UsageError } from "../../src/errors.js";
+import { afterSending, runExitCode } from "../../src/core/jobs/outcome.js";
+import { Journal } from "../../src/core/journal/journal.js";
+import { ApiError, ConfigError, GrokvidError, UsageError } from "../../src/util/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 
 describe("runExitCode", () => {

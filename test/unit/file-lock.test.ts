@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { withFileLock } from "../../src/core/file-lock.js";
-import { ConfigError } from "../../src/errors.js";
+import { withFileLock } from "../../src/files/file-lock.js";
+import { ConfigError } from "../../src/util/errors.js";
 
 /**
  * The lock around a read-change-rename of a small state file (keys.json, the trust store, the

@@ -4,8 +4,8 @@ import {
   MAX_NAME_BYTES,
   renderFileName,
   sanitizeSegment,
-} from "../../src/core/output-path.js";
-import { UsageError } from "../../src/errors.js";
+} from "../../src/core/download/output-path.js";
+import { UsageError } from "../../src/util/errors.js";
 
 const graphemes = (text: string) =>
   [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map((s) => s.segment);

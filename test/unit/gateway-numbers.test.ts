@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ManifestEntry } from "../../src/core/batch/report.js";
 import { summarize } from "../../src/core/batch/report.js";
 import { describeCost, renderGallery } from "../../src/core/gallery/render-html.js";
-import { nextDelay } from "../../src/core/wait.js";
+import { nextDelay } from "../../src/core/jobs/poll.js";
 import { parseRetryAfter, RETRY_DEFAULTS, retryDelay } from "../../src/http/retry-policy.js";
 import type { GalleryCard } from "../../src/core/gallery/types.js";
 import { apimart } from "../../src/providers/apimart.js";

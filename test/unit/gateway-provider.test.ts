@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { makeGatewayProvider } from "../../src/config/gateway-provider.js";
 import type { GatewayDefinition } from "../../src/config/gateway-schema.js";
-import { validateCreate } from "../../src/core/validate-create.js";
-import { ApiError, UsageError } from "../../src/errors.js";
+import { validateCreate } from "../../src/core/jobs/validate-create.js";
+import { ApiError, UsageError } from "../../src/util/errors.js";
 import { jsonBody, multipartFields, NOW, thrown, thrownAs } from "./support.js";
 
 const newApi: GatewayDefinition = {

@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { helpExamples } from "../../src/help-examples.js";
-import { buildProgram } from "../../src/program.js";
+import { helpExamples } from "../../src/cli/help-examples.js";
+import { buildProgram } from "../../src/cli/program.js";
 
 const sink = Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false });
 const program = buildProgram({

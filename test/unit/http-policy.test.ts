@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, ExitCode } from "../../src/errors.js";
+import { ApiError, ExitCode } from "../../src/util/errors.js";
 import { buildUrl, describeRequest, encodeBody } from "../../src/http/encode.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 import { parseRetryAfter, RETRY_DEFAULTS, retryDelay, shouldRetry } from "../../src/http/retry-policy.js";

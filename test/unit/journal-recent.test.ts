@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { recentJobIds } from "../../src/core/journal-recent.js";
+import { recentJobIds } from "../../src/core/journal/recent-ids.js";
 import { makeTempDir } from "../helpers/run-cli.js";
 
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Journal, type JournalEvent } from "../../src/core/journal.js";
-import { JournalWriter } from "../../src/core/journal-writer.js";
-import { ConfigError } from "../../src/errors.js";
+import { Journal, type JournalEvent } from "../../src/core/journal/journal.js";
+import { JournalWriter } from "../../src/core/journal/writer.js";
+import { ConfigError } from "../../src/util/errors.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -2,10 +2,10 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { worstExitCode } from "../../src/core/outcome.js";
-import { Claims } from "../../src/core/claims.js";
-import { hashRequest, Journal, type JournalEvent } from "../../src/core/journal.js";
-import { slugify, unknownTemplateFields } from "../../src/core/output-path.js";
+import { worstExitCode } from "../../src/core/jobs/outcome.js";
+import { Claims } from "../../src/files/claims.js";
+import { hashRequest, Journal, type JournalEvent } from "../../src/core/journal/journal.js";
+import { slugify, unknownTemplateFields } from "../../src/core/download/output-path.js";
 import { Limiter, runPool } from "../../src/util/pool.js";
 
 let dir: string;

@@ -5,13 +5,13 @@ import {
   defaultOutputPath,
   renderFileName,
   sanitizeSegment,
-} from "../../src/core/output-path.js";
-import { isTerminal, taskStatuses } from "../../src/task-status.js";
-import { nextDelay } from "../../src/core/wait.js";
+} from "../../src/core/download/output-path.js";
+import { isTerminal, taskStatuses } from "../../src/util/task-status.js";
+import { nextDelay } from "../../src/core/jobs/poll.js";
 import { formatMs } from "../../src/util/format.js";
 import { findModel, getProvider, providers } from "../../src/providers/registry.js";
 import { providerIds } from "../../src/providers/types.js";
-import { maskKey, redact, registerSecret } from "../../src/redact.js";
+import { maskKey, redact, registerSecret } from "../../src/util/redact.js";
 import { resolveColorLevel } from "../../src/ui/color.js";
 import { parseDuration } from "../../src/util/duration.js";
 

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rename, rm, symlink, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createPacer } from "../../src/core/pacer.js";
-import { ConfigError, InterruptedError } from "../../src/errors.js";
+import { createPacer } from "../../src/core/gateway/pacer.js";
+import { ConfigError, InterruptedError } from "../../src/util/errors.js";
 import { ManualClock } from "../helpers/clock.js";
 
 let home: string;

@@ -1,7 +1,7 @@
 import { readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PartMetaFile, readPartMeta } from "../../src/core/part-file.js";
+import { PartMetaFile, readPartMeta } from "../../src/core/download/part-file.js";
 import { makeTempDir } from "../helpers/run-cli.js";
 
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };

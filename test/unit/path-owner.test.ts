@@ -1,16 +1,16 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Journal, type JournalEvent, type OutputPlan } from "../../src/core/journal.js";
+import { Journal, type JournalEvent, type OutputPlan } from "../../src/core/journal/journal.js";
 import {
   assertPathFree,
   findPathOwner,
   lookupInJobs,
   lookupInJournal,
   pathTakenError,
-} from "../../src/core/path-owner.js";
-import { UsageError } from "../../src/errors.js";
-import type { TaskStatus } from "../../src/task-status.js";
+} from "../../src/core/jobs/path-owner.js";
+import { UsageError } from "../../src/util/errors.js";
+import type { TaskStatus } from "../../src/util/task-status.js";
 import { makeTempDir } from "../helpers/run-cli.js";
 
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors.js";
+import { ApiError } from "../../src/util/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 import { duoyuanx } from "../../src/providers/duoyuanx.js";
 import { findModel } from "../../src/providers/registry.js";

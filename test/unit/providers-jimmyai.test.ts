@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, ExitCode } from "../../src/errors.js";
+import { ApiError, ExitCode } from "../../src/util/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 import { jimmyai } from "../../src/providers/jimmyai.js";
 import {

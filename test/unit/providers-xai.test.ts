@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { validateCreate } from "../../src/core/validate-create.js";
-import { validateSourced } from "../../src/core/validate-source.js";
-import { UsageError } from "../../src/errors.js";
+import { validateCreate } from "../../src/core/jobs/validate-create.js";
+import { validateSourced } from "../../src/core/jobs/validate-source.js";
+import { UsageError } from "../../src/util/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 import { apimart } from "../../src/providers/apimart.js";
 import type { CreateParams, LoadedImage } from "../../src/providers/types.js";

@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sidecarPathFor } from "../../src/core/output-plan.js";
-import { createExclusive, openRegular, writeFileAtomic } from "../../src/core/safe-file.js";
-import { isVideoHead } from "../../src/core/video-sniff.js";
+import { sidecarPathFor } from "../../src/core/download/output-plan.js";
+import { createExclusive, openRegular, writeFileAtomic } from "../../src/files/safe-file.js";
+import { isVideoHead } from "../../src/core/download/video-sniff.js";
 import { parseFaultSpec } from "../../src/sandbox/server.js";
 
 let dir: string;

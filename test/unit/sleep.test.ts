@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { realClock } from "../../src/core/context.js";
+import { realClock } from "../../src/core/client/context.js";
 
 /**
  * Node's timers hold at most 2^31-1 ms: a longer delay printed a TimeoutOverflowWarning and fired

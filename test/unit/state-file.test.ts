@@ -11,8 +11,8 @@ import {
   openStateFile,
   openStateHandle,
   readStateFile,
-} from "../../src/core/state-file.js";
-import { ConfigError } from "../../src/errors.js";
+} from "../../src/files/state-file.js";
+import { ConfigError } from "../../src/util/errors.js";
 import { thrownAs } from "./support.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TaskStatus } from "../../src/task-status.js";
+import type { TaskStatus } from "../../src/util/task-status.js";
 import { apimart } from "../../src/providers/apimart.js";
 import { apimartStatusTable } from "../../src/providers/apimart-family.js";
 import { duoyuanx, duoyuanxStatusTable } from "../../src/providers/duoyuanx.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { providers } from "../../src/providers/registry.js";
-import { redactWith, secretForms } from "../../src/redact.js";
+import { redactWith, secretForms } from "../../src/util/redact.js";
 import { ESCAPE_PAYLOAD } from "../../src/sandbox/hostile.js";
 import {
   mapJsonStrings,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadImages } from "../../src/core/load-images.js";
+import { loadImages } from "../../src/core/jobs/load-images.js";
 import {
   type CreateInput,
   classifyImage,
   resolveModel,
   validateCreate,
-} from "../../src/core/validate-create.js";
-import { UsageError } from "../../src/errors.js";
+} from "../../src/core/jobs/validate-create.js";
+import { UsageError } from "../../src/util/errors.js";
 import { apimart } from "../../src/providers/apimart.js";
 import { duoyuanx } from "../../src/providers/duoyuanx.js";
 import { jimmyai } from "../../src/providers/jimmyai.js";

@@ -1,6 +1,6 @@
-import type { ExitCodeValue } from "../../errors.js";
+import type { ExitCodeValue } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
-import type { CommonFlags } from "../context.js";
+import type { CommonFlags } from "../client/context.js";
 import type { ManifestEntry } from "./report.js";
 
 /** How a batch runs; the same names as the `grokvid batch` flags. */

@@ -1,12 +1,12 @@
 import { resolvePoll } from "../../config/resolve.js";
 import { strictRefusal } from "../media/delivered-check.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import type { Claim, Claims } from "../claims.js";
-import { createJob, finishJob } from "../job-flow.js";
-import type { OutputPlan } from "../journal.js";
-import { loadMedia } from "../load-images.js";
-import { displayPath, renderPlan } from "../output-plan.js";
-import { ApiError, ExitCode, GrokvidError } from "../../errors.js";
+import type { Claim, Claims } from "../../files/claims.js";
+import { createJob, finishJob } from "../jobs/paid-call.js";
+import type { OutputPlan } from "../journal/journal.js";
+import { loadMedia } from "../jobs/load-images.js";
+import { displayPath, renderPlan } from "../download/output-plan.js";
+import { ApiError, ExitCode, GrokvidError } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import { shellQuote } from "../../util/format.js";
 import { Limiter } from "../../util/pool.js";
@@ -14,8 +14,8 @@ import type { BatchEvent, BatchOptions } from "./events.js";
 import { planOutput } from "./output.js";
 import { type PlannedJob, replan } from "./plan.js";
 import { entry, finalStatus, type ManifestEntry, sidecarSource, skipped, writeSidecar } from "./report.js";
-import type { Session } from "../session.js";
-import type { SessionPool } from "../session-pool.js";
+import type { Session } from "../client/session.js";
+import type { SessionPool } from "../client/session-pool.js";
 
 const MAX_RATE_LIMIT_RETRIES = 6;
 

@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
 import type { GrokvidConfig } from "../../config/schema.js";
-import { GrokvidError } from "../../errors.js";
-import { assertWritable } from "../download.js";
-import type { OutputPlan } from "../journal.js";
-import { isInside, renderPlan, sidecarPathFor } from "../output-plan.js";
-import { DEFAULT_TEMPLATE, slugify } from "../output-path.js";
-import { assertPathFree, type JobLookup } from "../path-owner.js";
+import { GrokvidError } from "../../util/errors.js";
+import { assertWritable } from "../download/download.js";
+import type { OutputPlan } from "../journal/journal.js";
+import { isInside, renderPlan, sidecarPathFor } from "../download/output-plan.js";
+import { DEFAULT_TEMPLATE, slugify } from "../download/output-path.js";
+import { assertPathFree, type JobLookup } from "../jobs/path-owner.js";
 import type { BatchPlan, PlannedJob } from "./plan.js";
 
 /** The batch flags that decide where each line's video goes. */

@@ -1,19 +1,19 @@
 import { configCreateDefaults, resolveConnection, selectProvider } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import type { BatchLine, ParsedBatch } from "../batch-file.js";
+import type { BatchLine, ParsedBatch } from "./batch-file.js";
 import {
   hashRequest,
   type JobRecord,
   type JournalState,
   toJobParams,
   type UncertainCreate,
-} from "../journal.js";
-import { loadMedia } from "../load-images.js";
-import { validateCreate } from "../validate-create.js";
-import { ConfigError, GrokvidError } from "../../errors.js";
+} from "../journal/journal.js";
+import { loadMedia } from "../jobs/load-images.js";
+import { validateCreate } from "../jobs/validate-create.js";
+import { ConfigError, GrokvidError } from "../../util/errors.js";
 import type { CreateParams, ModelSpec } from "../../providers/types.js";
-import { isTerminal } from "../../task-status.js";
-import type { Runtime } from "../context.js";
+import { isTerminal } from "../../util/task-status.js";
+import type { Runtime } from "../client/context.js";
 
 /** What a valid line of the batch file asks for, and what the journal already knows of it. */
 export interface PlannedJob {

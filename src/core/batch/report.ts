@@ -1,14 +1,14 @@
-import type { DownloadResult } from "../download.js";
+import type { DownloadResult } from "../download/download.js";
 import { describeDelivery, strictRefusal } from "../media/delivered-check.js";
 import type { VideoHeader } from "../media/mp4-header.js";
-import { type JobParams, type JobRecord, toJobParams } from "../journal.js";
-import { displayPath, sidecarPathFor } from "../output-plan.js";
-import { writeFileAtomic } from "../safe-file.js";
+import { type JobParams, type JobRecord, toJobParams } from "../journal/journal.js";
+import { displayPath, sidecarPathFor } from "../download/output-plan.js";
+import { writeFileAtomic } from "../../files/safe-file.js";
 import { knownCost, sumCostsUsd } from "../../util/cost.js";
 import { formatUsd, plural } from "../../util/format.js";
-import { ExitCode, type ExitCodeValue } from "../../errors.js";
+import { ExitCode, type ExitCodeValue } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
-import type { TaskStatus } from "../../task-status.js";
+import type { TaskStatus } from "../../util/task-status.js";
 import type { PlannedJob } from "./plan.js";
 
 /** One entry per input line, in the manifest and in --json. */

@@ -1,4 +1,4 @@
-import type { TaskStatus } from "../../task-status.js";
+import type { TaskStatus } from "../../util/task-status.js";
 import { checkCostUsd } from "../../util/cost.js";
 import { formatUsd } from "../../util/format.js";
 import { escapeHtml } from "./escape-html.js";

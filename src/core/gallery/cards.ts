@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
-import { isTerminal } from "../../task-status.js";
-import type { JobRecord } from "../journal.js";
+import { isTerminal } from "../../util/task-status.js";
+import type { JobRecord } from "../journal/journal.js";
 import { describeDelivery } from "../media/delivered-check.js";
 import { readVideoHeader, type VideoHeader } from "../media/mp4-header.js";
 import type { GalleryCard } from "./types.js";

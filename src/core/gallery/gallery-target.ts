@@ -1,9 +1,9 @@
 import { access, constants, mkdir, open, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { UsageError } from "../../errors.js";
-import { isFolderTarget } from "../destination.js";
-import { assertNameFits } from "../output-path.js";
-import { codeOf, writeFileAtomic } from "../safe-file.js";
+import { UsageError } from "../../util/errors.js";
+import { isFolderTarget } from "../download/destination.js";
+import { assertNameFits } from "../download/output-path.js";
+import { codeOf, writeFileAtomic } from "../../files/safe-file.js";
 import { GALLERY_GENERATOR } from "./render-html.js";
 
 export const DEFAULT_GALLERY_NAME = "gallery.html";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix, sep, win32 } from "node:path";
-import { taskStatuses } from "../../task-status.js";
+import { taskStatuses } from "../../util/task-status.js";
 import { formatUsd, plural } from "../../util/format.js";
 import { formatUtc, readKnownCost, parseIsoMs, renderCard } from "./card-html.js";
 import { escapeHtml } from "./escape-html.js";

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { UsageError } from "../../errors.js";
-import { taskStatuses, type TaskStatus } from "../../task-status.js";
+import { UsageError } from "../../util/errors.js";
+import { taskStatuses, type TaskStatus } from "../../util/task-status.js";
 import { parseDuration } from "../../util/duration.js";
 import * as z from "../../util/zod.js";
-import { type JobRecord, jobKey } from "../journal.js";
-import { checkProviderFilter } from "../provider-filter.js";
+import { type JobRecord, jobKey } from "../journal/journal.js";
+import { checkProviderFilter } from "../gateway/provider-filter.js";
 
 /** Which jobs a gallery shows; every filter narrows the journal's jobs. */
 export interface GallerySelection {

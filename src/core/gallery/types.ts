@@ -1,4 +1,4 @@
-import type { TaskStatus } from "../../task-status.js";
+import type { TaskStatus } from "../../util/task-status.js";
 import type { VideoHeader } from "../media/mp4-header.js";
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { Journal } from "../journal.js";
+import type { Journal } from "../journal/journal.js";
 import { buildCard } from "./cards.js";
 import { checkGalleryTarget, resolveGalleryPath, saveGalleryPage } from "./gallery-target.js";
 import { renderGallery } from "./render-html.js";

@@ -1,4 +1,4 @@
-import type { JobParams } from "../journal-events.js";
+import type { JobParams } from "../journal/events.js";
 import type { VideoHeader } from "./mp4-header.js";
 
 /** What a job asked for that its video's header can be checked against. */

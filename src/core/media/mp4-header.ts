@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { codeOf } from "../safe-file.js";
+import { codeOf } from "../../files/safe-file.js";
 import {
   describeBoxType,
   findBoxPath,

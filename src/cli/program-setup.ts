@@ -1,0 +1,154 @@
+import { Argument, type Command } from "commander";
+import type { InputRuntime } from "../commands/cli-output.js";
+import type { CommonFlags } from "../core/client/context.js";
+import { completionShells } from "./completion/scripts.js";
+import { addCommon, collect, option } from "./program-options.js";
+import { describeFaultKinds } from "../sandbox/fault-help.js";
+import { VERSION } from "../util/version.js";
+
+export type Declare = (program: Command, runtime: InputRuntime) => void;
+
+/**
+ * The commands that set grokvid up rather than make videos (the simulator, completion, the
+ * version, keys, the doctor, config files), declared like the others in src/program.ts and listed
+ * after them in `--help`.
+ */
+export const SETUP_COMMANDS: Record<string, Declare> = {
+  sandbox(program, runtime) {
+    addCommon(
+      program
+        .command("sandbox")
+        .description("run the offline gateway simulator in the foreground (Ctrl-C stops it)")
+        .addOption(option("--port <n>", "port on 127.0.0.1; 0 picks a free one", "0"))
+        .addOption(
+          option(
+            "--delay <duration>",
+            "how long each job takes, from submit to done",
+            "$GROKVID_SANDBOX_DELAY, else 3s",
+          ),
+        )
+        .addOption(
+          option(
+            "--video-size <size>",
+            "pad every video to this size, e.g. 64MiB or 1GiB (streamed)",
+            "the real size",
+          ),
+        )
+        .addOption(
+          option(
+            "--fault <spec>",
+            `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable`,
+          )
+            .argParser(collect)
+            .default([], "none"),
+        )
+        .addHelpText("after", describeFaultKinds()),
+      false,
+    ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
+      (await import("../commands/sandbox.js")).runSandbox(flags, runtime),
+    );
+  },
+  completion(program, runtime) {
+    program
+      .command("completion")
+      .description("print a shell completion script for commands, flags, providers, models and job ids")
+      .addArgument(new Argument("<shell>", "the shell that loads the script").choices(completionShells))
+      .action(async (shell: string) =>
+        (await import("../commands/completion.js")).runCompletion(shell, runtime),
+      );
+  },
+  version(program, runtime) {
+    program
+      .command("version")
+      .description("print the version (as --version, -V and -v do)")
+      .action(() => {
+        runtime.stdout.write(`${VERSION}\n`);
+      });
+  },
+  keys(program, runtime) {
+    const keys = program
+      .command("keys")
+      .description("store API keys in your user config folder, list where each key comes from");
+    addCommon(
+      keys
+        .command("set")
+        .description(
+          "store a provider's key: typed at a hidden prompt, or the first line of standard input (never an argument)",
+        )
+        .argument(
+          "<provider>",
+          "a provider (apimart, xcompute, jimmyai, duoyuanx, xai) or a configured gateway",
+        ),
+      false,
+    ).action(async (provider: string, flags: CommonFlags) =>
+      (await import("../commands/keys.js")).runKeysSet(provider, flags, runtime),
+    );
+    addCommon(
+      keys.command("list").description("which providers have a key and where it comes from (masked)"),
+      false,
+    ).action(async (flags: CommonFlags) => (await import("../commands/keys.js")).runKeysList(flags, runtime));
+    addCommon(keys.command("path").description("print the file `keys set` writes"), false).action(
+      async (flags: CommonFlags) => (await import("../commands/keys.js")).runKeysPath(flags, runtime),
+    );
+  },
+  doctor(program, runtime) {
+    addCommon(
+      program
+        .command("doctor")
+        .description(
+          "check Node, config files, keys, the journal, and whether each gateway answers and takes its key (free requests only)",
+        ),
+    ).action(async (flags: CommonFlags) =>
+      (await import("../commands/doctor.js")).runDoctorCommand(flags, runtime),
+    );
+  },
+  config(program, runtime) {
+    const config = program.command("config").description("work with configuration files");
+    addCommon(
+      config
+        .command("trust")
+        .description(
+          "trust a project's config file as it is now, so its base URLs are used and its code may run",
+        )
+        .argument("[file]", "the file; default: the one grokvid finds from this folder"),
+      false,
+    ).action(async (file: string | undefined, flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigTrust(file, flags, runtime),
+    );
+    addCommon(
+      config.command("path").description("print your own config file (get, set and edit use it)"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigPath(flags, runtime),
+    );
+    addCommon(
+      config
+        .command("get")
+        .description("print a setting of your config file (an apiKey is masked)")
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.model"),
+      false,
+    ).action(async (key: string, flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigGet(key, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("set")
+        .description(
+          "set a setting in your config file, checked before the file is written (keys: use keys set)",
+        )
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.defaults.duration")
+        .argument("<value>", "the value; numbers, true/false and JSON are read as such"),
+      false,
+    ).action(async (key: string, value: string, flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigSet(key, value, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("edit")
+        .description("edit your config file in $VISUAL or $EDITOR; saved only if it is valid"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigEdit(flags, runtime),
+    );
+  },
+};

@@ -1,0 +1,73 @@
+import type { Writable } from "node:stream";
+import type { NormalizedTask } from "../../providers/types.js";
+import type { TaskStatus } from "../../util/task-status.js";
+import type { ParsedBatch } from "../batch/batch-file.js";
+import type { BatchEvent, BatchResult } from "../batch/events.js";
+import type { Clock, CommonFlags, Reporter } from "./context.js";
+import type { JobSpec } from "../jobs/preview.js";
+import type { DownloadResult } from "../download/download.js";
+import type { DownloadProgress, TaskUpdate } from "../jobs/follow.js";
+import type { JobRecord, UncertainCreate } from "../journal/journal.js";
+import type { StreamedVideo } from "../download/stream-video.js";
+
+// The options and results of the library client's calls (client.ts).
+
+export interface ClientOptions extends Pick<CommonFlags, "provider" | "config" | "baseUrl"> {
+  /** Where keys, base URLs and GROKVID_* settings come from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The folder relative paths are resolved against; default process.cwd(). */
+  cwd?: string;
+  /** Aborting it stops waits and downloads (a paid create is never cut in half). */
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** See Runtime.collectGarbage; default: none, V8 keeps its own schedule. */
+  collectGarbage?: () => void;
+  /** Where warnings and progress remarks go; default: nowhere. */
+  reporter?: Partial<Reporter>;
+}
+
+export interface PollOptions {
+  provider?: string;
+  /** Like --interval and --timeout: "5s", "30m". */
+  interval?: string;
+  timeout?: string;
+  onUpdate?: TaskUpdate;
+}
+
+export interface DownloadOptions extends PollOptions {
+  /** A file, or a folder for the configured name; default: where the journal or config says. */
+  output?: string;
+  /** A stream to write the video into instead of a file (not ended: it is the caller's). */
+  to?: Writable;
+  force?: boolean;
+  onDownload?: DownloadProgress;
+}
+
+export interface DownloadOutcome {
+  task: NormalizedTask;
+  /** The saved file (with `output`) ... */
+  saved?: DownloadResult;
+  /** ... or what was written to `to`. */
+  streamed?: StreamedVideo;
+}
+
+export interface JobsQuery {
+  provider?: string;
+  status?: TaskStatus;
+  /** Newest first; 0 or undefined: all. */
+  limit?: number;
+}
+
+export interface JobList {
+  jobs: JobRecord[];
+  /** How many matched before the limit. */
+  matching: number;
+  /** Everything the journal holds. */
+  total: number;
+  /** Creates that may have reached a gateway with no id known. */
+  uncertain: UncertainCreate[];
+}
+
+export type BatchInput =
+  ParsedBatch | Iterable<JobSpec & { output?: string }> | AsyncIterable<JobSpec & { output?: string }>;
+export type BatchStreamEvent = BatchEvent | { type: "done"; result: BatchResult };

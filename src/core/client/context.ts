@@ -1,0 +1,56 @@
+import { sleep } from "../../util/sleep.js";
+
+/** Time as the library sees it: the real clock, or a virtual one a test moves instantly. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+export const realClock: Clock = {
+  now: Date.now,
+  // Safe past 2^31-1 ms, where a plain timer fires at once (util/sleep.ts).
+  sleep,
+  random: Math.random,
+};
+
+/**
+ * Where the library's remarks go: it never prints. The CLI passes its stderr writer; a script
+ * passes its own logger, or nothing to stay silent. Results are return values, never remarks.
+ */
+export interface Reporter {
+  /** Something the user should know that did not stop the work (a skipped journal line, a retry). */
+  warn(message: string): void;
+  /** Progress worth a line in a log: "submitted task X". */
+  info(message: string): void;
+  /** Detail for --verbose: requests, retries, timings. */
+  debug(message: string): void;
+}
+
+export const silentReporter: Reporter = { warn() {}, info() {}, debug() {} };
+
+/** What the process gives the library: environment, working folder, a cancel signal. */
+export interface Runtime {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The folder relative paths are resolved against, never process.cwd(). */
+  cwd: string;
+  signal: AbortSignal;
+  clock?: Clock;
+  /**
+   * A young-generation GC that a long download calls every few MiB to free its dead network
+   * buffers, and that leaves `gc` to threads started after its first call. The CLI passes one; a
+   * library user's process keeps V8's own schedule.
+   */
+  collectGarbage?: () => void;
+}
+
+/** The settings every command shares: which gateway, which config. */
+export interface CommonFlags {
+  provider?: string;
+  config?: string;
+  baseUrl?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  json?: boolean;
+}

@@ -1,0 +1,93 @@
+import { cleartextWarning } from "../../config/base-url.js";
+import {
+  type ProviderSelection,
+  resolveConnection,
+  resolveHome,
+  selectProvider,
+  selectRemembered,
+} from "../../config/resolve.js";
+import type { GrokvidConfig } from "../../config/schema.js";
+import { UsageError } from "../../util/errors.js";
+import type { Gateway } from "../../http/client.js";
+import { type CommonFlags, realClock, type Reporter, type Runtime } from "../client/context.js";
+import { sandboxTimeline } from "./sandbox-timeline.js";
+
+const SANDBOX_KEY = "sandbox";
+
+/** Where the journal says a job lives. */
+export interface Remembered {
+  provider: string;
+  baseUrl: string;
+}
+
+export interface ResolvedGateway {
+  selection: ProviderSelection;
+  gateway: Gateway;
+  stopSandbox: (() => Promise<void>) | undefined;
+}
+
+/**
+ * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
+ * on 127.0.0.1, so the tool works with no network and no key.
+ */
+export async function resolveGateway(
+  flags: CommonFlags,
+  runtime: Runtime,
+  report: Reporter,
+  config: GrokvidConfig,
+  job?: Remembered,
+  options: { allowMissingKey?: boolean } = {},
+): Promise<ResolvedGateway> {
+  // A journaled job says where it lives; a --provider flag still wins.
+  const selection =
+    job && flags.provider === undefined
+      ? selectRemembered(job.provider, config)
+      : selectProvider(flags.provider, runtime.env, config);
+  const { provider } = selection;
+  const name = selection.choice;
+  if (selection.choice !== "sandbox") {
+    const connection = resolveConnection(
+      selection,
+      flags.baseUrl,
+      runtime.env,
+      config,
+      job?.baseUrl,
+      options,
+    );
+    const gateway: Gateway = { name, provider, ...connection };
+    const cleartext = gateway.apiKey === "" ? undefined : cleartextWarning(gateway.baseUrl, name);
+    if (cleartext) report.warn(cleartext);
+    if (provider.requestsPerSecond !== undefined) {
+      const { createPacer } = await import("./pacer.js");
+      const origin = new URL(gateway.baseUrl).origin;
+      const clock = runtime.clock ?? realClock;
+      gateway.pacer = createPacer(
+        resolveHome(runtime.env),
+        origin,
+        gateway.apiKey,
+        provider.requestsPerSecond,
+        clock,
+      );
+    }
+    return { selection, gateway, stopSandbox: undefined };
+  }
+  if (flags.baseUrl !== undefined) {
+    throw new UsageError(
+      "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
+    );
+  }
+  const { startSandbox } = await import("../../sandbox/server.js");
+  const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
+  report.debug(`sandbox listening on ${sandbox.url}`);
+  return {
+    selection,
+    gateway: {
+      name,
+      provider,
+      baseUrl: sandbox.baseUrl(selection.dialect),
+      apiKey: SANDBOX_KEY,
+      keyVariable: "(none: the sandbox needs no key)",
+    },
+    stopSandbox: () => sandbox.close(),
+  };
+}

@@ -1,0 +1,194 @@
+import { basename, dirname } from "node:path";
+import { UsageError } from "../../util/errors.js";
+import { isTerminal } from "../../util/task-status.js";
+import { shellQuote } from "../../util/format.js";
+import { errnoOf, journalError } from "../journal/journal-error.js";
+import { eventSchema, type JournalEvent } from "../journal/events.js";
+import { scanLines } from "../journal/scan.js";
+import { type JobRecord, type Journal, jobKey } from "../journal/journal.js";
+import { displayPath, renderPlan } from "../download/output-plan.js";
+import { MAX_NAME_BYTES } from "../download/output-path.js";
+import { partTask } from "../download/part-file.js";
+
+/**
+ * Where a journaled job will still write its video, if anywhere: a download under way keeps its
+ * `.part` where it started; a job saved (anywhere) or ended without a video writes nowhere; any
+ * other paid job goes where it was planned when it was created (its `-o`, or its folder and name).
+ */
+export function claimedPath(job: JobRecord): string | undefined {
+  if (job.pendingPath !== null) return job.pendingPath;
+  if (job.download !== null) return undefined;
+  if (isTerminal(job.status) && job.status !== "succeeded") return undefined;
+  return job.output && renderPlan(job.output, job.provider, job.id);
+}
+
+/** What the owner check needs to know of the journal's jobs. */
+export interface JobLookup {
+  /** The newest job whose claimed path is `path`. */
+  claiming(path: string): Promise<JobRecord | undefined>;
+  byId(id: string): Promise<JobRecord | undefined>;
+}
+
+/** Newest by creation time (what lookupInJournal can tell without the whole fold), ties to the later. */
+const isNewer = (job: JobRecord, than: JobRecord | undefined) => !than || job.createdAt >= than.createdAt;
+
+/** Over jobs already folded (a batch has them all): indexed once, for every line's lookup. */
+export function lookupInJobs(jobs: readonly JobRecord[]): JobLookup {
+  const byPath = new Map<string, JobRecord>();
+  const byId = new Map<string, JobRecord>();
+  // In journal order, so the newest job wins each key.
+  for (const job of jobs) {
+    byId.set(job.id, job);
+    const path = claimedPath(job);
+    if (path !== undefined && isNewer(job, byPath.get(path))) byPath.set(path, job);
+  }
+  return {
+    claiming: (path) => Promise.resolve(byPath.get(path)),
+    byId: (id) => Promise.resolve(byId.get(id)),
+  };
+}
+
+const TEMPLATE_WITH_ID = /"template":"(?:[^"\\]|\\.)*\{id\}/;
+/**
+ * A create line's own id (a JSON string holds no unescaped `":"`), when it is plain characters
+ * that making a name safe never changes, not even at its ends.
+ */
+const PLAIN_ID = /"id":"(\w(?:[\w.-]*\w)?)"/;
+
+/**
+ * True when a create line plans a name that cannot be `name`, told without parsing it: a
+ * template with {id} puts a plain id whole into the name (making names safe leaves such ids
+ * alone, and only names near the length limit are cut). Most jobs are planned so (`{provider}-
+ * {id}.mp4` in the working folder), and parsing them all would cost a big journal's whole fold.
+ */
+function namesOtherFile(line: string, name: string): boolean {
+  if (!TEMPLATE_WITH_ID.test(line)) return false;
+  const id = PLAIN_ID.exec(line)?.[1];
+  return id !== undefined && !name.includes(id) && Buffer.byteLength(name) < MAX_NAME_BYTES - 64;
+}
+
+function parseEvent(line: string): JournalEvent | undefined {
+  try {
+    const parsed = eventSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Over the journal file, without folding it whole (a create must not pay for a 100,000-job
+ * journal): only lines naming the path's folder can plan or start a download there, so the
+ * bytes are searched for it, and each job found is then read alone (journal.findJob).
+ */
+export function lookupInJournal(journal: Journal): JobLookup {
+  return {
+    byId: (id) => journal.findJob(id),
+    async claiming(path) {
+      const name = basename(path);
+      const found = new Map<string, { id: string; provider: string }>();
+      const consider = (line: string) => {
+        const event = parseEvent(line);
+        if (!event || !("id" in event)) return;
+        const there =
+          event.type === "downloading"
+            ? event.path === path
+            : event.type === "created" &&
+              event.output !== undefined &&
+              renderPlan(event.output, event.provider, event.id) === path;
+        if (there) found.set(jobKey(event.provider, event.id), { id: event.id, provider: event.provider });
+      };
+      try {
+        // Two byte searches, each for what JSON writes: the path itself (an -o, a download
+        // started there), then plans of a folder and a name (a batch's template, a config's).
+        scanLines(journal.path, Buffer.from(JSON.stringify(path)), consider);
+        scanLines(journal.path, Buffer.from(`"dir":${JSON.stringify(dirname(path))}`), (line) => {
+          if (!namesOtherFile(line, name)) consider(line);
+        });
+      } catch (err) {
+        if (errnoOf(err) === "ENOENT") return undefined;
+        throw journalError(err, journal.path, "read");
+      }
+      let newest: JobRecord | undefined;
+      for (const { id, provider } of found.values()) {
+        const job = await journal.findJob(id, provider);
+        if (job && claimedPath(job) === path && isNewer(job, newest)) newest = job;
+      }
+      return newest;
+    },
+  };
+}
+
+/** A paid job that may still write to a path, and why it is said to. */
+export interface PathOwner {
+  id: string;
+  /** The journal's record of it; absent when only a `.part.json` names it. */
+  job?: JobRecord;
+  /** `<path>.part` holds the start of its video. */
+  partial: boolean;
+}
+
+/**
+ * Who a path (absolute) belongs to: the task whose half-downloaded bytes sit in `<path>.part`
+ * (those bytes were paid for, and are the job's nearest to done), else the newest unsaved job the
+ * journal plans or downloads there.
+ */
+export async function findPathOwner(path: string, lookup: JobLookup): Promise<PathOwner | undefined> {
+  const partial = await partTask(`${path}.part`);
+  if (partial !== undefined) {
+    const job = await lookup.byId(partial);
+    return { id: partial, partial: true, ...(job ? { job } : {}) };
+  }
+  const job = await lookup.claiming(path);
+  return job && { id: job.id, job, partial: false };
+}
+
+/** The one-line refusal, with the command that finishes the owner as its hint. */
+export function pathTakenError(path: string, owner: PathOwner, cwd: string): UsageError {
+  const shown = displayPath(path, cwd);
+  const id = shellQuote(owner.id);
+  const { job } = owner;
+  if (!job) {
+    return new UsageError(
+      `${shown}.part holds part of the video of task ${owner.id}, which this journal does not know`,
+      {
+        hint: `finish it with: grokvid download ${id} --provider PROVIDER -o ${shellQuote(shown)}, or pass --force to replace it`,
+      },
+    );
+  }
+  const meant = claimedPath(job);
+  if (meant !== path) {
+    const since =
+      meant !== undefined
+        ? `now meant for ${displayPath(meant, cwd)}`
+        : job.download
+          ? `saved since to ${displayPath(job.download.path, cwd)}`
+          : job.status;
+    return new UsageError(`${shown}.part is left from task ${owner.id} (${since})`, {
+      hint: `remove ${shellQuote(`${shown}.part`)}, or pass --force to replace it`,
+    });
+  }
+  const how = owner.partial
+    ? "its download stopped part-way"
+    : job.status === "succeeded"
+      ? "finished, never downloaded"
+      : `${job.status} when last seen`;
+  return new UsageError(
+    `${shown} belongs to task ${owner.id} on ${job.provider}, paid and not yet saved (${how})`,
+    { hint: `finish it with: grokvid download ${id}, or pass --force to take the path anyway` },
+  );
+}
+
+/**
+ * Refuses a path (absolute) that a paid job other than `self` may still write to, so no new job
+ * (or another job's download) takes a file that an unsaved paid job is owed. --force takes it.
+ */
+export async function assertPathFree(
+  path: string,
+  lookup: JobLookup,
+  opts: { force: boolean; cwd: string; self?: string },
+): Promise<void> {
+  if (opts.force) return;
+  const owner = await findPathOwner(path, lookup);
+  if (owner && owner.id !== opts.self) throw pathTakenError(path, owner, opts.cwd);
+}

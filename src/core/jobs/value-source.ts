@@ -1,0 +1,18 @@
+import type { ModelSpec, Provider } from "../../providers/types.js";
+
+/** A value as the user gave it, and where from, so an error can point at the right place. */
+export interface Sourced<T> {
+  value: T;
+  /** Undefined for a flag; a config key path ("providers.apimart.defaults.duration") otherwise. */
+  configKey?: string;
+}
+
+/** "apimart", or "duoyuanx model grok-video-1.5" where the provider has several models. */
+export function where(provider: Provider, model: ModelSpec): string {
+  return provider.models.length > 1 ? `${provider.id} model ${model.id}` : provider.id;
+}
+
+/** " (set by providers.x.defaults.duration in the config file)" for a config value, "" for a flag. */
+export function fromConfig(s: Sourced<unknown>): string {
+  return s.configKey ? ` (set by ${s.configKey} in the config file)` : "";
+}

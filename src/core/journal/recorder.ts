@@ -1,0 +1,147 @@
+import type { Gateway } from "../../http/client.js";
+import type { CreateParams, ModelSpec, NormalizedTask } from "../../providers/types.js";
+import type { DownloadResult } from "../download/download.js";
+import {
+  type Journal,
+  type JobParams,
+  type JobRecord,
+  jobKey,
+  type OutputPlan,
+  toJobParams,
+} from "./journal.js";
+
+/**
+ * Writes a job's life into the journal: the create record the moment the id is known, then one
+ * line per change of status (not per progress tick), then the download.
+ */
+export class JobRecorder {
+  private readonly lastSeen = new Map<string, string>();
+  /** What the journal says of each job that a gateway's status answer may leave out. */
+  private readonly facts = new Map<string, { model: string; createdAt: string; params: JobParams }>();
+
+  constructor(
+    readonly journal: Journal,
+    private readonly now: () => Date,
+  ) {}
+
+  async created(
+    gateway: Gateway,
+    task: NormalizedTask,
+    model: ModelSpec,
+    params: CreateParams,
+    requestHash: string,
+    output: OutputPlan | undefined,
+  ): Promise<void> {
+    // A generation's length is its duration, or the model's documented default.
+    const seconds =
+      params.seconds ?? (params.source ? undefined : (params.duration ?? model.defaultDuration));
+    const at = task.createdAt ?? this.now().toISOString();
+    const jobParams = toJobParams(seconds === undefined ? params : { ...params, seconds });
+    await this.journal.append({
+      type: "created",
+      at,
+      id: task.id,
+      provider: gateway.name,
+      baseUrl: gateway.baseUrl,
+      model: model.id,
+      params: jobParams,
+      requestHash,
+      ...(output ? { output } : {}),
+    });
+    this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
+    this.facts.set(jobKey(gateway.name, task.id), { model: model.id, createdAt: at, params: jobParams });
+  }
+
+  /** The task with the model and create time the journal knows, where the gateway gave none. */
+  complete(task: NormalizedTask): NormalizedTask {
+    const known = this.facts.get(jobKey(task.provider, task.id));
+    if (!known) return task;
+    return { ...task, model: task.model ?? known.model, createdAt: task.createdAt ?? known.createdAt };
+  }
+
+  /** Before a paid call: if no `created` or `abandoned` follows, nothing sends it again on its own. */
+  async submitting(
+    provider: string,
+    requestHash: string,
+    model: ModelSpec,
+    params: CreateParams,
+  ): Promise<void> {
+    await this.journal.append({
+      type: "submitting",
+      at: this.now().toISOString(),
+      provider,
+      requestHash,
+      pid: process.pid,
+      model: model.id,
+      prompt: params.prompt,
+    });
+  }
+
+  /** The gateway certainly refused the create (4xx, 429, nothing sent): a re-run may send it again. */
+  async abandoned(provider: string, requestHash: string): Promise<void> {
+    await this.journal.append({ type: "abandoned", at: this.now().toISOString(), provider, requestHash });
+  }
+
+  /** Starts from what the journal already says, so a resumed wait does not repeat old lines. */
+  know(job: JobRecord): void {
+    this.lastSeen.set(jobKey(job.provider, job.id), signature(job));
+    this.facts.set(jobKey(job.provider, job.id), {
+      model: job.model,
+      createdAt: job.createdAt,
+      params: job.params,
+    });
+  }
+
+  /** The request as journaled, for jobs this process created or was told of (see know). */
+  requestOf(task: Pick<NormalizedTask, "provider" | "id">): JobParams | undefined {
+    return this.facts.get(jobKey(task.provider, task.id))?.params;
+  }
+
+  async status(task: NormalizedTask): Promise<void> {
+    const key = jobKey(task.provider, task.id);
+    const sig = signature(task);
+    if (this.lastSeen.get(key) === sig) return;
+    this.lastSeen.set(key, sig);
+    await this.journal.append({
+      type: "status",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      status: task.status,
+      progress: task.progress,
+      videoUrl: task.videoUrl,
+      error: task.error,
+      ...(task.cost ? { cost: task.cost } : {}),
+    });
+  }
+
+  /** Where the video is going, so a later `download` or `resume` continues that `.part` file. */
+  async downloading(task: NormalizedTask, path: string): Promise<void> {
+    await this.journal.append({
+      type: "downloading",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      path,
+    });
+  }
+
+  async downloaded(task: NormalizedTask, saved: DownloadResult): Promise<void> {
+    await this.journal.append({
+      type: "downloaded",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      path: saved.path,
+      bytes: saved.bytes,
+      sha256: saved.sha256,
+      sourceUrl: saved.sourceUrl,
+      ...(saved.delivered ? { delivered: saved.delivered } : {}),
+      ...(saved.headerProblem === undefined ? {} : { headerProblem: saved.headerProblem }),
+    });
+  }
+}
+
+function signature(t: Pick<NormalizedTask, "status" | "videoUrl" | "error" | "cost">): string {
+  return JSON.stringify([t.status, t.videoUrl, t.error?.message ?? null, t.cost?.usd ?? null]);
+}
