@@ -17,7 +17,23 @@ export {
 } from "./core/client/client.js";
 export type { BalanceResult } from "./core/gateway/balance.js";
 export type { ModelSummary, ProviderSummary } from "./core/gateway/catalog.js";
-export type { Clock, Reporter } from "./core/client/context.js";
+export type {
+  Clock,
+  GatewayChoice,
+  Reporter,
+  RunningSandbox,
+  Runtime,
+  SandboxLauncher,
+} from "./core/client/context.js";
+export type { SetupCalls } from "./core/setup/setup-calls.js";
+export type { KeyEntry, StoredKey } from "./core/setup/keys.js";
+export type { KeySource } from "./config/key-source.js";
+export type { TrustResult } from "./core/setup/trust-config.js";
+export type { DoctorCheck } from "./core/setup/doctor.js";
+export type { CompletionSources } from "./core/setup/completion.js";
+export { runExitCode } from "./core/jobs/outcome.js";
+export { assertTaskId } from "./core/jobs/task-id.js";
+export { registerKnownSecrets } from "./config/known-secrets.js";
 export type { CreateOptions, CreateResult, JobSpec } from "./core/jobs/create.js";
 export type { DownloadProgress, TaskUpdate } from "./core/jobs/follow.js";
 export type { DownloadResult } from "./core/download/download.js";
@@ -32,7 +48,8 @@ export type { ManifestEntry } from "./core/batch/report.js";
 export { parseBatchFile, type BatchLine, type ParsedBatch } from "./core/batch/batch-file.js";
 export { DownloadError } from "./core/download/download-error.js";
 export type { RequestDescription } from "./http/encode.js";
-export type { BalanceInfo, NormalizedTask, VideoOperation } from "./providers/types.js";
+export type { BalanceInfo, DurationRule, NormalizedTask, VideoOperation } from "./providers/types.js";
+export { providerIds, type ProviderId } from "./providers/types.js";
 export { isTerminal, taskStatuses, type TaskStatus } from "./util/task-status.js";
 export {
   ApiError,

@@ -1,19 +1,6 @@
-import { registerStoredSecrets } from "../config/keys-file.js";
-import { registerEnvSecrets } from "../util/redact.js";
+import { registerKnownSecrets } from "../index.js";
+import type { Env } from "../util/env.js";
 import { safeText } from "../ui/output.js";
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/**
- * Before an error is printed, every key grokvid could know of is registered for redaction: the
- * environment's and the keys file's. An error can come before any command read either (commander
- * refusing the line), and a key pasted in the wrong place (a provider name, a stray argument)
- * must come back masked.
- */
-export function registerKnownSecrets(env: Env): void {
-  registerEnvSecrets(env);
-  registerStoredSecrets(env);
-}
 
 /**
  * commander's own error text, safe to print. It echoes an unknown option with whatever was glued

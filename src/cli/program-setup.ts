@@ -1,9 +1,9 @@
 import { Argument, type Command } from "commander";
 import type { InputRuntime } from "../commands/cli-output.js";
-import type { CommonFlags } from "../core/client/context.js";
+import type { CommonFlags } from "../commands/cli-output.js";
 import { completionShells } from "./completion/scripts.js";
 import { addCommon, collect, option } from "./program-options.js";
-import { describeFaultKinds } from "../sandbox/fault-help.js";
+import { describeFaultKinds } from "../sandbox/index.js";
 import { VERSION } from "../util/version.js";
 
 export type Declare = (program: Command, runtime: InputRuntime) => void;

@@ -6,7 +6,7 @@ import type { DownloadFlags } from "../commands/download.js";
 import type { EditFlags } from "../commands/edit.js";
 import type { ResumeFlags } from "../commands/resume.js";
 import type { InputRuntime } from "../commands/cli-output.js";
-import type { CommonFlags } from "../core/client/context.js";
+import type { CommonFlags } from "../commands/cli-output.js";
 import type { WaitFlags } from "../commands/wait.js";
 import { addCommon, addJobResults, addPolling, collect, option, strictOption } from "./program-options.js";
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";

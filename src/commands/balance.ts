@@ -1,5 +1,5 @@
-import type { BalanceResult } from "../core/gateway/balance.js";
-import type { CommonFlags } from "../core/client/context.js";
+import type { BalanceResult } from "../index.js";
+import type { CommonFlags } from "./cli-output.js";
 import { formatUsd } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { parseBatchFile } from "../core/batch/batch-file.js";
-import type { BatchEvent, BatchOptions, BatchResult } from "../core/batch/events.js";
+import { parseBatchFile } from "../index.js";
+import type { BatchEvent, BatchOptions, BatchResult } from "../index.js";
 import { GrokvidError, InterruptedError, UsageError } from "../util/errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
 import { describeTask } from "../ui/status-display.js";
 import { plural, shellQuote } from "../util/format.js";
-import { displayPath } from "../core/download/output-plan.js";
+import { displayPath } from "../util/paths.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { openGallery } from "./gallery.js";
 

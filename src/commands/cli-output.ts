@@ -1,8 +1,16 @@
-import { createClient, type GrokvidClient } from "../core/client/client.js";
-import type { CommonFlags, Runtime } from "../core/client/context.js";
+import { createClient, type GrokvidClient } from "../index.js";
+import type { GatewayChoice, Runtime } from "../index.js";
 import { registerEnvSecrets } from "../util/redact.js";
 import { Output, type Streams } from "../ui/output.js";
 import { trackClient } from "./open-clients.js";
+
+/** The flags every command takes: the library's gateway choice, and how to print. */
+export interface CommonFlags extends GatewayChoice {
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  json?: boolean;
+}
 
 /** What the process gives a command: the library's runtime plus the terminal's streams. */
 export interface CommandRuntime extends Runtime, Streams {}
@@ -34,6 +42,8 @@ export function clientFor(flags: CommonFlags, runtime: CommandRuntime, out: Outp
       ...(runtime.clock ? { clock: runtime.clock } : {}),
       ...(runtime.collectGarbage ? { collectGarbage: runtime.collectGarbage } : {}),
       reporter: out,
+      // Loaded only when a command actually runs a sandbox job.
+      sandbox: async (env) => (await import("../sandbox/index.js")).launchSandbox(env),
       ...(flags.provider === undefined ? {} : { provider: flags.provider }),
       ...(flags.config === undefined ? {} : { config: flags.config }),
       ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),

@@ -1,11 +1,4 @@
-import { findConfigFiles } from "../config/load.js";
-import { resolveHome } from "../config/resolve.js";
-import { TrustStore } from "../config/trust.js";
-import { editConfig, getSetting, setSetting } from "../config/user-config.js";
-import { userConfigFile } from "../config/user-files.js";
-import { UsageError } from "../util/errors.js";
-import type { CommonFlags } from "../core/client/context.js";
-import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
+import { type CommandRuntime as Runtime, clientFor, type CommonFlags, createOutput } from "./cli-output.js";
 
 /**
  * `grokvid config trust [FILE]`: remembers this content of a project's config file (by path and
@@ -17,36 +10,24 @@ export async function runConfigTrust(
   runtime: Runtime,
 ): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const files = await findConfigFiles(runtime.cwd, file, runtime.env);
-  const found = files[0];
-  if (found === undefined) {
-    throw new UsageError(
-      file === undefined
-        ? "no config file found from this folder; name one: grokvid config trust FILE"
-        : `cannot read ${file}`,
-    );
-  }
-  const store = new TrustStore(resolveHome(runtime.env));
-  // The file and everything it imports, as they are now: a later change to any of them needs trusting again.
-  for (const f of files) {
-    const hash = await store.trust(f.filepath, f.content);
+  const { file: found, trusted } = await clientFor(flags, runtime, out).setup.trustConfig(file);
+  for (const f of trusted)
     out.info(
-      `trusted ${f.filepath} as it is now (sha256 ${hash.slice(0, 12)}); a change to it needs trusting again`,
+      `trusted ${f.filepath} as it is now (sha256 ${f.sha256.slice(0, 12)}); a change to it needs trusting again`,
     );
-  }
-  out.result(found.filepath);
+  out.result(found);
 }
 
 /** `grokvid config path`: the user config file that get, set and edit work on. */
 export async function runConfigPath(flags: CommonFlags, runtime: Runtime): Promise<void> {
   const out = await createOutput(flags, runtime);
-  out.result(userConfigFile(runtime.env));
+  out.result(await clientFor(flags, runtime, out).setup.configFile());
 }
 
 /** `grokvid config get KEY`: a setting of the user config file; an apiKey is shown masked. */
 export async function runConfigGet(key: string, flags: CommonFlags, runtime: Runtime): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const value = await getSetting(runtime.env, runtime.cwd, key);
+  const value = await clientFor(flags, runtime, out).setup.getSetting(key);
   if (out.mode.json) out.resultJson(value);
   else out.result(typeof value === "string" ? value : JSON.stringify(value, null, 2));
 }
@@ -59,7 +40,7 @@ export async function runConfigSet(
   runtime: Runtime,
 ): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const file = await setSetting(runtime.env, key, value);
+  const file = await clientFor(flags, runtime, out).setup.setSetting(key, value);
   out.info(`set ${key} in ${file}`);
   out.result(file);
 }
@@ -67,5 +48,5 @@ export async function runConfigSet(
 /** `grokvid config edit`: $VISUAL/$EDITOR on a copy, which replaces the file once it validates. */
 export async function runConfigEdit(flags: CommonFlags, runtime: Runtime): Promise<void> {
   const out = await createOutput(flags, runtime);
-  out.result(await editConfig(runtime.env, runtime.cwd));
+  out.result(await clientFor(flags, runtime, out).setup.editConfig());
 }

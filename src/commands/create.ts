@@ -1,5 +1,5 @@
-import type { CommonFlags } from "../core/client/context.js";
-import type { JobSpec } from "../core/jobs/create.js";
+import type { CommonFlags } from "./cli-output.js";
+import type { JobSpec } from "../index.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";

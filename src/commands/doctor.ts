@@ -1,13 +1,11 @@
-import type { CommonFlags } from "../core/client/context.js";
-import { type DoctorCheck, runDoctor } from "../core/setup/doctor.js";
-import { GrokvidError } from "../util/errors.js";
+import { type DoctorCheck, GrokvidError } from "../index.js";
 import { plural } from "../util/format.js";
-import { type CommandRuntime, createOutput } from "./cli-output.js";
+import { clientFor, type CommandRuntime, type CommonFlags, createOutput } from "./cli-output.js";
 
 /** `grokvid doctor [--provider P]`: one line per check; exit 0 only when every check passed. */
 export async function runDoctorCommand(flags: CommonFlags, runtime: CommandRuntime): Promise<void> {
   const out = await createOutput(flags, runtime);
-  const checks: DoctorCheck[] = await runDoctor(flags, runtime);
+  const checks: DoctorCheck[] = await clientFor(flags, runtime, out).setup.doctor();
   if (out.mode.json) out.resultJson(checks);
   else {
     // Symbols on a terminal with colour; words a script or a log can grep otherwise.

@@ -1,4 +1,4 @@
-import type { VideoOperation } from "../providers/types.js";
+import type { VideoOperation } from "../index.js";
 import type { InputRuntime } from "./cli-output.js";
 import { type JobFlags, runJob } from "./create.js";
 

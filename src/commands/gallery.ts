@@ -1,5 +1,5 @@
-import type { CommonFlags } from "../core/client/context.js";
-import { displayPath } from "../core/download/output-plan.js";
+import type { CommonFlags } from "./cli-output.js";
+import { displayPath } from "../util/paths.js";
 import { plural } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 

@@ -1,5 +1,5 @@
-import { assertTaskId } from "../core/jobs/task-id.js";
-import { runExitCode } from "../core/jobs/outcome.js";
+import { assertTaskId } from "../index.js";
+import { runExitCode } from "../index.js";
 import { ExitCode, type ExitCodeValue, GrokvidError, UsageError } from "../util/errors.js";
 import type { Output } from "../ui/output.js";
 import { plural } from "../util/format.js";

@@ -1,10 +1,10 @@
-import type { JobRecord, UncertainCreate } from "../core/journal/journal.js";
+import type { JobRecord, UncertainCreate } from "../index.js";
 import { UsageError } from "../util/errors.js";
 import { taskStatuses } from "../util/task-status.js";
 import type { Output } from "../ui/output.js";
 import { renderTable, renderTsv, truncate } from "../ui/table.js";
 import { formatAge, formatUsd, plural } from "../util/format.js";
-import type { CommonFlags } from "../core/client/context.js";
+import type { CommonFlags } from "./cli-output.js";
 import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
 
 export interface JobsFlags extends CommonFlags {

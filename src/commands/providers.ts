@@ -1,6 +1,6 @@
-import type { CommonFlags } from "../core/client/context.js";
-import type { ModelSummary, ProviderSummary } from "../core/gateway/catalog.js";
-import type { DurationRule } from "../providers/types.js";
+import type { CommonFlags } from "./cli-output.js";
+import type { ModelSummary, ProviderSummary } from "../index.js";
+import type { DurationRule } from "../index.js";
 import { renderTable } from "../ui/table.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 

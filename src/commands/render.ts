@@ -1,9 +1,9 @@
 import { TaskFailedError } from "../util/errors.js";
-import type { NormalizedTask } from "../providers/types.js";
-import type { DownloadResult } from "../core/download/download.js";
-import type { VideoHeader } from "../core/media/mp4-header.js";
-import { displayPath } from "../core/download/output-plan.js";
-import type { StreamedVideo } from "../core/download/stream-video.js";
+import type { NormalizedTask } from "../index.js";
+import type { DownloadResult } from "../index.js";
+import type { VideoHeader } from "../index.js";
+import { displayPath } from "../util/paths.js";
+import type { StreamedVideo } from "../index.js";
 import type { Output } from "../ui/output.js";
 import { formatUsd } from "../util/format.js";
 

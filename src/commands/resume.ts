@@ -1,4 +1,4 @@
-import type { ResumeEvent, ResumeOptions, ResumeResult } from "../core/jobs/resume.js";
+import type { ResumeEvent, ResumeOptions, ResumeResult } from "../index.js";
 import { GrokvidError } from "../util/errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";

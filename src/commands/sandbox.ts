@@ -1,8 +1,7 @@
 import { once } from "node:events";
 import { UsageError } from "../util/errors.js";
 import { parseSize } from "../util/size.js";
-import { providerIds } from "../providers/types.js";
-import { sandboxTimeline } from "../core/gateway/sandbox-timeline.js";
+import { providerIds } from "../index.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
 /** A port that is taken or reserved is the user's choice to change (exit 2), not a bug of ours. */
@@ -38,6 +37,7 @@ export async function runSandbox(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port ${flags.port} must be a whole number from 0 to 65535`);
   }
+  const { parseFaultSpec, startSandbox, sandboxTimeline } = await import("../sandbox/index.js");
   const timeline = sandboxTimeline(flags.delay, runtime.env);
   const videoBytes = flags.videoSize === undefined ? undefined : parseSize(flags.videoSize);
   // The padding is one mp4 `free` box: at least its 8-byte header beyond the real video, at most 4 GiB.
@@ -49,7 +49,6 @@ export async function runSandbox(
       `--video-size ${flags.videoSize} must be a size from 1MiB to 4GiB, e.g. 64MiB or 1GiB`,
     );
   const out = await createOutput(flags, runtime);
-  const { parseFaultSpec, startSandbox } = await import("../sandbox/server.js");
   const faults = (flags.fault ?? []).map((spec) => {
     try {
       return parseFaultSpec(spec);

@@ -1,4 +1,4 @@
-import type { CommonFlags } from "../core/client/context.js";
+import type { CommonFlags } from "./cli-output.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { forEachId } from "./ids.js";
 import { formatStatusLine } from "./render.js";

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigFileProblem, readConfigText } from "./config-file.js";
 import { CONFIG_NAMES, GLOBAL_PLACES, PACKAGE_KEY, SEARCH_PLACES, userConfigDirs } from "./quick-scan.js";
-import type { Env } from "./resolve.js";
+import type { Env } from "../util/env.js";
 
 /**
  * grokvid's own search for its config file: the names of quick-scan.ts in each folder from the

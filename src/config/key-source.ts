@@ -1,6 +1,7 @@
 import { registerSecret } from "../util/redact.js";
 import { readStoredKeys } from "./keys-file.js";
-import type { Env, ProviderSelection } from "./resolve.js";
+import type { Env } from "../util/env.js";
+import type { ProviderSelection } from "./selection.js";
 import { keysFilePath } from "./user-files.js";
 
 /** Where a provider's key was found, for `keys list` and `doctor` (never the key itself). */

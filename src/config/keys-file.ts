@@ -2,7 +2,7 @@ import { lstatSync } from "node:fs";
 import { readStateFile } from "../files/state-file.js";
 import { ConfigError } from "../util/errors.js";
 import { registerSecret } from "../util/redact.js";
-import type { Env } from "./resolve.js";
+import type { Env } from "../util/env.js";
 import { keysFilePath } from "./user-files.js";
 
 /**

@@ -4,7 +4,7 @@ import { withFileLock } from "../files/file-lock.js";
 import { writeFileAtomic } from "../files/safe-file.js";
 import { registerSecret } from "../util/redact.js";
 import { forgetStoredKeys, KEYS_ROLE, readStoredKeys } from "./keys-file.js";
-import type { Env } from "./resolve.js";
+import type { Env } from "../util/env.js";
 import { keysFilePath } from "./user-files.js";
 
 /**

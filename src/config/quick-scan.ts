@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import envPaths from "env-paths";
 import { ConfigFileProblem, readConfigText } from "./config-file.js";
-import type { Env } from "./resolve.js";
+import type { Env } from "../util/env.js";
 
 /**
  * The tool is `grokvid`, so `.grokvidrc`, `grokvid.config.js` and `~/.config/grokvid/` are its

@@ -1,14 +1,13 @@
-import envPaths from "env-paths";
 import {
   DEFAULT_LOW_SPEED,
   DEFAULT_TIMEOUTS,
   type HttpTimeouts,
   type LowSpeedLimit,
 } from "../http/client.js";
-import type { Sourced } from "../core/jobs/validate-create.js";
+import type { Sourced } from "./sourced.js";
 import { ConfigError, UsageError } from "../util/errors.js";
 import { providers } from "../providers/registry.js";
-import type { Provider, ProviderId } from "../providers/types.js";
+import type { ProviderId } from "../providers/types.js";
 import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
 import { didYouMean } from "../util/did-you-mean.js";
@@ -17,25 +16,14 @@ import { findKey, storedKeyName } from "./key-source.js";
 import { userConfigFile } from "./user-files.js";
 import { parseDuration } from "../util/duration.js";
 import { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
-import type { GrokvidConfig, ProviderSettings } from "./schema.js";
+import type { GrokvidConfig } from "./schema.js";
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from "../util/env.js";
+import type { ProviderSelection } from "./selection.js";
 
-export interface ProviderSelection {
-  /** What the user chose: a built-in provider, `sandbox`, or a gateway from the config. */
-  choice: string;
-  /** The built-in module spoken: the sandbox speaks apimart's; a gateway its dialect's. */
-  dialect: ProviderId;
-  /** Its requests, parsers and model limits. */
-  provider: Provider;
-  /** Its settings in the config file and their key path, for messages ("gateways.my-proxy"). */
-  settings: ProviderSettings | undefined;
-  settingsPath: string;
-  /** The environment variable of its key, by default GROKVID_<NAME>_API_KEY. */
-  keyVariable: string;
-  /** The dialect as the user names it (`openai-videos` for a new-api gateway). */
-  settingsDialect: string;
-}
+export type { Env } from "../util/env.js";
+export type { ProviderSelection } from "./selection.js";
+export { resolveHome } from "./home.js";
 
 function builtIn(choice: ProviderChoice, config: GrokvidConfig): ProviderSelection {
   // Only the sandbox is named apart from the module it speaks.
@@ -81,12 +69,6 @@ export function keyVariable(choice: string): string {
 
 function isChoice(value: string): value is ProviderChoice {
   return (providerChoices as readonly string[]).includes(value);
-}
-
-/** Where the journal and other state live: GROKVID_HOME, else the platform's data folder. */
-export function resolveHome(env: Env): string {
-  const home = env.GROKVID_HOME?.trim();
-  return home ? home : envPaths("grokvid", { suffix: "" }).data;
 }
 
 /** A provider name read back from the journal, checked like a flag would be. */

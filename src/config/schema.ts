@@ -1,5 +1,5 @@
 import * as z from "../util/zod.js";
-import { unknownTemplateFields } from "../core/download/output-path.js";
+import { unknownTemplateFields } from "./download-template.js";
 import { parseDuration } from "../util/duration.js";
 
 import { providerIds } from "../providers/types.js";

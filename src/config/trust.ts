@@ -7,6 +7,7 @@ import { GrokvidError } from "../util/errors.js";
 import { writeFileAtomic } from "../files/safe-file.js";
 import { userConfigPaths } from "./config-search.js";
 import { readStateFile } from "../files/state-file.js";
+import type { Env } from "../util/env.js";
 import type { GrokvidConfig } from "./schema.js";
 
 /**
@@ -19,8 +20,6 @@ import type { GrokvidConfig } from "./schema.js";
 export const TRUST_FILE = "trusted-configs.json";
 
 const storeSchema = z.record(z.string(), z.string());
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export const hashContent = (content: string | Buffer): string =>
   createHash("sha256").update(content).digest("hex");

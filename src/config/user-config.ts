@@ -9,7 +9,7 @@ import { ConfigError, UsageError } from "../util/errors.js";
 import { maskKey, registerSecret } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
 import { loadConfig } from "./load.js";
-import type { Env } from "./resolve.js";
+import type { Env } from "../util/env.js";
 import { validateConfig } from "./validate.js";
 import { readConfigIfPresent } from "./config-file.js";
 import { userConfigFile } from "./user-files.js";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { checkLinkedFile } from "../files/state-file.js";
 import { CONFIG_NAME, GLOBAL_PLACES, LEGACY_CONFIG_NAME, userConfigDirs } from "./quick-scan.js";
-import type { Env } from "./resolve.js";
+import type { Env } from "../util/env.js";
 
 /** The user config folder grokvid writes to: ~/.config/grokvid (XDG_CONFIG_HOME honoured). */
 export function userConfigDir(env: Env): string {

@@ -51,3 +51,6 @@ export function checkAuth(req: IncomingMessage, operation: "create" | "query"): 
   }
   return undefined;
 }
+
+/** How a dialect writes an error answer: its own JSON shape for a failure of this kind. */
+export type ErrorRenderer = (kind: FailureKind, message: string, param?: string) => unknown;

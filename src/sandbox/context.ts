@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { FaultBook } from "./faults.js";
-import { deepen } from "./hostile.js";
+import { deepen } from "./deep-json.js";
 import { type MultipartPart, parseMultipart, summarizeParts } from "./multipart.js";
 import type { CreatePacer } from "./pacing.js";
 import type { FaultKind, SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";

@@ -1,7 +1,7 @@
 import { FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { type RequestContext, sendBytes, sendJson } from "./context.js";
 import type { RequestTarget } from "./faults.js";
-import type { ErrorRenderer } from "./routing.js";
+import type { ErrorRenderer } from "./auth.js";
 import { hostileMessage } from "./hostile.js";
 import type { AnySandboxDialect, Fault, SandboxVariants } from "./types.js";
 

@@ -1,4 +1,6 @@
-import { type AuthFailure, checkAuth, FAILURE_STATUS, type FailureKind } from "./auth.js";
+import { type AuthFailure, checkAuth, type ErrorRenderer, FAILURE_STATUS, type FailureKind } from "./auth.js";
+
+export type { ErrorRenderer } from "./auth.js";
 import { type RequestContext, sendJson } from "./context.js";
 import { applyFault } from "./fault-answers.js";
 import type { RequestTarget } from "./faults.js";
@@ -6,7 +8,6 @@ import type { TaskOutcome } from "./ids.js";
 import { findCreateMarker, readOutcome } from "./tasks.js";
 
 /** Renders a failure in one dialect's documented (or inferred) error body. */
-export type ErrorRenderer = (kind: FailureKind, message: string, param?: string) => unknown;
 
 export interface Route {
   /** Literal segments, with ":id" standing for one path parameter. */

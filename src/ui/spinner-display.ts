@@ -1,5 +1,5 @@
 import ora from "ora";
-import type { NormalizedTask } from "../providers/types.js";
+import type { NormalizedTask } from "../index.js";
 import { DownloadMeter } from "./download-meter.js";
 import type { Output } from "./output.js";
 import { SpinnerStream } from "./spinner-stream.js";

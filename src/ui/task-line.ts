@@ -1,5 +1,5 @@
 import { formatMs } from "../util/format.js";
-import type { NormalizedTask } from "../providers/types.js";
+import type { NormalizedTask } from "../index.js";
 import { safeText } from "./output.js";
 import { fitMiddle, fitWidth, textWidth } from "./text-width.js";
 

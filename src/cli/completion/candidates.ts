@@ -1,12 +1,7 @@
 import type { Command, Option } from "commander";
+import type { CompletionSources } from "../../index.js";
 
-/** Where the dynamic candidates come from; each is asked only when the word on the line needs it. */
-export interface CompletionSources {
-  providers(): Promise<string[]>;
-  /** The models of this provider, or of the default one (environment, config) when none is named. */
-  models(provider: string | undefined): Promise<string[]>;
-  jobIds(): Promise<string[]>;
-}
+export type { CompletionSources } from "../../index.js";
 
 /** Commands whose first argument is a job id from the journal. */
 const TAKES_JOB_ID = new Set(["status", "wait", "download", "edit", "extend"]);

@@ -1,10 +1,10 @@
 import type { ExitCodeValue } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
-import type { CommonFlags } from "../client/context.js";
+import type { GatewayChoice } from "../client/context.js";
 import type { ManifestEntry } from "./report.js";
 
 /** How a batch runs; the same names as the `grokvid batch` flags. */
-export interface BatchOptions extends CommonFlags {
+export interface BatchOptions extends GatewayChoice {
   /** Jobs in flight at once, 1-64 (default 4); per provider, halved on 429. */
   concurrency?: string | number;
   skipInvalid?: boolean;

@@ -3,7 +3,7 @@ import type { NormalizedTask } from "../../providers/types.js";
 import type { TaskStatus } from "../../util/task-status.js";
 import type { ParsedBatch } from "../batch/batch-file.js";
 import type { BatchEvent, BatchResult } from "../batch/events.js";
-import type { Clock, CommonFlags, Reporter } from "./context.js";
+import type { Clock, GatewayChoice, Reporter, SandboxLauncher } from "./context.js";
 import type { JobSpec } from "../jobs/preview.js";
 import type { DownloadResult } from "../download/download.js";
 import type { DownloadProgress, TaskUpdate } from "../jobs/follow.js";
@@ -12,7 +12,7 @@ import type { StreamedVideo } from "../download/stream-video.js";
 
 // The options and results of the library client's calls (client.ts).
 
-export interface ClientOptions extends Pick<CommonFlags, "provider" | "config" | "baseUrl"> {
+export interface ClientOptions extends Pick<GatewayChoice, "provider" | "config" | "baseUrl"> {
   /** Where keys, base URLs and GROKVID_* settings come from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /** The folder relative paths are resolved against; default process.cwd(). */
@@ -24,6 +24,8 @@ export interface ClientOptions extends Pick<CommonFlags, "provider" | "config" |
   collectGarbage?: () => void;
   /** Where warnings and progress remarks go; default: nowhere. */
   reporter?: Partial<Reporter>;
+  /** For `provider: "sandbox"`: `launchSandbox` from "grokvid/sandbox". Default: sandbox jobs are refused. */
+  sandbox?: SandboxLauncher;
 }
 
 export interface PollOptions {

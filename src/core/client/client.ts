@@ -5,7 +5,7 @@ import { registerEnvSecrets } from "../../util/redact.js";
 import { withKnownCost } from "../../util/cost.js";
 import type { ParsedBatch } from "../batch/batch-file.js";
 import type { BatchOptions } from "../batch/events.js";
-import { type CommonFlags, type Reporter, realClock, type Runtime, silentReporter } from "./context.js";
+import { type GatewayChoice, type Reporter, realClock, type Runtime, silentReporter } from "./context.js";
 import type { BalanceResult } from "../gateway/balance.js";
 import type { CreateOptions, CreateResult, JobSpec } from "../jobs/create.js";
 import type { ProviderSummary } from "../gateway/catalog.js";
@@ -23,6 +23,7 @@ import type { GalleryOptions, GalleryResult } from "../gallery/write-gallery.js"
 import type { JobRecord, Journal } from "../journal/journal.js";
 import type { Session } from "./session.js";
 import { eventQueue } from "./event-queue.js";
+import { SetupCalls } from "../setup/setup-calls.js";
 import type { ResumeEvent, ResumeOptions, ResumeResult } from "../jobs/resume.js";
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
@@ -50,6 +51,7 @@ export class GrokvidClient {
       cwd: options.cwd ?? process.cwd(),
       signal: options.signal ?? new AbortController().signal,
       clock: options.clock ?? realClock,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(options.collectGarbage ? { collectGarbage: options.collectGarbage } : {}),
     };
     // Methods are looked up, not spread: a reporter is often a class instance (the CLI's Output).
@@ -64,14 +66,14 @@ export class GrokvidClient {
   }
 
   /** The client's defaults under this call's options; an option left undefined keeps the default. */
-  private flags<T extends object>(extra: T): CommonFlags & Defined<T> {
+  private flags<T extends object>(extra: T): GatewayChoice & Defined<T> {
     const { provider, config, baseUrl } = this.options;
     return {
       ...(provider === undefined ? {} : { provider }),
       ...(config === undefined ? {} : { config }),
       ...(baseUrl === undefined ? {} : { baseUrl }),
       ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
-    } as CommonFlags & Defined<T>;
+    } as GatewayChoice & Defined<T>;
   }
 
   /** The configuration file (searched once per client), validated. */
@@ -89,6 +91,14 @@ export class GrokvidClient {
   }
 
   private journalOpened: Promise<Journal> | undefined;
+
+  /** Keys, the user's config file, trusting a project's config, doctor and completion candidates. */
+  get setup(): SetupCalls {
+    this.setupCalls ??= new SetupCalls(this.flags({}), this.runtime, this.report);
+    return this.setupCalls;
+  }
+
+  private setupCalls: SetupCalls | undefined;
 
   /** Lets go of what the client holds open (the journal's append handle); it can be used again after. */
   async close(): Promise<void> {

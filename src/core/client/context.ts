@@ -29,6 +29,20 @@ export interface Reporter {
 
 export const silentReporter: Reporter = { warn() {}, info() {}, debug() {} };
 
+/** A running simulator, as much of it as the library uses. */
+export interface RunningSandbox {
+  readonly url: string;
+  /** Where one dialect is served ("apimart", "xai", ...). */
+  baseUrl(dialect: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulator for `provider: "sandbox"`. The library never imports the simulator (it is
+ * its own entry, `grokvid/sandbox`): whoever wants sandbox jobs hands over its `launchSandbox`.
+ */
+export type SandboxLauncher = (env: Readonly<Record<string, string | undefined>>) => Promise<RunningSandbox>;
+
 /** What the process gives the library: environment, working folder, a cancel signal. */
 export interface Runtime {
   env: Readonly<Record<string, string | undefined>>;
@@ -36,6 +50,8 @@ export interface Runtime {
   cwd: string;
   signal: AbortSignal;
   clock?: Clock;
+  /** How `provider: "sandbox"` starts its simulator; without it, sandbox jobs are refused. */
+  sandbox?: SandboxLauncher;
   /**
    * A young-generation GC that a long download calls every few MiB to free its dead network
    * buffers, and that leaves `gc` to threads started after its first call. The CLI passes one; a
@@ -44,13 +60,9 @@ export interface Runtime {
   collectGarbage?: () => void;
 }
 
-/** The settings every command shares: which gateway, which config. */
-export interface CommonFlags {
+/** What every call shares: which gateway (a provider or a configured gateway), which config file, which base URL. */
+export interface GatewayChoice {
   provider?: string;
   config?: string;
   baseUrl?: string;
-  quiet?: boolean;
-  verbose?: boolean;
-  color?: boolean;
-  json?: boolean;
 }

@@ -1,6 +1,6 @@
 import type { GrokvidConfig } from "../../config/schema.js";
 import type { Journal } from "../journal/journal.js";
-import type { CommonFlags, Reporter, Runtime } from "./context.js";
+import type { GatewayChoice, Reporter, Runtime } from "./context.js";
 import { openSession, type Session } from "./session.js";
 
 /**
@@ -12,7 +12,7 @@ export class SessionPool {
   private readonly opened: Session[] = [];
 
   constructor(
-    private readonly flags: CommonFlags,
+    private readonly flags: GatewayChoice,
     private readonly runtime: Runtime,
     private readonly report: Reporter,
     private readonly config: GrokvidConfig,

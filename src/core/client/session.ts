@@ -10,7 +10,7 @@ import { shellQuote } from "../../util/format.js";
 import { type Remembered, resolveGateway } from "../gateway/resolve-gateway.js";
 import { loadSessionConfig } from "./settings.js";
 import { VERSION } from "../../util/version.js";
-import { type CommonFlags, realClock, type Reporter, type Runtime } from "./context.js";
+import { type GatewayChoice, realClock, type Reporter, type Runtime } from "./context.js";
 import { afterSending } from "../jobs/outcome.js";
 
 export interface Session {
@@ -45,7 +45,7 @@ export interface SessionOptions {
 
 /** The gateway plus the injected I/O every network command needs. */
 export async function openSession(
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
   config: GrokvidConfig,
@@ -105,7 +105,7 @@ export async function openSession(
 }
 
 /** What a later command needs to reach the same task: little once the journal knows it. */
-function resumeFlags(flags: CommonFlags, provider: string, journaled: boolean): string {
+function resumeFlags(flags: GatewayChoice, provider: string, journaled: boolean): string {
   const parts: string[] = [];
   if (!journaled) parts.push("--provider", provider);
   if (!journaled && flags.baseUrl) parts.push("--base-url", flags.baseUrl);
@@ -120,7 +120,7 @@ function resumeFlags(flags: CommonFlags, provider: string, journaled: boolean): 
  */
 async function findJournaledJob(
   id: string,
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   config: GrokvidConfig,
   journal: Journal,
@@ -142,7 +142,7 @@ async function findJournaledJob(
  */
 export async function withTaskSession<T>(
   id: string,
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
   work: (session: Session, job: JobRecord | undefined) => Promise<T>,

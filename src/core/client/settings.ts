@@ -1,11 +1,11 @@
 import { loadConfig } from "../../config/load.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { registerSecret } from "../../util/redact.js";
-import type { CommonFlags, Reporter, Runtime } from "./context.js";
+import type { GatewayChoice, Reporter, Runtime } from "./context.js";
 
 /** The configuration file a command runs with: --config, GROKVID_CONFIG, or the search. */
 export async function loadSessionConfig(
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
 ): Promise<GrokvidConfig> {

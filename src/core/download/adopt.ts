@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { type FileHandle, rm } from "node:fs/promises";
-import type { DownloadResult } from "./download.js";
+import type { DownloadResult } from "./download-result.js";
 import { readPartMeta } from "./part-file.js";
 import { openRegular } from "../../files/safe-file.js";
 

@@ -7,30 +7,15 @@ import { buildUrl } from "../../http/encode.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import { adoptFinished, type ExpectedFile } from "./adopt.js";
 import { DownloadError } from "./download-error.js";
-import { readVideoHeader, type VideoHeader } from "../media/mp4-header.js";
+import { readVideoHeader } from "../media/mp4-header.js";
 import { clearPartMeta, lockPart, partTask } from "./part-file.js";
 import { fetchToPart } from "./fetch-to-part.js";
+import type { DownloadResult } from "./download-result.js";
 import { alreadyExists } from "../../files/safe-file.js";
 
 export { DownloadError } from "./download-error.js";
 export type { ExpectedFile } from "./adopt.js";
-
-export interface DownloadResult {
-  path: string;
-  bytes: number;
-  sha256: string;
-  sourceUrl: string;
-  /** Bytes taken over from an earlier, interrupted attempt. */
-  resumedFrom: number;
-  /** The file was already there, provably this task's video, and nothing was downloaded. */
-  adopted?: boolean;
-  /** What the file's own header says it is ... */
-  delivered?: VideoHeader;
-  /** ... or why it has no readable header (it may not be a video at all). */
-  headerProblem?: string;
-  /** How the video differs from its request, or that its header is unreadable (already reported as warnings). */
-  warnings?: string[];
-}
+export type { DownloadResult } from "./download-result.js";
 
 export interface DownloadOptions {
   force: boolean;

@@ -6,7 +6,7 @@ import { readByteCount } from "../../util/numbers.js";
 import { DiskWriteError } from "./batched-writer.js";
 import { type BodyOutcome, writeBody } from "./body-writer.js";
 import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-hasher.js";
-import type { DownloadResult } from "./download.js";
+import type { DownloadResult } from "./download-result.js";
 import { DownloadError } from "./download-error.js";
 import { clearPartMeta, PartMetaFile, readPartMeta } from "./part-file.js";
 import { commitFile, createReplacing, openRegular } from "../../files/safe-file.js";

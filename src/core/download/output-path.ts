@@ -1,6 +1,8 @@
 import { basename, join } from "node:path";
 import { UsageError } from "../../util/errors.js";
 
+export { templateFields, unknownTemplateFields } from "../../config/download-template.js";
+
 export const DEFAULT_TEMPLATE = "{provider}-{id}.mp4";
 
 /** Characters no file system accepts (Windows is the strictest), control characters included. */
@@ -59,8 +61,6 @@ export function sanitizeSegment(value: string): string {
   return stem.replace(/[.\s]+$/, "") + ext;
 }
 
-export const templateFields = ["provider", "id", "date", "index", "slug"] as const;
-
 export interface NameFields {
   provider: string;
   id: string;
@@ -69,12 +69,6 @@ export interface NameFields {
   index?: string;
   /** The start of the prompt, made safe for a file name. */
   slug?: string;
-}
-
-/** Placeholders a template uses that grokvid does not know, for config validation. */
-export function unknownTemplateFields(template: string): string[] {
-  const known: readonly string[] = templateFields;
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").filter((k) => !known.includes(k));
 }
 
 /** Lower-case words of the prompt joined by hyphens, any script, at most 40 characters. */

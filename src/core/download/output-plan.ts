@@ -1,4 +1,6 @@
-import { extname, isAbsolute, join, relative, sep } from "node:path";
+import { extname, join } from "node:path";
+
+export { displayPath, isInside } from "../../util/paths.js";
 import type { OutputPlan } from "../journal/events.js";
 import { renderFileName } from "./output-path.js";
 
@@ -25,15 +27,4 @@ export function sidecarPathFor(video: string): string {
   const ext = extname(video);
   const stem = video.slice(0, video.length - ext.length);
   return ext.toLowerCase() === ".json" ? `${stem}.meta.json` : `${stem}.json`;
-}
-
-/** True when `path` (absolute) lies inside `folder` (absolute) and not at it. */
-export function isInside(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
-
-/** How a path is shown: relative to the working folder when it lies inside it, else absolute. */
-export function displayPath(path: string, cwd: string): string {
-  return isInside(cwd, path) ? relative(cwd, path) : path;
 }

@@ -3,7 +3,7 @@ import type { GrokvidConfig } from "../../config/schema.js";
 import { UsageError } from "../../util/errors.js";
 import { callGateway } from "../../http/client.js";
 import type { BalanceInfo } from "../../providers/types.js";
-import type { CommonFlags, Reporter, Runtime } from "../client/context.js";
+import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
 import type { Journal } from "../journal/journal.js";
 import { afterSending } from "../jobs/outcome.js";
 import { openSession } from "../client/session.js";
@@ -19,7 +19,7 @@ export interface BalanceResult extends BalanceInfo {
  * refused before anything is sent (exit 2), with where to look instead.
  */
 export async function getBalance(
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
   config: GrokvidConfig,

@@ -9,8 +9,7 @@ import {
 import type { GrokvidConfig } from "../../config/schema.js";
 import { UsageError } from "../../util/errors.js";
 import type { Gateway } from "../../http/client.js";
-import { type CommonFlags, realClock, type Reporter, type Runtime } from "../client/context.js";
-import { sandboxTimeline } from "./sandbox-timeline.js";
+import { type GatewayChoice, realClock, type Reporter, type Runtime } from "../client/context.js";
 
 const SANDBOX_KEY = "sandbox";
 
@@ -31,7 +30,7 @@ export interface ResolvedGateway {
  * on 127.0.0.1, so the tool works with no network and no key.
  */
 export async function resolveGateway(
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
   config: GrokvidConfig,
@@ -76,8 +75,12 @@ export async function resolveGateway(
       "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
     );
   }
-  const { startSandbox } = await import("../../sandbox/server.js");
-  const sandbox = await startSandbox({ timeline: sandboxTimeline(undefined, runtime.env) });
+  if (!runtime.sandbox) {
+    throw new UsageError(
+      'provider "sandbox" needs the simulator: pass createClient({ sandbox: launchSandbox }), with launchSandbox from "grokvid/sandbox"',
+    );
+  }
+  const sandbox = await runtime.sandbox(runtime.env);
   report.debug(`sandbox listening on ${sandbox.url}`);
   return {
     selection,

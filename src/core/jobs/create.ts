@@ -5,7 +5,7 @@ import { InterruptedError } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import { type JobSpec, prepare, withProvider } from "./preview.js";
 import { shellQuote } from "../../util/format.js";
-import type { CommonFlags, Reporter, Runtime } from "../client/context.js";
+import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
 import { fixedPath, planDestination } from "../download/destination.js";
 import { assertWritable, type DownloadResult } from "../download/download.js";
 import { type DownloadProgress, followTask, saveVideo, type TaskUpdate } from "./follow.js";
@@ -20,7 +20,7 @@ import type { StreamedVideo } from "../download/stream-video.js";
 
 export type { JobSpec } from "./preview.js";
 
-export interface CreateOptions extends CommonFlags {
+export interface CreateOptions extends GatewayChoice {
   /** Wait until the job ends (implied by download or output). */
   wait?: boolean;
   download?: boolean;
@@ -134,7 +134,7 @@ export async function runCreate(
 }
 
 /** The flags minus --provider, so the session goes where the journaled source job lives. */
-function withoutProvider<T extends CommonFlags>(options: T): Omit<T, "provider"> {
+function withoutProvider<T extends GatewayChoice>(options: T): Omit<T, "provider"> {
   const rest: T = { ...options };
   delete rest.provider;
   return rest;

@@ -3,7 +3,7 @@ import type { GrokvidConfig } from "../../config/schema.js";
 import { describeRequest, type RequestDescription } from "../../http/encode.js";
 import type { CreateParams, ModelSpec, VideoOperation } from "../../providers/types.js";
 import type { SourcedPlan } from "./validate-source.js";
-import type { CommonFlags, Reporter, Runtime } from "../client/context.js";
+import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
 import { resolveGateway } from "../gateway/resolve-gateway.js";
 import { type LoadedMedia, loadMedia } from "./load-images.js";
 import { validateCreate } from "./validate-create.js";
@@ -29,7 +29,7 @@ export interface JobSpec {
 }
 
 /** The settings of a create that decide the request: which gateway, how long to poll. */
-export interface RequestOptions extends CommonFlags {
+export interface RequestOptions extends GatewayChoice {
   interval?: string;
   timeout?: string;
 }
@@ -45,7 +45,7 @@ export interface Prepared {
 }
 
 /** A spec that names its provider sends there, whatever the client's default. */
-export function withProvider<T extends CommonFlags>(spec: JobSpec, options: T): T {
+export function withProvider<T extends GatewayChoice>(spec: JobSpec, options: T): T {
   return spec.provider === undefined ? options : { ...options, provider: spec.provider };
 }
 

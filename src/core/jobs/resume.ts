@@ -13,7 +13,7 @@ import { shellQuote } from "../../util/format.js";
 import { runPool } from "../../util/pool.js";
 import { writeSidecar } from "../batch/report.js";
 import { type Claim, Claims } from "../../files/claims.js";
-import type { CommonFlags, Reporter, Runtime } from "../client/context.js";
+import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
 import { resolveDestination } from "../download/destination.js";
 import type { DownloadResult } from "../download/download.js";
 import { finishJob } from "./paid-call.js";
@@ -24,7 +24,7 @@ import { runExitCode } from "./outcome.js";
 import { displayPath, renderPlan } from "../download/output-plan.js";
 import { SessionPool } from "../client/session-pool.js";
 
-export interface ResumeOptions extends CommonFlags {
+export interface ResumeOptions extends GatewayChoice {
   /** Also download finished jobs that were never downloaded. */
   download?: boolean;
   force?: boolean;

@@ -1,11 +1,7 @@
+import type { Sourced } from "../../config/sourced.js";
 import type { ModelSpec, Provider } from "../../providers/types.js";
 
-/** A value as the user gave it, and where from, so an error can point at the right place. */
-export interface Sourced<T> {
-  value: T;
-  /** Undefined for a flag; a config key path ("providers.apimart.defaults.duration") otherwise. */
-  configKey?: string;
-}
+export type { Sourced } from "../../config/sourced.js";
 
 /** "apimart", or "duoyuanx model grok-video-1.5" where the provider has several models. */
 export function where(provider: Provider, model: ModelSpec): string {

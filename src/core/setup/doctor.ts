@@ -17,7 +17,7 @@ import { callGateway, createDispatcher, type Gateway, type HttpDeps } from "../.
 import type { RequestSpec } from "../../providers/types.js";
 import { maskKey, registerEnvSecrets } from "../../util/redact.js";
 import { VERSION } from "../../util/version.js";
-import { type CommonFlags, realClock, type Runtime } from "../client/context.js";
+import { type GatewayChoice, realClock, type Runtime } from "../client/context.js";
 import {
   checkClock,
   checkJournal,
@@ -43,7 +43,7 @@ function keyProbe(selection: ProviderSelection): RequestSpec | undefined {
 }
 
 async function checkConfig(
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
 ): Promise<{ config: GrokvidConfig; filepath: string | undefined; line: DoctorCheck }> {
   const explicit = flags.config ?? runtime.env.GROKVID_CONFIG;
@@ -119,7 +119,7 @@ async function probe(
 
 async function checkProvider(
   name: string,
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   config: GrokvidConfig,
   deps: HttpDeps,
@@ -156,7 +156,7 @@ async function checkProvider(
  * one named) whether its gateway answers and takes the key, with one free request each and a short
  * timeout. Nothing paid is ever sent.
  */
-export async function runDoctor(flags: CommonFlags, runtime: Runtime): Promise<DoctorCheck[]> {
+export async function runDoctor(flags: GatewayChoice, runtime: Runtime): Promise<DoctorCheck[]> {
   registerEnvSecrets(runtime.env);
   const checks: DoctorCheck[] = [checkNode()];
   const { config, filepath: configFile, line } = await checkConfig(flags, runtime);

@@ -1,11 +1,11 @@
-import type { CommonFlags, Reporter, Runtime } from "../core/client/context.js";
-import { UsageError } from "../util/errors.js";
-import { maskKey, registerEnvSecrets } from "../util/redact.js";
-import { describeKeySource, findKey, type KeySource } from "./key-source.js";
-import { storeKey } from "./keys-store.js";
-import { loadConfig } from "./load.js";
-import { acceptedProviders, selectProvider } from "./resolve.js";
-import type { GrokvidConfig } from "./schema.js";
+import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
+import { UsageError } from "../../util/errors.js";
+import { maskKey, registerEnvSecrets } from "../../util/redact.js";
+import { describeKeySource, findKey, type KeySource } from "../../config/key-source.js";
+import { storeKey } from "../../config/keys-store.js";
+import { loadConfig } from "../../config/load.js";
+import { acceptedProviders, selectProvider } from "../../config/resolve.js";
+import type { GrokvidConfig } from "../../config/schema.js";
 
 export interface KeyEntry {
   provider: string;
@@ -17,9 +17,15 @@ export interface KeyEntry {
   masked: string | undefined;
 }
 
+/** A stored key: the keys file, and the source that still wins over it, if any. */
+export interface StoredKey {
+  file: string;
+  shadowedBy: string | undefined;
+}
+
 /** The config a keys command sees: the one every other command would load from here. */
 export async function loadKeysConfig(
-  flags: CommonFlags,
+  flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
 ): Promise<{ config: GrokvidConfig; filepath: string | undefined }> {
@@ -66,7 +72,7 @@ export async function setKey(
   key: string,
   config: GrokvidConfig,
   env: Runtime["env"],
-): Promise<{ file: string; shadowedBy: string | undefined }> {
+): Promise<StoredKey> {
   const provider = checkKeyTarget(name, config);
   if (key === "") throw new UsageError("no key given on standard input; nothing was stored");
   if (/[\s\p{Cc}]/u.test(key)) {

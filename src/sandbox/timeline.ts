@@ -1,5 +1,5 @@
-import { UsageError } from "../../util/errors.js";
-import { parseDuration } from "../../util/duration.js";
+import { UsageError } from "../util/errors.js";
+import { parseDuration } from "../util/duration.js";
 
 export const DEFAULT_SANDBOX_DELAY = "3s";
 

@@ -1,0 +1,18 @@
+import type { Provider, ProviderId } from "../providers/types.js";
+import type { ProviderSettings } from "./schema.js";
+
+export interface ProviderSelection {
+  /** What the user chose: a built-in provider, `sandbox`, or a gateway from the config. */
+  choice: string;
+  /** The built-in module spoken: the sandbox speaks apimart's; a gateway its dialect's. */
+  dialect: ProviderId;
+  /** Its requests, parsers and model limits. */
+  provider: Provider;
+  /** Its settings in the config file and their key path, for messages ("gateways.my-proxy"). */
+  settings: ProviderSettings | undefined;
+  settingsPath: string;
+  /** The environment variable of its key, by default GROKVID_<NAME>_API_KEY. */
+  keyVariable: string;
+  /** The dialect as the user names it (`openai-videos` for a new-api gateway). */
+  settingsDialect: string;
+}
