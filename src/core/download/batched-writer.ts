@@ -1,5 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
-import type { ChunkHasher } from "./chunk-hasher.js";
+import { type ChunkHasher, RECLAIM_BYTES } from "./chunk-hasher.js";
+
+export { RECLAIM_BYTES } from "./chunk-hasher.js";
 import { codeOf } from "../../files/safe-file.js";
 
 /**
@@ -25,8 +27,6 @@ const MAX_BUFFERS = 512;
  * decides to flush them, and the fsync before the rename waits for all of them at once.
  */
 export const SYNC_BYTES = 32 * 1024 * 1024;
-/** Bytes written between two calls of collectGarbage: far below what V8 lets pile up itself. */
-export const RECLAIM_BYTES = 4 * 1024 * 1024;
 
 /**
  * Gathers chunks into WRITE_BYTES writes and keeps one write in flight while the next batch

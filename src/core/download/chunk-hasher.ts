@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import type { Worker } from "node:worker_threads";
-import { RECLAIM_BYTES } from "./batched-writer.js";
+
+/** Bytes written between two calls of collectGarbage: far below what V8 lets pile up itself. */
+export const RECLAIM_BYTES = 4 * 1024 * 1024;
 
 /**
  * The sha256 of a body, fed in order with chunks already written to the file. `update` takes the
