@@ -14,7 +14,8 @@ module.exports = {
   forbidden: [
     {
       name: "no-cycles",
-      comment: "An import cycle, type-only ones included, means a type or a function lives in the wrong file.",
+      comment:
+        "An import cycle, type-only ones included, means a type or a function lives in the wrong file.",
       severity: "error",
       from: {},
       to: { circular: true },
