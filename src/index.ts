@@ -5,6 +5,7 @@
 export {
   createClient,
   GrokvidClient,
+  type BatchGallery,
   type BatchInput,
   type BatchStreamEvent,
   type ClientOptions,

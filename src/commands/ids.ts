@@ -1,17 +1,15 @@
-import { assertTaskId } from "../index.js";
-import { runExitCode } from "../index.js";
+import { assertTaskId, runExitCode } from "../index.js";
 import { ExitCode, type ExitCodeValue, GrokvidError, UsageError } from "../util/errors.js";
 import type { Output } from "../ui/output.js";
 import { plural } from "../util/format.js";
+import { readStdinText } from "./stdin.js";
 
 /** `-` as the id: the ids are read from standard input, one per line (`grokvid jobs --ids | ...`). */
 const FROM_STDIN = "-";
 
 /** Every id of standard input, blank lines skipped; all are checked before any is looked up. */
 async function readIds(stdin: NodeJS.ReadableStream): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  const lines = Buffer.concat(chunks).toString("utf8").split(/\r?\n/);
+  const lines = (await readStdinText(stdin)).split(/\r?\n/);
   const ids: string[] = [];
   for (const [i, line] of lines.entries()) {
     const id = line.trim();

@@ -1,11 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../util/errors.js";
-
-async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString("utf8");
-}
+import { readStdinText } from "./stdin.js";
 
 /**
  * Exactly one of --prompt and --prompt-file; `-` reads standard input (for heredocs and pipes).
@@ -25,7 +20,7 @@ export async function readPrompt(
   const path = flags.promptFile;
   const text =
     path === "-"
-      ? await readStdin(input.stdin)
+      ? await readStdinText(input.stdin)
       : await readFile(path, "utf8").catch(() => {
           throw new UsageError(`--prompt-file ${path}: cannot read the file`);
         });

@@ -22,6 +22,14 @@ export interface BatchOptions extends GatewayChoice {
   timeout?: string;
   /** Names the input in messages ("3 invalid lines in FILE"). */
   source?: string;
+  /**
+   * A gallery page of the batch's jobs, written at the end whatever became of them: true for the
+   * default place (beside the manifest, else gallery.html in outDir), or a path. Its path is
+   * checked before any job is paid for.
+   */
+  gallery?: boolean | string;
+  /** The page's title; default "grokvid batch" and the source's name. */
+  galleryTitle?: string;
 }
 
 /** What a line is doing now: waiting for another grokvid, submitting, or polling its job. */

@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import type { GrokvidError } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import type { TaskStatus } from "../../util/task-status.js";
 import type { ParsedBatch } from "../batch/batch-file.js";
@@ -72,4 +73,7 @@ export interface JobList {
 
 export type BatchInput =
   ParsedBatch | Iterable<JobSpec & { output?: string }> | AsyncIterable<JobSpec & { output?: string }>;
-export type BatchStreamEvent = BatchEvent | { type: "done"; result: BatchResult };
+/** The batch's gallery (BatchOptions.gallery): its path, or why it could not be written after all. */
+export type BatchGallery = { path: string } | { path: string; error: GrokvidError };
+
+export type BatchStreamEvent = BatchEvent | { type: "done"; result: BatchResult; gallery?: BatchGallery };

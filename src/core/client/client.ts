@@ -4,12 +4,14 @@ import type { NormalizedTask } from "../../providers/types.js";
 import { registerEnvSecrets } from "../../util/redact.js";
 import { withKnownCost } from "../../util/cost.js";
 import type { ParsedBatch } from "../batch/batch-file.js";
-import type { BatchOptions } from "../batch/events.js";
+import type { BatchOptions, BatchResult } from "../batch/events.js";
+import { GrokvidError } from "../../util/errors.js";
 import { type GatewayChoice, type Reporter, realClock, type Runtime, silentReporter } from "./context.js";
 import type { BalanceResult } from "../gateway/balance.js";
 import type { CreateOptions, CreateResult, JobSpec } from "../jobs/create.js";
 import type { ProviderSummary } from "../gateway/catalog.js";
 import type {
+  BatchGallery,
   BatchInput,
   BatchStreamEvent,
   ClientOptions,
@@ -308,6 +310,8 @@ export class GrokvidClient {
       const parsed = await toParsed(input);
       const config = await this.loadConfig();
       const { runBatchJobs } = await import("../batch/run.js");
+      // The page's path is checked before any job is paid for; the path as checked is the one written.
+      const page = options.gallery ? await this.batchGalleryTarget(options) : undefined;
       const result = await runBatchJobs(parsed, this.flags(options), {
         runtime: this.runtime,
         report: this.report,
@@ -315,9 +319,34 @@ export class GrokvidClient {
         journal: await this.journal(),
         emit: queue.push,
       });
-      queue.push({ type: "done", result });
+      const gallery = page === undefined ? undefined : await this.writeBatchGallery(result, page, options);
+      queue.push({ type: "done", result, ...(gallery ? { gallery } : {}) });
     })().then(queue.end, queue.fail);
     return queue;
+  }
+
+  private async batchGalleryTarget(options: BatchOptions): Promise<string> {
+    const { batchGalleryOutput } = await import("../batch/batch-gallery.js");
+    const output = batchGalleryOutput(options, this.runtime.cwd);
+    return this.galleryTarget({ output, force: options.force === true });
+  }
+
+  /** Every job of the batch, in line order; a page that cannot be written is reported, never thrown. */
+  private async writeBatchGallery(
+    result: BatchResult,
+    output: string,
+    options: BatchOptions,
+  ): Promise<BatchGallery> {
+    const jobs = result.entries.flatMap((e) =>
+      e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
+    );
+    const title = options.galleryTitle ?? `grokvid batch ${options.source ?? ""}`.trim();
+    try {
+      return await this.gallery({ jobs, output, force: options.force === true, title });
+    } catch (err) {
+      if (!(err instanceof GrokvidError)) throw err;
+      return { path: output, error: err };
+    }
   }
 }
 
