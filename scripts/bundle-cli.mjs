@@ -59,6 +59,9 @@ await build({
   resolve: { extensionAlias: { ".js": [".ts", ".js"] } },
   logLevel: "warn",
   plugins: [lazyRequires(), inlineVersion()],
+  // grokvid's own modules do nothing when imported but define things, so a command that imports
+  // one name from the library's entry (src/index.ts) does not load every module the entry lists.
+  treeshake: { moduleSideEffects: (id, external) => external || /[\\/]node_modules[\\/]/.test(id) },
   output: {
     dir: "dist/cli",
     format: "cjs",

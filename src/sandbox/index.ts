@@ -1,18 +1,34 @@
 /**
  * The simulator's own entry (`import { startSandbox } from "grokvid/sandbox"`): a local HTTP server
  * on 127.0.0.1 that speaks every gateway's dialect. The library never imports it; a shell that wants
- * `provider: "sandbox"` hands the library `launchSandbox`, as the CLI does.
+ * `provider: "sandbox"` hands the library `launchSandbox`, as the CLI does. The server and its mp4
+ * generator load when a sandbox starts, so a shell can import this entry for its help texts.
  */
 import type { Env } from "../util/env.js";
-import { startSandbox } from "./server.js";
 import { sandboxTimeline } from "./timeline.js";
-import type { Sandbox } from "./types.js";
+import type { Sandbox, SandboxOptions } from "./types.js";
 
-export { startSandbox, parseFaultSpec, faultKinds, DEFAULT_TIMELINE } from "./server.js";
-export type * from "./server.js";
+export { parseFaultSpec } from "./faults.js";
 export { describeFaultKinds } from "./fault-help.js";
 export { sandboxTimeline, DEFAULT_SANDBOX_DELAY } from "./timeline.js";
-export { SANDBOX_DIALECTS } from "./types.js";
+export { faultKinds, SANDBOX_DIALECTS } from "./types.js";
+export type {
+  AnySandboxDialect,
+  Fault,
+  FaultKind,
+  FaultTarget,
+  Sandbox,
+  SandboxDialect,
+  SandboxOptions,
+  SandboxRequest,
+  SandboxTimeline,
+  SandboxVariants,
+} from "./types.js";
+
+/** Starts a simulator on 127.0.0.1 (port 0 unless given) and resolves once it listens. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return (await import("./server.js")).startSandbox(options);
+}
 
 /**
  * A sandbox for one client's `provider: "sandbox"` jobs, its jobs as long as GROKVID_SANDBOX_DELAY

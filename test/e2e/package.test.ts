@@ -122,6 +122,18 @@ describe("the published package", () => {
       { cwd, encoding: "utf8" },
     );
     expect(out.trim()).toBe("function 2");
-    expect(existsSync(join(installed, "dist", "core", "index.d.ts"))).toBe(true);
+    expect(existsSync(join(installed, "dist", "index.d.ts"))).toBe(true);
+    // The simulator is its own entry, with its own types.
+    const sandbox = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import { startSandbox } from "grokvid/sandbox"; console.log(typeof startSandbox)',
+      ],
+      { cwd, encoding: "utf8" },
+    );
+    expect(sandbox.trim()).toBe("function");
+    expect(existsSync(join(installed, "dist", "sandbox", "index.d.ts"))).toBe(true);
   });
 });

@@ -363,7 +363,19 @@ describe("resumable downloads", () => {
     const dest = join(dir, "v.mp4");
     await writeFile(`${dest}.part`, Buffer.from("bytes of some other video"));
     await writeFile(`${dest}.part.json`, JSON.stringify({ taskId: "task_other", etag: null }));
-    const saved = await fetchTo(gatewayFor("apimart", "http://127.0.0.1:9"), `${server.url}/v.mp4`, dest);
+    const gateway = gatewayFor("apimart", "http://127.0.0.1:9");
+    // That task's bytes were paid for: without force they are left alone, and nothing is fetched.
+    await expect(fetchTo(gateway, `${server.url}/v.mp4`, dest)).rejects.toThrow(/task_other/);
+    expect(server.hits).toEqual([]);
+    expect(await readFile(`${dest}.part`, "utf8")).toBe("bytes of some other video");
+    // With force the download starts over: from byte 0, never spliced onto the other's bytes.
+    const saved = await downloadVideo(
+      gateway,
+      finished(`${server.url}/v.mp4`),
+      dest,
+      { force: true },
+      deps.http,
+    );
     expect(server.hits[0]?.headers.range).toBeUndefined();
     expect(saved.resumedFrom).toBe(0);
     expect((await readFile(dest)).equals(movie)).toBe(true);
