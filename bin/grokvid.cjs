@@ -14,7 +14,5 @@ if (argv.length === 3 && VERSION_ASKS.includes(argv[2])) {
     if (err.code !== "EPIPE") throw err;
   }
 } else {
-  // The bundled chunks compile from the bytecode cached at build time (src/cli-code-cache.ts).
-  require("../dist/cli/code-cache.cjs").useCodeCache(require("node:path").join(__dirname, "../dist/cli"));
   require("../dist/cli/main.cjs").main(argv.slice(2));
 }

@@ -1,4 +1,4 @@
-// Bundles the CLI (src/cli-main.ts and everything it imports) into dist/cli/ as CommonJS chunks:
+// Bundles the CLI (src/cli/main.ts and everything it imports) into dist/cli/ as CommonJS chunks:
 // Node starts a few CommonJS files far faster than ~50 ES modules and their resolution, and each
 // part a command may not need (the batch engine, the download writer, the sandbox, the spinner) stays in
 // its own chunk, loaded when first imported. Source maps point at src/. The library (`grokvid`)
@@ -10,29 +10,17 @@ import { build } from "rolldown";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Modules that no start-up runs, required where the code first touches them rather than when the
- * chunk loads: zod (its own chunk: only a parsed answer or config needs it), node:fs/promises, node:timers/promises and
- * node:child_process, which commander requires for external subcommands grokvid never declares
- * (with net and dgram). Together they were ~6 ms of every start. Every use in the output is a
- * property read (`mod.fn(...)`), so a proxy that requires on the first read keeps the semantics.
- * It is written on one line in place of the `require(...)`: the source maps stay true.
+ * commander requires node:child_process when it loads, for executable subcommands, which grokvid
+ * never declares: its import resolves to scripts/commander-child-process.cjs, which loads the
+ * module on the first call. Only commander's import: grokvid's own uses load it themselves, late.
  */
-const LAZY = /require\("(\.\/zod-[\w-]+\.cjs|node:fs\/promises|node:timers\/promises|node:child_process)"\)/g;
-const lazyRequire = (id) =>
-  `((m) => new Proxy({}, { get: (_, k) => (m ??= require(${id}))[k], has: (_, k) => k in (m ??= require(${id})), ` +
-  `ownKeys: () => Reflect.ownKeys(m ??= require(${id})), getOwnPropertyDescriptor: (_, k) => { ` +
-  `const d = Reflect.getOwnPropertyDescriptor(m ??= require(${id}), k); return d && { ...d, configurable: true }; } }))()`;
-
-function lazyRequires() {
+function commanderChildProcess() {
+  const shim = fileURLToPath(new URL("./commander-child-process.cjs", import.meta.url));
   return {
-    name: "lazy-requires",
-    // After rendering: chunk names are final here, and nothing reformats the code afterwards.
-    generateBundle(_, bundle) {
-      for (const file of Object.values(bundle)) {
-        if (file.type === "chunk" && file.name !== "zod") {
-          file.code = file.code.replace(LAZY, (_, id) => lazyRequire(JSON.stringify(id)));
-        }
-      }
+    name: "commander-child-process",
+    resolveId(source, importer) {
+      const fromCommander = importer !== undefined && /[\\/]node_modules[\\/]commander[\\/]/.test(importer);
+      return fromCommander && source === "node:child_process" ? shim : null;
     },
   };
 }
@@ -51,14 +39,15 @@ function inlineVersion() {
 
 await build({
   cwd: root,
-  input: { main: "src/cli/main.ts", "code-cache": "src/cli-code-cache.ts" },
+  input: { main: "src/cli/main.ts" },
   platform: "node",
-  // undici's own files are loaded by path (src/http/undici-lite.ts); cosmiconfig's optional
-  // TypeScript loader needs the typescript package, which only a .ts config file asks for.
-  external: [/^undici(\/|$)/, "typescript"],
+  // undici is loaded through its public entry from node_modules, where a command first sends
+  // something; cosmiconfig's optional TypeScript loader needs the typescript package, which only a
+  // .ts config file asks for.
+  external: ["undici", "typescript"],
   resolve: { extensionAlias: { ".js": [".ts", ".js"] } },
   logLevel: "warn",
-  plugins: [lazyRequires(), inlineVersion()],
+  plugins: [commanderChildProcess(), inlineVersion()],
   // grokvid's own modules do nothing when imported but define things, so a command that imports
   // one name from the library's entry (src/index.ts) does not load every module the entry lists.
   treeshake: { moduleSideEffects: (id, external) => external || /[\\/]node_modules[\\/]/.test(id) },
@@ -68,14 +57,30 @@ await build({
     entryFileNames: "[name].cjs",
     chunkFileNames: "[name]-[hash].cjs",
     sourcemap: true,
-    // What nearly every command runs (flags, config scan, providers' requests, output) is one chunk:
-    // each extra file costs a read and a compile. Heavy parts stay apart, loaded when first used.
+    // Node 20 compiles every chunk from source on every start (there is no compile cache before
+    // Node 22), and compiling is most of a dry run. Fewer characters to scan: no comments, no
+    // indentation, short local names (function and class names are kept: errors are named by
+    // them), and ASCII only, which V8 scans as one-byte text (one "…" made a chunk two-byte).
+    // Nothing is rewritten or reordered (no compression): the code runs as written.
+    charset: "ascii",
+    comments: false,
+    minify: { compress: false, mangle: { keepNames: true }, codegen: { removeWhitespace: true } },
+    // What a start-up runs (flags, the config scan, the providers' limits and requests, output,
+    // a dry run) is one chunk: each extra file costs a read and a compile. What shows a job's
+    // result (status, and create once it sends) is a second; heavy parts stay apart, loaded when
+    // first used. A module a group's member imports statically joins the group.
     codeSplitting: {
       groups: [
         { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
+        // The entry enables Node's compile cache (src/cli/compile-cache.ts) before it loads the
+        // rest, in a folder env-paths finds: that much is a chunk of its own, loaded first.
+        {
+          name: "cache-dir",
+          test: /[\\/](src[\\/]cli[\\/]compile-cache\.ts|node_modules[\\/]env-paths[\\/].*)$/,
+        },
         {
           name: "common",
-          test: /[\\/]src[\\/](cli[\\/](run|program|program-options|program-setup|program-review|commander-text|completion[\\/]scripts)|util[\\/](errors|redact|version|task-status|format|untrusted|duration|did-you-mean)|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|task-line|download-meter)|index|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/](resolve-gateway|sandbox-timeline)|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|download[\\/](output-plan|output-path)))(\.ts)?$|[\\/]node_modules[\\/](commander|env-paths)[\\/]/,
+          test: /[\\/]src[\\/](cli[\\/](run|program|program-options|program-setup|program-review|commander-text|completion[\\/]scripts)|util[\\/](errors|redact|version|task-status|format|untrusted|duration|did-you-mean)|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|task-line|download-meter)|index|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/](resolve-gateway|sandbox-timeline)|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|download[\\/](output-plan|output-path)))(\.ts)?$|[\\/]node_modules[\\/]commander[\\/]/,
         },
       ],
     },

@@ -1,25 +1,16 @@
-// Replaces dist/util/zod.js (a re-export of the zod functions grokvid uses) with one bundled file
+// Replaces dist/util/zod.js (tsc's re-export of the zod functions grokvid uses) with one bundled file
 // holding only those functions: zod's entry loads 99 modules, 64 of them locales no message uses.
-// Run by `npm run build` after tsc; the source map points into node_modules/zod.
-import { readFile, rm, writeFile } from "node:fs/promises";
+// Run by `npm run build` after tsc, from the same source (src/util/zod.ts); tsc's declarations stay.
+// The source map points into node_modules/zod.
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const target = `${root}dist/util/zod.js`;
-// Written beside its input first: the input must stay readable until the bundle is made.
-const temp = `${root}dist/util/zod.bundle.js`;
 
 await build({
   cwd: root,
-  input: target,
+  input: "src/util/zod.ts",
   platform: "node",
   logLevel: "warn",
-  output: { file: temp, format: "esm", sourcemap: true },
+  output: { file: "dist/util/zod.js", format: "esm", sourcemap: true },
 });
-const code = await readFile(temp, "utf8");
-const map = JSON.parse(await readFile(`${temp}.map`, "utf8"));
-await writeFile(target, code.replace(/zod\.bundle\.js\.map\s*$/, "zod.js.map\n"));
-await writeFile(`${target}.map`, JSON.stringify({ ...map, file: "zod.js" }));
-await rm(temp);
-await rm(`${temp}.map`);

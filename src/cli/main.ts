@@ -1,17 +1,18 @@
-import { exitCodeAfter, processRuntime, run } from "./run.js";
-import { preferBaselineWasm } from "../http/wasm-tier.js";
+import { enableCompileCache } from "./compile-cache.js";
 import type { StandardStream } from "../ui/direct-stream.js";
 
 /**
  * The executable's entry, bundled by scripts/bundle-cli.mjs into dist/cli/ (CommonJS chunks, one
- * per lazily loaded part) and required by bin/grokvid.cjs. The process leaves as soon as the command
+ * per lazily loaded part) and required by bin/grokvid.cjs. The rest of the CLI is imported after
+ * Node's compile cache is enabled, so that it covers it. The process leaves as soon as the command
  * is done and what it printed has been handed over: undici's WebAssembly parser would otherwise
  * keep it alive for a few hundred milliseconds while V8 optimises it.
  */
 export function main(argv: readonly string[]): void {
-  preferBaselineWasm();
-  const runtime = processRuntime();
-  void run(argv, runtime).then((code) => {
+  enableCompileCache();
+  void import("./run.js").then(async ({ exitCodeAfter, processRuntime, run }) => {
+    const runtime = processRuntime();
+    const code = await run(argv, runtime);
     process.exitCode = exitCodeAfter(code, runtime.stoppedBy());
     exitWhenFlushed([runtime.stdout, runtime.stderr]);
   });

@@ -2,7 +2,6 @@ import { setMaxListeners } from "node:events";
 import { CommanderError } from "commander";
 import type { CommandRuntime as Runtime } from "../commands/cli-output.js";
 import { ExitCode, GrokvidError, InterruptedError } from "../util/errors.js";
-import { collectYoungGeneration } from "../cli-young-gc.js";
 import { closeClients } from "../commands/open-clients.js";
 import { registerKnownSecrets } from "../index.js";
 import { safeCommanderText } from "./commander-text.js";
@@ -160,7 +159,6 @@ export function processRuntime(): CliRuntime & {
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
-    collectGarbage: collectYoungGeneration,
     stoppedBy: () => stoppedBy,
     get stdin(): NodeJS.ReadableStream {
       return process.stdin;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type * as Undici from "undici";
 import { ApiError, ConfigError, ExitCode } from "../util/errors.js";
 import type { Provider, RequestSpec } from "../providers/types.js";
 import { redactWith } from "../util/redact.js";
@@ -86,8 +87,16 @@ export interface JsonResponse {
   body: unknown;
 }
 
+/**
+ * undici's public entry, imported where a command first sends something: it is the heaviest module
+ * a command loads, and a dry run, a TAB press or a journal listing never needs it.
+ */
+function loadUndici(): Promise<typeof Undici> {
+  return import("undici");
+}
+
 export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Dispatcher> {
-  const { Agent } = await import("./undici-lite.js");
+  const { Agent } = await loadUndici();
   return new Agent({
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.headersMs,
@@ -131,6 +140,17 @@ function cleanAnswer(value: unknown, apiKey: string): unknown {
   return mapJsonStrings(value, (text) => redactWith(sanitizeText(text), [apiKey]));
 }
 
+export type RequestOptions = Omit<Dispatcher.RequestOptions, "origin" | "path" | "method"> & {
+  method: Dispatcher.HttpMethod;
+  dispatcher: Dispatcher;
+};
+
+/** undici's `request(url, options)`, always with a dispatcher (grokvid never uses a global one). */
+export async function sendRequest(url: string, options: RequestOptions): Promise<Dispatcher.ResponseData> {
+  const { request } = await loadUndici();
+  return request(url, options);
+}
+
 /**
  * One gateway call: Bearer auth, JSON answer, typed errors, and retries where they are safe
  * (`idempotent`). A 2xx body that is not JSON is an error too: it cannot be a task.
@@ -141,7 +161,6 @@ export async function callGateway(
   deps: HttpDeps,
   opts: { idempotent: boolean; taskId?: string; emptyOk?: boolean },
 ): Promise<JsonResponse> {
-  const { request } = await import("./undici-lite.js");
   // Undici would refuse the header anyway, as a network error a retry cannot mend.
   if (!fitsInHeader(gateway.apiKey)) {
     throw new ConfigError(
@@ -169,7 +188,7 @@ export async function callGateway(
     const done = await gateway.pacer?.turn(kind, deps.paceSignal ?? deps.signal);
     const started = deps.now();
     try {
-      const res = await request(url, {
+      const res = await sendRequest(url, {
         method: spec.method,
         headers,
         body: encoded?.payload ?? null,

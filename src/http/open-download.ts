@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { ApiError, ExitCode } from "../util/errors.js";
-import type { Gateway, HttpDeps } from "./client.js";
+import { type Gateway, type HttpDeps, sendRequest } from "./client.js";
 import { isUnsendable } from "./retry-policy.js";
 import { flattenHeaders, networkCode } from "./wire.js";
 
@@ -55,7 +55,6 @@ export async function openDownload(
   auth: { origin: string; apiKey: string } | undefined,
   extraHeaders: Record<string, string> = {},
 ): Promise<StreamResponse> {
-  const { request } = await import("./undici-lite.js");
   if (!URL.canParse(url))
     throw new ApiError("refusing to download from an address that is not a URL", ExitCode.provider);
   let current = new URL(url);
@@ -67,7 +66,7 @@ export async function openDownload(
     const headers: Record<string, string> = { "user-agent": deps.userAgent, ...extraHeaders };
     const started = deps.now();
     if (auth && target.origin === auth.origin) headers.authorization = `Bearer ${auth.apiKey}`;
-    const res = await request(target.href, {
+    const res = await sendRequest(target.href, {
       method: "GET",
       headers,
       dispatcher: deps.dispatcher,

@@ -1,9 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import Module from "node:module";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import vm from "node:vm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, makeTempDir } from "../helpers/run-cli.js";
 
@@ -45,7 +43,7 @@ describe("start-up loads only what the command runs", () => {
     expect(loaded.builtins).not.toContain("fs/promises");
     const chunks = loaded.files.filter((f) => f.startsWith(CHUNKS)).map((f) => f.slice(CHUNKS.length + 1));
     expect(
-      chunks.every((name) => /^(main|code-cache|common-|rolldown-runtime-|wasm-tier-)/.test(name)),
+      chunks.every((name) => /^(main|cache-dir-|common-|rolldown-runtime-)/.test(name)),
       chunks.join(" "),
     ).toBe(true);
   });
@@ -61,32 +59,6 @@ describe("start-up loads only what the command runs", () => {
   it("a command that parses an answer still finds zod where it first uses it", () => {
     const loaded = loadedBy(["jobs", "--json"]);
     expect(loaded.files.some((f) => /[\\/]zod-[\w-]+\.cjs$/.test(f))).toBe(true);
-  });
-
-  it("the build left a V8 code cache this Node accepts for every chunk a dry run loads", () => {
-    const caches = readdirSync(CHUNKS).filter((f) => f.endsWith(".cjs.v8-cache"));
-    expect(caches.map((f) => f.replace(/-[\w-]+\.cjs/, ".cjs")).sort()).toEqual(
-      expect.arrayContaining(["common.cjs.v8-cache", "main.cjs.v8-cache"]),
-    );
-    for (const cache of caches) {
-      const chunk = join(CHUNKS, cache.replace(/\.v8-cache$/, ""));
-      const script = new vm.Script(Module.wrap(readFileSync(chunk, "utf8")), {
-        filename: chunk,
-        cachedData: readFileSync(join(CHUNKS, cache)),
-      });
-      expect(script.cachedDataRejected, cache).toBe(false);
-    }
-  });
-
-  it("no chunk with a cache contains import(), which fails in a script restored from a cache", async () => {
-    const { hasDynamicImport } = await import("../../scripts/dynamic-import.mjs");
-    const chunks = readdirSync(CHUNKS).filter((f) => f.endsWith(".cjs"));
-    const cached = chunks.filter((f) => existsSync(join(CHUNKS, `${f}.v8-cache`)));
-    expect(cached.length).toBeGreaterThan(0);
-    for (const chunk of cached)
-      expect(hasDynamicImport(readFileSync(join(CHUNKS, chunk), "utf8")), chunk).toBe(false);
-    // The check itself: cosmiconfig's chunk imports JavaScript configs.
-    expect(chunks.some((f) => hasDynamicImport(readFileSync(join(CHUNKS, f), "utf8")))).toBe(true);
   });
 
   it("a JavaScript config is imported without a warning on stderr", () => {

@@ -54,8 +54,8 @@ export interface Runtime {
   sandbox?: SandboxLauncher;
   /**
    * A young-generation GC that a long download calls every few MiB to free its dead network
-   * buffers, and that leaves `gc` to threads started after its first call. The CLI passes one; a
-   * library user's process keeps V8's own schedule.
+   * buffers, for a process whose V8 exposes one (`() => gc({ type: "minor" })`; its hashing
+   * thread then collects too). The CLI passes none: V8 keeps its own schedule.
    */
   collectGarbage?: () => void;
 }

@@ -76,11 +76,17 @@ class WorkerHasher implements ChunkHasher {
   constructor(collectGarbage: (() => void) | undefined) {
     // Loaded here, not at the top: only a large download ever starts a worker.
     this.worker = import("node:worker_threads").then(({ Worker }) => {
-      // The chunks handed over pile up in the worker as on the main thread (Runtime.collectGarbage);
-      // a first call leaves the worker its own gc to collect them with.
-      collectGarbage?.();
+      // The chunks handed over are memory outside the worker's heap, freed when its GC finds them
+      // dead, and V8 schedules that GC by the heap's size limit: with the default (gigabytes) they
+      // piled up to ~64 MiB at a time (~230 MiB peak for a 1 GiB download, 16 MiB over 64 MiB),
+      // with a 16 MiB heap they are collected every few MiB. The worker itself needs ~4 MiB. Given
+      // a Runtime.collectGarbage, it also collects them itself where it has a `gc` of its own.
       const reclaimBytes = collectGarbage ? RECLAIM_BYTES : 0;
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { reclaimBytes } });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { reclaimBytes },
+        resourceLimits: { maxOldGenerationSizeMb: 16 },
+      });
       worker.on("message", (answer: unknown) => this.answered(answer));
       worker.on("error", (err) => this.fail(err));
       worker.on("exit", () => this.fail(new Error("the hashing thread ended early")));

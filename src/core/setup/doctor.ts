@@ -13,7 +13,7 @@ import {
 import type { GrokvidConfig } from "../../config/schema.js";
 import { keysFilePath } from "../../config/user-files.js";
 import { ExitCode } from "../../util/errors.js";
-import { callGateway, createDispatcher, type Gateway, type HttpDeps } from "../../http/client.js";
+import { callGateway, createDispatcher, type Gateway, type HttpDeps, sendRequest } from "../../http/client.js";
 import type { RequestSpec } from "../../providers/types.js";
 import { maskKey, registerEnvSecrets } from "../../util/redact.js";
 import { VERSION } from "../../util/version.js";
@@ -89,8 +89,7 @@ async function probe(
   try {
     if (spec === undefined) {
       // No free authenticated endpoint: only whether the host answers at all, sent without the key.
-      const { request } = await import("../../http/undici-lite.js");
-      const res = await request(gateway.baseUrl, {
+      const res = await sendRequest(gateway.baseUrl, {
         method: "GET",
         dispatcher: deps.dispatcher,
         signal: deps.signal ?? null,

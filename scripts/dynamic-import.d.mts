@@ -1,2 +1,0 @@
-/** Whether a bundled chunk contains an `import()` expression (see dynamic-import.mjs). */
-export function hasDynamicImport(source: string): boolean;
