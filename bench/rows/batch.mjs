@@ -2,13 +2,14 @@
 // client: grokvid's user+system CPU time divided by the number of jobs. Each run starts from an
 // empty journal and output folder, so every job is submitted, polled and downloaded. B is
 // bench/batch-floor.mjs, the same conversation with undici and only the durability grokvid promises,
-// run alternately with A: what the target would leave for everything else grokvid does.
+// run alternately with A; the target is a ratio to it: what grokvid may add to the floor.
 import { readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { check, median, run, spread } from "../lib/measure.mjs";
 import { cleanEnv, folder, grokvid, KEY, root, startSandbox } from "../lib/world.mjs";
 
-const TARGET_MS = 2.5;
+/** grokvid's CPU per job may be at most this many times the floor's. */
+const TARGET_RATIO = 2.0;
 
 export async function batchRow(runs, jobs) {
   const sandbox = await startSandbox(200);
@@ -50,18 +51,19 @@ export async function batchRow(runs, jobs) {
     const perJob = results.map((r) => r.perJob);
     const mid = median(perJob);
     const floorPerJob = floors.map((r) => r.perJob);
+    const ratio = mid / median(floorPerJob);
     return {
       name: `${jobs}-job batch (200 ms jobs, --concurrency 50, --interval 100ms): client CPU per job`,
       a: `${spread(perJob, 2)} ms/job`,
       b: `${spread(floorPerJob, 2)} ms/job`,
-      ratio: `${mid.toFixed(2)} ms/job (${(mid / median(floorPerJob)).toFixed(2)}x B)`,
+      ratio: `${ratio.toFixed(2)}x (${mid.toFixed(2)} ms/job)`,
       rss: `${Math.max(...results.map((r) => r.rssMiB)).toFixed(0)} MiB`,
       cpu: spread(
         results.map((r) => r.cpuMs),
         0,
       ),
-      target: `<= ${TARGET_MS} ms/job`,
-      ok: mid <= TARGET_MS,
+      target: `<= ${TARGET_RATIO.toFixed(1)}x`,
+      ok: ratio <= TARGET_RATIO,
       note:
         `${runs} runs, no warm-up; wall ${spread(
           results.map((r) => r.ms / 1000),
