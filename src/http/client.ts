@@ -87,12 +87,16 @@ export interface JsonResponse {
   body: unknown;
 }
 
+let undici: Promise<typeof Undici> | undefined;
+
 /**
  * undici's public entry, imported where a command first sends something: it is the heaviest module
- * a command loads, and a dry run, a TAB press or a journal listing never needs it.
+ * a command loads, and a dry run, a TAB press or a journal listing never needs it. Imported once:
+ * a batch sends thousands of requests, and each import() hands back a fresh namespace object.
  */
 function loadUndici(): Promise<typeof Undici> {
-  return import("undici");
+  undici ??= import("undici");
+  return undici;
 }
 
 export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Dispatcher> {
