@@ -77,10 +77,10 @@ class WorkerHasher implements ChunkHasher {
     // Loaded here, not at the top: only a large download ever starts a worker.
     this.worker = import("node:worker_threads").then(({ Worker }) => {
       // The chunks handed over are memory outside the worker's heap, freed when its GC finds them
-      // dead, and V8 schedules that GC by the heap's size limit: with the default (gigabytes) they
-      // piled up to ~64 MiB at a time (~230 MiB peak for a 1 GiB download, 16 MiB over 64 MiB),
-      // with a 16 MiB heap they are collected every few MiB. The worker itself needs ~4 MiB. Given
-      // a Runtime.collectGarbage, it also collects them itself where it has a `gc` of its own.
+      // dead, and V8 schedules that GC by the heap's size limit: with the default (gigabytes) up
+      // to ~130 MiB of them piled up during a 1 GiB download (~230 MiB peak RSS), with a 16 MiB
+      // heap about half as much (~165 MiB). The worker itself needs ~4 MiB. Given a
+      // Runtime.collectGarbage, it also collects them itself where it has a `gc` of its own.
       const reclaimBytes = collectGarbage ? RECLAIM_BYTES : 0;
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
