@@ -13,7 +13,13 @@ import {
 import type { GrokvidConfig } from "../../config/schema.js";
 import { keysFilePath } from "../../config/user-files.js";
 import { ExitCode } from "../../util/errors.js";
-import { callGateway, createDispatcher, type Gateway, type HttpDeps, sendRequest } from "../../http/client.js";
+import {
+  callGateway,
+  createDispatcher,
+  type Gateway,
+  type HttpDeps,
+  sendRequest,
+} from "../../http/client.js";
 import type { RequestSpec } from "../../providers/types.js";
 import { maskKey, registerEnvSecrets } from "../../util/redact.js";
 import { VERSION } from "../../util/version.js";
