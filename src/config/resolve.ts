@@ -3,12 +3,12 @@ import {
   DEFAULT_TIMEOUTS,
   type HttpTimeouts,
   type LowSpeedLimit,
-} from "../http/client.js";
+} from "../http/limits.js";
 import type { Sourced } from "./sourced.js";
 import { ConfigError, UsageError } from "../util/errors.js";
-import { providers } from "../providers/registry.js";
+import { providerSpecs } from "../providers/specs.js";
 import type { ProviderId } from "../providers/types.js";
-import { DIALECT_MODULES, makeGatewayProvider } from "./gateway-provider.js";
+import { DIALECT_MODULES, makeGatewaySpec } from "./gateway-spec.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { baseUrlProblem } from "./base-url.js";
@@ -31,7 +31,7 @@ function builtIn(choice: ProviderChoice, config: GrokvidConfig): ProviderSelecti
   return {
     choice,
     dialect,
-    provider: providers[dialect],
+    provider: providerSpecs[dialect],
     settings: config.providers?.[dialect],
     settingsPath: `providers.${dialect}`,
     keyVariable: keyVariable(dialect),
@@ -43,7 +43,8 @@ function configured(name: string, def: GatewayDefinition): ProviderSelection {
   return {
     choice: name,
     dialect: DIALECT_MODULES[def.dialect],
-    provider: makeGatewayProvider(name, def),
+    provider: makeGatewaySpec(name, def),
+    gateway: def,
     settings: def,
     settingsPath: `gateways.${name}`,
     keyVariable: def.keyEnv ?? keyVariable(name),

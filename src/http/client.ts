@@ -5,6 +5,7 @@ import type { Provider, RequestSpec } from "../providers/types.js";
 import { redactWith } from "../util/redact.js";
 import { mapJsonStrings, nestsDeeperThan, sanitizeText } from "../util/untrusted.js";
 import { buildUrl, encodeBody } from "./encode.js";
+import { DEFAULT_TIMEOUTS, type HttpTimeouts, type LowSpeedLimit } from "./limits.js";
 import { mapHttpError } from "./map-error.js";
 import {
   isUnsendable,
@@ -16,26 +17,7 @@ import {
 } from "./retry-policy.js";
 import { fitsInHeader, flattenHeaders, networkCode } from "./wire.js";
 
-export interface HttpTimeouts {
-  connectMs: number;
-  headersMs: number;
-  /** Longest silence allowed between two chunks of a body. */
-  bodyMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 60_000, bodyMs: 60_000 };
-
-/** A download slower than this, averaged over the window, is broken off and resumed (0 turns it off). */
-export interface LowSpeedLimit {
-  bytesPerSecond: number;
-  windowMs: number;
-}
-
-/**
- * A Grok Imagine video is megabytes: at 1 KiB/s one would take hours, so anything slower is a
- * stuck connection, not a slow line. 30 s rides out Wi-Fi hand-overs and TCP back-off.
- */
-export const DEFAULT_LOW_SPEED: LowSpeedLimit = { bytesPerSecond: 1024, windowMs: 30_000 };
+export { DEFAULT_LOW_SPEED, DEFAULT_TIMEOUTS, type HttpTimeouts, type LowSpeedLimit } from "./limits.js";
 
 /** Everything the HTTP layer needs from outside, injected so tests control time and randomness. */
 export interface HttpDeps {

@@ -10,16 +10,8 @@ import {
 } from "./parse-helpers.js";
 import { apimartBalance } from "./balance.js";
 import { unexpectedResponse } from "./response-error.js";
-import type {
-  CreateParams,
-  LoadedImage,
-  ModelSpec,
-  ParsedTask,
-  Provider,
-  ProviderErrorInfo,
-  DialectDef,
-  RequestSpec,
-} from "./types.js";
+import { makeApimartFamilySpec } from "./apimart-family-spec.js";
+import type { DialectDef, ParsedTask, Provider, ProviderErrorInfo } from "./types.js";
 
 /** apimart's documented words, `submitted` from its create answer, and new-api's synonyms for this channel. */
 export const apimartStatusTable: StatusTable = {
@@ -38,28 +30,6 @@ export const apimartStatusTable: StatusTable = {
   cancelled: "cancelled",
   canceled: "cancelled",
 };
-
-export function apimartModel(id: string): ModelSpec {
-  return {
-    id,
-    durations: { kind: "range", min: 6, max: 30 },
-    ratios: ["16:9", "9:16", "1:1", "3:2", "2:3"],
-    resolutions: [480, 720],
-    images: { min: 0, max: 7, accepts: "url" },
-  };
-}
-
-export function buildApimartCreate(params: CreateParams<LoadedImage>): RequestSpec {
-  const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
-  // `size` is apimart's name for the aspect ratio, `quality` for the resolution.
-  if (params.ratio !== undefined) body.size = params.ratio;
-  // Must be a bare JSON number: apimart rejects a quoted duration.
-  if (params.duration !== undefined) body.duration = params.duration;
-  if (params.resolution !== undefined) body.quality = `${params.resolution}p`;
-  const urls = params.images.flatMap((img) => (img.kind === "url" ? [img.url] : []));
-  if (urls.length > 0) body.image_urls = urls;
-  return { method: "POST", path: "/v1/videos/generations", body: { kind: "json", value: body } };
-}
 
 const idFields = lazy(() =>
   z.object({ task_id: looseString(), id: looseString(), status: looseString() }).partial(),
@@ -191,20 +161,12 @@ export function parseApimartError(_status: number, body: unknown): ProviderError
   return { message: message ?? type ?? "unknown error", ...(type ? { code: type } : {}) };
 }
 
-export function buildTaskQuery(id: string): RequestSpec {
-  return { method: "GET", path: `/v1/tasks/${encodeURIComponent(id)}` };
-}
-
-/** apimart and xcompute differ only in host, model and create-answer shape, which the parser tolerates. */
-export function makeApimartFamily({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
+/** apimart and xcompute: their requests (apimart-family-spec.ts) and how their answers are read. */
+export function makeApimartFamily(def: DialectDef): Provider {
+  const { id } = def;
   return {
-    id,
-    defaultBaseUrl,
-    models,
-    defaultModel,
-    buildCreate: (params) => buildApimartCreate(params),
+    ...makeApimartFamilySpec(def),
     parseCreate: (body, now) => parseApimartCreate(id, body, now),
-    buildQuery: buildTaskQuery,
     parseQuery: (body, taskId, now) => parseApimartQuery(id, body, taskId, now),
     parseError: parseApimartError,
     balance: apimartBalance(id),

@@ -1,10 +1,4 @@
-import { apimartModel, makeApimartFamily } from "./apimart-family.js";
+import { makeApimartFamily } from "./apimart-family.js";
+import { apimartDef } from "./apimart-family-spec.js";
 
-const MODEL = "grok-imagine-1.5-video-apimart";
-
-export const apimart = makeApimartFamily({
-  id: "apimart",
-  defaultBaseUrl: "https://api.apimart.ai",
-  models: [apimartModel(MODEL)],
-  defaultModel: MODEL,
-});
+export const apimart = makeApimartFamily(apimartDef);

@@ -4,6 +4,8 @@ import { unexpectedResponse } from "./response-error.js";
 import { readDecimal } from "../util/numbers.js";
 import { sanitizeText } from "../util/untrusted.js";
 import type { BalanceInfo, BalanceSupport, ParsedBalance } from "./types.js";
+import { apimartBalanceRequest } from "./apimart-family-spec.js";
+import { newApiBalanceRequest } from "./duoyuanx-spec.js";
 
 /**
  * More than any key holds in any unit a gateway counts in: 10^15 new-api quota is $2 billion at its
@@ -48,7 +50,7 @@ const apimartBody = lazy(() =>
  */
 export function apimartBalance(provider: string): BalanceSupport {
   return {
-    build: () => ({ method: "GET", path: "/v1/balance" }),
+    build: apimartBalanceRequest,
     parse(body): ParsedBalance {
       const parsed = apimartBody().safeParse(body);
       if (!parsed.success) throw unexpectedResponse(provider, "the balance answer is not a JSON object");
@@ -90,7 +92,7 @@ export const NEW_API_QUOTA_PER_USD = 500_000;
  */
 export function newApiBalance(provider: string): BalanceSupport {
   return {
-    build: () => ({ method: "GET", path: "/api/usage/token/" }),
+    build: newApiBalanceRequest,
     parse(body): ParsedBalance {
       const parsed = newApiBody().safeParse(body);
       if (!parsed.success) throw unexpectedResponse(provider, "the token usage answer has no data object");

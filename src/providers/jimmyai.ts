@@ -9,7 +9,8 @@ import {
   type StatusTable,
 } from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";
-import type { DialectDef, ModelSpec, ParsedTask, Provider, ProviderErrorInfo, RequestSpec } from "./types.js";
+import { jimmyaiDef, makeJimmyaiSpec } from "./jimmyai-spec.js";
+import type { DialectDef, ParsedTask, Provider, ProviderErrorInfo } from "./types.js";
 
 const OK_CODE = "20000";
 
@@ -119,47 +120,15 @@ function parseError(_status: number, body: unknown): ProviderErrorInfo | undefin
   return { message: msg ?? `code ${code}`, ...(code ? { code } : {}) };
 }
 
-const JIMMYAI_MODEL = "grok-imagine-video-1.5";
-
-/** jimmyai's one model: exactly one public image URL, 10 or 15 s, no resolution field. */
-export const jimmyaiModels: readonly ModelSpec[] = [
-  {
-    id: JIMMYAI_MODEL,
-    aliases: ["grok-1.5", "grok_1_5"],
-    durations: { kind: "set", values: [10, 15] },
-    ratios: ["16:9", "9:16", "1:1", "3:2", "2:3"],
-    resolutions: [],
-    images: { min: 1, max: 1, accepts: "url" },
-  },
-];
-
-export function makeJimmyai({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
+/** jimmyai's dialect: its requests (jimmyai-spec.ts) and how its answers are read. */
+export function makeJimmyai(def: DialectDef): Provider {
+  const { id } = def;
   return {
-    id,
-    defaultBaseUrl,
-    models,
-    defaultModel,
-    buildCreate(params): RequestSpec {
-      const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
-      if (params.ratio !== undefined) body.ratio = params.ratio;
-      if (params.duration !== undefined) body.duration = params.duration;
-      body.image_urls = params.images.flatMap((img) => (img.kind === "url" ? [img.url] : []));
-      return { method: "POST", path: "/api/open-api/v1/grok/videos", body: { kind: "json", value: body } };
-    },
+    ...makeJimmyaiSpec(def),
     parseCreate: (body, now) => parseCreate(id, body, now),
-    buildQuery: (taskId) => ({
-      method: "GET",
-      path: `/api/open-api/v1/videos/${encodeURIComponent(taskId)}`,
-    }),
     parseQuery: (body, taskId, now) => parseQuery(id, body, taskId, now),
     parseError,
-    noBalance: "the jimmyai dialect is prepaid and has no balance endpoint; see the gateway's dashboard",
   };
 }
 
-export const jimmyai = makeJimmyai({
-  id: "jimmyai",
-  defaultBaseUrl: "https://www.jimmyai.cn",
-  models: jimmyaiModels,
-  defaultModel: JIMMYAI_MODEL,
-});
+export const jimmyai = makeJimmyai(jimmyaiDef);

@@ -163,8 +163,12 @@ export interface ParsedBalance {
   warnings: string[];
 }
 
-export interface BalanceSupport {
+/** The request that asks a key's balance; its answer is read by BalanceSupport.parse. */
+export interface BalanceRequest {
   build(): RequestSpec;
+}
+
+export interface BalanceSupport extends BalanceRequest {
   parse(body: unknown): ParsedBalance;
 }
 
@@ -176,20 +180,21 @@ export interface DialectDef {
   defaultModel: string;
 }
 
-export interface Provider {
+/**
+ * A provider as far as anything is known before a request is sent: its models and limits and how
+ * each request is built. Checking flags and showing a dry run need no more, so they never load
+ * the parsers of answers (and zod with them); `Provider` adds those.
+ */
+export interface ProviderSpec {
   /** A built-in provider's id, or the name of a gateway defined in config. */
   readonly id: string;
   readonly defaultBaseUrl: string;
   readonly models: readonly ModelSpec[];
   readonly defaultModel: string;
-  /** Field names of this dialect, for messages ("--ratio is sent as size"). */
   buildCreate(params: CreateParams<LoadedImage>, model: ModelSpec): RequestSpec;
-  parseCreate(body: unknown, now: Date): ParsedTask;
   buildQuery(id: string): RequestSpec;
-  parseQuery(body: unknown, id: string, now: Date): ParsedTask;
   /** Where the dialect has an authenticated download endpoint (new-api `/content`). */
   buildContent?(id: string): RequestSpec;
-  parseError(status: number, body: unknown): ProviderErrorInfo | undefined;
   /** Edit and extend, where the dialect has them. */
   readonly operations?: VideoOperations;
   /**
@@ -207,6 +212,17 @@ export interface Provider {
   /** A variable the provider's own tools read the key from (xAI's SDKs: XAI_API_KEY), after ours. */
   readonly ecosystemKeyVariable?: string;
   /** Where the key can ask what is left; absent: `noBalance` says where to look instead. */
-  readonly balance?: BalanceSupport;
+  readonly balance?: BalanceRequest;
   readonly noBalance?: string;
+}
+
+/** The spec of a dialect without a balance endpoint (its `noBalance` says where to look). */
+export type SpecWithoutBalance = Omit<ProviderSpec, "balance">;
+
+/** A provider that also reads the answers: what a command that sends anything uses. */
+export interface Provider extends ProviderSpec {
+  parseCreate(body: unknown, now: Date): ParsedTask;
+  parseQuery(body: unknown, id: string, now: Date): ParsedTask;
+  parseError(status: number, body: unknown): ProviderErrorInfo | undefined;
+  readonly balance?: BalanceSupport;
 }

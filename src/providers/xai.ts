@@ -8,17 +8,8 @@ import {
   type StatusTable,
 } from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";
-import type {
-  CreateParams,
-  DialectDef,
-  LoadedImage,
-  ModelSpec,
-  ParsedTask,
-  Provider,
-  ProviderErrorInfo,
-  RequestSpec,
-  SourceParams,
-} from "./types.js";
+import type { DialectDef, ParsedTask, Provider, ProviderErrorInfo, SpecWithoutBalance } from "./types.js";
+import { makeXaiSpec, xaiSpec } from "./xai-spec.js";
 
 /**
  * xAI's own words (pending, done, expired, failed) plus queued/processing, which only a
@@ -38,49 +29,8 @@ export const xaiStatusTable: StatusTable = {
   expired: "expired",
 };
 
-const RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"] as const;
 /** 1 USD = 10^10 ticks (docs.x.ai cost tracking). */
 const TICKS_PER_USD = 1e10;
-
-function xaiModel(id: string, resolutions: readonly number[], aliases?: readonly string[]): ModelSpec {
-  return {
-    id,
-    ...(aliases ? { aliases } : {}),
-    durations: { kind: "range", min: 1, max: 15 },
-    ratios: RATIOS,
-    resolutions,
-    // One image makes it image-to-video: a public URL as it is, a local file as a data: URI.
-    images: { min: 0, max: 1, accepts: "url-or-data-uri" },
-    references: { max: 7, accepts: "url-or-data-uri", maxDuration: 10, maxResolution: 720 },
-    defaultDuration: 8,
-  };
-}
-
-const imageUrl = (img: LoadedImage): string | undefined =>
-  img.kind === "url" ? img.url : img.kind === "data-uri" ? img.uri : undefined;
-
-/** There is no mode field: the fields sent decide text-, image- or reference-to-video. */
-function buildGeneration(params: CreateParams<LoadedImage>): RequestSpec {
-  const body: Record<string, unknown> = { model: params.model, prompt: params.prompt };
-  if (params.duration !== undefined) body.duration = params.duration;
-  if (params.ratio !== undefined) body.aspect_ratio = params.ratio;
-  if (params.resolution !== undefined) body.resolution = `${params.resolution}p`;
-  const image = params.images.map(imageUrl).find((url) => url !== undefined);
-  if (image !== undefined) body.image = { url: image };
-  const references = (params.references ?? []).flatMap((img) => imageUrl(img) ?? []);
-  if (references.length > 0) body.reference_images = references.map((url) => ({ url }));
-  return { method: "POST", path: "/v1/videos/generations", body: { kind: "json", value: body } };
-}
-
-function buildSourced(path: string, params: SourceParams): RequestSpec {
-  const body: Record<string, unknown> = {
-    model: params.model,
-    prompt: params.prompt,
-    video: { url: params.videoUrl },
-  };
-  if (params.duration !== undefined) body.duration = params.duration;
-  return { method: "POST", path, body: { kind: "json", value: body } };
-}
 
 const createBody = lazy(() => z.object({ request_id: looseString(), id: looseString() }));
 
@@ -202,51 +152,19 @@ function parseError(_status: number, body: unknown): ProviderErrorInfo | undefin
   return { message: e.error.message ?? code ?? "unknown error", ...(code ? { code } : {}) };
 }
 
-/** xAI's own API, or a gateway of dialect `xai` in the config (same paths, answers and limits). */
-export function makeXai({ id, defaultBaseUrl, models, defaultModel }: DialectDef): Provider {
+/** xAI's own API, or a gateway of dialect `xai`: its requests (xai-spec.ts) and how its answers are read. */
+export function makeXai(def: DialectDef): Provider {
+  return withAnswers(makeXaiSpec(def));
+}
+
+function withAnswers(spec: SpecWithoutBalance): Provider {
+  const { id } = spec;
   return {
-    id,
-    defaultBaseUrl,
-    models,
-    defaultModel,
-    buildCreate: (params) => buildGeneration(params),
+    ...spec,
     parseCreate: (body, now) => parseCreate(id, body, now),
-    buildQuery: (taskId) => ({ method: "GET", path: `/v1/videos/${encodeURIComponent(taskId)}` }),
     parseQuery: (body, taskId, now) => parseQuery(id, body, taskId, now),
     parseError,
-    ...XAI_TRAITS,
   };
 }
 
-const XAI_TRAITS = {
-  operations: {
-    // docs.x.ai: an edit takes a video of at most 8.7 s; an extension one of 2-15 s.
-    edit: { maxSourceSeconds: 8.7, build: (params) => buildSourced("/v1/videos/edits", params) },
-    extend: {
-      durations: { kind: "range", min: 2, max: 10 },
-      defaultDuration: 6,
-      sourceSeconds: { min: 2, max: 15 },
-      build: (params) => buildSourced("/v1/videos/extensions", params),
-    },
-  },
-  emptyPollAnswer: true,
-  requestsPerSecond: 1,
-  anonymousDownloads: true,
-  noBalance:
-    "xAI answers balance questions only to a management key (management-api.x.ai), not to an API key; see console.x.ai",
-} as const satisfies Partial<Provider>;
-
-export const xai: Provider = {
-  ...makeXai({
-    id: "xai",
-    defaultBaseUrl: "https://api.x.ai",
-    models: [
-      xaiModel("grok-imagine-video", [480, 720]),
-      // The preview name became an alias of 1.5 (xai-sdk-python v1.19.0); only 1.5 makes 1080p.
-      xaiModel("grok-imagine-video-1.5", [480, 720, 1080], ["grok-imagine-video-1.5-preview"]),
-    ],
-    defaultModel: "grok-imagine-video",
-  }),
-  // The xAI SDKs' own variable; a gateway of this dialect has its own key.
-  ecosystemKeyVariable: "XAI_API_KEY",
-};
+export const xai: Provider = withAnswers(xaiSpec);

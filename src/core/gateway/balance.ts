@@ -27,14 +27,16 @@ export async function getBalance(
 ): Promise<BalanceResult> {
   const selection = selectProvider(flags.provider, runtime.env, config);
   const { provider } = selection;
-  const support = provider.balance;
-  if (!support) {
+  if (!provider.balance) {
     throw new UsageError(
       `${selection.choice} has no balance endpoint; nothing was sent${provider.noBalance ? ` (${provider.noBalance})` : ""}`,
     );
   }
   const session = await openSession(flags, runtime, report, config, { journal });
   try {
+    // The session's provider is the whole one, with the reader of the balance answer.
+    const support = session.gateway.provider.balance;
+    if (!support) throw new Error(`${selection.choice} lost its balance endpoint`);
     const res = await callGateway(session.gateway, support.build(), session.http, { idempotent: true });
     const { info, warnings } = support.parse(res.body);
     for (const warning of warnings) report.warn(warning);

@@ -1,7 +1,7 @@
 import { keyVariable, selectProvider } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import { providers } from "../../providers/registry.js";
-import type { DurationRule, ImageRule, ModelSpec, Provider } from "../../providers/types.js";
+import { providerSpecs } from "../../providers/specs.js";
+import type { DurationRule, ImageRule, ModelSpec, ProviderSpec } from "../../providers/types.js";
 
 /** One model's limits, as `--model`, `--duration`, `--ratio`... are checked against them. */
 export interface ModelSummary {
@@ -36,7 +36,7 @@ export interface ProviderSummary {
   requestsPerSecond: number | null;
 }
 
-function summarizeModel(model: ModelSpec, provider: Provider): ModelSummary {
+function summarizeModel(model: ModelSpec, provider: ProviderSpec): ModelSummary {
   const refs = model.references;
   return {
     id: model.id,
@@ -65,7 +65,12 @@ function summarizeModel(model: ModelSpec, provider: Provider): ModelSummary {
 export function listProviders(config: GrokvidConfig = {}): ProviderSummary[] {
   const configured = Object.keys(config.gateways ?? {}).map((name) => selectProvider(name, {}, config));
   const all = [
-    ...Object.values(providers).map((p) => ({ p, key: keyVariable(p.id), dialect: p.id, gateway: false })),
+    ...Object.values(providerSpecs).map((p) => ({
+      p,
+      key: keyVariable(p.id),
+      dialect: p.id,
+      gateway: false,
+    })),
     ...configured.map((s) => ({
       p: s.provider,
       key: s.keyVariable,

@@ -9,6 +9,7 @@ import {
 import type { GrokvidConfig } from "../../config/schema.js";
 import { UsageError } from "../../util/errors.js";
 import type { Gateway } from "../../http/client.js";
+import type { ProviderSpec } from "../../providers/types.js";
 import { type GatewayChoice, realClock, type Reporter, type Runtime } from "../client/context.js";
 
 const SANDBOX_KEY = "sandbox";
@@ -19,24 +20,35 @@ export interface Remembered {
   baseUrl: string;
 }
 
+/** Where a command's requests go and how they are built: all a dry run needs (no parsers, no pacer). */
+export type Endpoint = Omit<Gateway, "provider" | "pacer"> & { provider: ProviderSpec };
+
+export interface ResolvedEndpoint {
+  selection: ProviderSelection;
+  endpoint: Endpoint;
+  stopSandbox: (() => Promise<void>) | undefined;
+}
+
 export interface ResolvedGateway {
   selection: ProviderSelection;
   gateway: Gateway;
   stopSandbox: (() => Promise<void>) | undefined;
 }
 
+type GatewayOptions = { allowMissingKey?: boolean };
+
 /**
  * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
  * on 127.0.0.1, so the tool works with no network and no key.
  */
-export async function resolveGateway(
+export async function resolveEndpoint(
   flags: GatewayChoice,
   runtime: Runtime,
   report: Reporter,
   config: GrokvidConfig,
   job?: Remembered,
-  options: { allowMissingKey?: boolean } = {},
-): Promise<ResolvedGateway> {
+  options: GatewayOptions = {},
+): Promise<ResolvedEndpoint> {
   // A journaled job says where it lives; a --provider flag still wins.
   const selection =
     job && flags.provider === undefined
@@ -53,22 +65,10 @@ export async function resolveGateway(
       job?.baseUrl,
       options,
     );
-    const gateway: Gateway = { name, provider, ...connection };
-    const cleartext = gateway.apiKey === "" ? undefined : cleartextWarning(gateway.baseUrl, name);
+    const endpoint = { name, provider, ...connection };
+    const cleartext = endpoint.apiKey === "" ? undefined : cleartextWarning(endpoint.baseUrl, name);
     if (cleartext) report.warn(cleartext);
-    if (provider.requestsPerSecond !== undefined) {
-      const { createPacer } = await import("./pacer.js");
-      const origin = new URL(gateway.baseUrl).origin;
-      const clock = runtime.clock ?? realClock;
-      gateway.pacer = createPacer(
-        resolveHome(runtime.env),
-        origin,
-        gateway.apiKey,
-        provider.requestsPerSecond,
-        clock,
-      );
-    }
-    return { selection, gateway, stopSandbox: undefined };
+    return { selection, endpoint, stopSandbox: undefined };
   }
   if (flags.baseUrl !== undefined) {
     throw new UsageError(
@@ -84,7 +84,7 @@ export async function resolveGateway(
   report.debug(`sandbox listening on ${sandbox.url}`);
   return {
     selection,
-    gateway: {
+    endpoint: {
       name,
       provider,
       baseUrl: sandbox.baseUrl(selection.dialect),
@@ -93,4 +93,36 @@ export async function resolveGateway(
     },
     stopSandbox: () => sandbox.close(),
   };
+}
+
+/**
+ * The endpoint of resolveEndpoint with what sending takes: the provider's parsers (loaded now,
+ * so that a dry run never loads them) and, where the dialect has a request budget, its pacer.
+ */
+export async function resolveGateway(
+  flags: GatewayChoice,
+  runtime: Runtime,
+  report: Reporter,
+  config: GrokvidConfig,
+  job?: Remembered,
+  options: GatewayOptions = {},
+): Promise<ResolvedGateway> {
+  const { selection, endpoint, stopSandbox } = await resolveEndpoint(
+    flags,
+    runtime,
+    report,
+    config,
+    job,
+    options,
+  );
+  const { providerOf } = await import("../../config/gateway-provider.js");
+  const gateway: Gateway = { ...endpoint, provider: providerOf(selection) };
+  const budget = gateway.provider.requestsPerSecond;
+  if (selection.choice !== "sandbox" && budget !== undefined) {
+    const { createPacer } = await import("./pacer.js");
+    const origin = new URL(gateway.baseUrl).origin;
+    const clock = runtime.clock ?? realClock;
+    gateway.pacer = createPacer(resolveHome(runtime.env), origin, gateway.apiKey, budget, clock);
+  }
+  return { selection, gateway, stopSandbox };
 }

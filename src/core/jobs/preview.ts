@@ -4,7 +4,7 @@ import { describeRequest, type RequestDescription } from "../../http/encode.js";
 import type { CreateParams, ModelSpec, VideoOperation } from "../../providers/types.js";
 import type { SourcedPlan } from "./validate-source.js";
 import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
-import { resolveGateway } from "../gateway/resolve-gateway.js";
+import { resolveEndpoint } from "../gateway/resolve-gateway.js";
 import { type LoadedMedia, loadMedia } from "./load-images.js";
 import { validateCreate } from "./validate-create.js";
 
@@ -133,7 +133,7 @@ export async function previewCreate(
     const { checkSourceLength } = await import("./source-video.js");
     checkSourceLength(job, spec.source.operation, sourced.provider, params.duration);
   }
-  const { gateway, stopSandbox } = await resolveGateway(merged, runtime, report, config, job, {
+  const { endpoint, stopSandbox } = await resolveEndpoint(merged, runtime, report, config, job, {
     allowMissingKey: true,
   });
   await stopSandbox?.();
@@ -144,6 +144,6 @@ export async function previewCreate(
   const request =
     sourced && sourceUrl !== undefined
       ? sourced.build(sourceUrl)
-      : gateway.provider.buildCreate({ ...params, ...media }, model);
-  return describeRequest(gateway.baseUrl, gateway.apiKey, request, gateway.keyVariable);
+      : endpoint.provider.buildCreate({ ...params, ...media }, model);
+  return describeRequest(endpoint.baseUrl, endpoint.apiKey, request, endpoint.keyVariable);
 }

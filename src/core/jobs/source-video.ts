@@ -1,6 +1,6 @@
 import { UsageError } from "../../util/errors.js";
 import { shellQuote } from "../../util/format.js";
-import type { Provider, VideoOperation } from "../../providers/types.js";
+import type { ProviderSpec, VideoOperation } from "../../providers/types.js";
 import type { JobRecord, Journal } from "../journal/journal.js";
 import type { Session } from "../client/session.js";
 import { fetchTask } from "./task-identity.js";
@@ -82,7 +82,7 @@ export function journaledSeconds(job: JobRecord): number | undefined {
 export function checkSourceLength(
   job: JobRecord | undefined,
   operation: VideoOperation,
-  provider: Provider,
+  provider: ProviderSpec,
   added: number | undefined,
 ): number | undefined {
   const seconds = job && journaledSeconds(job);

@@ -1,7 +1,7 @@
 import { UsageError } from "../../util/errors.js";
 import { didYouMean } from "../../util/did-you-mean.js";
-import { findModel } from "../../providers/registry.js";
-import type { CreateParams, DurationRule, ImageRef, ModelSpec, Provider } from "../../providers/types.js";
+import { findModel } from "../../providers/specs.js";
+import type { CreateParams, DurationRule, ImageRef, ModelSpec, ProviderSpec } from "../../providers/types.js";
 import { checkReferences, classifyAll } from "./validate-images.js";
 
 import { fromConfig, type Sourced, where } from "./value-source.js";
@@ -28,7 +28,7 @@ export function describeDurations(rule: DurationRule): string {
     : `${rule.min}-${rule.max} (whole seconds)`;
 }
 
-export function resolveModel(provider: Provider, model: Sourced<string> | undefined): ModelSpec {
+export function resolveModel(provider: ProviderSpec, model: Sourced<string> | undefined): ModelSpec {
   if (model === undefined) {
     const spec = findModel(provider, provider.defaultModel);
     if (!spec) throw new Error(`provider ${provider.id} has no default model spec`);
@@ -56,7 +56,7 @@ export function acceptedSeconds(text: string, rule: DurationRule): number | unde
   return ok ? seconds : undefined;
 }
 
-function checkDuration(input: Sourced<string | number>, provider: Provider, model: ModelSpec): number {
+function checkDuration(input: Sourced<string | number>, provider: ProviderSpec, model: ModelSpec): number {
   const text = String(input.value).trim();
   const rule = model.durations;
   const seconds = acceptedSeconds(text, rule);
@@ -70,7 +70,7 @@ function checkDuration(input: Sourced<string | number>, provider: Provider, mode
 
 const RATIO = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/;
 
-function checkRatio(input: Sourced<string>, provider: Provider, model: ModelSpec): string {
+function checkRatio(input: Sourced<string>, provider: ProviderSpec, model: ModelSpec): string {
   const text = input.value.replace(/\s+/g, "");
   const presets = model.ratios;
   if (presets.length === 0) {
@@ -87,7 +87,7 @@ function checkRatio(input: Sourced<string>, provider: Provider, model: ModelSpec
   );
 }
 
-function checkResolution(input: Sourced<string | number>, provider: Provider, model: ModelSpec): number {
+function checkResolution(input: Sourced<string | number>, provider: ProviderSpec, model: ModelSpec): number {
   const text = String(input.value).trim();
   if (model.resolutions.length === 0) {
     throw new UsageError(
@@ -105,7 +105,7 @@ function checkResolution(input: Sourced<string | number>, provider: Provider, mo
   return lines;
 }
 
-function checkImages(values: readonly string[], provider: Provider, model: ModelSpec): ImageRef[] {
+function checkImages(values: readonly string[], provider: ProviderSpec, model: ModelSpec): ImageRef[] {
   const rule = model.images;
   if (rule.max === 0 && values.length > 0) {
     throw new UsageError(`--image is not accepted by ${where(provider, model)}; leave it out`);
@@ -130,7 +130,7 @@ function checkImages(values: readonly string[], provider: Provider, model: Model
  * the name the user chose, for messages: the sandbox speaks apimart's rules but is not "apimart".
  */
 export function validateCreate(
-  spoken: Provider,
+  spoken: ProviderSpec,
   input: CreateInput,
   shownAs: string = spoken.id,
 ): { params: CreateParams; model: ModelSpec } {

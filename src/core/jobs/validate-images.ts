@@ -1,5 +1,5 @@
 import { UsageError } from "../../util/errors.js";
-import type { CreateParams, ImageRef, ImageRule, ModelSpec, Provider } from "../../providers/types.js";
+import type { CreateParams, ImageRef, ImageRule, ModelSpec, ProviderSpec } from "../../providers/types.js";
 import { fromConfig, type Sourced, where } from "./value-source.js";
 
 export function classifyImage(value: string): ImageRef {
@@ -29,7 +29,7 @@ export function classifyAll(
   values: readonly string[],
   accepts: ImageRule["accepts"],
   flag: string,
-  provider: Provider,
+  provider: ProviderSpec,
   model: ModelSpec,
 ): ImageRef[] {
   const refs = values.map(classifyImage);
@@ -52,7 +52,7 @@ export function checkReferences(
   values: readonly string[],
   params: CreateParams,
   from: { duration: Sourced<unknown> | undefined; resolution: Sourced<unknown> | undefined },
-  provider: Provider,
+  provider: ProviderSpec,
   model: ModelSpec,
 ): ImageRef[] {
   const rule = model.references;

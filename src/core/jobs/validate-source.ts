@@ -1,9 +1,9 @@
 import { UsageError } from "../../util/errors.js";
-import { providers } from "../../providers/registry.js";
+import { providerSpecs } from "../../providers/specs.js";
 import type {
   CreateParams,
   ModelSpec,
-  Provider,
+  ProviderSpec,
   RequestSpec,
   VideoOperation,
 } from "../../providers/types.js";
@@ -21,7 +21,7 @@ export interface SourcedInput {
 }
 
 export interface SourcedPlan {
-  provider: Provider;
+  provider: ProviderSpec;
   params: CreateParams;
   model: ModelSpec;
   /** The request, once the source's video URL is known (it may need a status query first). */
@@ -29,7 +29,7 @@ export interface SourcedPlan {
 }
 
 function offering(operation: VideoOperation): string {
-  return Object.values(providers)
+  return Object.values(providerSpecs)
     .filter((p) => p.operations?.[operation])
     .map((p) => p.id)
     .join(", ");
@@ -40,7 +40,7 @@ function offering(operation: VideoOperation): string {
  * provider must offer the operation, the duration (extend only) must fit its range, and flags
  * the operation ignores are refused rather than silently dropped.
  */
-export function validateSourced(spoken: Provider, input: SourcedInput, shownAs = spoken.id): SourcedPlan {
+export function validateSourced(spoken: ProviderSpec, input: SourcedInput, shownAs = spoken.id): SourcedPlan {
   // Messages name the provider the user chose (the sandbox speaks apimart's rules).
   const provider = shownAs === spoken.id ? spoken : { ...spoken, id: shownAs };
   const { operation } = input;

@@ -1,10 +1,10 @@
 import type { Sourced } from "../../config/sourced.js";
-import type { ModelSpec, Provider } from "../../providers/types.js";
+import type { ModelSpec, ProviderSpec } from "../../providers/types.js";
 
 export type { Sourced } from "../../config/sourced.js";
 
 /** "apimart", or "duoyuanx model grok-video-1.5" where the provider has several models. */
-export function where(provider: Provider, model: ModelSpec): string {
+export function where(provider: ProviderSpec, model: ModelSpec): string {
   return provider.models.length > 1 ? `${provider.id} model ${model.id}` : provider.id;
 }
 

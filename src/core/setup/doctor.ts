@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { findKey, describeKeySource } from "../../config/key-source.js";
 import { readStoredKeys } from "../../config/keys-file.js";
+import { providerOf } from "../../config/gateway-provider.js";
 import { loadConfig } from "../../config/load.js";
 import { listConfigCandidates } from "../../config/quick-scan.js";
 import {
@@ -149,7 +150,7 @@ async function checkProvider(
   const keyLine = pass(`${name} key`, `${maskKey(found.apiKey)} from ${describeKeySource(found.source)}`);
   try {
     const connection = resolveConnection(selection, flags.baseUrl, runtime.env, config);
-    const gateway: Gateway = { name: selection.choice, provider: selection.provider, ...connection };
+    const gateway: Gateway = { name: selection.choice, provider: providerOf(selection), ...connection };
     return [keyLine, ...(await probe(gateway, keyProbe(selection), deps))];
   } catch (err) {
     return [keyLine, failFrom(name, err)];
