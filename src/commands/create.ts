@@ -1,9 +1,6 @@
-import type { CommonFlags } from "./cli-output.js";
 import type { JobSpec } from "../index.js";
-import { deferredStatusDisplay } from "../ui/status-display.js";
-import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
+import { clientFor, type CommonFlags, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";
-import { renderFinal, renderSaved, renderStreamed } from "./render.js";
 
 export interface CreateFlags extends CommonFlags {
   prompt?: string;
@@ -76,30 +73,21 @@ export async function runJob(
     out.resultJson(request);
     return;
   }
-  const display = deferredStatusDisplay(out);
-  const { task, saved, streamed } = await client
-    .create(spec, {
-      ...timing,
-      wait,
-      download,
-      ...(to ? { to } : flags.output === undefined ? {} : { output: flags.output }),
-      force: flags.force === true,
-      // Shown before any waiting: if anything goes wrong later, the paid job can still be found.
-      onSubmitted: (submitted, warnings) => {
-        id = submitted.id;
-        for (const w of warnings) out.warn(w);
-        out.info(`submitted task ${submitted.id} to ${submitted.provider}`);
-      },
-      onUpdate: display.update,
-      onDownload: display.downloading,
-    })
-    .finally(() => display.stop());
-  if (!wait) {
-    if (out.mode.json) out.resultJson(task);
-    else out.result(task.id);
-    return;
-  }
-  if (to) return renderStreamed(out, task, streamed, { strict: flags.strict === true });
-  if (!saved) return renderFinal(out, task);
-  renderSaved(out, task, saved, { cwd: runtime.cwd, strict: flags.strict === true });
+  const { submitJob } = await import("./submit-job.js");
+  await submitJob({
+    client,
+    out,
+    spec,
+    timing,
+    wait,
+    download,
+    to,
+    output: flags.output,
+    force: flags.force === true,
+    strict: flags.strict === true,
+    cwd: runtime.cwd,
+    onId: (submitted) => {
+      id = submitted;
+    },
+  });
 }

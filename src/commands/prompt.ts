@@ -1,6 +1,13 @@
-import { readFile } from "node:fs/promises";
 import { UsageError } from "../util/errors.js";
 import { readStdinText } from "./stdin.js";
+
+/** node:fs/promises is loaded only here: a --prompt needs none of it. */
+async function readPromptFile(path: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  return readFile(path, "utf8").catch(() => {
+    throw new UsageError(`--prompt-file ${path}: cannot read the file`);
+  });
+}
 
 /**
  * Exactly one of --prompt and --prompt-file; `-` reads standard input (for heredocs and pipes).
@@ -18,11 +25,6 @@ export async function readPrompt(
     return flags.prompt;
   }
   const path = flags.promptFile;
-  const text =
-    path === "-"
-      ? await readStdinText(input.stdin)
-      : await readFile(path, "utf8").catch(() => {
-          throw new UsageError(`--prompt-file ${path}: cannot read the file`);
-        });
+  const text = path === "-" ? await readStdinText(input.stdin) : await readPromptFile(path);
   return text.replace(/\r?\n$/, "");
 }

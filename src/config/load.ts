@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
 import { ConfigError } from "../util/errors.js";
 import { redact } from "../util/redact.js";
@@ -24,7 +24,7 @@ async function checkPermissions(filepath: string, config: GrokvidConfig): Promis
     Object.values(config.providers ?? {}).some((p) => p?.apiKey !== undefined) ||
     Object.values(config.gateways ?? {}).some((g) => g.apiKey !== undefined);
   if (!holdsKey || process.platform === "win32") return [];
-  const info = await stat(filepath).catch(() => undefined);
+  const info = statSync(filepath, { throwIfNoEntry: false });
   if (!info || (info.mode & 0o077) === 0) return [];
   return [`${filepath} holds an API key and other users can read it; run: chmod 600 ${filepath}`];
 }

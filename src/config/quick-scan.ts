@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import envPaths from "env-paths";
@@ -50,12 +50,47 @@ function hasKey(file: string, keys: readonly string[]): boolean {
   }
 }
 
-function anyExists(dir: string, places: readonly string[], packageKeys: readonly string[]): boolean {
-  return places.some((place) => {
+/**
+ * The names in a folder, lower-cased (a superset of what a case-insensitive file system would
+ * match); `missing` when there is no such folder, undefined when it cannot be listed.
+ */
+function namesIn(dir: string): Set<string> | "missing" | undefined {
+  try {
+    return new Set(readdirSync(dir).map((name) => name.toLowerCase()));
+  } catch (err) {
+    const code = err instanceof Error && "code" in err ? err.code : undefined;
+    return code === "ENOENT" || code === "ENOTDIR" ? "missing" : undefined;
+  }
+}
+
+/**
+ * Whether each place is in a folder, as cosmiconfig would find it (existsSync follows symlinks),
+ * asked of the folder's listing first: one readdir instead of a stat for each of the dozens of
+ * places. A folder that cannot be listed has each place checked.
+ */
+function placesIn(dir: string, packageKeys: readonly string[]): (place: string) => boolean {
+  const names = namesIn(dir);
+  const listings = new Map<string, ReturnType<typeof namesIn>>();
+  const listed = (place: string): boolean => {
+    if (names === "missing") return false;
+    if (names === undefined) return true;
+    const [first = place, ...rest] = place.toLowerCase().split("/");
+    if (!names.has(first)) return false;
+    if (rest.length === 0) return true;
+    if (!listings.has(first)) listings.set(first, namesIn(join(dir, first)));
+    const inner = listings.get(first);
+    return inner === undefined || (inner !== "missing" && inner.has(rest.join("/")));
+  };
+  return (place) => {
+    if (!listed(place)) return false;
     const file = join(dir, place);
     if (!existsSync(file)) return false;
     return place !== "package.json" || hasKey(file, packageKeys);
-  });
+  };
+}
+
+function anyExists(dir: string, places: readonly string[], packageKeys: readonly string[]): boolean {
+  return places.some(placesIn(dir, packageKeys));
 }
 
 /**
@@ -94,8 +129,7 @@ export function listConfigCandidates(cwd: string, env: Env): string[] {
   const found: string[] = [];
   const home = resolve(env.HOME?.trim() || homedir());
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const place of SEARCH_PLACES)
-      if (anyExists(dir, [place], [PACKAGE_KEY])) found.push(join(dir, place));
+    for (const place of SEARCH_PLACES.filter(placesIn(dir, [PACKAGE_KEY]))) found.push(join(dir, place));
     if (dir === home || dirname(dir) === dir) break;
   }
   for (const name of CONFIG_NAMES) {

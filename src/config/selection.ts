@@ -1,4 +1,5 @@
-import type { Provider, ProviderId } from "../providers/types.js";
+import type { ProviderId, ProviderSpec } from "../providers/types.js";
+import type { GatewayDefinition } from "./gateway-schema.js";
 import type { ProviderSettings } from "./schema.js";
 
 export interface ProviderSelection {
@@ -6,8 +7,13 @@ export interface ProviderSelection {
   choice: string;
   /** The built-in module spoken: the sandbox speaks apimart's; a gateway its dialect's. */
   dialect: ProviderId;
-  /** Its requests, parsers and model limits. */
-  provider: Provider;
+  /**
+   * Its requests and model limits; the parsers of its answers come with the gateway a command
+   * sends to (config/gateway-provider.ts providerOf).
+   */
+  provider: ProviderSpec;
+  /** A gateway from the config: its entry. */
+  gateway?: GatewayDefinition;
   /** Its settings in the config file and their key path, for messages ("gateways.my-proxy"). */
   settings: ProviderSettings | undefined;
   settingsPath: string;

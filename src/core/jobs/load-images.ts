@@ -1,4 +1,3 @@
-import { readFile, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { UsageError } from "../../util/errors.js";
 import type { CreateParams, ImageRef, ImageRule, LoadedImage, ModelSpec } from "../../providers/types.js";
@@ -31,6 +30,8 @@ async function readImageFile(
   // Messages name the path as given; it is read relative to the caller's folder (a library
   // client's `cwd`), not wherever the process happens to be.
   const full = resolve(cwd, path);
+  // Loaded only here: a create without a local image never needs node:fs/promises.
+  const { readFile, stat } = await import("node:fs/promises");
   const info = await stat(full).catch(() => undefined);
   if (!info?.isFile()) throw new UsageError(`${flag} ${path}: no such file`);
   if (info.size > MAX_IMAGE_BYTES) {
