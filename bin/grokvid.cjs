@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 "use strict";
-// CommonJS on purpose: Node starts a CommonJS entry (and the bundled CLI in dist/cli/) faster
+// CommonJS on purpose: Node starts a CommonJS entry (and the bundled CLI in dist/bundle/) faster
 // than ES modules. `--version` alone (or -V, -v, `version`) is answered here before anything else
 // loads (scripts call it to probe); fs.writeSync skips setting up process.stdout, which costs
 // more than the answer.
@@ -14,5 +14,5 @@ if (argv.length === 3 && VERSION_ASKS.includes(argv[2])) {
     if (err.code !== "EPIPE") throw err;
   }
 } else {
-  require("../dist/cli/main.cjs").main(argv.slice(2));
+  require("../dist/bundle/main.cjs").main(argv.slice(2));
 }

@@ -1,4 +1,4 @@
-// Bundles the CLI (src/cli/main.ts and everything it imports) into dist/cli/ as CommonJS chunks:
+// Bundles the CLI (src/cli/main.ts and everything it imports) into dist/bundle/ as CommonJS chunks:
 // Node starts a few CommonJS files far faster than ~50 ES modules and their resolution, and each
 // part a command may not need (the batch engine, the download writer, the sandbox, the spinner) stays in
 // its own chunk, loaded when first imported. Source maps point at src/. The library (`grokvid`)
@@ -53,7 +53,7 @@ await build({
   // one name from the library's entry (src/index.ts) does not load every module the entry lists.
   treeshake: { moduleSideEffects: (id, external) => external || /[\\/]node_modules[\\/]/.test(id) },
   output: {
-    dir: "dist/cli",
+    dir: "dist/bundle",
     format: "cjs",
     entryFileNames: "[name].cjs",
     chunkFileNames: "[name]-[hash].cjs",

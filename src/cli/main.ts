@@ -2,7 +2,7 @@ import { enableCompileCache } from "./compile-cache.js";
 import type { StandardStream } from "../ui/direct-stream.js";
 
 /**
- * The executable's entry, bundled by scripts/bundle-cli.mjs into dist/cli/ (CommonJS chunks, one
+ * The executable's entry, bundled by scripts/bundle-cli.mjs into dist/bundle/ (CommonJS chunks, one
  * per lazily loaded part) and required by bin/grokvid.cjs. The rest of the CLI is imported after
  * Node's compile cache is enabled, so that it covers it. The process leaves as soon as the command
  * is done and what it printed has been handed over: undici's WebAssembly parser would otherwise

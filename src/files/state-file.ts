@@ -9,7 +9,7 @@ import {
   statSync,
   type Stats,
 } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { ConfigError } from "../util/errors.js";
 
 /**
@@ -137,6 +137,8 @@ export async function openStateHandle(
   use: StateUse,
   mode = 0o600,
 ): Promise<FileHandle> {
+  // Only the journal's appender needs a FileHandle: a dry run or a TAB press loads no fs/promises.
+  const { open } = await import("node:fs/promises");
   let handle: FileHandle;
   try {
     handle = await open(path, FLAGS[use] | NOFOLLOW | NONBLOCK, mode);

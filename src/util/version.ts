@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Read once from package.json, which ships beside dist/ in every install: one folder up from the
- * compiled library (dist/version.js), two from the bundled CLI (dist/cli/*.cjs).
+ * compiled library (dist/version.js), two from the bundled CLI (dist/bundle/*.cjs).
  */
 function readVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));

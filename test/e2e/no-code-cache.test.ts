@@ -21,7 +21,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir } from "../helpers/run-cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const CHUNKS = join(ROOT, "dist", "cli");
+const CHUNKS = join(ROOT, "dist", "bundle");
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };
 beforeEach(async () => Object.assign(temp, await makeTempDir()));
 afterEach(() => temp.cleanup());
@@ -46,12 +46,12 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** A copy of the built package (bin, dist/cli, package.json) that a test may spoil. */
+/** A copy of the built package (bin, dist/bundle, package.json) that a test may spoil. */
 function copyPackage(): string {
   const pkg = join(temp.dir, "pkg");
   mkdirSync(pkg);
   cpSync(join(ROOT, "bin"), join(pkg, "bin"), { recursive: true });
-  cpSync(CHUNKS, join(pkg, "dist", "cli"), { recursive: true });
+  cpSync(CHUNKS, join(pkg, "dist", "bundle"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(pkg, "package.json"));
   symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"), "dir");
   return pkg;
@@ -84,7 +84,7 @@ describe("no cache file grokvid reads can crash it", () => {
 
   it("a damaged V8 code cache where one used to be kept is never read", () => {
     const pkg = copyPackage();
-    const chunks = join(pkg, "dist", "cli");
+    const chunks = join(pkg, "dist", "bundle");
     const later = new Date(Date.now() + 3_600_000);
     // What the old build kept beside each chunk and loaded through a patched loader: V8's code
     // cache of that very chunk, newer than it, damaged in place. Read, it crashed V8 (exit 133).

@@ -8,7 +8,7 @@ import { runInPty } from "../helpers/pty.js";
 
 // ora (and cli-spinners, cli-cursor, signal-exit...) is ~60 KB that only a spinner on a terminal
 // needs: it must stay out of every start-up that shows none.
-const CHUNKS = fileURLToPath(new URL("../../dist/cli", import.meta.url));
+const CHUNKS = fileURLToPath(new URL("../../dist/bundle", import.meta.url));
 const SANDBOX = { GROKVID_SANDBOX_DELAY: "1200ms" };
 
 let dir = "";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BIN, makeTempDir } from "../helpers/run-cli.js";
 
-const CHUNKS = fileURLToPath(new URL("../../dist/cli", import.meta.url));
+const CHUNKS = fileURLToPath(new URL("../../dist/bundle", import.meta.url));
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };
 beforeEach(async () => Object.assign(temp, await makeTempDir()));
 afterEach(() => temp.cleanup());

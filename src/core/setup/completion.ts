@@ -1,7 +1,7 @@
 import { providerChoices } from "../../config/choices.js";
 import { resolveHome } from "../../config/home.js";
 import { peekConfig } from "../../config/load.js";
-import { providers } from "../../providers/registry.js";
+import { providerSpecs } from "../../providers/specs.js";
 import type { GatewayChoice, Runtime } from "../client/context.js";
 import { recentJobIds } from "../journal/recent-ids.js";
 
@@ -44,7 +44,7 @@ export function completionSources(choice: GatewayChoice, runtime: Runtime): Comp
       const name = (given ?? runtime.env.GROKVID_PROVIDER ?? fallback)?.trim().toLowerCase();
       if (name === undefined) return [];
       const dialect = name === "sandbox" ? "apimart" : name;
-      const builtIn = Object.values(providers).find((p) => p.id === dialect);
+      const builtIn = Object.values(providerSpecs).find((p) => p.id === dialect);
       if (builtIn) return builtIn.models.map((m) => m.id);
       const all = await gateways();
       const gateway = Object.hasOwn(all, name) ? all[name] : undefined;
