@@ -81,7 +81,12 @@ await build({
         },
         {
           name: "common",
-          test: /[\\/]src[\\/](cli[\\/](run|program|program-options|program-setup|program-review|commander-text|completion[\\/]scripts)|util[\\/](errors|redact|version|task-status|format|untrusted|duration|did-you-mean)|commands[\\/](cli-output|render|create|status)|config[\\/](choices|load|quick-scan|resolve)|providers[\\/]|ui[\\/](output|color|status-display|task-line|download-meter)|index|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/](resolve-gateway|sandbox-timeline)|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|download[\\/](output-plan|output-path)))(\.ts)?$|[\\/]node_modules[\\/]commander[\\/]/,
+          test: /[\\/]src[\\/](index|cli[\\/](run|program|program-options|program-setup|program-review|commander-text|completion[\\/]scripts)|util[\\/](errors|redact|version|task-status|untrusted|duration|did-you-mean|env|paths)|commands[\\/](cli-output|create|stdin|prompt)|config[\\/](choices|gateway-spec|load|quick-scan|resolve|home|selection|sourced|download-template|base-url|key-source|keys-file|user-files|config-file|config-search|known-secrets)|providers[\\/](specs|types|[\w-]+-spec)|http[\\/](limits|encode)|ui[\\/](output|color)|files[\\/]state-file|sandbox[\\/](index|timeline|faults|fault-help|types)|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/]resolve-gateway|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|setup[\\/]setup-calls))(\.ts)?$|[\\/]node_modules[\\/]commander[\\/]/,
+        },
+        // What shows a job's result (status lines, saved paths, exit codes): loaded by the commands that have one.
+        {
+          name: "results",
+          test: /[\\/]src[\\/](commands[\\/](status|ids|render|submit-job)|core[\\/](jobs[\\/](outcome|task-id)|download[\\/](output-plan|output-path))|ui[\\/](status-display|download-meter|task-line)|util[\\/]format)\.ts$/,
         },
       ],
     },
