@@ -5,6 +5,7 @@ import { ExitCode, GrokvidError, InterruptedError } from "../util/errors.js";
 import { closeClients } from "../commands/open-clients.js";
 import { registerKnownSecrets } from "../index.js";
 import { safeCommanderText } from "./commander-text.js";
+import { cliMessage } from "./flag-wording.js";
 import { buildProgram } from "./program.js";
 import { safeText } from "../ui/output.js";
 import { resolveColorLevel } from "../ui/color.js";
@@ -50,13 +51,13 @@ export function reportError(
   const colored = resolveColorLevel(runtime.env, runtime.stderr, flags.color) > 0;
   const red = (s: string) => (colored ? `\u001b[31m${s}\u001b[39m` : s);
   if (err instanceof GrokvidError) {
-    runtime.stderr.write(`${red("error:")} ${safeText(err.message)}\n`);
+    const message = cliMessage(err);
+    runtime.stderr.write(`${red("error:")} ${safeText(message)}\n`);
     if (err.hint) runtime.stderr.write(`${safeText(err.hint)}\n`);
     if (flags.verbose && err.cause instanceof Error) {
       runtime.stderr.write(`${safeText(err.cause.stack ?? err.cause.message)}\n`);
     }
-    if (flags.json && !err.resultPrinted)
-      writeJsonError(runtime, err.exitCode, err.message, err.hint, err.task);
+    if (flags.json && !err.resultPrinted) writeJsonError(runtime, err.exitCode, message, err.hint, err.task);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);

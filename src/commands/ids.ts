@@ -3,6 +3,7 @@ import { ExitCode, type ExitCodeValue, GrokvidError, UsageError } from "../util/
 import type { Output } from "../ui/output.js";
 import { plural } from "../util/format.js";
 import { readStdinText } from "./stdin.js";
+import { cliMessage } from "../cli/flag-wording.js";
 
 /** `-` as the id: the ids are read from standard input, one per line (`grokvid jobs --ids | ...`). */
 const FROM_STDIN = "-";
@@ -50,11 +51,15 @@ export async function forEachId(
       // A bug, or Ctrl-C, ends the whole run: the next id would not fare better.
       if (!(err instanceof GrokvidError) || err.exitCode === ExitCode.interrupted) throw err;
       codes.push(err.exitCode);
-      out.error(`${each}: ${err.message}`, err.hint);
+      out.error(`${each}: ${cliMessage(err)}`, err.hint);
       if (out.mode.json && !err.resultPrinted)
         out.resultJson({
           id: each,
-          error: { exitCode: err.exitCode, message: err.message, ...(err.hint ? { hint: err.hint } : {}) },
+          error: {
+            exitCode: err.exitCode,
+            message: cliMessage(err),
+            ...(err.hint ? { hint: err.hint } : {}),
+          },
           ...(err.task ? { task: err.task } : {}),
         });
     }

@@ -209,8 +209,10 @@ export function resolvePoll(
   const fallback = provider === "sandbox" ? SANDBOX_INTERVAL : POLL_DEFAULTS.interval;
   const intervalMs = read(flags.interval, config.poll?.interval, fallback, "interval");
   // The config file's value was checked against the same floor when it was loaded.
-  if (intervalMs < MIN_INTERVAL_MS) throw new UsageError(`--interval must be at least ${MIN_INTERVAL_MS}ms`);
-  if (intervalMs > MAX_INTERVAL_MS) throw new UsageError("--interval must be at most 1h");
+  if (intervalMs < MIN_INTERVAL_MS)
+    throw new UsageError(`interval must be at least ${MIN_INTERVAL_MS}ms`, { option: "interval" });
+  if (intervalMs > MAX_INTERVAL_MS)
+    throw new UsageError("interval must be at most 1h", { option: "interval" });
   return {
     intervalMs,
     timeoutMs: read(flags.timeout, config.poll?.timeout, POLL_DEFAULTS.timeout, "timeout"),

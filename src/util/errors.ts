@@ -44,8 +44,16 @@ export class GrokvidError extends Error {
 
 /** Bad flag, argument or input file: nothing was sent. */
 export class UsageError extends GrokvidError {
-  constructor(message: string, options: { hint?: string } = {}) {
-    super(message, ExitCode.usage, options);
+  /**
+   * The option the message is about, as the library names it ("duration", "referenceImage",
+   * "baseUrl"): the message names it so, and a shell words it as its own flag (`--duration`).
+   */
+  readonly option: string | undefined;
+
+  constructor(message: string, options: { hint?: string; option?: string } = {}) {
+    const { option, ...rest } = options;
+    super(message, ExitCode.usage, rest);
+    this.option = option;
   }
 }
 

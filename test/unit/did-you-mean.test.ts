@@ -7,6 +7,7 @@ import { ConfigError, UsageError } from "../../src/util/errors.js";
 import { providers } from "../../src/providers/registry.js";
 import { closestMatch, didYouMean, editDistance } from "../../src/util/did-you-mean.js";
 import { thrownAs } from "./support.js";
+import { cliMessage } from "../../src/cli/flag-wording.js";
 
 describe("editDistance", () => {
   it.each([
@@ -70,7 +71,7 @@ describe("did-you-mean in the messages", () => {
 
   it("a model name", () => {
     const err = thrownAs(UsageError, () => resolveModel(providers.xai, { value: "grok-imagine-vidoe" }));
-    expect(err.message).toContain("--model grok-imagine-vidoe is not offered by xai");
+    expect(cliMessage(err)).toContain("--model grok-imagine-vidoe is not offered by xai");
     expect(err.message).toMatch(/; did you mean grok-imagine-video\?$/);
   });
 

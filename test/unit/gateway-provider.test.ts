@@ -4,6 +4,7 @@ import type { GatewayDefinition } from "../../src/config/gateway-schema.js";
 import { validateCreate } from "../../src/core/jobs/validate-create.js";
 import { ApiError, UsageError } from "../../src/util/errors.js";
 import { jsonBody, multipartFields, NOW, thrown, thrownAs } from "./support.js";
+import { cliMessage } from "../../src/cli/flag-wording.js";
 
 const newApi: GatewayDefinition = {
   dialect: "openai-videos",
@@ -56,8 +57,11 @@ describe("a gateway of dialect openai-videos (providers.md §6a)", () => {
 
   it("refuses what its models do not take, naming the gateway", () => {
     expect(
-      thrownAs(UsageError, () => validateCreate(proxy, { prompt: "p", images: [], ratio: { value: "1:1" } }))
-        .message,
+      cliMessage(
+        thrownAs(UsageError, () =>
+          validateCreate(proxy, { prompt: "p", images: [], ratio: { value: "1:1" } }),
+        ),
+      ),
     ).toMatch(/--ratio 1:1 is not accepted by my-proxy model grok-json; accepted: 16:9/);
     expect(
       thrownAs(UsageError, () =>
@@ -124,8 +128,9 @@ describe("gateways of the other dialects", () => {
       models: { m: { durations: [5] } },
     });
     expect(
-      thrownAs(UsageError, () => validateCreate(gw, { prompt: "p", images: ["https://x.test/i.png"] }))
-        .message,
+      cliMessage(
+        thrownAs(UsageError, () => validateCreate(gw, { prompt: "p", images: ["https://x.test/i.png"] })),
+      ),
     ).toMatch(/--image is not accepted by a1; leave it out/);
   });
 });

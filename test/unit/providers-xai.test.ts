@@ -7,6 +7,7 @@ import { apimart } from "../../src/providers/apimart.js";
 import type { CreateParams, LoadedImage } from "../../src/providers/types.js";
 import { xai } from "../../src/providers/xai.js";
 import { jsonBody, NOW, thrownAs } from "./support.js";
+import { cliMessage } from "../../src/cli/flag-wording.js";
 
 // Facts from providers.md §6 (docs.x.ai video generation, xai-sdk-python, vercel xai-video-model.ts).
 const REQUEST_ID = "d97415a1-5796-b7ec-379f-4e6819e08fdf";
@@ -192,7 +193,8 @@ describe("xai parseError (§6 errors)", () => {
 });
 
 describe("xai limits, refused before anything is sent (§6)", () => {
-  const refused = (fn: () => unknown) => thrownAs(UsageError, fn).message;
+  // As the command line words it: the library names the option, the CLI its flag.
+  const refused = (fn: () => unknown) => cliMessage(thrownAs(UsageError, fn));
   const input = { prompt: "<IMAGE_1> on a beach", images: [] as string[] };
 
   it("1080p only on grok-imagine-video-1.5 (and its -preview alias)", () => {

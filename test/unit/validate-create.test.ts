@@ -14,6 +14,7 @@ import type { Provider } from "../../src/providers/types.js";
 import { xcompute } from "../../src/providers/xcompute.js";
 import { apimartCurlBody, duoyuanxTextBody, jimmyaiCurlBody } from "../fixtures/seed-examples.js";
 import { jsonBody, thrownAs } from "./support.js";
+import { cliMessage } from "../../src/cli/flag-wording.js";
 
 const URL_IMAGE = "https://example.com/cup.jpg";
 const DATA_URI = "data:image/png;base64,iVBORw0KGgo=";
@@ -32,7 +33,8 @@ function ok(provider: Provider, overrides: Partial<CreateInput> = {}) {
 function refused(provider: Provider, overrides: Partial<CreateInput>, ...fragments: string[]): UsageError {
   const err = thrownAs(UsageError, () => validateCreate(provider, input(provider, overrides)));
   expect(err.exitCode).toBe(2);
-  for (const fragment of fragments) expect(err.message).toContain(fragment);
+  // As the command line words it: the library names the option, the CLI its flag.
+  for (const fragment of fragments) expect(cliMessage(err)).toContain(fragment);
   return err;
 }
 

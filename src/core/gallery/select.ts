@@ -44,7 +44,10 @@ async function readManifest(path: string): Promise<{ id: string; provider: strin
 function checkStatus(status: string | undefined): TaskStatus | undefined {
   if (status === undefined) return undefined;
   const found = taskStatuses.find((s) => s === status.trim().toLowerCase());
-  if (!found) throw new UsageError(`--status must be one of ${taskStatuses.join(", ")} (got "${status}")`);
+  if (!found)
+    throw new UsageError(`status must be one of ${taskStatuses.join(", ")} (got "${status}")`, {
+      option: "status",
+    });
   return found;
 }
 
@@ -52,7 +55,9 @@ function checkSince(since: string | undefined): number | undefined {
   if (since === undefined) return undefined;
   const ms = parseDuration(since);
   if (ms === undefined || ms <= 0)
-    throw new UsageError(`--since must be a duration such as 30m, 2h or 48h (got "${since}")`);
+    throw new UsageError(`since must be a duration such as 30m, 2h or 48h (got "${since}")`, {
+      option: "since",
+    });
   return ms;
 }
 

@@ -12,6 +12,7 @@ export function checkProviderFilter(raw: string | undefined, known: Iterable<str
   const names = [...new Set(known)];
   if (names.includes(provider)) return provider;
   throw new UsageError(
-    `--provider ${raw} is not a known provider; accepted: ${names.join(", ")}${didYouMean(provider, names)}`,
+    `provider ${raw} is not a known provider; accepted: ${names.join(", ")}${didYouMean(provider, names)}`,
+    { option: "provider" },
   );
 }

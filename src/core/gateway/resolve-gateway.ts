@@ -71,9 +71,9 @@ export async function resolveEndpoint(
     return { selection, endpoint, stopSandbox: undefined };
   }
   if (flags.baseUrl !== undefined) {
-    throw new UsageError(
-      "--base-url cannot be used with --provider sandbox: the sandbox runs inside grokvid",
-    );
+    throw new UsageError("baseUrl cannot be used with --provider sandbox: the sandbox runs inside grokvid", {
+      option: "baseUrl",
+    });
   }
   if (!runtime.sandbox) {
     throw new UsageError(

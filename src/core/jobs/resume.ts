@@ -67,7 +67,9 @@ export interface ResumeResult {
 export function parseConcurrency(value: string | number | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
   if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new UsageError(`--concurrency ${value} must be a whole number from 1 to 64`);
+    throw new UsageError(`concurrency ${value} must be a whole number from 1 to 64`, {
+      option: "concurrency",
+    });
   }
   return n;
 }

@@ -38,7 +38,8 @@ export function resolveModel(provider: ProviderSpec, model: Sourced<string> | un
   if (!spec) {
     const names = provider.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]);
     throw new UsageError(
-      `--model ${model.value} is not offered by ${provider.id}${fromConfig(model)}; accepted: ${names.join(", ")}${didYouMean(model.value, names)}`,
+      `model ${model.value} is not offered by ${provider.id}${fromConfig(model)}; accepted: ${names.join(", ")}${didYouMean(model.value, names)}`,
+      { option: "model" },
     );
   }
   return spec;
@@ -62,7 +63,8 @@ function checkDuration(input: Sourced<string | number>, provider: ProviderSpec, 
   const seconds = acceptedSeconds(text, rule);
   if (seconds === undefined) {
     throw new UsageError(
-      `--duration ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${describeDurations(rule)}`,
+      `duration ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${describeDurations(rule)}`,
+      { option: "duration" },
     );
   }
   return seconds;
@@ -75,7 +77,8 @@ function checkRatio(input: Sourced<string>, provider: ProviderSpec, model: Model
   const presets = model.ratios;
   if (presets.length === 0) {
     throw new UsageError(
-      `--ratio is not accepted by ${where(provider, model)}${fromConfig(input)}; leave it out`,
+      `ratio is not accepted by ${where(provider, model)}${fromConfig(input)}; leave it out`,
+      { option: "ratio" },
     );
   }
   if (presets.includes(text)) return text;
@@ -83,7 +86,8 @@ function checkRatio(input: Sourced<string>, provider: ProviderSpec, model: Model
   if (model.customRatio && m && Number(m[1]) > 0 && Number(m[2]) > 0) return text;
   const accepted = presets.join(", ") + (model.customRatio ? ", or any N:M" : "");
   throw new UsageError(
-    `--ratio ${input.value} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${accepted}`,
+    `ratio ${input.value} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${accepted}`,
+    { option: "ratio" },
   );
 }
 
@@ -91,7 +95,8 @@ function checkResolution(input: Sourced<string | number>, provider: ProviderSpec
   const text = String(input.value).trim();
   if (model.resolutions.length === 0) {
     throw new UsageError(
-      `--resolution is not accepted by ${where(provider, model)}${fromConfig(input)}; leave it out`,
+      `resolution is not accepted by ${where(provider, model)}${fromConfig(input)}; leave it out`,
+      { option: "resolution" },
     );
   }
   const m = /^(\d+)p?$/i.exec(text);
@@ -99,7 +104,8 @@ function checkResolution(input: Sourced<string | number>, provider: ProviderSpec
   if (!model.resolutions.includes(lines)) {
     const accepted = model.resolutions.map((r) => `${r}p`).join(", ");
     throw new UsageError(
-      `--resolution ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${accepted}`,
+      `resolution ${text} is not accepted by ${where(provider, model)}${fromConfig(input)}; accepted: ${accepted}`,
+      { option: "resolution" },
     );
   }
   return lines;
@@ -108,7 +114,9 @@ function checkResolution(input: Sourced<string | number>, provider: ProviderSpec
 function checkImages(values: readonly string[], provider: ProviderSpec, model: ModelSpec): ImageRef[] {
   const rule = model.images;
   if (rule.max === 0 && values.length > 0) {
-    throw new UsageError(`--image is not accepted by ${where(provider, model)}; leave it out`);
+    throw new UsageError(`image is not accepted by ${where(provider, model)}; leave it out`, {
+      option: "image",
+    });
   }
   const refs = classifyAll(values, rule.accepts, "--image", provider, model);
   if (refs.length < rule.min || refs.length > rule.max) {
@@ -119,7 +127,8 @@ function checkImages(values: readonly string[], provider: ProviderSpec, model: M
           ? `at least ${rule.min}`
           : `${rule.min} to ${rule.max}`;
     throw new UsageError(
-      `--image: ${where(provider, model)} needs ${need} reference image${rule.max === 1 ? "" : "s"} (got ${refs.length})`,
+      `image: ${where(provider, model)} needs ${need} reference image${rule.max === 1 ? "" : "s"} (got ${refs.length})`,
+      { option: "image" },
     );
   }
   return refs;
@@ -137,11 +146,13 @@ export function validateCreate(
   const provider = shownAs === spoken.id ? spoken : { ...spoken, id: shownAs };
   const model = resolveModel(provider, input.model);
   const prompt = input.prompt;
-  if (prompt.trim() === "") throw new UsageError("--prompt is empty; describe the video to generate");
+  if (prompt.trim() === "")
+    throw new UsageError("prompt is empty; describe the video to generate", { option: "prompt" });
   const length = [...prompt].length;
   if (model.promptMax !== undefined && length > model.promptMax) {
     throw new UsageError(
-      `--prompt is ${length} characters; ${where(provider, model)} accepts at most ${model.promptMax}`,
+      `prompt is ${length} characters; ${where(provider, model)} accepts at most ${model.promptMax}`,
+      { option: "prompt" },
     );
   }
   const params: CreateParams = {

@@ -57,27 +57,32 @@ export function checkReferences(
 ): ImageRef[] {
   const rule = model.references;
   if (!rule) {
-    throw new UsageError(
-      `--reference-image is not accepted by ${where(provider, model)}; use --image instead`,
-    );
+    throw new UsageError(`referenceImage is not accepted by ${where(provider, model)}; use --image instead`, {
+      option: "referenceImage",
+    });
   }
   if (params.images.length > 0) {
-    throw new UsageError("--reference-image cannot be combined with --image; give one or the other");
+    throw new UsageError("referenceImage cannot be combined with --image; give one or the other", {
+      option: "referenceImage",
+    });
   }
   if (values.length > rule.max) {
     throw new UsageError(
-      `--reference-image: ${where(provider, model)} takes at most ${rule.max} reference images (got ${values.length})`,
+      `referenceImage: ${where(provider, model)} takes at most ${rule.max} reference images (got ${values.length})`,
+      { option: "referenceImage" },
     );
   }
   if (params.duration !== undefined && params.duration > rule.maxDuration) {
     throw new UsageError(
-      `--duration ${params.duration} is too long with --reference-image on ${where(provider, model)}${from.duration ? fromConfig(from.duration) : ""}; accepted: 1-${rule.maxDuration}`,
+      `duration ${params.duration} is too long with --reference-image on ${where(provider, model)}${from.duration ? fromConfig(from.duration) : ""}; accepted: 1-${rule.maxDuration}`,
+      { option: "duration" },
     );
   }
   if (params.resolution !== undefined && params.resolution > rule.maxResolution) {
     const accepted = model.resolutions.filter((r) => r <= rule.maxResolution).map((r) => `${r}p`);
     throw new UsageError(
-      `--resolution ${params.resolution}p is not accepted with --reference-image on ${where(provider, model)}${from.resolution ? fromConfig(from.resolution) : ""}; accepted: ${accepted.join(", ")}`,
+      `resolution ${params.resolution}p is not accepted with --reference-image on ${where(provider, model)}${from.resolution ? fromConfig(from.resolution) : ""}; accepted: ${accepted.join(", ")}`,
+      { option: "resolution" },
     );
   }
   return classifyAll(values, rule.accepts, "--reference-image", provider, model);

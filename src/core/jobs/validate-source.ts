@@ -56,7 +56,8 @@ export function validateSourced(spoken: ProviderSpec, input: SourcedInput, shown
       `${unused} cannot be used with ${operation}: the ${operation === "edit" ? "edited video keeps the size and length of its source" : "extension keeps the size of its source"}`,
     );
   }
-  if (input.prompt.trim() === "") throw new UsageError(`--prompt is empty; describe the ${operation}`);
+  if (input.prompt.trim() === "")
+    throw new UsageError(`prompt is empty; describe the ${operation}`, { option: "prompt" });
   if (!/^https?:\/\//i.test(input.from) && /[\s\p{Cc}]/u.test(input.from)) {
     throw new UsageError(`"${input.from.replace(/\p{Cc}/gu, "?")}" is neither a job id nor a video URL`);
   }
@@ -72,7 +73,9 @@ export function validateSourced(spoken: ProviderSpec, input: SourcedInput, shown
   };
   if (input.duration !== undefined) {
     if (operation !== "extend" || !provider.operations?.extend) {
-      throw new UsageError(`--duration cannot be used with ${operation}: the edited video keeps its length`);
+      throw new UsageError(`duration cannot be used with ${operation}: the edited video keeps its length`, {
+        option: "duration",
+      });
     }
     params.duration = checkExtension(String(input.duration), provider.operations.extend.durations);
   }
@@ -90,7 +93,8 @@ function checkExtension(text: string, rule: ModelSpec["durations"]): number {
   const seconds = acceptedSeconds(text, rule);
   if (seconds === undefined) {
     throw new UsageError(
-      `--duration ${text.trim()} is not accepted for an extension; accepted: ${describeDurations(rule)} (seconds added to the source)`,
+      `duration ${text.trim()} is not accepted for an extension; accepted: ${describeDurations(rule)} (seconds added to the source)`,
+      { option: "duration" },
     );
   }
   return seconds;
