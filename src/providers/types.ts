@@ -45,7 +45,15 @@ export interface ModelSpec {
   /** The length the gateway makes when --duration is not given, where documented (xAI: 8). */
   readonly defaultDuration?: number;
   readonly promptMax?: number;
+  /**
+   * The modes the model offers, where a platform serves each mode on its own endpoint or model
+   * (fal, Replicate: providers.md §10a/§10b). Absent: every mode its dialect offers.
+   */
+  readonly modes?: readonly VideoMode[];
 }
+
+/** What one set of flags asks for; platforms that route by mode pick an endpoint from it. */
+export type VideoMode = "text-to-video" | "image-to-video" | "reference-to-video" | "edit" | "extend";
 
 export type ImageRef =
   { kind: "url"; url: string } | { kind: "data-uri"; uri: string } | { kind: "file"; path: string };
@@ -106,12 +114,42 @@ export type RequestBody =
 
 /** A request described as data, so builders stay pure and `--dry-run` can print it. */
 export interface RequestSpec {
-  method: "GET" | "POST";
+  /** PUT: fal's cancel (providers.md §10a). */
+  method: "GET" | "POST" | "PUT";
   /** Path below the base URL, starting with "/"; ids already URL-encoded. */
   path: string;
+  /**
+   * An absolute URL the gateway returned, to be used exactly as returned (fal's status, result and
+   * cancel URLs: §10a "URL trap"). `path` then holds the same URL's path, so a sender that only
+   * knows `path` still reaches it below the default base. A sender must check that this URL's
+   * origin is the base URL's before it sends the key there.
+   */
+  url?: string;
   query?: Readonly<Record<string, string>>;
+  /** Extra request headers (Replicate's `Cancel-After`, `Prefer`); never the key. */
+  headers?: Readonly<Record<string, string>>;
   body?: RequestBody;
 }
+
+/**
+ * URLs a gateway returned for one task (fal's status/response/cancel URLs, Replicate's
+ * `urls.get`/`urls.cancel`): journaled with the job so a later `status ID` or `cancel ID` uses
+ * them as returned.
+ */
+export interface TaskLinks {
+  status?: string;
+  result?: string;
+  cancel?: string;
+}
+
+/** A task as a later request needs it: its id and the URLs the gateway returned for it. */
+export interface TaskRef {
+  id: string;
+  links?: TaskLinks;
+}
+
+/** What a cancel answer said, in one vocabulary (fal: §10a Cancel). */
+export type CancelOutcome = "requested" | "already-finished" | "not-found";
 
 export interface NormalizedTask {
   id: string;
@@ -125,7 +163,12 @@ export interface NormalizedTask {
    * What the gateway says the job cost (xAI's usage.cost_in_usd_ticks), present only where it
    * says so: no gateway's silence is turned into a guess or a zero.
    */
-  cost?: { usd: number };
+  cost?: { usd: number; estimate?: true };
+  /**
+   * Where the gateway returned the task's own URLs (fal, Replicate): kept so later requests use
+   * them exactly as returned. Absent for every dialect whose URLs are built from the id.
+   */
+  links?: TaskLinks;
   createdAt: string | null;
   updatedAt: string;
   raw: unknown;
@@ -135,6 +178,23 @@ export interface ParsedTask {
   task: NormalizedTask;
   /** Things the user should know but that do not stop the command (an unknown status word...). */
   warnings: string[];
+  /**
+   * fal: the queue says COMPLETED, which is a success or a failure only once the result is read
+   * (`buildResult` / `parseResult`). The task stays `running` until then, so a caller that does
+   * not know this keeps polling rather than taking it for a success.
+   */
+  awaitingResult?: true;
+}
+
+/** What the result request's answer came with besides its body (fal, §10a Result and Cost). */
+export interface ResultContext {
+  httpStatus: number;
+  /** The `x-fal-billable-units` header, when sent. */
+  billableUnits?: string;
+  /** A cancel was answered "requested" earlier: a failed result then means cancelled (§10e). */
+  cancelRequested?: boolean;
+  /** What was asked, for a cost estimate from the list prices. */
+  asked?: { model: string; duration?: number; resolution?: number; images?: number };
 }
 
 /** What the gateway said when it refused a request, in its own words. */
@@ -214,6 +274,22 @@ export interface ProviderSpec {
   /** Where the key can ask what is left; absent: `noBalance` says where to look instead. */
   readonly balance?: BalanceRequest;
   readonly noBalance?: string;
+  /** The word before the key in `Authorization` (fal: `Key`, §10a). Absent: `Bearer`. */
+  readonly authScheme?: "Bearer" | "Key";
+  /**
+   * Polls a task through the URLs the gateway returned for it (fal: never built from the endpoint
+   * id). Where present it is preferred to `buildQuery`, which stays the fallback for a bare id.
+   */
+  buildPoll?(task: TaskRef): RequestSpec;
+  /** A second request after the poll says done, for the outcome (fal's result, §10a). */
+  buildResult?(task: TaskRef): RequestSpec;
+  /** Where the platform has a documented cancel (fal, Replicate). */
+  buildCancel?(task: TaskRef): RequestSpec;
+  /**
+   * The authenticated `buildContent` endpoint is on the base URL's origin while the task's
+   * `videoUrl` is not (OpenRouter): the key goes to the first only.
+   */
+  readonly sameOriginContent?: boolean;
 }
 
 /** The spec of a dialect without a balance endpoint (its `noBalance` says where to look). */
@@ -225,4 +301,8 @@ export interface Provider extends ProviderSpec {
   parseQuery(body: unknown, id: string, now: Date): ParsedTask;
   parseError(status: number, body: unknown): ProviderErrorInfo | undefined;
   readonly balance?: BalanceSupport;
+  /** Reads the answer to `buildResult` (fal): the video, or the failure it reports. */
+  parseResult?(body: unknown, task: TaskRef, context: ResultContext, now: Date): ParsedTask;
+  /** Reads the answer to `buildCancel` where it is not a task (fal's `{status}`). */
+  parseCancel?(httpStatus: number, body: unknown): CancelOutcome | undefined;
 }
