@@ -1,5 +1,6 @@
 import { type RequestContext, sendJson } from "./context.js";
 import { handleFal } from "./dialect-fal.js";
+import { handleReplicate } from "./dialect-replicate.js";
 import type { PlatformDialect } from "./types.js";
 
 /** The hosted platforms of providers.md section 10, each under its own prefix like the gateways. */
@@ -8,6 +9,7 @@ export async function routePlatform(ctx: RequestContext, dialect: PlatformDialec
     case "fal":
       return handleFal(ctx);
     case "replicate":
+      return handleReplicate(ctx);
     case "openrouter":
     case "aimlapi":
       // Not spoken yet: said plainly rather than answered in a shape the platform never uses.
