@@ -1,7 +1,7 @@
 import { type AuthFailure, judgeKey } from "./auth.js";
 import type { RequestContext } from "./context.js";
 import { chooseDisplaySize } from "./display-size.js";
-import { encodeTaskId, type Resolution } from "./ids.js";
+import { encodeTaskId, type Resolution, type TaskOutcome } from "./ids.js";
 import { computePlatformState, type PlatformJob, type PlatformState } from "./platform-jobs.js";
 import { readTaskOutcome } from "./routing.js";
 import type { PlatformDialect } from "./types.js";
@@ -14,6 +14,8 @@ export interface PlatformRequest {
   seconds: number;
   resolution: Resolution;
   ratio?: string | undefined;
+  /** OpenRouter's `[expired]` marker; otherwise the prompt's markers decide (routing.ts readTaskOutcome). */
+  outcome?: TaskOutcome;
 }
 
 /** Issues the id (which records the video's length and size) and remembers the job. */
@@ -25,7 +27,7 @@ export function createPlatformJob(
 ): { id: string; job: PlatformJob } {
   const info = {
     dialect,
-    outcome: readTaskOutcome(ctx, request.prompt),
+    outcome: request.outcome ?? readTaskOutcome(ctx, request.prompt),
     createdMs: ctx.nowMs,
     seconds: request.seconds,
     resolution: request.resolution,
