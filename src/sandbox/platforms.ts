@@ -1,11 +1,12 @@
-import { type RequestContext, sendJson } from "./context.js";
+import type { RequestContext } from "./context.js";
+import { handleAimlapi } from "./dialect-aimlapi.js";
 import { handleFal } from "./dialect-fal.js";
 import { handleOpenrouter } from "./dialect-openrouter.js";
 import { handleReplicate } from "./dialect-replicate.js";
 import type { PlatformDialect } from "./types.js";
 
 /** The hosted platforms of providers.md section 10, each under its own prefix like the gateways. */
-export async function routePlatform(ctx: RequestContext, dialect: PlatformDialect): Promise<void> {
+export function routePlatform(ctx: RequestContext, dialect: PlatformDialect): Promise<void> {
   switch (dialect) {
     case "fal":
       return handleFal(ctx);
@@ -14,7 +15,6 @@ export async function routePlatform(ctx: RequestContext, dialect: PlatformDialec
     case "openrouter":
       return handleOpenrouter(ctx);
     case "aimlapi":
-      // Not spoken yet: said plainly rather than answered in a shape the platform never uses.
-      sendJson(ctx, 501, { error: { message: `sandbox: the ${dialect} dialect is not implemented yet` } });
+      return handleAimlapi(ctx);
   }
 }
