@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeDialects, PLATFORM_DIALECTS } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/server.js";
 import { describeTaskVideo, generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { call, DONE, download, START, usePlatformSandbox } from "../helpers/platform-sandbox.js";
@@ -107,5 +108,13 @@ describe("AIML API video generations", () => {
     const limited = await poll(sandbox, id);
     expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "1"]);
     expect(limited.body).toMatchObject({ statusCode: 429, error: "Too Many Requests" });
+  });
+});
+
+describe("grokvid sandbox --help", () => {
+  it("lists the four platforms among the dialects", () => {
+    // The help text is built from this table; a dialect missing from it would be invisible to users.
+    const help = describeDialects();
+    for (const dialect of PLATFORM_DIALECTS) expect(help).toMatch(new RegExp(`^  ${dialect} +\\S`, "m"));
   });
 });
