@@ -3,7 +3,7 @@ import type { InputRuntime } from "../commands/cli-output.js";
 import type { CommonFlags } from "../commands/cli-output.js";
 import { completionShells } from "./completion/scripts.js";
 import { addCommon, collect, option } from "./program-options.js";
-import { describeFaultKinds } from "../sandbox/index.js";
+import { describeDialects, describeFaultKinds } from "../sandbox/index.js";
 import { VERSION } from "../util/version.js";
 
 export type Declare = (program: Command, runtime: InputRuntime) => void;
@@ -42,7 +42,7 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
             .argParser(collect)
             .default([], "none"),
         )
-        .addHelpText("after", describeFaultKinds()),
+        .addHelpText("after", describeDialects() + describeFaultKinds()),
       false,
     ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
       (await import("../commands/sandbox.js")).runSandbox(flags, runtime),

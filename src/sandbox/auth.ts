@@ -43,6 +43,11 @@ export function checkAuth(req: IncomingMessage, operation: "create" | "query"): 
   const key = match?.[1]?.trim() ?? "";
   if (key === "")
     return { kind: "unauthorized", message: "missing API key: send Authorization: Bearer <key>" };
+  return judgeKey(key, operation);
+}
+
+/** What a key (already taken out of whatever header its dialect uses) scripts; "" is left to the caller. */
+export function judgeKey(key: string, operation: "create" | "query"): AuthFailure | undefined {
   if (key.includes("invalid")) return { kind: "unauthorized", message: "invalid API key" };
   if (key.includes("forbidden"))
     return { kind: "forbidden", message: "this API key may not use this resource" };

@@ -3,6 +3,7 @@ import type { FaultBook } from "./faults.js";
 import { deepen } from "./deep-json.js";
 import { type MultipartPart, parseMultipart, summarizeParts } from "./multipart.js";
 import type { CreatePacer } from "./pacing.js";
+import type { PlatformJobs } from "./platform-jobs.js";
 import type { FaultKind, SandboxRequest, SandboxTimeline, SandboxVariants } from "./types.js";
 
 export type RequestBody =
@@ -26,6 +27,14 @@ export interface RequestContext {
   body: RequestBody;
   entry: SandboxRequest;
   fileUrl(id: string): string;
+  /** The hosted platforms' video URL: the same file on the sandbox's CDN origin (Sandbox.cdnUrl). */
+  cdnFileUrl(id: string): string;
+  /** The API origin's base URL of this request's dialect, for the URLs an answer carries. */
+  baseUrl: string;
+  /** The hosted platforms' remembered jobs (platform-jobs.ts). */
+  jobs: PlatformJobs;
+  /** The sandbox clock, for answers that wait (Replicate's Prefer: wait). */
+  now(): number;
   faults: FaultBook;
   pacer: CreatePacer;
   /** Every video padded to this size (see big-video.ts). */

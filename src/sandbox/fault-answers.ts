@@ -34,6 +34,12 @@ function successEnvelope(
     }
     case "xai":
       return { request_id: CUT };
+    case "fal":
+      // A status answer names no id: cut before the status word instead.
+      return target === "create" ? { request_id: CUT } : { status: CUT };
+    case "replicate":
+    case "openrouter":
+    case "aimlapi":
     case "duoyuanx":
     case "files":
       return { id: CUT };

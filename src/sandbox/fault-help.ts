@@ -1,4 +1,4 @@
-import type { FaultKind } from "./types.js";
+import type { AnySandboxDialect, FaultKind } from "./types.js";
 
 /**
  * One line per fault kind for `grokvid sandbox --help` (and parseFaultSpec's message). Kept apart
@@ -33,4 +33,26 @@ export function describeFaultKinds(): string {
   const width = Math.max(...Object.keys(FAULT_HELP).map((k) => k.length));
   const lines = Object.entries(FAULT_HELP).map(([kind, text]) => `  ${kind.padEnd(width)}  ${text}`);
   return `\nFault kinds (--fault kind[:target[:times]]; target create, query, download or any):\n${lines.join("\n")}\n`;
+}
+
+/** One line per dialect for `grokvid sandbox --help`: where each lives under the sandbox's URL. */
+export const DIALECT_HELP: Record<AnySandboxDialect, string> = {
+  apimart: "POST /v1/videos/generations, GET /v1/tasks/{id} (what --provider sandbox speaks)",
+  xcompute: "apimart's paths with xcompute's model and answers",
+  jimmyai: "POST /api/open-api/v1/grok/videos, GET /api/open-api/v1/videos/{id}",
+  duoyuanx: "new-api style POST /v1/videos, GET /v1/videos/{id}[/content]",
+  xai: "xAI's /v1/videos/generations, /edits, /extensions, GET /v1/videos/{id}",
+  fal: "fal queue: POST /xai/grok-imagine-video/<endpoint>, Authorization: Key; status, result, cancel on the app path",
+  replicate: "POST /v1/models/xai/<name>/predictions, GET /v1/predictions/{id}, POST .../cancel",
+  openrouter: "POST /api/v1/videos, GET /api/v1/videos/{id}[/content], GET /api/v1/credits",
+  aimlapi: "POST /v2/video/generations, GET /v2/video/generations?generation_id={id}",
+};
+
+export function describeDialects(): string {
+  const width = Math.max(...Object.keys(DIALECT_HELP).map((k) => k.length));
+  const lines = Object.entries(DIALECT_HELP).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`);
+  return (
+    "\nDialects (each under <sandbox URL>/<dialect>; fal, replicate, openrouter and aimlapi serve their videos " +
+    `from a second port, the CDN origin):\n${lines.join("\n")}\n`
+  );
 }

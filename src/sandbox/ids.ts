@@ -6,8 +6,10 @@ import type { AnySandboxDialect } from "./types.js";
  * created by an earlier one exactly as the first would: no state survives a process, only the id.
  *
  * Layout: `<prefix><body>` with prefix `task_` (apimart, xcompute), `jm_` (jimmyai), `video_` (duoyuanx),
- * `xai_` (xai) and a lowercase base36 body of 25 chars (27 for xai):
- *   [0]      dialect      a=apimart x=xcompute j=jimmyai d=duoyuanx g=xai
+ * `xai_` (xai), `fal_`, `pred_` (replicate), `orv_` (openrouter), `aiml_` (aimlapi) and a lowercase
+ * base36 body of 25 chars (27 for xai). The platforms' ids carry what the video is (seconds, size);
+ * what was asked and whether it was cancelled lives in the sandbox's PlatformJobs (platform-jobs.ts).
+ *   [0]      dialect      a=apimart x=xcompute j=jimmyai d=duoyuanx g=xai f=fal r=replicate o=openrouter m=aimlapi
  *   [1]      outcome      n=normal f=fails at the end of running h=hangs running at 50 %
  *                         m=moderated (done, video withheld) e=expired at the end (xai only)
  *   [2]      model        p=grok-imagine-video-1.5-preview s=grok-video-1.5 r=-pro m=-max
@@ -52,7 +54,17 @@ export const MAX_ENCODED_SECONDS = 36 ** 3 - 1;
 /** One base36 char. */
 const MAX_BILLED_SECONDS = 35;
 
-const DIALECT_CODES = { apimart: "a", xcompute: "x", jimmyai: "j", duoyuanx: "d", xai: "g" } as const;
+const DIALECT_CODES = {
+  apimart: "a",
+  xcompute: "x",
+  jimmyai: "j",
+  duoyuanx: "d",
+  xai: "g",
+  fal: "f",
+  replicate: "r",
+  openrouter: "o",
+  aimlapi: "m",
+} as const;
 const OUTCOME_CODES = { normal: "n", fail: "f", never: "h", moderated: "m", expired: "e" } as const;
 const MODEL_CODES = {
   "grok-imagine-video-1.5-preview": "p",
@@ -70,6 +82,10 @@ const PREFIXES = {
   jimmyai: "jm_",
   duoyuanx: "video_",
   xai: "xai_",
+  fal: "fal_",
+  replicate: "pred_",
+  openrouter: "orv_",
+  aimlapi: "aiml_",
 } as const;
 
 /** Head (dialect .. random, display size), then the xai extras, then the checksum. */
@@ -84,6 +100,10 @@ const EXTRA_LENGTH: Record<AnySandboxDialect, number> = {
   jimmyai: 0,
   duoyuanx: 0,
   xai: 2,
+  fal: 0,
+  replicate: 0,
+  openrouter: 0,
+  aimlapi: 0,
 };
 
 function findKey<K extends string>(table: Record<K, string>, code: string): K | undefined {
@@ -137,7 +157,7 @@ function encodeXaiExtras(info: TaskInfo): string {
 
 /** Returns undefined for anything this sandbox did not issue (wrong prefix, length, checksum or dialect). */
 export function decodeTaskId(id: string, expected?: AnySandboxDialect): TaskInfo | undefined {
-  const match = /^(task_|jm_|video_|xai_)([0-9a-z]+)$/.exec(id);
+  const match = /^(task_|jm_|video_|xai_|fal_|pred_|orv_|aiml_)([0-9a-z]+)$/.exec(id);
   if (!match) return undefined;
   const prefix = match[1] ?? "";
   const body = match[2] ?? "";

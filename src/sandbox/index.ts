@@ -9,11 +9,12 @@ import { sandboxTimeline } from "./timeline.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
 
 export { parseFaultSpec } from "./faults.js";
-export { describeFaultKinds } from "./fault-help.js";
+export { describeDialects, describeFaultKinds } from "./fault-help.js";
 export { sandboxTimeline, DEFAULT_SANDBOX_DELAY } from "./timeline.js";
-export { faultKinds, SANDBOX_DIALECTS } from "./types.js";
+export { faultKinds, PLATFORM_DIALECTS, SANDBOX_DIALECTS } from "./types.js";
 export type {
   AnySandboxDialect,
+  PlatformDialect,
   Fault,
   FaultKind,
   FaultTarget,

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { decodeSegments, type RequestBody, type RequestContext, readBody, sendJson } from "./context.js";
 import { checkPaddedSize } from "./big-video.js";
+import { handleCdn } from "./cdn.js";
 import { handleApimartFamily } from "./dialect-apimart.js";
 import { handleDuoyuanx } from "./dialect-duoyuanx.js";
 import { handleJimmyai } from "./dialect-jimmyai.js";
@@ -9,6 +10,8 @@ import { handleXai } from "./dialect-xai.js";
 import { FaultBook } from "./faults.js";
 import { handleFiles } from "./files.js";
 import { CreatePacer } from "./pacing.js";
+import { PlatformJobs } from "./platform-jobs.js";
+import { routePlatform } from "./platforms.js";
 import {
   DEFAULT_VARIANTS,
   SANDBOX_DIALECTS,
@@ -24,6 +27,7 @@ export { parseFaultSpec } from "./faults.js";
 export { faultKinds } from "./types.js";
 export type {
   AnySandboxDialect,
+  PlatformDialect,
   Fault,
   FaultKind,
   FaultTarget,
@@ -39,6 +43,9 @@ export const DEFAULT_TIMELINE: SandboxTimeline = { queuedMs: 1000, runningMs: 20
 
 interface Environment {
   url: string;
+  /** The platforms' video origin: a second listener, another port. */
+  cdnUrl: string;
+  jobs: PlatformJobs;
   now: () => number;
   timeline: SandboxTimeline;
   variants: SandboxVariants;
@@ -69,6 +76,21 @@ function carriesKey(req: IncomingMessage): boolean {
   return Object.keys(req.headers).some((name) => /auth|api[-_]?key|token|secret/i.test(name));
 }
 
+/** Lower-cased headers with every key-carrying value masked, its scheme word kept ("Key [redacted]"). */
+function recordHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(req.headers)) {
+    if (raw === undefined) continue;
+    const value = Array.isArray(raw) ? raw.join(", ") : raw;
+    if (!/auth|api[-_]?key|token|secret|cookie/i.test(name)) headers[name] = value;
+    else {
+      const scheme = /^([A-Za-z][\w-]*)\s+\S/.exec(value.trim())?.[1];
+      headers[name] = scheme === undefined ? "[redacted]" : `${scheme} [redacted]`;
+    }
+  }
+  return headers;
+}
+
 function findDialect(segment: string | undefined): AnySandboxDialect | undefined {
   return SANDBOX_DIALECTS.find((dialect) => dialect === segment);
 }
@@ -84,16 +106,27 @@ async function routeRequest(ctx: RequestContext, dialect: AnySandboxDialect | un
       return handleDuoyuanx(ctx);
     case "xai":
       return handleXai(ctx);
+    case "fal":
+    case "replicate":
+    case "openrouter":
+    case "aimlapi":
+      return routePlatform(ctx, dialect);
     case undefined:
       return handleFiles(ctx);
   }
 }
 
-async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Environment): Promise<void> {
+async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  env: Environment,
+  origin: "api" | "cdn",
+): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", "http://sandbox.invalid");
   const [first, ...rest] = decodeSegments(url.pathname);
-  const dialect = findDialect(first);
+  // The CDN has no dialects: everything on it is the public file namespace.
+  const dialect = origin === "cdn" ? undefined : findDialect(first);
   // Read once, on arrival: a stepping test clock moves on every reading, and pacing is about arrivals.
   const nowMs = Math.floor(env.now());
   const entry: SandboxRequest = { method, path: redactPath(url), status: 0, dialect: dialect ?? "files" };
@@ -101,6 +134,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
   Object.defineProperties(entry, {
     atMs: { value: nowMs, enumerable: false },
     sentKey: { value: carriesKey(req), enumerable: false },
+    headers: { value: recordHeaders(req), enumerable: false },
+    origin: { value: origin, enumerable: false },
   });
   env.requests.push(entry);
   let body: RequestBody = { kind: "none" };
@@ -123,12 +158,16 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, env: Env
     body,
     entry,
     fileUrl: (id) => `${env.url}/files/${encodeURIComponent(id)}.mp4`,
+    cdnFileUrl: (id) => `${env.cdnUrl}/files/${encodeURIComponent(id)}.mp4`,
+    baseUrl: `${env.url}/${dialect ?? "files"}`,
+    jobs: env.jobs,
+    now: env.now,
     faults: env.faults,
     pacer: env.pacer,
     ...(env.videoBytes === undefined ? {} : { videoBytes: env.videoBytes }),
   };
   try {
-    await routeRequest(ctx, dialect);
+    await (origin === "cdn" ? handleCdn(ctx) : routeRequest(ctx, dialect));
   } catch {
     // A sandbox bug must not take the host process (the CLI, a test run) down with it.
     if (res.headersSent) res.destroy();
@@ -152,6 +191,8 @@ function listen(server: Server, port: number): Promise<AddressInfo> {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const env: Environment = {
     url: "",
+    cdnUrl: "",
+    jobs: new PlatformJobs(),
     now: options.now ?? Date.now,
     timeline: options.timeline ?? DEFAULT_TIMELINE,
     variants: { ...DEFAULT_VARIANTS, ...options.variants },
@@ -164,26 +205,41 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Checked before a port is taken, like the faults: every download would otherwise answer 500.
   if (env.videoBytes !== undefined) checkPaddedSize(env.videoBytes);
   const server = createServer((req, res) => {
-    void handleRequest(req, res, env);
+    void handleRequest(req, res, env, "api");
+  });
+  const cdn = createServer((req, res) => {
+    void handleRequest(req, res, env, "cdn");
   });
   const address = await listen(server, options.port ?? 0);
   env.url = `http://127.0.0.1:${address.port}`;
+  // Always a free port: --port names the API, and the CDN's URLs reach clients inside answers.
+  const cdnAddress = await listen(cdn, 0).catch(async (error: unknown) => {
+    await closeServer(server);
+    throw error;
+  });
+  env.cdnUrl = `http://127.0.0.1:${cdnAddress.port}`;
   return {
     url: env.url,
+    cdnUrl: env.cdnUrl,
     baseUrl: (dialect) => `${env.url}/${dialect}`,
     requests: env.requests,
     setFaults: (faults) => env.faults.replace(faults),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Idempotent, so a test may close early and still leave the sandbox to a shared afterEach.
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets would otherwise hold close() open for the idle timeout; this also drops
-        // requests held by a stall fault, whose waits end with their sockets (fault-answers.ts hold()).
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([closeServer(server), closeServer(cdn)]);
+    },
   };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    // Idempotent, so a test may close early and still leave the sandbox to a shared afterEach.
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets would otherwise hold close() open for the idle timeout; this also drops
+    // requests held by a stall fault, whose waits end with their sockets (fault-answers.ts hold()).
+    server.closeAllConnections();
+  });
 }

@@ -3,8 +3,16 @@
  * exhaustive tables over it (Record<SandboxDialect, ...>), which a fifth member would break.
  */
 export type SandboxDialect = "apimart" | "xcompute" | "jimmyai" | "duoyuanx";
-/** Every dialect the sandbox speaks: the gateways plus xAI's own API. */
-export type AnySandboxDialect = SandboxDialect | "xai";
+/** The hosted platforms of providers.md section 10, each with its own protocol and a CDN origin for videos. */
+export type PlatformDialect = "fal" | "replicate" | "openrouter" | "aimlapi";
+export const PLATFORM_DIALECTS = [
+  "fal",
+  "replicate",
+  "openrouter",
+  "aimlapi",
+] as const satisfies readonly PlatformDialect[];
+/** Every dialect the sandbox speaks: the gateways, xAI's own API and the hosted platforms. */
+export type AnySandboxDialect = SandboxDialect | "xai" | PlatformDialect;
 
 export const SANDBOX_DIALECTS = [
   "apimart",
@@ -12,6 +20,7 @@ export const SANDBOX_DIALECTS = [
   "jimmyai",
   "duoyuanx",
   "xai",
+  ...PLATFORM_DIALECTS,
 ] as const satisfies readonly AnySandboxDialect[];
 
 export interface SandboxTimeline {
@@ -129,6 +138,14 @@ export interface SandboxRequest {
    * which one or its value), so a test can prove a download went out without the key. Not enumerable.
    */
   readonly sentKey?: boolean;
+  /**
+   * The request's headers, lower-cased, with the value of every key-carrying header masked but its
+   * scheme word kept ("Key [redacted]", "Bearer [redacted]"), so a test can check which auth scheme a
+   * client used without the log ever holding a key. Not enumerable, like atMs.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** "cdn" for requests to the platforms' separate video origin (Sandbox.cdnUrl), else "api". Not enumerable. */
+  readonly origin?: "api" | "cdn";
 }
 
 export interface Sandbox {
@@ -136,6 +153,12 @@ export interface Sandbox {
   url: string;
   /** `${url}/${dialect}` */
   baseUrl(dialect: AnySandboxDialect): string;
+  /**
+   * http://127.0.0.1:OTHERPORT: where the hosted platforms' (fal, replicate, openrouter, aimlapi) video
+   * URLs point, another origin than the API as on the real platforms, so a client that sends its key
+   * there shows up in the request log (origin "cdn").
+   */
+  cdnUrl: string;
   requests: SandboxRequest[];
   /** Replaces the active faults; every counter starts afresh. Throws on a fault that could never apply. */
   setFaults(faults: Fault[]): void;
