@@ -4,7 +4,7 @@ import { type RequestContext, sendJson } from "./context.js";
 import { answerId, failReason } from "./hostile.js";
 import {
   ASPECT_RATIOS,
-  checkSchemeAuth,
+  refusedAuth,
   createPlatformJob,
   priceUsd,
   readPlatformState,
@@ -98,9 +98,9 @@ const SCHEMA = z
   });
 
 function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  const failure = checkSchemeAuth(ctx, "Bearer", operation);
-  if (failure) sendFailure(ctx, renderError, failure.kind, failure.message);
-  return failure !== undefined;
+  return refusedAuth(ctx, "Bearer", operation, (kind, message) =>
+    sendFailure(ctx, renderError, kind, message),
+  );
 }
 
 function handleCreate(ctx: RequestContext): void {

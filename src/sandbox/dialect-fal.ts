@@ -4,7 +4,7 @@ import { applyFault } from "./fault-answers.js";
 import { describeFalVideo, FAL_ENDPOINTS, FAL_SCHEMAS } from "./fal-validate.js";
 import { loadVideo } from "./files.js";
 import { answerId, failReason } from "./hostile.js";
-import { checkSchemeAuth, createPlatformJob, readPlatformState } from "./platform-common.js";
+import { refusedAuth, createPlatformJob, readPlatformState } from "./platform-common.js";
 import { isTerminal, type PlatformJob } from "./platform-jobs.js";
 import { checkFields } from "./platform-validate.js";
 import { answerCreateMarker, type ErrorRenderer, requireJsonBody } from "./routing.js";
@@ -29,9 +29,7 @@ function sendFalFailure(ctx: RequestContext, kind: FailureKind, message: string)
 }
 
 function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  const failure = checkSchemeAuth(ctx, "Key", operation);
-  if (failure) sendFalFailure(ctx, failure.kind, failure.message);
-  return failure !== undefined;
+  return refusedAuth(ctx, "Key", operation, (kind, message) => sendFalFailure(ctx, kind, message));
 }
 
 function requestUrls(ctx: RequestContext, id: string) {

@@ -5,7 +5,7 @@ import { sendVideo } from "./files.js";
 import { answerId, failReason, keyOf } from "./hostile.js";
 import {
   ASPECT_RATIOS,
-  checkSchemeAuth,
+  refusedAuth,
   createPlatformJob,
   priceUsd,
   readPlatformState,
@@ -104,9 +104,9 @@ const SCHEMA = z
   });
 
 function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  const failure = checkSchemeAuth(ctx, "Bearer", operation);
-  if (failure) sendFailure(ctx, renderError, failure.kind, failure.message);
-  return failure !== undefined;
+  return refusedAuth(ctx, "Bearer", operation, (kind, message) =>
+    sendFailure(ctx, renderError, kind, message),
+  );
 }
 
 function handleCreate(ctx: RequestContext): void {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { type RequestContext, sendJson } from "./context.js";
 import { answerId, failReason } from "./hostile.js";
-import { checkSchemeAuth, createPlatformJob, readPlatformState, toIso } from "./platform-common.js";
+import { refusedAuth, createPlatformJob, readPlatformState, toIso } from "./platform-common.js";
 import { isTerminal, type PlatformJob, type PlatformPhase } from "./platform-jobs.js";
 import { checkFields, type FieldIssue } from "./platform-validate.js";
 import {
@@ -60,9 +60,9 @@ const STATUS_WORDS: Record<PlatformPhase, string> = {
 const MAX_WAIT_S = 60;
 
 function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  const failure = checkSchemeAuth(ctx, "Bearer", operation);
-  if (failure) sendFailure(ctx, renderError, failure.kind, failure.message);
-  return failure !== undefined;
+  return refusedAuth(ctx, "Bearer", operation, (kind, message) =>
+    sendFailure(ctx, renderError, kind, message),
+  );
 }
 
 function sendInvalid(ctx: RequestContext, issues: FieldIssue[], prefix: string[]): void {

@@ -12,19 +12,7 @@ export { parseFaultSpec } from "./faults.js";
 export { describeDialects, describeFaultKinds } from "./fault-help.js";
 export { sandboxTimeline, DEFAULT_SANDBOX_DELAY } from "./timeline.js";
 export { faultKinds, PLATFORM_DIALECTS, SANDBOX_DIALECTS } from "./types.js";
-export type {
-  AnySandboxDialect,
-  PlatformDialect,
-  Fault,
-  FaultKind,
-  FaultTarget,
-  Sandbox,
-  SandboxDialect,
-  SandboxOptions,
-  SandboxRequest,
-  SandboxTimeline,
-  SandboxVariants,
-} from "./types.js";
+export type * from "./types.js";
 
 /** Starts a simulator on 127.0.0.1 (port 0 unless given) and resolves once it listens. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

@@ -64,6 +64,18 @@ export function checkSchemeAuth(
   return judgeKey(match[2]?.trim() ?? "", operation);
 }
 
+/** checkSchemeAuth, answering a refusal in the dialect's own words; true when it refused. */
+export function refusedAuth(
+  ctx: RequestContext,
+  scheme: "Key" | "Bearer",
+  operation: "create" | "query",
+  send: (kind: AuthFailure["kind"], message: string) => void,
+): boolean {
+  const failure = checkSchemeAuth(ctx, scheme, operation);
+  if (failure) send(failure.kind, failure.message);
+  return failure !== undefined;
+}
+
 export function toIso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
