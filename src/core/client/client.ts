@@ -203,7 +203,7 @@ export class GrokvidClient {
       const poll = f.resolvePoll(flags, session.config, session.gateway.name);
       // Where the file goes is settled (and a file in the way refused) before any waiting.
       const target = to ? undefined : await f.downloadTarget(session, id, job, { output, force });
-      const task = await f.followTask(session, id, poll, onUpdate);
+      const task = await f.followTask(session, id, poll, onUpdate, to ? "wait" : "download");
       if (task.status !== "succeeded") return { task };
       if (to) {
         const { streamVideo } = await import("../download/stream-video.js");

@@ -105,13 +105,15 @@ export async function runCreate(
     });
     const { id } = submitted.task;
     await options.onSubmitted?.(submitted.task, submitted.warnings);
+    // A job that was to be saved to a file is picked up by `download`, which remembers where.
+    const then = wantDownload && !to ? "download" : "wait";
     if (runtime.signal.aborted) {
       throw new InterruptedError(`interrupted; task ${id} was submitted to ${session.gateway.name}`, {
-        hint: `resume with: grokvid wait ${shellQuote(id)}`,
+        hint: `resume with: grokvid ${then} ${shellQuote(id)}`,
       });
     }
     if (!wantWait) return { task: submitted.task };
-    const task = await followTask(session, id, prepared.poll, options.onUpdate);
+    const task = await followTask(session, id, prepared.poll, options.onUpdate, then);
     if (task.status !== "succeeded" || !wantDownload) return { task };
     if (to) {
       const { streamVideo } = await import("../download/stream-video.js");

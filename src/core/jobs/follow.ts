@@ -39,8 +39,10 @@ export async function followTask(
   id: string,
   poll: { intervalMs: number; timeoutMs: number },
   onUpdate?: TaskUpdate,
+  then: "wait" | "download" = "wait",
 ): Promise<NormalizedTask> {
-  const resume = `grokvid wait ${shellQuote(id)}${session.resumeFlags}`;
+  // A job that was to be saved is picked up by `download` (it remembers where); `wait` saves nothing.
+  const resume = `grokvid ${then} ${shellQuote(id)}${session.resumeFlags}`;
   try {
     return await guardInterrupt(
       session,
