@@ -97,10 +97,19 @@ describe("parseBatchFile JSON lines", () => {
     ]);
   });
 
-  it("names unknown keys", () => {
-    expect(parseBatchFile(lines('{"promt":"a"}', '{"prompt":"a","foo":1,"bar":2}')).errors).toStrictEqual([
-      { line: 1, message: 'prompt is required; unknown field "promt"' },
+  it("names unknown keys, with the field a misspelt one was meant to be", () => {
+    const text = lines(
+      '{"promt":"a"}',
+      '{"prompt":"a","foo":1,"bar":2}',
+      '{"prompt":"a","durration":6,"ratoi":"1:1"}',
+    );
+    expect(parseBatchFile(text).errors).toStrictEqual([
+      { line: 1, message: 'prompt is required; unknown field "promt" (did you mean prompt?)' },
       { line: 2, message: 'unknown fields "foo", "bar"' },
+      {
+        line: 3,
+        message: 'unknown fields "durration" (did you mean duration?), "ratoi" (did you mean ratio?)',
+      },
     ]);
   });
 
@@ -289,11 +298,11 @@ describe("parseBatchFile CSV", () => {
     ]);
   });
 
-  it("names unknown columns in one error on line 1 and returns no lines", () => {
+  it("names unknown columns in one error on line 1 (with the one a misspelt column was meant to be) and returns no lines", () => {
     expect(parseBatchFile(lines("prompt,promt,Foo", "a,b,c"))).toStrictEqual({
       format: "csv",
       lines: [],
-      errors: [{ line: 1, message: 'unknown columns "promt", "foo"' }],
+      errors: [{ line: 1, message: 'unknown columns "promt" (did you mean prompt?), "foo"' }],
     });
   });
 

@@ -1,4 +1,5 @@
 import * as z from "../../util/zod.js";
+import { closestMatch } from "../../util/did-you-mean.js";
 
 export const batchFields = [
   "prompt",
@@ -99,7 +100,28 @@ const optionalImages = (field: string) =>
     .refine((list) => list.every(nonBlank), { error: `${field} must not contain empty values` })
     .optional();
 
-const quoteList = (names: readonly PropertyKey[]): string => names.map((n) => `"${String(n)}"`).join(", ");
+/** The fields a line may have, for "did you mean" on a misspelt one. */
+const FIELDS = [
+  "prompt",
+  "provider",
+  "model",
+  "duration",
+  "ratio",
+  "resolution",
+  "image",
+  "images",
+  "reference_images",
+  "output",
+] as const;
+
+/** `"promt" (did you mean prompt?), "foo"`: each unknown field, with the one it was likely meant to be. */
+const quoteList = (names: readonly PropertyKey[]): string =>
+  names
+    .map((n) => {
+      const meant = closestMatch(String(n), FIELDS);
+      return `"${String(n)}"${meant === undefined ? "" : ` (did you mean ${meant}?)`}`;
+    })
+    .join(", ");
 
 const jobSchema = z.strictObject(
   {
