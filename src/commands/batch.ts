@@ -15,6 +15,7 @@ import { plural, shellQuote } from "../util/format.js";
 import { displayPath } from "../util/paths.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { readStdinText } from "./stdin.js";
+import { whyUnreadable } from "../util/file-errors.js";
 import { openGallery } from "./gallery.js";
 
 export interface BatchFlags extends BatchOptions {
@@ -47,8 +48,8 @@ async function showGallery(
 async function readBatchText(file: string, runtime: InputRuntime): Promise<string> {
   if (file === "-") return readStdinText(runtime.stdin);
   const path = resolve(runtime.cwd, file);
-  return readFile(path, "utf8").catch(() => {
-    throw new UsageError(`cannot read the batch file ${path}`);
+  return readFile(path, "utf8").catch((err: unknown) => {
+    throw new UsageError(`cannot read the batch file ${path} (${whyUnreadable(err)})`);
   });
 }
 

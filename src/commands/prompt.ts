@@ -1,11 +1,12 @@
 import { UsageError } from "../util/errors.js";
+import { whyUnreadable } from "../util/file-errors.js";
 import { readStdinText } from "./stdin.js";
 
 /** node:fs/promises is loaded only here: a --prompt needs none of it. */
 async function readPromptFile(path: string): Promise<string> {
   const { readFile } = await import("node:fs/promises");
-  return readFile(path, "utf8").catch(() => {
-    throw new UsageError(`--prompt-file ${path}: cannot read the file`);
+  return readFile(path, "utf8").catch((err: unknown) => {
+    throw new UsageError(`--prompt-file ${path}: cannot read the file (${whyUnreadable(err)})`);
   });
 }
 
