@@ -147,7 +147,8 @@ describe.each(providers)("$name under faults", ({ dialect, flags }) => {
     sandbox.setFaults([{ kind: "never-finish", target: "create", dialect }]);
     const r = await createWaitDownload(dialect, flags, `never-${n++}.mp4`, ["--timeout", "1s"]);
     expect(r.code).toBe(8);
-    expect(r.stderr).toMatch(/resume with: grokvid wait \S+/);
+    // The job was to be saved: `download` picks it up and saves it where -o said (issue 23 item 4).
+    expect(r.stderr).toMatch(/resume with: grokvid download \S+/);
   });
 
   it("a download that is not a video exits 6 and saves nothing", async () => {
