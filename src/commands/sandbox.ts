@@ -4,6 +4,9 @@ import { parseSize } from "../util/size.js";
 import { providerIds } from "../index.js";
 import { type CommandRuntime as Runtime, createOutput } from "./cli-output.js";
 
+/** The key the export lines give: the sandbox takes any key but ones that script a refusal (auth.ts). */
+const SANDBOX_KEY = "sandbox-any-key-works";
+
 /** A port that is taken or reserved is the user's choice to change (exit 2), not a bug of ours. */
 function portError(err: unknown, port: number): unknown {
   const code = err && typeof err === "object" && "code" in err ? err.code : undefined;
@@ -72,8 +75,12 @@ export async function runSandbox(
         url: sandbox.url,
         baseUrls: Object.fromEntries(providerIds.map((id) => [id, sandbox.baseUrl(id)])),
       });
-    for (const id of providerIds)
+    // Any key works, but a command refuses to send without one: the lines give one, so that what
+    // is pasted into a shell works as it is.
+    for (const id of providerIds) {
       out.result(`export GROKVID_${id.toUpperCase()}_BASE_URL=${sandbox.baseUrl(id)}`);
+      out.result(`export GROKVID_${id.toUpperCase()}_API_KEY=${SANDBOX_KEY}`);
+    }
     out.info(
       "prompt markers: [fail] fails the task, [never] never finishes, [ratelimit] answers 429; xai: [moderated], [expired]",
     );
