@@ -100,25 +100,14 @@ const optionalImages = (field: string) =>
     .refine((list) => list.every(nonBlank), { error: `${field} must not contain empty values` })
     .optional();
 
-/** The fields a line may have, for "did you mean" on a misspelt one. */
-const FIELDS = [
-  "prompt",
-  "provider",
-  "model",
-  "duration",
-  "ratio",
-  "resolution",
-  "image",
-  "images",
-  "reference_images",
-  "output",
-] as const;
-
-/** `"promt" (did you mean prompt?), "foo"`: each unknown field, with the one it was likely meant to be. */
-const quoteList = (names: readonly PropertyKey[]): string =>
+/**
+ * `"promt" (did you mean prompt?), "foo"`: each unknown field, with the one it was likely meant to
+ * be (a JSON line may also say "images"; a CSV column may not).
+ */
+const quoteList = (names: readonly PropertyKey[], known: readonly string[]): string =>
   names
     .map((n) => {
-      const meant = closestMatch(String(n), FIELDS);
+      const meant = closestMatch(String(n), known);
       return `"${String(n)}"${meant === undefined ? "" : ` (did you mean ${meant}?)`}`;
     })
     .join(", ");
@@ -143,7 +132,7 @@ const jobSchema = z.strictObject(
   {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${quoteList(issue.keys)}`
+        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${quoteList(issue.keys, [...batchFields, "images"])}`
         : undefined,
   },
 );
@@ -234,7 +223,7 @@ function readHeader(header: CsvRecord): { fields: BatchField[] } | { errors: Bat
   const messages: string[] = [];
   const unknown = names.filter((name) => name !== "images" && !isBatchField(name));
   if (unknown.length > 0) {
-    messages.push(`unknown column${unknown.length > 1 ? "s" : ""} ${quoteList(unknown)}`);
+    messages.push(`unknown column${unknown.length > 1 ? "s" : ""} ${quoteList(unknown, batchFields)}`);
   }
   for (const name of names) {
     const field = name === "images" ? "image" : name;
