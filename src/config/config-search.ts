@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigFileProblem, readConfigText } from "./config-file.js";
-import { CONFIG_NAMES, GLOBAL_PLACES, PACKAGE_KEY, SEARCH_PLACES, userConfigDirs } from "./quick-scan.js";
+import { CONFIG_NAMES, GLOBAL_PLACES, hasPackageKey, SEARCH_PLACES, userConfigDirs } from "./quick-scan.js";
 import type { Env } from "../util/env.js";
 
 /**
@@ -34,16 +35,6 @@ function* places(cwd: string, env: Env): Generator<string> {
     for (const dir of userConfigDirs(name, env)) for (const place of GLOBAL_PLACES) yield join(dir, place);
 }
 
-/** A package.json is a config file only when it has our key; anything else in it is not ours. */
-function packageHasKey(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && Object.hasOwn(value, PACKAGE_KEY);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The first config file a search from `cwd` finds: a name that exists, can be read as the user's
  * own plain file, is not empty (as cosmiconfig skips empty files), and, for a package.json, has
@@ -64,10 +55,33 @@ export function searchConfig(cwd: string, env: Env): SearchOutcome {
       continue;
     }
     if (text.trim() === "") continue;
-    if (basename(filepath) === "package.json" && !packageHasKey(text)) continue;
+    if (basename(filepath) === "package.json" && !hasPackageKey(text)) continue;
     return { found: { filepath, text }, warnings };
   }
   return { found: undefined, warnings };
+}
+
+/**
+ * Every config file a search from `cwd` would find, in the order it looks: the first usable one is
+ * the one used, the rest are not (what `doctor` lists). The same walk as searchConfig, so the two
+ * never disagree about what is where.
+ */
+export function listConfigCandidates(cwd: string, env: Env): string[] {
+  const found = new Set<string>();
+  for (const filepath of places(cwd, env)) {
+    if (found.has(filepath) || !existsSync(filepath)) continue;
+    if (basename(filepath) === "package.json") {
+      let text: string;
+      try {
+        text = readConfigText(filepath);
+      } catch {
+        continue;
+      }
+      if (!hasPackageKey(text)) continue;
+    }
+    found.add(filepath);
+  }
+  return [...found];
 }
 
 /**

@@ -30,23 +30,25 @@ function placesFor(name: string): string[] {
 export const SEARCH_PLACES = ["package.json", ...CONFIG_NAMES.flatMap(placesFor)];
 /** In a user config folder (~/.config/grokvid, then ~/.config/grokvideo). */
 export const GLOBAL_PLACES = EXTENSIONS.map((ext) => `config${ext}`);
-/**
- * Whether a package.json has one of these top-level keys (where a config is read from). Read like
- * any config file (config-file.ts): a FIFO or another user's file there is left to the search,
- * which passes it over with a warning; a package.json that is not JSON holds no config.
- */
-function hasKey(file: string, keys: readonly string[]): boolean {
-  let text: string;
-  try {
-    text = readConfigText(file);
-  } catch (err) {
-    return !(err instanceof ConfigFileProblem && err.missing);
-  }
+/** Whether a package.json's text has our key (cosmiconfig's place for a config in a package). */
+export function hasPackageKey(text: string): boolean {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && keys.some((k) => Object.hasOwn(value, k));
+    return typeof value === "object" && value !== null && Object.hasOwn(value, PACKAGE_KEY);
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether a package.json holds a config. Read like any config file (config-file.ts): a FIFO or
+ * another user's file there is left to the search, which passes it over with a warning.
+ */
+function hasKey(file: string): boolean {
+  try {
+    return hasPackageKey(readConfigText(file));
+  } catch (err) {
+    return !(err instanceof ConfigFileProblem && err.missing);
   }
 }
 
@@ -68,7 +70,7 @@ function namesIn(dir: string): Set<string> | "missing" | undefined {
  * asked of the folder's listing first: one readdir instead of a stat for each of the dozens of
  * places. A folder that cannot be listed has each place checked.
  */
-function placesIn(dir: string, packageKeys: readonly string[]): (place: string) => boolean {
+function placesIn(dir: string): (place: string) => boolean {
   const names = namesIn(dir);
   const listings = new Map<string, ReturnType<typeof namesIn>>();
   const listed = (place: string): boolean => {
@@ -85,12 +87,12 @@ function placesIn(dir: string, packageKeys: readonly string[]): (place: string) 
     if (!listed(place)) return false;
     const file = join(dir, place);
     if (!existsSync(file)) return false;
-    return place !== "package.json" || hasKey(file, packageKeys);
+    return place !== "package.json" || hasKey(file);
   };
 }
 
-function anyExists(dir: string, places: readonly string[], packageKeys: readonly string[]): boolean {
-  return places.some(placesIn(dir, packageKeys));
+function anyExists(dir: string, places: readonly string[]): boolean {
+  return places.some(placesIn(dir));
 }
 
 /**
@@ -114,28 +116,9 @@ export function userConfigDirs(name: string, env: Env): string[] {
  */
 export function couldFindConfig(cwd: string, env: Env): boolean {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (anyExists(dir, SEARCH_PLACES, [PACKAGE_KEY])) return true;
+    if (anyExists(dir, SEARCH_PLACES)) return true;
     if (dirname(dir) === dir) break;
   }
   const globalDirs = CONFIG_NAMES.flatMap((name) => userConfigDirs(name, env));
-  return globalDirs.some((dir) => anyExists(dir, GLOBAL_PLACES, []));
-}
-
-/**
- * Every config file a search from `cwd` would look at, in the order it looks (the folders up to
- * the home folder, then the user config folders): the first is the one used, the rest are not.
- */
-export function listConfigCandidates(cwd: string, env: Env): string[] {
-  const found: string[] = [];
-  const home = resolve(env.HOME?.trim() || homedir());
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const place of SEARCH_PLACES.filter(placesIn(dir, [PACKAGE_KEY]))) found.push(join(dir, place));
-    if (dir === home || dirname(dir) === dir) break;
-  }
-  for (const name of CONFIG_NAMES) {
-    const [dir] = userConfigDirs(name, env);
-    if (dir !== undefined)
-      for (const place of GLOBAL_PLACES) if (existsSync(join(dir, place))) found.push(join(dir, place));
-  }
-  return found;
+  return globalDirs.some((dir) => anyExists(dir, GLOBAL_PLACES));
 }

@@ -3,7 +3,7 @@ import { findKey, describeKeySource } from "../../config/key-source.js";
 import { readStoredKeys } from "../../config/keys-file.js";
 import { providerOf } from "../../config/gateway-provider.js";
 import { loadConfig } from "../../config/load.js";
-import { listConfigCandidates } from "../../config/quick-scan.js";
+import { listConfigCandidates } from "../../config/config-search.js";
 import {
   acceptedProviders,
   type ProviderSelection,
