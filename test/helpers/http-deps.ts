@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { TaskDeps } from "../../src/core/jobs/task-identity.js";
 import { createDispatcher, type Gateway, type HttpDeps } from "../../src/http/client.js";
 import { providers } from "../../src/providers/registry.js";
-import type { ProviderId } from "../../src/providers/types.js";
+import type { NormalizedTask, ProviderId } from "../../src/providers/types.js";
 import { ManualClock } from "./clock.js";
 
 export interface TestDeps extends TaskDeps {
@@ -59,5 +59,21 @@ export async function scriptedServer(
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A task that succeeded with this video URL: what a download starts from. */
+export function finishedTask(videoUrl: string): NormalizedTask {
+  return {
+    id: "task_1",
+    provider: "apimart",
+    model: null,
+    status: "succeeded",
+    progress: 100,
+    videoUrl,
+    error: null,
+    createdAt: null,
+    updatedAt: new Date(0).toISOString(),
+    raw: {},
   };
 }

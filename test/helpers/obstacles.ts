@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdir, rm, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { BIN, type CliOptions, type CliResult } from "./run-cli.js";
+import { BIN, cliEnv, type CliOptions, type CliResult } from "./run-cli.js";
 
 /**
  * Things a state file can be instead of a regular file: each once hung grokvid (a FIFO blocks its
@@ -45,13 +45,7 @@ export function runBounded(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: opts.cwd,
-        XDG_CONFIG_HOME: join(opts.cwd, ".config"),
-        NO_COLOR: "1",
-        ...opts.env,
-      },
+      env: cliEnv(opts),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -30,17 +30,22 @@ export function secretsIn(env: Record<string, string>): string[] {
     .map(([, value]) => value);
 }
 
+/** The spawned binary's whole environment: PATH, a temp HOME and config folder, no colour, and the test's own. */
+export function cliEnv(opts: CliOptions): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: opts.cwd,
+    XDG_CONFIG_HOME: join(opts.cwd, ".config"),
+    NO_COLOR: "1",
+    ...opts.env,
+  };
+}
+
 export function runCli(args: readonly string[], opts: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: opts.cwd,
-        XDG_CONFIG_HOME: join(opts.cwd, ".config"),
-        NO_COLOR: "1",
-        ...opts.env,
-      },
+      env: cliEnv(opts),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

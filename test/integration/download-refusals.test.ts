@@ -6,8 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fetchVideo } from "../../src/core/download/fetch-video.js";
 import { fetchTask } from "../../src/core/jobs/task-identity.js";
 import { ApiError, ConfigError } from "../../src/util/errors.js";
-import type { NormalizedTask } from "../../src/providers/types.js";
-import { gatewayFor, makeDeps, scriptedServer, type TestDeps } from "../helpers/http-deps.js";
+import {
+  finishedTask as finished,
+  gatewayFor,
+  makeDeps,
+  scriptedServer,
+  type TestDeps,
+} from "../helpers/http-deps.js";
 
 /**
  * Failures of a video download that no retry can mend are reported at once: the server sees one
@@ -33,21 +38,6 @@ async function serve(handler: Parameters<typeof scriptedServer>[0]) {
   const server = await scriptedServer(handler);
   servers.push(server);
   return server;
-}
-
-function finished(videoUrl: string): NormalizedTask {
-  return {
-    id: "task_1",
-    provider: "apimart",
-    model: null,
-    status: "succeeded",
-    progress: 100,
-    videoUrl,
-    error: null,
-    createdAt: null,
-    updatedAt: new Date(0).toISOString(),
-    raw: {},
-  };
 }
 
 /** fetchVideo (the download with its retries and URL refreshes) of task_1 from `videoUrl`. */

@@ -9,8 +9,13 @@ import { validateCreate } from "../../src/core/jobs/validate-create.js";
 import { waitForTask } from "../../src/core/jobs/poll.js";
 import { ApiError } from "../../src/util/errors.js";
 import { callGateway, type Gateway } from "../../src/http/client.js";
-import type { NormalizedTask } from "../../src/providers/types.js";
-import { gatewayFor, makeDeps, scriptedServer, type TestDeps } from "../helpers/http-deps.js";
+import {
+  finishedTask as finished,
+  gatewayFor,
+  makeDeps,
+  scriptedServer,
+  type TestDeps,
+} from "../helpers/http-deps.js";
 
 let deps: TestDeps;
 let dir: string;
@@ -215,21 +220,6 @@ function videoLike(bytes: Buffer): Buffer {
   const out = Buffer.from(bytes);
   out.write("ftyp", 4, "latin1");
   return out;
-}
-
-function finished(videoUrl: string): NormalizedTask {
-  return {
-    id: "task_1",
-    provider: "apimart",
-    model: null,
-    status: "succeeded",
-    progress: 100,
-    videoUrl,
-    error: null,
-    createdAt: null,
-    updatedAt: new Date(0).toISOString(),
-    raw: {},
-  };
 }
 
 /** Downloads the finished task_1's video from `videoUrl` to `dest`, through `gateway`. */
