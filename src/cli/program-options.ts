@@ -74,7 +74,15 @@ export function addPolling(cmd: Command): Command {
         "stop waiting after this long; 0 checks once",
         "30m, or poll.timeout in config",
       ),
-    );
+    )
+    .addOption(
+      option(
+        "--cancel-on-timeout",
+        "when --timeout ends the wait, cancel the job (fal, replicate); on replicate the deadline goes with the create",
+        "off, or poll.cancelOnTimeout in config",
+      ),
+    )
+    .addOption(option("--no-cancel-on-timeout", "leave the job running when the wait times out"));
 }
 
 export function collect(value: string, previous: string[]): string[] {

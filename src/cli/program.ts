@@ -127,6 +127,18 @@ const COMMANDS: Record<string, Declare> = {
       (await import("../commands/status.js")).runStatus(id, flags, runtime),
     );
   },
+  cancel(program, runtime) {
+    addCommon(
+      program
+        .command("cancel")
+        .description(
+          "cancel jobs where the platform can (fal, replicate); the journal marks them cancelled",
+        )
+        .argument("<ids...>", "task ids, or - to read ids from standard input, one per line"),
+    ).action(async (ids: string[], flags: CommonFlags) =>
+      (await import("../commands/cancel.js")).runCancel(ids, flags, runtime),
+    );
+  },
   wait(program, runtime) {
     addPolling(
       addCommon(

@@ -1,3 +1,4 @@
+import { pollOptions } from "./poll-flags.js";
 import type { JobSpec } from "../index.js";
 import { clientFor, type CommonFlags, createOutput, type InputRuntime } from "./cli-output.js";
 import { readPrompt } from "./prompt.js";
@@ -19,6 +20,7 @@ export interface CreateFlags extends CommonFlags {
   strict?: boolean;
   interval?: string;
   timeout?: string;
+  cancelOnTimeout?: boolean;
 }
 
 /** Only what was typed: the config's defaults apply to the rest. */
@@ -63,12 +65,9 @@ export async function runJob(
   // -o says where the video goes, so it asks for the download too.
   const download = flags.download === true || flags.output !== undefined;
   const wait = flags.wait === true || download;
-  const timing = {
-    ...(flags.interval === undefined ? {} : { interval: flags.interval }),
-    ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
-  };
+  const timing = pollOptions(flags);
   if (flags.dryRun) {
-    const request = await client.preview(spec, timing);
+    const request = await client.preview(spec, { ...timing, ...(wait ? { wait } : {}) });
     if (wait) out.warn("--dry-run sends nothing, so there is nothing to wait for or download");
     out.resultJson(request);
     return;

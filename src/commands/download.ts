@@ -1,3 +1,4 @@
+import { pollOptions } from "./poll-flags.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { downloadHint, videoToStdout } from "../ui/stdout-video.js";
 import { UsageError } from "../util/errors.js";
@@ -25,8 +26,7 @@ export async function runDownload(id: string, flags: DownloadFlags, runtime: Inp
     const { task, saved, streamed } = await client
       .download(each, {
         ...(to ? { to } : flags.output === undefined ? {} : { output: flags.output }),
-        ...(flags.interval === undefined ? {} : { interval: flags.interval }),
-        ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
+        ...pollOptions(flags),
         force: flags.force === true,
         onUpdate: display.update,
         onDownload: display.downloading,

@@ -29,18 +29,29 @@ async function readIds(stdin: NodeJS.ReadableStream): Promise<string[]> {
 }
 
 /**
- * Runs `one` for the id, or, when the id is `-`, for each id of standard input in order. One id's
+ * Runs `one` for the id, or for each of several ids, where `-` stands for every id of standard
+ * input, in order. One id's
  * failure is reported on stderr (and as a JSON line under --json) and the next goes on; the run
  * then fails with the most serious code. Under --json each id's document is one line (JSON lines).
  */
 export async function forEachId(
-  id: string,
+  given: string | readonly string[],
   stdin: NodeJS.ReadableStream,
   out: Output,
   one: (id: string) => Promise<void>,
 ): Promise<void> {
-  if (id !== FROM_STDIN) return one(id);
-  const ids = await readIds(stdin);
+  const list = typeof given === "string" ? [given] : given;
+  const [only] = list;
+  if (list.length === 1 && only !== undefined && only !== FROM_STDIN) return one(only);
+  // Several ids (`cancel A B`), or `-`: every id is checked before the first is looked up.
+  const ids: string[] = [];
+  for (const id of list) {
+    if (id === FROM_STDIN) ids.push(...(await readIds(stdin)));
+    else {
+      assertTaskId(id);
+      ids.push(id);
+    }
+  }
   out.jsonLines = true;
   const codes: ExitCodeValue[] = [];
   for (const each of ids) {

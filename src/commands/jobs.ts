@@ -3,7 +3,7 @@ import { UsageError } from "../util/errors.js";
 import { taskStatuses } from "../util/task-status.js";
 import type { Output } from "../ui/output.js";
 import { renderTable, renderTsv, truncate } from "../ui/table.js";
-import { formatAge, formatUsd, plural } from "../util/format.js";
+import { formatAge, formatCost, plural } from "../util/format.js";
 import type { CommonFlags } from "./cli-output.js";
 import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
 
@@ -38,7 +38,7 @@ function tableOf(shown: readonly JobRecord[]): [string[], string[][]] {
     j.provider,
     j.status,
     formatAge(j.createdAt, now),
-    ...(withCost ? [j.cost ? formatUsd(j.cost.usd) : "-"] : []),
+    ...(withCost ? [j.cost ? formatCost(j.cost) : "-"] : []),
     truncate(j.params.prompt, 40),
     j.download?.path ?? "",
   ]);
@@ -86,7 +86,7 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
       j.provider,
       j.status,
       j.createdAt,
-      j.cost ? formatUsd(j.cost.usd) : "",
+      j.cost ? formatCost(j.cost) : "",
       j.params.prompt,
       j.download?.path ?? "",
     ]);

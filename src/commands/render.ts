@@ -25,12 +25,19 @@ interface SavedFields {
   warnings?: string[];
 }
 
+/** Where the figure comes from, always said: a list-price estimate is no reported cost. */
+function costLine(task: NormalizedTask, cost: { usd: number; estimate?: true }): string {
+  return cost.estimate
+    ? `cost: about ${formatUsd(cost.usd)}, estimated from ${task.provider}'s list price`
+    : `cost: ${formatUsd(cost.usd)}, as reported by ${task.provider}`;
+}
+
 /** Prints the final task (line or JSON), then fails with exit 7 if the provider failed it. */
 export function renderFinal(out: Output, task: NormalizedTask, extra: SavedFields = {}): void {
   if (out.mode.json) out.resultJson({ ...task, ...extra });
   else out.result(extra.path ?? formatStatusLine(task));
   // On stderr: the status line's fields stay what scripts already cut.
-  if (task.cost) out.info(`cost: ${formatUsd(task.cost.usd)}, as reported by ${task.provider}`);
+  if (task.cost) out.info(costLine(task, task.cost));
   if (task.status !== "succeeded") {
     const failure = new TaskFailedError(
       `task ${task.id} ${task.status} on ${task.provider}${task.error ? `: ${task.error.message}` : ""}`,
@@ -88,7 +95,7 @@ export function renderStreamed(
     const shape = streamed.delivered ? `, ${describeHeader(streamed.delivered)}` : "";
     out.info(`wrote the video of task ${task.id} to stdout (${streamed.bytes} bytes${shape})`);
   }
-  if (task.cost) out.info(`cost: ${formatUsd(task.cost.usd)}, as reported by ${task.provider}`);
+  if (task.cost) out.info(costLine(task, task.cost));
   if (task.status !== "succeeded")
     throw new TaskFailedError(
       `task ${task.id} ${task.status} on ${task.provider}${task.error ? `: ${task.error.message}` : ""}`,

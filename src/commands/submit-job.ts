@@ -9,7 +9,7 @@ export interface Submission {
   client: GrokvidClient;
   out: Output;
   spec: JobSpec;
-  timing: { interval?: string; timeout?: string };
+  timing: { interval?: string; timeout?: string; cancelOnTimeout?: boolean };
   wait: boolean;
   download: boolean;
   /** `-o -`: the video goes to standard output. */

@@ -1,13 +1,11 @@
+import { type PollFlags, pollOptions } from "./poll-flags.js";
 import type { CommonFlags } from "./cli-output.js";
 import { deferredStatusDisplay } from "../ui/status-display.js";
 import { clientFor, createOutput, type InputRuntime } from "./cli-output.js";
 import { forEachId } from "./ids.js";
 import { renderFinal } from "./render.js";
 
-export interface WaitFlags extends CommonFlags {
-  interval?: string;
-  timeout?: string;
-}
+export interface WaitFlags extends CommonFlags, PollFlags {}
 
 /** Polls with a spinner (or plain lines), then prints the final status; exit 7 if it failed. */
 export async function runWait(id: string, flags: WaitFlags, runtime: InputRuntime): Promise<void> {
@@ -17,8 +15,7 @@ export async function runWait(id: string, flags: WaitFlags, runtime: InputRuntim
     const display = deferredStatusDisplay(out);
     const task = await client
       .wait(each, {
-        ...(flags.interval === undefined ? {} : { interval: flags.interval }),
-        ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
+        ...pollOptions(flags),
         onUpdate: display.update,
       })
       .finally(() => display.stop());

@@ -7,7 +7,7 @@ import {
 import type { Sourced } from "./sourced.js";
 import { ConfigError, UsageError } from "../util/errors.js";
 import { providerSpecs } from "../providers/specs.js";
-import type { ProviderId } from "../providers/types.js";
+import type { ProviderId, ProviderSpec } from "../providers/types.js";
 import { DIALECT_MODULES, makeGatewaySpec } from "./gateway-spec.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
 import { didYouMean } from "../util/did-you-mean.js";
@@ -187,11 +187,24 @@ const MAX_INTERVAL_MS = 3_600_000;
 /** Sandbox jobs take seconds, not minutes: poll it often so the demo shows each state. */
 export const SANDBOX_INTERVAL = "1s";
 
+export interface PollSettings {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Cancel the job when the timeout ends the wait (only where the platform can cancel). */
+  cancelOnTimeout: boolean;
+}
+
+/**
+ * How to wait: flags first, then the config's `poll`, then the defaults. `spec`, once the provider
+ * is known, decides --cancel-on-timeout: asked for where the platform cannot cancel, it is refused
+ * before anything is sent; the config's default simply does not apply there.
+ */
 export function resolvePoll(
-  flags: { interval?: string; timeout?: string },
+  flags: { interval?: string; timeout?: string; cancelOnTimeout?: boolean },
   config: GrokvidConfig,
   provider?: string,
-): { intervalMs: number; timeoutMs: number } {
+  spec?: ProviderSpec,
+): PollSettings {
   const read = (
     flag: string | undefined,
     setting: string | number | undefined,
@@ -213,9 +226,20 @@ export function resolvePoll(
     throw new UsageError(`interval must be at least ${MIN_INTERVAL_MS}ms`, { option: "interval" });
   if (intervalMs > MAX_INTERVAL_MS)
     throw new UsageError("interval must be at most 1h", { option: "interval" });
+  const cancels = spec === undefined || spec.buildCancel !== undefined;
+  if (flags.cancelOnTimeout === true && !cancels) {
+    throw new UsageError(
+      `${provider ?? spec?.id ?? "this provider"} has no way to cancel a job, so --cancel-on-timeout cannot be kept; nothing was sent`,
+      {
+        option: "cancelOnTimeout",
+        hint: "drop --cancel-on-timeout; fal and replicate (and gateways of their dialects) can cancel",
+      },
+    );
+  }
   return {
     intervalMs,
     timeoutMs: read(flags.timeout, config.poll?.timeout, POLL_DEFAULTS.timeout, "timeout"),
+    cancelOnTimeout: cancels && (flags.cancelOnTimeout ?? config.poll?.cancelOnTimeout ?? false),
   };
 }
 

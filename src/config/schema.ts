@@ -40,6 +40,8 @@ export const configSchema = z
           .refine((v) => (parseDuration(v) ?? 0) >= MIN_INTERVAL_MS, { message: "must be at least 100ms" })
           .optional(),
         timeout: durationSetting.optional(),
+        /** --cancel-on-timeout by default, where the platform can cancel (fal, Replicate). */
+        cancelOnTimeout: z.boolean().optional(),
       })
       .optional(),
     timeouts: z

@@ -138,14 +138,23 @@ export async function sendRequest(url: string, options: RequestOptions): Promise
 }
 
 /**
- * One gateway call: Bearer auth, JSON answer, typed errors, and retries where they are safe
+ * One gateway call: the dialect's auth scheme (Bearer, fal's Key), JSON answer, typed errors, and retries where they are safe
  * (`idempotent`). A 2xx body that is not JSON is an error too: it cannot be a task.
  */
 export async function callGateway(
   gateway: Gateway,
   spec: RequestSpec,
   deps: HttpDeps,
-  opts: { idempotent: boolean; taskId?: string; emptyOk?: boolean },
+  opts: {
+    idempotent: boolean;
+    taskId?: string;
+    emptyOk?: boolean;
+    /**
+     * Error statuses that are an answer, not a failure, when their body is JSON (a fal result that
+     * reports the job's failure): returned as they are, not mapped, not retried.
+     */
+    acceptStatus?: (status: number) => boolean;
+  },
 ): Promise<JsonResponse> {
   // Undici would refuse the header anyway, as a network error a retry cannot mend.
   if (!fitsInHeader(gateway.apiKey)) {
@@ -160,7 +169,9 @@ export async function callGateway(
   const url = buildUrl(gateway.baseUrl, spec);
   const encoded = spec.body ? encodeBody(spec.body) : undefined;
   const headers: Record<string, string> = {
-    authorization: `Bearer ${gateway.apiKey}`,
+    // A dialect's own headers first (Replicate's Cancel-After): they can never replace the key's.
+    ...lowerCaseKeys(spec.headers ?? {}),
+    authorization: `${gateway.provider.authScheme ?? "Bearer"} ${gateway.apiKey}`,
     accept: "application/json",
     "user-agent": deps.userAgent,
   };
@@ -203,6 +214,8 @@ export async function callGateway(
             },
           );
         }
+      } else if (parsed.ok && opts.acceptStatus?.(res.statusCode)) {
+        return { status: res.statusCode, headers: resHeaders, body: parsed.value };
       } else {
         outcome = { kind: "status", status: res.statusCode };
         // A paced gateway's 429 is a certain refusal (xAI's per-key budget): nothing was made.
@@ -230,7 +243,7 @@ export async function callGateway(
       if (err instanceof ApiError || deps.signal?.aborted) throw err;
       outcome = { kind: "network", code: networkCode(err) };
       if (!shouldRetry(outcome, opts.idempotent) || attempt >= maxRetries) {
-        throw networkError(name, gateway.baseUrl, outcome.code, spec, err, deps.now());
+        throw networkError(name, gateway.baseUrl, outcome.code, !opts.idempotent, err, deps.now());
       }
     } finally {
       // The pacer's bookkeeping never costs an answer (a paid job's id) its place.
@@ -240,6 +253,10 @@ export async function callGateway(
     deps.onRetry?.({ attempt: attempt + 1, delayMs, reason: describeOutcome(outcome) });
     await deps.sleep(delayMs, deps.signal);
   }
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 function describeOutcome(o: Outcome): string {
@@ -255,14 +272,15 @@ function networkError(
   provider: string,
   baseUrl: string,
   code: string | undefined,
-  spec: RequestSpec,
+  /** A paid create: one that may have arrived must never be resent blindly. */
+  paid: boolean,
   cause: unknown,
   nowMs: number,
 ): ApiError {
   const origin = new URL(baseUrl).origin;
   const what = code ?? (cause instanceof Error ? cause.message : "network error");
   const unsendable = isUnsendable(code);
-  const mayExist = spec.method === "POST" && code !== "ECONNREFUSED" && !unsendable;
+  const mayExist = paid && code !== "ECONNREFUSED" && !unsendable;
   const verb = unsendable ? "could not build a request for" : "could not reach";
   return new ApiError(`${verb} ${provider} at ${origin} (${what})`, ExitCode.provider, {
     cause,

@@ -1,11 +1,31 @@
 import type { MultipartField, RequestBody, RequestSpec } from "../providers/types.js";
+import { ApiError, ExitCode } from "../util/errors.js";
 import { maskKey } from "../util/redact.js";
 
-export function buildUrl(baseUrl: string, spec: Pick<RequestSpec, "path" | "query">): string {
+export function buildUrl(baseUrl: string, spec: Pick<RequestSpec, "path" | "query" | "url">): string {
+  if (spec.url !== undefined) return returnedTarget(baseUrl, spec.url);
   // Keep any path prefix of the base URL (mirrors and the sandbox mount gateways below one).
   const url = new URL(baseUrl.replace(/\/+$/, "") + spec.path);
   for (const [k, v] of Object.entries(spec.query ?? {})) url.searchParams.set(k, v);
   return url.toString();
+}
+
+/**
+ * A URL the gateway returned (fal's status, result and cancel URLs), used exactly as returned, but
+ * only on the base URL's own origin: the key goes with it, and a gateway (or whoever answers in its
+ * place) must not be able to send it anywhere else.
+ */
+function returnedTarget(baseUrl: string, returned: string): string {
+  const base = new URL(baseUrl);
+  const target = URL.canParse(returned) ? new URL(returned) : undefined;
+  if (target?.origin !== base.origin) {
+    const where = target ? target.origin : "an address that is not a URL";
+    throw new ApiError(
+      `the gateway at ${base.origin} returned a task URL on ${where}; refusing to send the key there`,
+      ExitCode.provider,
+    );
+  }
+  return target.toString();
 }
 
 function encodeMultipart(fields: readonly MultipartField[], boundary: string): Buffer {
@@ -64,9 +84,11 @@ export function describeRequest(
   apiKey: string,
   spec: RequestSpec,
   keyVariable = "the API key variable",
+  authScheme: "Bearer" | "Key" = "Bearer",
 ): RequestDescription {
   const shown = apiKey === "" ? `<not set: ${keyVariable}>` : maskKey(apiKey);
-  const headers: Record<string, string> = { Authorization: `Bearer ${shown}` };
+  // What callGateway sends: the dialect's own headers, then the key in its scheme.
+  const headers: Record<string, string> = { ...spec.headers, Authorization: `${authScheme} ${shown}` };
   let body: unknown;
   if (spec.body?.kind === "json") {
     headers["Content-Type"] = "application/json";

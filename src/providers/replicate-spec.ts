@@ -124,6 +124,9 @@ export function withCancelAfter(spec: RequestSpec, after: string): RequestSpec {
   return { ...spec, headers: { ...spec.headers, "Cancel-After": after } };
 }
 
+/** How long after grokvid's own deadline Replicate's Cancel-After falls. */
+export const DEADLINE_GRACE_SECONDS = 30;
+
 const prediction = (id: string) => `/v1/predictions/${encodeURIComponent(id)}`;
 
 export const replicateSpec: SpecWithoutBalance = {
@@ -135,6 +138,10 @@ export const replicateSpec: SpecWithoutBalance = {
   // `urls.get` and `urls.cancel` are these same documented routes, so they are built from the id.
   buildQuery: (id) => ({ method: "GET", path: prediction(id) }),
   buildCancel: (task) => ({ method: "POST", path: `${prediction(task.id)}/cancel` }),
+  // grokvid cancels at its own deadline while it runs; Replicate's, a little later, is the backstop
+  // for a grokvid that is gone by then. Whole seconds, rounded up.
+  withDeadline: (create, ms) =>
+    withCancelAfter(create, `${Math.ceil(ms / 1000) + DEADLINE_GRACE_SECONDS}s`),
   operations: {
     // xai/grok-imagine-video edits a `video` of at most 8.7 s (§10b).
     edit: { maxSourceSeconds: 8.7, build: (params) => buildSourced("edit", params) },

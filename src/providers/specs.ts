@@ -1,6 +1,10 @@
+import { aimlapiSpec } from "./aimlapi-spec.js";
 import { apimartDef, makeApimartFamilySpec, xcomputeDef } from "./apimart-family-spec.js";
 import { duoyuanxDef, makeOpenAiVideosSpec } from "./duoyuanx-spec.js";
+import { falSpec } from "./fal-spec.js";
 import { jimmyaiDef, makeJimmyaiSpec } from "./jimmyai-spec.js";
+import { openRouterSpec } from "./openrouter-spec.js";
+import { replicateSpec } from "./replicate-spec.js";
 import type { ModelSpec, ProviderId, ProviderSpec } from "./types.js";
 import { xaiSpec } from "./xai-spec.js";
 
@@ -15,6 +19,10 @@ export const providerSpecs: Readonly<Record<ProviderId, ProviderSpec>> = {
   jimmyai: makeJimmyaiSpec(jimmyaiDef),
   duoyuanx: makeOpenAiVideosSpec(duoyuanxDef),
   xai: xaiSpec,
+  fal: falSpec,
+  replicate: replicateSpec,
+  openrouter: openRouterSpec,
+  aimlapi: aimlapiSpec,
 };
 
 /** Model names compare case-insensitively and through each gateway's documented aliases. */

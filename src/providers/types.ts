@@ -1,6 +1,16 @@
 import type { TaskStatus } from "../util/task-status.js";
 
-export const providerIds = ["apimart", "xcompute", "jimmyai", "duoyuanx", "xai"] as const;
+export const providerIds = [
+  "apimart",
+  "xcompute",
+  "jimmyai",
+  "duoyuanx",
+  "xai",
+  "fal",
+  "replicate",
+  "openrouter",
+  "aimlapi",
+] as const;
 export type ProviderId = (typeof providerIds)[number];
 
 /** How a model takes `--duration`: a closed set, or a whole-number range (max may be open). */
@@ -285,6 +295,11 @@ export interface ProviderSpec {
   buildResult?(task: TaskRef): RequestSpec;
   /** Where the platform has a documented cancel (fal, Replicate). */
   buildCancel?(task: TaskRef): RequestSpec;
+  /**
+   * The create with the moment grokvid will stop waiting, where the platform can stop the job
+   * itself then (Replicate's `Cancel-After`: one not started by then is `aborted`, unbilled).
+   */
+  withDeadline?(create: RequestSpec, deadlineMs: number): RequestSpec;
   /**
    * The authenticated `buildContent` endpoint is on the base URL's origin while the task's
    * `videoUrl` is not (OpenRouter): the key goes to the first only.

@@ -221,7 +221,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     url: env.url,
     cdnUrl: env.cdnUrl,
-    baseUrl: (dialect) => `${env.url}/${dialect}`,
+    // OpenRouter's API lives under /api on its host (its default base URL ends in it), so the
+    // sandbox's does too: a client appends the same routes to either.
+    baseUrl: (dialect) => `${env.url}/${dialect}${dialect === "openrouter" ? "/api" : ""}`,
     requests: env.requests,
     setFaults: (faults) => env.faults.replace(faults),
     close: async () => {

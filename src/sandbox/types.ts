@@ -151,7 +151,10 @@ export interface SandboxRequest {
 export interface Sandbox {
   /** http://127.0.0.1:PORT */
   url: string;
-  /** `${url}/${dialect}` */
+  /**
+   * The base URL a client sets for the dialect: `${url}/${dialect}`, and for OpenRouter
+   * `${url}/openrouter/api` (its real base URL ends in /api too).
+   */
   baseUrl(dialect: AnySandboxDialect): string;
   /**
    * http://127.0.0.1:OTHERPORT: where the hosted platforms' (fal, replicate, openrouter, aimlapi) video

@@ -14,10 +14,17 @@ export function checkCostUsd(usd: number): number | undefined {
   return usd + 0;
 }
 
+/** What a job cost: reported by the gateway, or computed from its list price (`estimate`). */
+export interface JobCost {
+  usd: number;
+  estimate?: true;
+}
+
 /** A recorded cost, kept only when it is a plausible price (an older journal may hold any number). */
-export function knownCost(cost: { usd: number } | undefined): { usd: number } | undefined {
+export function knownCost(cost: JobCost | undefined): JobCost | undefined {
   const usd = cost === undefined ? undefined : checkCostUsd(cost.usd);
-  return usd === undefined ? undefined : { usd };
+  if (usd === undefined) return undefined;
+  return cost?.estimate ? { usd, estimate: true } : { usd };
 }
 
 /** Why a reported cost was refused, in the warning's words. */
@@ -39,7 +46,7 @@ export function sumCostsUsd(costs: Iterable<number>): number {
 }
 
 /** `record` without its cost when that is no plausible price (see knownCost); else `record` itself. */
-export function withKnownCost<T extends { cost?: { usd: number } }>(record: T): T | Omit<T, "cost"> {
+export function withKnownCost<T extends { cost?: JobCost | undefined }>(record: T): T | Omit<T, "cost"> {
   if (record.cost === undefined || knownCost(record.cost) !== undefined) return record;
   const rest: Omit<T, "cost"> & { cost?: unknown } = { ...record };
   delete rest.cost;

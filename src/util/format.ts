@@ -31,6 +31,11 @@ export function formatUsd(usd: number): string {
   return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
+/** A job's cost; one computed from a list price reads "~$0.42", never like a reported one. */
+export function formatCost(cost: { usd: number; estimate?: true }): string {
+  return cost.estimate ? `~${formatUsd(cost.usd)}` : formatUsd(cost.usd);
+}
+
 /**
  * A count with its noun, singular for exactly one: "1 job", "2 jobs", "0 errors". English only;
  * `many` is for nouns whose plural is not noun + "s".

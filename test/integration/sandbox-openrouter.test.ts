@@ -5,7 +5,7 @@ import { call, DONE, download, START, usePlatformSandbox } from "../helpers/plat
 
 const box = usePlatformSandbox();
 const AUTH = "Bearer sk-or-test-0123";
-const api = (sandbox: Sandbox, path: string) => `${sandbox.baseUrl("openrouter")}/api/v1/${path}`;
+const api = (sandbox: Sandbox, path: string) => `${sandbox.baseUrl("openrouter")}/v1/${path}`;
 const BODY = {
   model: "x-ai/grok-imagine-video-1.5-lite",
   prompt: "a cat",

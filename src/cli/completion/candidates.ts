@@ -4,7 +4,7 @@ import type { CompletionSources } from "../../index.js";
 export type { CompletionSources } from "../../index.js";
 
 /** Commands whose first argument is a job id from the journal. */
-const TAKES_JOB_ID = new Set(["status", "wait", "download", "edit", "extend"]);
+const TAKES_JOB_ID = new Set(["status", "wait", "download", "cancel", "edit", "extend"]);
 
 /**
  * Only names a shell can show and insert as they are: a gateway name or a job id comes from a

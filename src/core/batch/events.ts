@@ -20,6 +20,8 @@ export interface BatchOptions extends GatewayChoice {
   strict?: boolean;
   interval?: string;
   timeout?: string;
+  /** When a line's wait times out, cancel its job (fal, Replicate); refused where it cannot be. */
+  cancelOnTimeout?: boolean;
   /** Names the input in messages ("3 invalid lines in FILE"). */
   source?: string;
   /**

@@ -1,4 +1,4 @@
-import { resolvePoll } from "../../config/resolve.js";
+import { type PollSettings, resolvePoll } from "../../config/resolve.js";
 import { strictRefusal } from "../media/delivered-check.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import type { Claim, Claims } from "../../files/claims.js";
@@ -28,6 +28,7 @@ async function submitWithBackoff(
   job: PlannedJob,
   output: OutputPlan,
   limiter: Limiter,
+  poll: PollSettings,
 ): Promise<NormalizedTask> {
   const media = await loadMedia(job.params, job.model, session.cwd);
   for (let attempt = 0; ; attempt++) {
@@ -39,7 +40,11 @@ async function submitWithBackoff(
         job.model,
         session.recorder,
         session.deps,
-        { requestHash: job.requestHash, output },
+        {
+          requestHash: job.requestHash,
+          output,
+          ...(poll.cancelOnTimeout ? { deadlineMs: poll.timeoutMs } : {}),
+        },
       );
       // Additive increase after the halving on 429: the provider gets back its share slowly.
       if (limiter.limit < limiter.initial) limiter.resize(limiter.limit + 1);
@@ -133,10 +138,11 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
     const output = earlier?.output ?? planOutput(job, flags, config, ctx.cwd, ctx.width);
     id = earlier?.id ?? null;
     const jobSession = earlier ? await ctx.pool.get(job.provider, earlier.baseUrl) : session;
+    const poll = resolvePoll(flags, config, job.provider, jobSession.gateway.provider);
     if (earlier) jobSession.recorder.know(earlier);
     else {
       emit({ type: "progress", line, phase: "submitting", provider: job.provider });
-      id = (await submitWithBackoff(jobSession, job, output, limiter)).id;
+      id = (await submitWithBackoff(jobSession, job, output, limiter, poll)).id;
       // Told the moment it is known, like `create` does.
       emit({ type: "progress", line, phase: "submitted", provider: job.provider, id });
     }
@@ -147,7 +153,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       taskId,
       jobSession.recorder,
       {
-        poll: resolvePoll(flags, config, job.provider),
+        poll,
         resumeHint: `grokvid wait ${shellQuote(taskId)}`,
         force: flags.force === true,
         dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),

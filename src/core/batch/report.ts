@@ -4,7 +4,7 @@ import type { VideoHeader } from "../media/mp4-header.js";
 import { type JobParams, type JobRecord, toJobParams } from "../journal/journal.js";
 import { displayPath, sidecarPathFor } from "../download/output-plan.js";
 import { writeFileAtomic } from "../../files/safe-file.js";
-import { knownCost, sumCostsUsd } from "../../util/cost.js";
+import { type JobCost, knownCost, sumCostsUsd } from "../../util/cost.js";
 import { formatUsd, plural } from "../../util/format.js";
 import { ExitCode, type ExitCodeValue } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
@@ -31,8 +31,8 @@ export interface ManifestEntry {
   path: string | null;
   error: string | null;
   code: ExitCodeValue;
-  /** What the gateway said the job cost, where it says so (xAI). */
-  cost?: { usd: number };
+  /** What the gateway said the job cost, or its list price says (`estimate`). */
+  cost?: JobCost;
   /** What the saved video's header says it is. */
   delivered?: VideoHeader;
   /** How the saved video differs from its line's request, or that its header is unreadable. */
@@ -148,9 +148,15 @@ export function summarize(entries: readonly ManifestEntry[], notRunBecause = "--
   if (invalid) parts.push(`${invalid} invalid`);
   if (notRun) parts.push(`${notRun} not run (${notRunBecause})`);
   // Only plausible prices count: a skipped line's cost comes from a journal an older grokvid wrote.
-  const costs = entries.flatMap((e) => knownCost(e.cost) ?? []).map((c) => c.usd);
+  const costs = entries.flatMap((e) => knownCost(e.cost) ?? []);
   if (costs.length > 0) {
-    parts.push(`cost ${formatUsd(sumCostsUsd(costs))} (${plural(costs.length, "job")} with a reported cost)`);
+    const total = formatUsd(sumCostsUsd(costs.map((c) => c.usd)));
+    const estimated = costs.filter((c) => c.estimate).length;
+    parts.push(
+      estimated === 0
+        ? `cost ${total} (${plural(costs.length, "job")} with a reported cost)`
+        : `cost about ${total} (${plural(costs.length, "job")} with a cost, ${estimated} of them estimated from list prices)`,
+    );
   }
   return parts.join(", ");
 }

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { resolvePoll } from "../../config/resolve.js";
+import { resolvePoll, selectProvider } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { ExitCode, UsageError } from "../../util/errors.js";
 import { plural, shellQuote } from "../../util/format.js";
@@ -68,7 +68,9 @@ export async function runBatchJobs(
   if (plan.jobs.length === 0 && plan.invalid.length === 0) throw new UsageError(`${source} has no jobs`);
   checkKeys(plan.jobs, runtime, config);
   // Poll settings are checked now: a bad --interval must not surface after jobs were paid for.
-  resolvePoll(options, config);
+  // --cancel-on-timeout is refused now for a provider that cannot cancel, before anything is paid.
+  for (const name of new Set(plan.jobs.map((j) => j.provider)))
+    resolvePoll(options, config, name, selectProvider(name, runtime.env, config).provider);
   const submitting = plan.jobs.filter((j) => j.action === "submit").length;
   emit({ type: "planned", total: plan.jobs.length, submitting });
   const pool = new SessionPool(options, runtime, deps.report, config, journal);

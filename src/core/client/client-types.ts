@@ -34,6 +34,8 @@ export interface PollOptions {
   /** Like --interval and --timeout: "5s", "30m". */
   interval?: string;
   timeout?: string;
+  /** When the timeout ends the wait, cancel the job (fal, Replicate); refused where it cannot be. */
+  cancelOnTimeout?: boolean;
   onUpdate?: TaskUpdate;
 }
 

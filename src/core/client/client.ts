@@ -27,6 +27,7 @@ import type { Session } from "./session.js";
 import { eventQueue } from "./event-queue.js";
 import { SetupCalls } from "../setup/setup-calls.js";
 import type { ResumeEvent, ResumeOptions, ResumeResult } from "../jobs/resume.js";
+import type { CancelResult } from "../jobs/cancel.js";
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
 
@@ -171,6 +172,25 @@ export class GrokvidClient {
     );
   }
 
+  /**
+   * Asks the platform to cancel a job (fal, Replicate) and journals it `cancelled`; a job that had
+   * already finished is left as it was. Where the platform has no cancel: a UsageError, nothing sent.
+   */
+  async cancel(id: string, options: { provider?: string } = {}): Promise<CancelResult> {
+    const [{ withTaskSession }, { cancelJob }] = await Promise.all([
+      import("./session.js"),
+      import("../jobs/cancel.js"),
+    ]);
+    return withTaskSession(
+      id,
+      this.flags(options),
+      this.runtime,
+      this.report,
+      (session, job) => cancelJob(session, id, job),
+      await this.journal(),
+    );
+  }
+
   /** Polls until the task ends; the final task is returned whether it succeeded or not. */
   async wait(id: string, options: PollOptions = {}): Promise<NormalizedTask> {
     const flags = this.flags(options);
@@ -185,7 +205,7 @@ export class GrokvidClient {
         f.followTask(
           session,
           id,
-          f.resolvePoll(flags, session.config, session.gateway.name),
+          f.resolvePoll(flags, session.config, session.gateway.name, session.gateway.provider),
           options.onUpdate,
         ),
       journal,
@@ -194,13 +214,13 @@ export class GrokvidClient {
 
   /** Waits if needed, then saves the video to a file or writes it into `to`. */
   async download(id: string, options: DownloadOptions = {}): Promise<DownloadOutcome> {
-    const { provider, interval, timeout, output, to, onUpdate, onDownload } = options;
-    const flags = this.flags({ provider, interval, timeout });
+    const { provider, interval, timeout, cancelOnTimeout, output, to, onUpdate, onDownload } = options;
+    const flags = this.flags({ provider, interval, timeout, cancelOnTimeout });
     const force = options.force === true;
     const f = await import("./flows.js");
     const journal = await this.journal();
     const work = async (session: Session, job: JobRecord | undefined): Promise<DownloadOutcome> => {
-      const poll = f.resolvePoll(flags, session.config, session.gateway.name);
+      const poll = f.resolvePoll(flags, session.config, session.gateway.name, session.gateway.provider);
       // Where the file goes is settled (and a file in the way refused) before any waiting.
       const target = to ? undefined : await f.downloadTarget(session, id, job, { output, force });
       const task = await f.followTask(session, id, poll, onUpdate, to ? "wait" : "download");

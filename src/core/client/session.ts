@@ -89,7 +89,12 @@ export async function openSession(
     config,
     gateway,
     http,
-    deps: { http, now, complete: (task) => recorder.complete(task) },
+    deps: {
+      http,
+      now,
+      complete: (task) => recorder.complete(task),
+      known: (id) => recorder.known(gateway.name, id),
+    },
     recorder,
     sent: () => answered,
     resumeFlags: resumeFlags(

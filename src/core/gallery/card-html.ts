@@ -92,7 +92,9 @@ function renderTop(card: GalleryCard): string {
   const price =
     cost === undefined
       ? `<span class="cost cost-unknown">cost unknown</span>`
-      : `<span class="cost">${escapeHtml(formatUsd(cost))}</span>`;
+      : card.costEstimate
+        ? `<span class="cost cost-estimate" title="estimated from the list price">~${escapeHtml(formatUsd(cost))}</span>`
+        : `<span class="cost">${escapeHtml(formatUsd(cost))}</span>`;
   return (
     `<div class="card-top"><span class="badge badge-${status}"><span aria-hidden="true">${mark}</span>${status}</span>` +
     `<span class="tag">${escapeHtml(card.provider)}</span>${price}</div>`
@@ -150,6 +152,7 @@ export function renderCard(card: GalleryCard, index: number, htmlFile: string, f
     `data-status="${escapeHtml(card.status)}"`,
     `data-provider="${escapeHtml(card.provider)}"`,
     ...(cost === undefined ? [] : [`data-cost="${cost}"`]),
+    ...(cost !== undefined && card.costEstimate ? [`data-cost-estimate="true"`] : []),
     ...(created === undefined ? [] : [`data-created="${created}"`]),
     `data-search="${escapeHtml(buildSearchText(card))}"`,
   ];

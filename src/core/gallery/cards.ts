@@ -61,6 +61,7 @@ export async function buildCard(job: JobRecord): Promise<GalleryCard> {
     status: job.status,
     error: job.error,
     ...(job.cost ? { costUsd: job.cost.usd } : {}),
+    ...(job.cost?.estimate ? { costEstimate: true } : {}),
     createdAt: job.createdAt,
     ...(isTerminal(job.status) ? { finishedAt: job.updatedAt } : {}),
     ...(video ? { video } : { missingReason: explainMissing(job, recorded?.path) }),

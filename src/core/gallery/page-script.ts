@@ -39,10 +39,12 @@ export const PAGE_SCRIPT = `
     const usd = micros / 1e6;
     return "$" + (usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2));
   };
-  const describeCost = (count, micros, unknown) => {
-    if (unknown === 0 || count === 0) return "Total cost " + money(micros);
+  const describeCost = (count, micros, unknown, estimated) => {
+    const sum = (estimated > 0 ? "Total cost ~" : "Total cost ") + money(micros);
+    const note = estimated > 0 ? " (" + estimated + " estimated)" : "";
+    if (unknown === 0 || count === 0) return sum + note;
     if (unknown === count) return "Cost unknown for " + jobs(unknown);
-    return "Total cost " + money(micros) + " · cost unknown for " + jobs(unknown);
+    return sum + note + " · cost unknown for " + jobs(unknown);
   };
 
   const matches = (card, query) =>
@@ -55,6 +57,7 @@ export const PAGE_SCRIPT = `
     let count = 0;
     let micros = 0;
     let unknown = 0;
+    let estimated = 0;
     for (const card of cards) {
       const match = matches(card, query);
       card.hidden = !match;
@@ -67,9 +70,10 @@ export const PAGE_SCRIPT = `
       const price = microsOf(card);
       if (price === null) unknown += 1;
       else micros += price;
+      if (price !== null && card.dataset.costEstimate === "true") estimated += 1;
     }
     shown.textContent = "Showing " + count + " of " + jobs(total);
-    cost.textContent = describeCost(count, micros, unknown);
+    cost.textContent = describeCost(count, micros, unknown, estimated);
     empty.hidden = count > 0;
   };
 

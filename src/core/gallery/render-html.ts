@@ -54,19 +54,27 @@ function sortNewestFirst(cards: readonly GalleryCard[]): { card: GalleryCard; in
   return keyed.map(({ card, index }) => ({ card, index }));
 }
 
-/** Same words as the page script writes after a filter: "Total cost $0.15 · cost unknown for 2 jobs". */
+/**
+ * Same words as the page script writes after a filter: "Total cost $0.15 · cost unknown for 2 jobs",
+ * "Total cost ~$0.57 (1 estimated)".
+ */
 export function describeCost(cards: readonly GalleryCard[]): string {
   // Whole micro-dollars, as the script adds them, so both give the same total.
   let micros = 0;
   let unknown = 0;
+  let estimated = 0;
   for (const card of cards) {
     const usd = readKnownCost(card);
     if (usd === undefined) unknown += 1;
     else micros += Math.round(usd * 1e6);
+    if (usd !== undefined && card.costEstimate) estimated += 1;
   }
-  if (unknown === 0 || cards.length === 0) return `Total cost ${formatUsd(micros / 1e6)}`;
+  // A total that holds list-price estimates says so, as each of those cards does.
+  const sum = `Total cost ${estimated > 0 ? "~" : ""}${formatUsd(micros / 1e6)}`;
+  const note = estimated > 0 ? ` (${estimated} estimated)` : "";
+  if (unknown === 0 || cards.length === 0) return `${sum}${note}`;
   if (unknown === cards.length) return `Cost unknown for ${plural(unknown, "job")}`;
-  return `Total cost ${formatUsd(micros / 1e6)} · cost unknown for ${plural(unknown, "job")}`;
+  return `${sum}${note} · cost unknown for ${plural(unknown, "job")}`;
 }
 
 function renderOptions(

@@ -22,6 +22,8 @@ export interface GalleryCard {
   status: TaskStatus;
   error: { code: string | null; message: string } | null;
   costUsd?: number;
+  /** The cost is computed from the list price, not reported by the gateway. */
+  costEstimate?: true;
   /** ISO 8601. */
   createdAt: string;
   /** ISO 8601: when the job reached its final status, if it has. */

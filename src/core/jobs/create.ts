@@ -31,6 +31,8 @@ export interface CreateOptions extends GatewayChoice {
   force?: boolean;
   interval?: string;
   timeout?: string;
+  /** When the timeout ends the wait, cancel the job (fal, Replicate); refused where it cannot be. */
+  cancelOnTimeout?: boolean;
   /** Told the moment the paid job has an id, before any waiting. */
   onSubmitted?: (task: NormalizedTask, warnings: readonly string[]) => void | Promise<void>;
   onUpdate?: TaskUpdate;
@@ -102,6 +104,7 @@ export async function runCreate(
       requestHash,
       output: plan,
       ...(request ? { request } : {}),
+      ...(wantWait && prepared.poll.cancelOnTimeout ? { deadlineMs: prepared.poll.timeoutMs } : {}),
     });
     const { id } = submitted.task;
     await options.onSubmitted?.(submitted.task, submitted.warnings);

@@ -1,4 +1,4 @@
-import { ApiError, GrokvidError, InterruptedError } from "../../util/errors.js";
+import { ApiError, GrokvidError, InterruptedError, WaitTimeoutError } from "../../util/errors.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import { shellQuote } from "../../util/format.js";
 import { type ExpectedFile, findAdoptable } from "../download/adopt.js";
@@ -37,7 +37,7 @@ export async function guardInterrupt<T>(
 export async function followTask(
   session: Session,
   id: string,
-  poll: { intervalMs: number; timeoutMs: number },
+  poll: { intervalMs: number; timeoutMs: number; cancelOnTimeout?: boolean },
   onUpdate?: TaskUpdate,
   then: "wait" | "download" = "wait",
 ): Promise<NormalizedTask> {
@@ -67,7 +67,7 @@ export async function followTask(
   } catch (err) {
     // Whatever stopped the wait, the job may still be running and billed: say how to pick it up.
     // Unless the gateway says there is no such task: then nothing runs, and resuming cannot help.
-    const gone = err instanceof ApiError && err.notFound;
+    const gone = (err instanceof ApiError && err.notFound) || cancelledAtDeadline(err);
     if (
       err instanceof GrokvidError &&
       !(err instanceof InterruptedError) &&
@@ -82,6 +82,12 @@ export async function followTask(
     }
     throw err;
   }
+}
+
+/** --cancel-on-timeout cancelled the job: there is nothing left running to pick up. */
+function cancelledAtDeadline(err: unknown): boolean {
+  const task = err instanceof WaitTimeoutError ? err.task : undefined;
+  return typeof task === "object" && task !== null && "status" in task && task.status === "cancelled";
 }
 
 /** Streams a finished task's video to `dest`, journaling the attempt and the saved file. */

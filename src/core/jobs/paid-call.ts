@@ -17,7 +17,7 @@ import { submitTask, type TaskDeps } from "./task-identity.js";
 import { waitForTask } from "./poll.js";
 
 export interface FinishOptions {
-  poll: { intervalMs: number; timeoutMs: number };
+  poll: { intervalMs: number; timeoutMs: number; cancelOnTimeout?: boolean };
   resumeHint: string;
   /** Where to save the video once the task succeeds; no download when undefined. */
   dest?: (task: NormalizedTask) => Promise<string>;
@@ -38,6 +38,8 @@ export interface CreateIntent {
   output?: OutputPlan | undefined;
   /** Sent instead of the provider's create request (an edit or an extension). */
   request?: RequestSpec;
+  /** --cancel-on-timeout: the wait's deadline, sent where the platform takes one (Replicate). */
+  deadlineMs?: number;
 }
 
 /**
@@ -69,7 +71,10 @@ export async function createJob(
   }
   let submitted: ParsedTask;
   try {
-    submitted = await submitTask(gateway, { ...params, ...media }, model, { ...deps, http }, intent.request);
+    submitted = await submitTask(gateway, { ...params, ...media }, model, { ...deps, http }, {
+      ...(intent.request ? { request: intent.request } : {}),
+      ...(intent.deadlineMs === undefined ? {} : { deadlineMs: intent.deadlineMs }),
+    });
   } catch (err) {
     const refused = err instanceof ApiError && !err.mayExist;
     if (refused || (err instanceof GrokvidError && err.nothingSent))

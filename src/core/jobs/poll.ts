@@ -4,6 +4,7 @@ import type { Gateway } from "../../http/client.js";
 import type { NormalizedTask } from "../../providers/types.js";
 import { isTerminal } from "../../util/task-status.js";
 import { fetchTask, type TaskDeps } from "./task-identity.js";
+import { canCancel, cancelledTask, requestCancel } from "./cancel.js";
 
 export interface WaitOptions {
   intervalMs: number;
@@ -14,6 +15,8 @@ export interface WaitOptions {
   /** Awaited, so a journal write lands before the next poll. */
   onUpdate?: (task: NormalizedTask, elapsedMs: number) => void | Promise<void>;
   onWarning?: (message: string) => void;
+  /** When the timeout ends the wait, cancel the job where the platform can (--cancel-on-timeout). */
+  cancelOnTimeout?: boolean;
 }
 
 /** Backoff grows while nothing changes, so a 20-minute job costs dozens of polls, not hundreds. */
@@ -92,10 +95,13 @@ export async function waitForTask(
     if (remaining <= 0) {
       if (lastError && !last) throw lastError;
       const seen = last ? `last seen ${describe(last)}` : "never seen";
-      throw new WaitTimeoutError(
-        `timed out after ${formatMs(opts.timeoutMs)} waiting for task ${id} on ${gateway.name} (${seen}); the task may still be running`,
-        { hint: `resume with: ${opts.resumeHint}`, task: last },
-      );
+      const timedOut = `timed out after ${formatMs(opts.timeoutMs)} waiting for task ${id} on ${gateway.name} (${seen})`;
+      if (opts.cancelOnTimeout && canCancel(gateway.provider))
+        throw await cancelAtDeadline(gateway, id, last, timedOut, opts, deps);
+      throw new WaitTimeoutError(`${timedOut}; the task may still be running`, {
+        hint: `resume with: ${opts.resumeHint}`,
+        task: last,
+      });
     }
     const delay = nextDelay(opts.intervalMs, unchanged, hintMs, http.random);
     // setTimeout cannot wait longer than 2^31-1 ms; a longer delay would fire at once.
@@ -104,3 +110,39 @@ export async function waitForTask(
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * --cancel-on-timeout: the wait is over, so the job is cancelled rather than left running (and
+ * billed). Exactly one cancel is sent; the error says what came of it, and still exits 8.
+ */
+async function cancelAtDeadline(
+  gateway: Gateway,
+  id: string,
+  last: NormalizedTask | undefined,
+  timedOut: string,
+  opts: WaitOptions,
+  deps: TaskDeps,
+): Promise<WaitTimeoutError> {
+  try {
+    const answer = await requestCancel(gateway, id, { ...deps, http: { ...deps.http, maxRetries: 0 } });
+    if (answer.outcome === "already-finished") {
+      return new WaitTimeoutError(`${timedOut}; it had already finished when grokvid cancelled it`, {
+        hint: `see it with: ${opts.resumeHint}`,
+        task: last,
+      });
+    }
+    const task = cancelledTask(id, gateway.name, undefined, answer.task, deps.now());
+    const cancelled = last ? { ...task, model: last.model, createdAt: last.createdAt } : task;
+    await opts.onUpdate?.(cancelled, opts.timeoutMs);
+    return new WaitTimeoutError(`${timedOut}; cancelled it on ${gateway.name} (--cancel-on-timeout)`, {
+      task: cancelled,
+    });
+  } catch (err) {
+    if (deps.http.signal?.aborted) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    return new WaitTimeoutError(`${timedOut}; the cancel failed (${why}), so the task may still be running`, {
+      hint: `resume with: ${opts.resumeHint}, or try again: grokvid cancel ${id}`,
+      task: last,
+    });
+  }
+}

@@ -1,4 +1,9 @@
-import { configCreateDefaults, resolvePoll, selectProvider } from "../../config/resolve.js";
+import {
+  configCreateDefaults,
+  type PollSettings,
+  resolvePoll,
+  selectProvider,
+} from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { describeRequest, type RequestDescription } from "../../http/encode.js";
 import type { CreateParams, ModelSpec, VideoOperation } from "../../providers/types.js";
@@ -32,6 +37,9 @@ export interface JobSpec {
 export interface RequestOptions extends GatewayChoice {
   interval?: string;
   timeout?: string;
+  cancelOnTimeout?: boolean;
+  /** The create would be waited for: a dry run then shows the deadline a platform is sent. */
+  wait?: boolean;
 }
 
 export interface Prepared {
@@ -41,7 +49,7 @@ export interface Prepared {
   media: LoadedMedia;
   /** An edit or extension: its request is built once the source's URL is known. */
   sourced?: SourcedPlan;
-  poll: { intervalMs: number; timeoutMs: number };
+  poll: PollSettings;
 }
 
 /** A spec that names its provider sends there, whatever the client's default. */
@@ -57,7 +65,7 @@ export async function prepare(
   config: GrokvidConfig,
 ): Promise<Prepared> {
   const selection = selectProvider(options.provider, runtime.env, config);
-  const poll = resolvePoll(options, config, selection.choice);
+  const poll = resolvePoll(options, config, selection.choice, selection.provider);
   if (spec.source) {
     const unused = [
       spec.ratio === undefined ? undefined : "--ratio",
@@ -128,7 +136,7 @@ export async function previewCreate(
   let merged = withProvider(spec, options);
   const job = spec.source && (await journaledSource(spec.source, runtime, report));
   if (job && merged.provider === undefined) merged = { ...merged, provider: job.provider };
-  const { params, model, media, sourced } = await prepare(spec, merged, runtime, config);
+  const { params, model, media, sourced, poll } = await prepare(spec, merged, runtime, config);
   if (job && sourced && spec.source) {
     const { checkSourceLength } = await import("./source-video.js");
     checkSourceLength(job, spec.source.operation, sourced.provider, params.duration);
@@ -141,9 +149,20 @@ export async function previewCreate(
   const sourceUrl = job
     ? (job.videoUrl ?? `<the video of job ${job.id}, asked for when sent>`)
     : spec.source?.from;
-  const request =
+  const built =
     sourced && sourceUrl !== undefined
       ? sourced.build(sourceUrl)
       : endpoint.provider.buildCreate({ ...params, ...media }, model);
-  return describeRequest(endpoint.baseUrl, endpoint.apiKey, request, endpoint.keyVariable);
+  const { withDeadline } = endpoint.provider;
+  const request =
+    options.wait === true && poll.cancelOnTimeout && withDeadline
+      ? withDeadline(built, poll.timeoutMs)
+      : built;
+  return describeRequest(
+    endpoint.baseUrl,
+    endpoint.apiKey,
+    request,
+    endpoint.keyVariable,
+    endpoint.provider.authScheme,
+  );
 }

@@ -33,6 +33,8 @@ export interface ResumeOptions extends GatewayChoice {
   concurrency?: string | number;
   interval?: string;
   timeout?: string;
+  /** When a job's wait times out, cancel it (fal, Replicate); refused where it cannot be. */
+  cancelOnTimeout?: boolean;
 }
 
 /** How one resumed job ended. */
@@ -167,7 +169,7 @@ export async function resumeJobs(options: ResumeOptions, deps: ResumeDeps): Prom
             job.id,
             session.recorder,
             {
-              poll: resolvePoll(options, config, job.provider),
+              poll: resolvePoll(options, config, job.provider, session.gateway.provider),
               resumeHint: `grokvid wait ${shellQuote(job.id)}`,
               force: options.force === true,
               ...(download ? { dest } : {}),

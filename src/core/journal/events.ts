@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as z from "../../util/zod.js";
-import type { CreateParams, ImageRef } from "../../providers/types.js";
+import type { CreateParams, ImageRef, TaskLinks } from "../../providers/types.js";
 import { taskStatuses } from "../../util/task-status.js";
 
 /** The request as the user expressed it: never a key, and never inline image data (only its size). */
@@ -38,6 +38,21 @@ export type OutputPlan = z.infer<typeof outputPlanSchema>;
 /** What the saved file's own header says (core/media/mp4-header.ts). */
 const deliveredSchema = z.object({ width: z.number(), height: z.number(), durationSec: z.number() });
 
+/** Returned URLs are only ever absolute http(s) URLs (providers/hosted-common returnedUrl). */
+const linksSchema = z.object({
+  status: z.string().optional(),
+  result: z.string().optional(),
+  cancel: z.string().optional(),
+});
+
+/** A journaled set of links as the providers' type has it (no key present without a value). */
+export function toLinks(links: z.infer<typeof linksSchema>): TaskLinks {
+  return Object.fromEntries(Object.entries(links).filter(([, v]) => v !== undefined)) as TaskLinks;
+}
+
+/** `estimate`: computed from the list price, not reported by the gateway (shown as "about"). */
+const costSchema = z.object({ usd: z.number(), estimate: z.literal(true).optional() });
+
 const errorSchema = z.object({ code: z.string().nullable(), message: z.string() }).nullable();
 
 export const eventSchema = z.discriminatedUnion("type", [
@@ -62,6 +77,8 @@ export const eventSchema = z.discriminatedUnion("type", [
     params: paramsSchema,
     requestHash: z.string(),
     output: outputPlanSchema.optional(),
+    /** The task's own URLs where the gateway returned them (fal): later requests use these. */
+    links: linksSchema.optional(),
   }),
   z.object({
     type: z.literal("status"),
@@ -72,7 +89,7 @@ export const eventSchema = z.discriminatedUnion("type", [
     progress: z.number().nullable(),
     videoUrl: z.string().nullable(),
     error: errorSchema,
-    cost: z.object({ usd: z.number() }).optional(),
+    cost: costSchema.optional(),
   }),
   // The gateway certainly refused the create: sending it again cannot pay twice.
   z.object({ type: z.literal("abandoned"), at: z.string(), provider: z.string(), requestHash: z.string() }),

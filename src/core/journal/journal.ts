@@ -1,7 +1,8 @@
 import type { VideoHeader } from "../media/mp4-header.js";
 import { closeSync, fstatSync, readSync } from "node:fs";
 import { join } from "node:path";
-import type { NormalizedTask } from "../../providers/types.js";
+import type { NormalizedTask, TaskLinks } from "../../providers/types.js";
+import type { JobCost } from "../../util/cost.js";
 import { redact } from "../../util/redact.js";
 import { JOURNAL_ROLE, journalError } from "./journal-error.js";
 import { JOURNAL_FILE } from "./file-name.js";
@@ -13,6 +14,7 @@ import {
   type JournalEvent,
   type OutputPlan,
   parseEventLine as parseEvent,
+  toLinks,
 } from "./events.js";
 
 export { hashRequest, type JobParams, type JournalEvent, type OutputPlan, toJobParams } from "./events.js";
@@ -35,8 +37,10 @@ export interface JobRecord {
   progress: number | null;
   videoUrl: string | null;
   error: NormalizedTask["error"];
-  /** What the gateway reported the job cost, once it did. */
-  cost?: { usd: number };
+  /** What the gateway reported the job cost (or what its list price says: `estimate`). */
+  cost?: JobCost;
+  /** The task's own URLs where the gateway returned them (fal): status, result and cancel. */
+  links?: TaskLinks;
   updatedAt: string;
   download: SavedVideo | null;
   /** Where a download was started and not finished: its `.part` file waits there. */
@@ -109,6 +113,7 @@ export class JournalState {
         download: this.jobs.get(key)?.download ?? null,
         pendingPath: null,
         ...(event.output ? { output: event.output } : {}),
+        ...(event.links ? { links: toLinks(event.links) } : {}),
       };
       // A re-added key goes last, so the map stays in order of creation.
       this.jobs.delete(key);
@@ -127,7 +132,7 @@ export class JournalState {
         error: event.error,
         updatedAt: event.at,
       });
-      if (event.cost) job.cost = event.cost;
+      if (event.cost) job.cost = event.cost.estimate ? { usd: event.cost.usd, estimate: true } : { usd: event.cost.usd };
     } else if (event.type === "downloading") {
       job.pendingPath = event.path;
     } else {

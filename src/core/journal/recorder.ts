@@ -1,5 +1,6 @@
 import type { Gateway } from "../../http/client.js";
-import type { CreateParams, ModelSpec, NormalizedTask } from "../../providers/types.js";
+import type { CreateParams, ModelSpec, NormalizedTask, TaskLinks } from "../../providers/types.js";
+import type { KnownTask } from "../jobs/task-identity.js";
 import type { DownloadResult } from "../download/download.js";
 import {
   type Journal,
@@ -17,7 +18,10 @@ import {
 export class JobRecorder {
   private readonly lastSeen = new Map<string, string>();
   /** What the journal says of each job that a gateway's status answer may leave out. */
-  private readonly facts = new Map<string, { model: string; createdAt: string; params: JobParams }>();
+  private readonly facts = new Map<
+    string,
+    { model: string; createdAt: string; params: JobParams; links?: TaskLinks; cancelled?: boolean }
+  >();
 
   constructor(
     readonly journal: Journal,
@@ -47,9 +51,15 @@ export class JobRecorder {
       params: jobParams,
       requestHash,
       ...(output ? { output } : {}),
+      ...(task.links ? { links: task.links } : {}),
     });
     this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
-    this.facts.set(jobKey(gateway.name, task.id), { model: model.id, createdAt: at, params: jobParams });
+    this.facts.set(jobKey(gateway.name, task.id), {
+      model: model.id,
+      createdAt: at,
+      params: jobParams,
+      ...(task.links ? { links: task.links } : {}),
+    });
   }
 
   /** The task with the model and create time the journal knows, where the gateway gave none. */
@@ -89,7 +99,36 @@ export class JobRecorder {
       model: job.model,
       createdAt: job.createdAt,
       params: job.params,
+      ...(job.links ? { links: job.links } : {}),
+      ...(job.status === "cancelled" ? { cancelled: true } : {}),
     });
+  }
+
+  /**
+   * What a later request about the task needs beyond its id: the URLs the gateway returned (fal),
+   * what was asked (for a list-price estimate) and whether a cancel was requested.
+   */
+  known(provider: string, id: string): KnownTask | undefined {
+    const fact = this.facts.get(jobKey(provider, id));
+    if (!fact) return undefined;
+    const { params } = fact;
+    const duration = params.duration ?? params.seconds;
+    return {
+      ...(fact.links ? { links: fact.links } : {}),
+      ...(fact.cancelled ? { cancelRequested: true } : {}),
+      asked: {
+        model: fact.model,
+        ...(duration === undefined ? {} : { duration }),
+        ...(params.resolution === undefined ? {} : { resolution: params.resolution }),
+        images: params.images.length + (params.referenceImages?.length ?? 0),
+      },
+    };
+  }
+
+  /** A cancel the gateway accepted: a failure it reports next is the cancellation (fal). */
+  cancelRequested(provider: string, id: string): void {
+    const fact = this.facts.get(jobKey(provider, id));
+    if (fact) fact.cancelled = true;
   }
 
   /** The request as journaled, for jobs this process created or was told of (see know). */
