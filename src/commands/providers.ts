@@ -22,6 +22,7 @@ function extras(p: ProviderSummary): string {
   if (p.operations.edit) parts.push("edit");
   if (p.operations.extend) parts.push(`extend ${seconds(p.operations.extend)}s`);
   if (p.balance) parts.push("balance");
+  if (p.cancel) parts.push("cancel");
   if (p.requestsPerSecond !== null) parts.push(`${p.requestsPerSecond} req/s per key`);
   return parts.join(", ");
 }
@@ -47,5 +48,10 @@ export async function runProviders(flags: CommonFlags, runtime: CommandRuntime):
   );
   for (const line of renderTable(["PROVIDER", "MODEL", "SECONDS", "RATIOS", "RES", "IMAGES", "ALSO"], rows))
     out.result(line);
-  out.info("* the provider's default model; keys: GROKVID_<PROVIDER>_API_KEY (xai also reads XAI_API_KEY)");
+  // Each platform's own variable, read after grokvid's (providers' keyVariables, in order).
+  const own = list
+    .filter((p) => !p.configured && p.keyVariables.length > 1)
+    .map((p) => `${p.keyVariables.slice(1).join(", ")} (${p.id})`);
+  const also = own.length > 0 ? `, then ${own.join(", ")}` : "";
+  out.info(`* the provider's default model; keys: GROKVID_<PROVIDER>_API_KEY${also}`);
 }

@@ -9,8 +9,32 @@ export const baseUrlSetting = z.string().superRefine((value, ctx) => {
 });
 
 /** The dialects a gateway in the config may speak: each is one of the built-in provider modules. */
-export const gatewayDialects = ["apimart", "jimmyai", "openai-videos", "xai"] as const;
+export const gatewayDialects = [
+  "apimart",
+  "jimmyai",
+  "openai-videos",
+  "xai",
+  "fal",
+  "replicate",
+  "openrouter",
+  "aimlapi",
+] as const;
 export type GatewayDialect = (typeof gatewayDialects)[number];
+
+/**
+ * The hosted platforms' protocols (providers.md §10): a mirror or proxy of one serves the
+ * platform's own models, so `models` may be left out (the platform's, with its limits).
+ */
+export const platformDialects: readonly GatewayDialect[] = ["fal", "replicate", "openrouter", "aimlapi"];
+
+/** Where the model's name picks the endpoint (fal, Replicate), only the platform's names work. */
+export const endpointModels: Partial<Record<GatewayDialect, readonly string[]>> = {
+  fal: ["grok-imagine-video", "grok-imagine-video-1.5", "grok-imagine-video-1.5-lite"],
+  replicate: ["grok-imagine-video", "grok-imagine-video-1.5"],
+};
+
+/** Dialects whose create takes reference images. */
+const REFERENCE_DIALECTS: readonly GatewayDialect[] = ["xai", ...platformDialects];
 
 const positive = z.number().int().positive();
 const MIN_RATE = 0.001;
@@ -72,9 +96,13 @@ export const gatewaySchema = z
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected an environment variable name" })
       .optional(),
     apiKey: z.string().min(1).optional(),
-    models: z.record(z.string().min(1), modelSchema).refine((m) => Object.keys(m).length > 0, {
-      message: "a gateway needs at least one model",
-    }),
+    /** Required, but for the platforms' dialects, which default to the platform's models. */
+    models: z
+      .record(z.string().min(1), modelSchema)
+      .refine((m) => Object.keys(m).length > 0, {
+        message: "a gateway needs at least one model",
+      })
+      .optional(),
     /** The model used when --model is not given; default: the first one listed. */
     model: z.string().min(1).optional(),
     defaults: defaultsSchema.optional(),
@@ -90,26 +118,45 @@ export const gatewaySchema = z
       .optional(),
   })
   .superRefine((g, ctx) => {
-    const names = Object.entries(g.models).flatMap(([id, m]) => [id, ...(m.aliases ?? [])]);
-    if (g.model !== undefined && !names.some((n) => n.toLowerCase() === g.model?.toLowerCase())) {
+    if (g.models === undefined && !platformDialects.includes(g.dialect)) {
+      ctx.addIssue({ code: "custom", path: ["models"], message: "a gateway needs at least one model" });
+      return;
+    }
+    const models = g.models ?? {};
+    const known = endpointModels[g.dialect];
+    const names =
+      g.models === undefined
+        ? (known ?? [])
+        : Object.entries(models).flatMap(([id, m]) => [id, ...(m.aliases ?? [])]);
+    if (
+      g.model !== undefined &&
+      names.length > 0 &&
+      !names.some((n) => n.toLowerCase() === g.model?.toLowerCase())
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["model"],
         message: `not one of this gateway's models (${names.join(", ")})`,
       });
     }
-    for (const [id, m] of Object.entries(g.models)) {
+    for (const [id, m] of Object.entries(models)) {
+      if (known && !known.includes(id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", id],
+          message: `the ${g.dialect} dialect picks its endpoint by model: one of ${known.join(", ")}`,
+        });
       if (m.encoding !== undefined && g.dialect !== "openai-videos")
         ctx.addIssue({
           code: "custom",
           path: ["models", id, "encoding"],
           message: "only the openai-videos dialect has an encoding",
         });
-      if (m.referenceImages !== undefined && g.dialect !== "xai")
+      if (m.referenceImages !== undefined && !REFERENCE_DIALECTS.includes(g.dialect))
         ctx.addIssue({
           code: "custom",
           path: ["models", id, "referenceImages"],
-          message: "only the xai dialect takes reference images",
+          message: `only the ${REFERENCE_DIALECTS.join(", ")} dialects take reference images`,
         });
       if (m.images?.accepts === "file" && !(g.dialect === "openai-videos" && m.encoding === "multipart"))
         ctx.addIssue({

@@ -1,9 +1,18 @@
+import { aimlapiSpec } from "../providers/aimlapi-spec.js";
 import { makeApimartFamilySpec } from "../providers/apimart-family-spec.js";
 import { makeOpenAiVideosSpec } from "../providers/duoyuanx-spec.js";
+import { falSpec } from "../providers/fal-spec.js";
 import { makeJimmyaiSpec } from "../providers/jimmyai-spec.js";
+import { openRouterSpec } from "../providers/openrouter-spec.js";
+import { replicateSpec } from "../providers/replicate-spec.js";
 import type { DialectDef, ImageRule, ModelSpec, ProviderId, ProviderSpec } from "../providers/types.js";
 import { makeXaiSpec } from "../providers/xai-spec.js";
-import type { GatewayDefinition, GatewayDialect, GatewayModel } from "./gateway-schema.js";
+import {
+  type GatewayDefinition,
+  type GatewayDialect,
+  type GatewayModel,
+  platformDialects,
+} from "./gateway-schema.js";
 
 /** The built-in module each dialect reuses (the sandbox serves each under that name). */
 export const DIALECT_MODULES: Record<GatewayDialect, ProviderId> = {
@@ -11,13 +20,40 @@ export const DIALECT_MODULES: Record<GatewayDialect, ProviderId> = {
   jimmyai: "jimmyai",
   "openai-videos": "duoyuanx",
   xai: "xai",
+  fal: "fal",
+  replicate: "replicate",
+  openrouter: "openrouter",
+  aimlapi: "aimlapi",
 };
+
+const PLATFORM_SPECS: Partial<Record<GatewayDialect, ProviderSpec>> = {
+  fal: falSpec,
+  replicate: replicateSpec,
+  openrouter: openRouterSpec,
+  aimlapi: aimlapiSpec,
+};
+
+/**
+ * A platform's spec under a gateway's name, base URL and models. The platform's own key variable
+ * (FAL_KEY...) is not read for a gateway: that key belongs to the platform, not to a proxy.
+ */
+function platformSpec(base: ProviderSpec) {
+  return ({ id, defaultBaseUrl, models, defaultModel }: DialectDef): ProviderSpec => {
+    const spec: ProviderSpec = { ...base, id, defaultBaseUrl, models, defaultModel };
+    delete (spec as { ecosystemKeyVariable?: string }).ecosystemKeyVariable;
+    return spec;
+  };
+}
 
 const SPEC_FACTORIES: Record<GatewayDialect, (def: DialectDef) => ProviderSpec> = {
   apimart: makeApimartFamilySpec,
   jimmyai: makeJimmyaiSpec,
   "openai-videos": makeOpenAiVideosSpec,
   xai: makeXaiSpec,
+  fal: platformSpec(falSpec),
+  replicate: platformSpec(replicateSpec),
+  openrouter: platformSpec(openRouterSpec),
+  aimlapi: platformSpec(aimlapiSpec),
 };
 
 /** How each dialect takes a local image when the model does not say. */
@@ -26,7 +62,18 @@ const DEFAULT_ACCEPTS: Record<GatewayDialect, ImageRule["accepts"]> = {
   jimmyai: "url",
   "openai-videos": "data-uri",
   xai: "url-or-data-uri",
+  fal: "url-or-data-uri",
+  replicate: "url-or-data-uri",
+  openrouter: "url-or-data-uri",
+  aimlapi: "url",
 };
+
+/** The platform's own model of that name, whose endpoints (modes) a gateway's model keeps. */
+function platformModel(dialect: GatewayDialect, id: string): ModelSpec | undefined {
+  if (!platformDialects.includes(dialect)) return undefined;
+  const wanted = id.toLowerCase();
+  return PLATFORM_SPECS[dialect]?.models.find((m) => m.id.toLowerCase() === wanted);
+}
 
 const lines = (r: number | string): number => (typeof r === "number" ? r : Number.parseInt(r, 10));
 
@@ -59,12 +106,17 @@ function toModelSpec(id: string, m: GatewayModel, dialect: GatewayDialect): Mode
         }
       : {}),
     ...(m.promptMax ? { promptMax: m.promptMax } : {}),
+    // fal and Replicate serve each mode on an endpoint of its own: the platform's model says which.
+    ...(platformModel(dialect, id)?.modes ? { modes: platformModel(dialect, id)?.modes ?? [] } : {}),
   };
 }
 
 /** The dialect definition of a `gateways` entry: its name, base URL and models, its model first. */
 export function gatewayDialectDef(name: string, def: GatewayDefinition): DialectDef {
-  const models = Object.entries(def.models).map(([id, m]) => toModelSpec(id, m, def.dialect));
+  // A platform's mirror without `models` serves the platform's own, with its limits.
+  const models = def.models
+    ? Object.entries(def.models).map(([id, m]) => toModelSpec(id, m, def.dialect))
+    : [...(PLATFORM_SPECS[def.dialect]?.models ?? [])];
   const wanted = def.model?.toLowerCase();
   const chosen =
     models.find(
@@ -72,6 +124,11 @@ export function gatewayDialectDef(name: string, def: GatewayDefinition): Dialect
     ) ?? models[0];
   if (!chosen) throw new Error(`gateway ${name} has no model`);
   return { id: name, defaultBaseUrl: def.baseUrl, models, defaultModel: chosen.id };
+}
+
+/** The spec of a dialect for a gateway's def: the request side gateway-provider.ts builds on. */
+export function makeGatewaySpecOf(dialect: GatewayDialect, def: DialectDef): ProviderSpec {
+  return SPEC_FACTORIES[dialect](def);
 }
 
 /** A gateway's own budget wins over its dialect's (a reseller of xAI may allow more or less). */

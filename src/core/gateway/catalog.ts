@@ -32,6 +32,8 @@ export interface ProviderSummary {
   /** `edit` and `extend`, where offered; extend's added seconds. */
   operations: { edit: boolean; extend: DurationRule | null };
   balance: boolean;
+  /** `grokvid cancel` (and --cancel-on-timeout) work there: fal, Replicate and their dialects. */
+  cancel: boolean;
   /** The gateway's request budget per key, where it has one. */
   requestsPerSecond: number | null;
 }
@@ -87,6 +89,7 @@ export function listProviders(config: GrokvidConfig = {}): ProviderSummary[] {
     models: p.models.map((m) => summarizeModel(m, p)),
     operations: { edit: p.operations?.edit !== undefined, extend: p.operations?.extend?.durations ?? null },
     balance: p.balance !== undefined,
+    cancel: p.buildCancel !== undefined,
     requestsPerSecond: p.requestsPerSecond ?? null,
   }));
 }
