@@ -20,13 +20,10 @@ export const canCancel = (provider: ProviderSpec): boolean => provider.buildCanc
 
 /** The refusal, before anything is sent, where the platform has no cancel to call. */
 export function cannotCancel(name: string, option?: string): UsageError {
-  return new UsageError(
-    `${name} has no way to cancel a job: its API documents none, so nothing was sent`,
-    {
-      hint: "a job there runs to its end; fal and replicate (and gateways of their dialects) can cancel",
-      ...(option ? { option } : {}),
-    },
-  );
+  return new UsageError(`${name} has no way to cancel a job: its API documents none, so nothing was sent`, {
+    hint: "a job there runs to its end; fal and replicate (and gateways of their dialects) can cancel",
+    ...(option ? { option } : {}),
+  });
 }
 
 /** fal answers an already finished or unknown request with 400 or 404 and its own status word. */
@@ -56,11 +53,15 @@ export async function requestCancel(
   if (parseCancel) {
     const outcome = parseCancel(res.status, res.body);
     if (outcome === "not-found") {
-      throw new ApiError(`task ${id} was not found on ${gateway.name} (HTTP ${res.status})`, ExitCode.provider, {
-        status: res.status,
-        notFound: true,
-        hint: "check the id and --provider (a task lives on the gateway that created it)",
-      });
+      throw new ApiError(
+        `task ${id} was not found on ${gateway.name} (HTTP ${res.status})`,
+        ExitCode.provider,
+        {
+          status: res.status,
+          notFound: true,
+          hint: "check the id and --provider (a task lives on the gateway that created it)",
+        },
+      );
     }
     if (outcome === undefined) {
       throw new ApiError(

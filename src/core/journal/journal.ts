@@ -132,7 +132,8 @@ export class JournalState {
         error: event.error,
         updatedAt: event.at,
       });
-      if (event.cost) job.cost = event.cost.estimate ? { usd: event.cost.usd, estimate: true } : { usd: event.cost.usd };
+      if (event.cost)
+        job.cost = event.cost.estimate ? { usd: event.cost.usd, estimate: true } : { usd: event.cost.usd };
     } else if (event.type === "downloading") {
       job.pendingPath = event.path;
     } else {
