@@ -6,6 +6,8 @@ export interface ErrorContext {
   provider: string;
   /** The environment variable that holds this provider's key, for the hint. */
   keyVariable: string;
+  /** Where the key was really read from (Gateway.keyHint), when known. */
+  keyHint?: string;
   taskId?: string;
 }
 
@@ -29,7 +31,7 @@ export function mapHttpError(
   if (status === 401 || status === 403) {
     return new ApiError(`${ctx.provider} rejected the API key (HTTP ${status})${said}`, ExitCode.auth, {
       ...details,
-      hint: `check ${ctx.keyVariable} or providers.${ctx.provider}.apiKey in the config file`,
+      hint: ctx.keyHint ?? `check ${ctx.keyVariable} or providers.${ctx.provider}.apiKey in the config file`,
     });
   }
   if (info?.notFound || (status === 404 && ctx.taskId !== undefined)) {
