@@ -237,3 +237,26 @@ describe("--cancel-on-timeout when the cancel itself fails", () => {
     expect(gateway.hits.filter((h) => h.method === "PUT")).toHaveLength(1);
   });
 });
+
+describe("known gaps", () => {
+  // Bug (reported): returnedTarget's refusal is an ApiError with no HTTP status, which poll.ts's
+  // isTransient takes for a passing network failure, so the wait sleeps out its whole timeout (30
+  // minutes by default) on a URL it will never use. Remove `.fails` once it fails at once.
+  it.fails("a status_url on another origin ends the wait at once, not at its timeout", async () => {
+    const gateway = await serve((_req, res) => answer(res, 202, '{"status":"IN_PROGRESS"}'));
+    const fal = gatewayFor("fal", gateway.url, KEY);
+    const start = deps.clock.now();
+    const err = await waitForTask(
+      fal,
+      "req_1",
+      { intervalMs: 5000, timeoutMs: 1_800_000, resumeHint: "grokvid wait req_1", cancelOnTimeout: true },
+      withLinks({ status: "https://evil.example/r1/status", cancel: "https://evil.example/r1/cancel" }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(/refusing to send the key there/);
+    expect(gateway.hits).toHaveLength(0);
+    expect(deps.clock.now() - start).toBe(0);
+  });
+});
