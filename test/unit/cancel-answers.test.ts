@@ -99,13 +99,27 @@ describe("Replicate's canceled and aborted (providers.md §10b Statuses)", () =>
 describe("the task journaled for a cancel that was taken", () => {
   it("is cancelled whatever the platform still said, with a cancelled error where it gave none", () => {
     const running = replicate.parseQuery({ id: "p1", status: "processing" }, "p1", NOW).task;
-    const task = cancelledTask("p1", "replicate", undefined, running, NOW);
+    const task = cancelledTask(
+      "p1",
+      "replicate",
+      undefined,
+      running,
+      NOW,
+      "cancelled on request (grokvid cancel)",
+    );
     expect(task.status).toBe("cancelled");
     expect(task.error).toEqual({ code: "cancelled", message: "cancelled on request (grokvid cancel)" });
   });
 
   it("without an answer (fal), it is built from the journal's record of the job", () => {
-    const task = cancelledTask("f1", "fal", undefined, undefined, NOW);
+    const task = cancelledTask(
+      "f1",
+      "fal",
+      undefined,
+      undefined,
+      NOW,
+      "cancelled on request (grokvid cancel)",
+    );
     expect(task).toMatchObject({
       id: "f1",
       provider: "fal",

@@ -94,6 +94,7 @@ export async function openSession(
       now,
       complete: (task) => recorder.complete(task),
       known: (id) => recorder.known(gateway.name, id),
+      cancelRequested: (id) => recorder.cancelWasRequested(gateway.name, id),
     },
     recorder,
     sent: () => answered,

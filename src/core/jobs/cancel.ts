@@ -90,6 +90,7 @@ export function cancelledTask(
   job: JobRecord | undefined,
   answered: NormalizedTask | undefined,
   now: Date,
+  why: string,
 ): NormalizedTask {
   const base: NormalizedTask = answered ?? {
     id,
@@ -106,7 +107,23 @@ export function cancelledTask(
   return {
     ...base,
     status: "cancelled",
-    error: base.error ?? { code: "cancelled", message: `cancelled on request (grokvid cancel)` },
+    error: base.error ?? { code: "cancelled", message: why },
+  };
+}
+
+/** The task as the journal last saw it, for the record written before a cancel. */
+export function taskOf(job: JobRecord): NormalizedTask {
+  return {
+    id: job.id,
+    provider: job.provider,
+    model: job.model,
+    status: job.status,
+    progress: job.progress,
+    videoUrl: job.videoUrl,
+    error: job.error,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    raw: null,
   };
 }
 
@@ -117,15 +134,26 @@ export async function cancelJob(
   job: JobRecord | undefined,
 ): Promise<CancelResult> {
   const { gateway, deps, recorder } = session;
+  // The intent first: if this process dies once the cancel is out, the failure fal reports next is
+  // still read as the cancellation, by a `wait` running elsewhere too.
+  if (job) await recorder.cancelling(taskOf(job));
   const answer = await requestCancel(gateway, id, deps);
   if (answer.outcome === "already-finished") {
-    // fal says only that it had finished: the status (and the result) say how.
+    // It ended first, so its outcome is its own: fal says only that it had finished; the status
+    // (and the result) say how.
+    if (job) await recorder.cancelling(taskOf(job), false);
     const task = answer.task ?? (await fetchTask(gateway, id, deps)).task;
     await recorder.status(task);
     return { id, provider: gateway.name, outcome: answer.outcome, task };
   }
-  recorder.cancelRequested(gateway.name, id);
-  const task = cancelledTask(id, gateway.name, job, answer.task, deps.now());
+  const task = cancelledTask(
+    id,
+    gateway.name,
+    job,
+    answer.task,
+    deps.now(),
+    "cancelled on request (grokvid cancel)",
+  );
   await recorder.status(task);
   return { id, provider: gateway.name, outcome: "requested", task };
 }

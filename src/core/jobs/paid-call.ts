@@ -123,6 +123,7 @@ export async function finishJob(
         await recorder.status(t);
       },
       ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      onCancelling: (t, requested) => recorder.cancelling(t, requested),
     },
     deps,
   );
