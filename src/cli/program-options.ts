@@ -19,7 +19,7 @@ export function addCommon(cmd: Command, withProvider = true, { quietShort = true
       .addOption(
         option(
           "--provider <name>",
-          "gateway: apimart, xcompute, jimmyai, duoyuanx, xai, or sandbox (offline, in-process)",
+          "where the job runs: apimart, xcompute, jimmyai, duoyuanx, xai, fal, replicate, openrouter, aimlapi, a gateway from the config, or sandbox (offline, in-process)",
           "$GROKVID_PROVIDER, else defaultProvider in the config file",
         ),
       )

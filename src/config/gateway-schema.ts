@@ -1,6 +1,8 @@
 import * as z from "../util/zod.js";
 import { baseUrlProblem } from "./base-url.js";
 import { providerChoices } from "./choices.js";
+import { providerSpecs } from "../providers/specs.js";
+import type { ModelSpec, ProviderId } from "../providers/types.js";
 
 /** A base URL, checked as every other source of one is (base-url.ts); the message never quotes it. */
 export const baseUrlSetting = z.string().superRefine((value, ctx) => {
@@ -27,11 +29,13 @@ export type GatewayDialect = (typeof gatewayDialects)[number];
  */
 export const platformDialects: readonly GatewayDialect[] = ["fal", "replicate", "openrouter", "aimlapi"];
 
+/** A platform's own models (the platform dialects are named as its built-in provider). */
+function platformModels(dialect: GatewayDialect): readonly ModelSpec[] | undefined {
+  return platformDialects.includes(dialect) ? providerSpecs[dialect as ProviderId].models : undefined;
+}
+
 /** Where the model's name picks the endpoint (fal, Replicate), only the platform's names work. */
-export const endpointModels: Partial<Record<GatewayDialect, readonly string[]>> = {
-  fal: ["grok-imagine-video", "grok-imagine-video-1.5", "grok-imagine-video-1.5-lite"],
-  replicate: ["grok-imagine-video", "grok-imagine-video-1.5"],
-};
+const ENDPOINT_DIALECTS: readonly GatewayDialect[] = ["fal", "replicate"];
 
 /** Dialects whose create takes reference images. */
 const REFERENCE_DIALECTS: readonly GatewayDialect[] = ["xai", ...platformDialects];
@@ -123,10 +127,11 @@ export const gatewaySchema = z
       return;
     }
     const models = g.models ?? {};
-    const known = endpointModels[g.dialect];
+    const own = platformModels(g.dialect);
+    const known = ENDPOINT_DIALECTS.includes(g.dialect) ? own?.map((m) => m.id) : undefined;
     const names =
       g.models === undefined
-        ? (known ?? [])
+        ? (own ?? []).flatMap((m) => [m.id, ...(m.aliases ?? [])])
         : Object.entries(models).flatMap(([id, m]) => [id, ...(m.aliases ?? [])]);
     if (
       g.model !== undefined &&

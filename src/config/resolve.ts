@@ -245,10 +245,10 @@ export function resolvePoll(
   const cancels = spec === undefined || spec.buildCancel !== undefined;
   if (flags.cancelOnTimeout === true && !cancels) {
     throw new UsageError(
-      `${provider ?? spec?.id ?? "this provider"} has no way to cancel a job, so --cancel-on-timeout cannot be kept; nothing was sent`,
+      `${provider ?? spec?.id ?? "this provider"} has no way to cancel a job, so cancelOnTimeout cannot be kept; nothing was sent`,
       {
         option: "cancelOnTimeout",
-        hint: "drop --cancel-on-timeout; fal and replicate (and gateways of their dialects) can cancel",
+        hint: "only fal and replicate (and gateways of their dialects) can cancel; elsewhere a job runs to its end",
       },
     );
   }

@@ -155,7 +155,7 @@ export async function callGateway(
      * Error statuses that are an answer, not a failure, when their body is JSON (a fal result that
      * reports the job's failure): returned as they are, not mapped, not retried.
      */
-    acceptStatus?: (status: number) => boolean;
+    acceptStatus?: (status: number, body: unknown) => boolean;
   },
 ): Promise<JsonResponse> {
   // Undici would refuse the header anyway, as a network error a retry cannot mend.
@@ -185,7 +185,8 @@ export async function callGateway(
   for (let attempt = 0; ; attempt++) {
     let outcome: Outcome;
     let hint: number | undefined;
-    const kind = spec.method === "POST" ? "create" : "query";
+    // A cancel is a POST too (Replicate), but only a paid create waits for a create's turn.
+    const kind = opts.idempotent ? "query" : "create";
     const done = await gateway.pacer?.turn(kind, deps.paceSignal ?? deps.signal);
     const started = deps.now();
     try {
@@ -218,7 +219,7 @@ export async function callGateway(
             },
           );
         }
-      } else if (parsed.ok && opts.acceptStatus?.(res.statusCode)) {
+      } else if (parsed.ok && opts.acceptStatus?.(res.statusCode, parsed.value)) {
         return { status: res.statusCode, headers: resHeaders, body: parsed.value };
       } else {
         outcome = { kind: "status", status: res.statusCode };

@@ -272,32 +272,27 @@ describe("grokvid cancel where the platform has no cancel", () => {
   });
 });
 
-/**
- * Bugs found while writing these tests (reported; src/ is another engineer's). Each is marked
- * `.fails` and asserts the behaviour grokvid should have: remove `.fails` once it is fixed.
- */
-describe("known gaps", () => {
-  // A `wait` already polling a fal job does not know of a `cancel` made by another process, so it
-  // reads fal's cancelled result as a failure and journals `failed` after the cancel's `cancelled`.
-  it.fails(
-    "fal: a wait running while another process cancels the job ends cancelled, not failed",
-    async () => {
-      const id = await created("fal");
-      const waiting = cli(["wait", id, "--interval", "100ms", "--timeout", "15s"]);
-      const polled = () => e2e.sandbox.requests.some((q) => q.method === "GET" && q.path.includes(id));
-      for (let i = 0; i < 200 && !polled(); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(polled()).toBe(true);
-      expect((await cli(["cancel", id])).code).toBe(0);
-      const w = await waiting;
-      expect(w.code).toBe(7);
-      expect(w.stdout.split("\t").slice(0, 2)).toEqual([id, "cancelled"]);
-      expect((await lastStatus(id))?.status).toBe("cancelled");
-    },
-  );
+/** Bugs found while writing these tests, each failing before its fix. */
+describe("cancels across processes and the check-once timeout", () => {
+  // A `wait` already polling a fal job did not know of a `cancel` made by another process, so it
+  // read fal's cancelled result as a failure and journaled `failed` after the cancel's `cancelled`.
+  // The cancel's intent is journaled first now, and the waiting process reads it again.
+  it("fal: a wait running while another process cancels the job ends cancelled, not failed", async () => {
+    const id = await created("fal");
+    const waiting = cli(["wait", id, "--interval", "100ms", "--timeout", "15s"]);
+    const polled = () => e2e.sandbox.requests.some((q) => q.method === "GET" && q.path.includes(id));
+    for (let i = 0; i < 200 && !polled(); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(polled()).toBe(true);
+    expect((await cli(["cancel", id])).code).toBe(0);
+    const w = await waiting;
+    expect(w.code).toBe(7);
+    expect(w.stdout.split("\t").slice(0, 2)).toEqual([id, "cancelled"]);
+    expect((await lastStatus(id))?.status).toBe("cancelled");
+  });
 
   // `--timeout 0` is documented as "checks once"; with poll.cancelOnTimeout in the config, that one
   // look cancels the job.
-  it.fails("wait ID --timeout 0 (check once) never cancels, even with poll.cancelOnTimeout", async () => {
+  it("wait ID --timeout 0 (check once) never cancels, even with poll.cancelOnTimeout", async () => {
     await writeFile(join(e2e.dir, ".grokvideorc.json"), JSON.stringify({ poll: { cancelOnTimeout: true } }));
     const id = await created("fal");
     const before = e2e.sandbox.requests.length;

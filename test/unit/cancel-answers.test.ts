@@ -157,7 +157,7 @@ describe("resolvePoll: --cancel-on-timeout and poll.cancelOnTimeout", () => {
         );
         expect(err.option).toBe("cancelOnTimeout");
         expect(err.message).toBe(
-          `${name} has no way to cancel a job, so --cancel-on-timeout cannot be kept; nothing was sent`,
+          `${name} has no way to cancel a job, so cancelOnTimeout cannot be kept; nothing was sent`,
         );
       }
     },

@@ -116,10 +116,9 @@ describe("fal and replicate gateways pick the endpoint by model name", () => {
     accepts({ dialect: "aimlapi", baseUrl: BASE, models: { "my-grok": { durations: [6] } } });
   });
 
-  // Bug (reported): without `models`, openrouter and aimlapi gateways check `model` against
-  // nothing, so a typo is accepted and the platform's first model is silently used instead.
-  // Remove `.fails` once gateway-schema.ts checks it against the platform's own names.
-  it.fails.each(["openrouter", "aimlapi"])(
+  // Without `models`, openrouter and aimlapi gateways checked `model` against nothing, so a typo
+  // was accepted and the platform's first model silently used instead.
+  it.each(["openrouter", "aimlapi"])(
     "%s without `models`: a `model` the platform does not offer is refused",
     (dialect) => {
       expect(problem({ dialect, baseUrl: BASE, model: "grok-imagine-vidoe" })).toMatch(

@@ -95,8 +95,15 @@ export async function fetchTask(gateway: Gateway, id: string, deps: TaskDeps): P
   return Number.isFinite(hint) && hint > 0 ? { ...parsed, pollAfterMs: hint } : parsed;
 }
 
-/** A result that is a failure comes as 4xx/5xx with the platform's own words (fal, §10a Result). */
-const failedResult = (status: number): boolean => status === 400 || status === 422 || status >= 500;
+/**
+ * A result that is a failure comes as 4xx/5xx with the platform's own words, `{detail}` (fal, §10a
+ * Result). Any other error answer (a proxy's JSON 503) is a failed request, retried as one.
+ */
+const failedResult = (status: number, body: unknown): boolean =>
+  (status === 400 || status === 422 || status >= 500) &&
+  typeof body === "object" &&
+  body !== null &&
+  "detail" in body;
 
 /**
  * The queue says done (fal's COMPLETED): the result request says whether it is a video or a
