@@ -126,6 +126,7 @@ describe("estimated costs, marked as such", () => {
 });
 
 describe("every finished job has a cost", () => {
+  // Eight jobs one after another: more than the default 20 s on a busy two-core machine.
   it("fal lite, fal edit and extend, replicate reference images, edit and extension", async () => {
     const fal = platformCli(e2e, "fal");
     const replicate = platformCli(e2e, "replicate");
@@ -172,7 +173,7 @@ describe("every finished job has a cost", () => {
       "replicate edit": estimate,
       "replicate extension": estimate,
     });
-  });
+  }, 60_000);
 });
 
 describe("balance", () => {

@@ -2,7 +2,15 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
-import { expectSaved, FAST, oneLine, PNG_DATA_URI, posts, writeImages } from "../helpers/platform-e2e.js";
+import {
+  expectSaved,
+  FAST,
+  oneLine,
+  onCdn,
+  PNG_DATA_URI,
+  posts,
+  writeImages,
+} from "../helpers/platform-e2e.js";
 import { runCli } from "../helpers/run-cli.js";
 
 // Issue 22 item 7: each platform's protocol as a `gateways:` dialect, with the platform's own models
@@ -139,6 +147,11 @@ describe("a gateways: entry of each platform dialect", () => {
       const doc = await expectSaved(r, e2e.dir, "out.mp4");
       expect(doc.provider).toBe(name);
       expect(posts(e2e.sandbox.requests)).toEqual([[path, body]]);
+      // The platform's CDN rule holds for its dialect too: the video is fetched without the key.
+      const cdn = onCdn(e2e.sandbox.requests);
+      // (OpenRouter may serve it through its /content route instead, with the key, on its own origin.)
+      if (!name.startsWith("my-openrouter")) expect(cdn.length).toBeGreaterThan(0);
+      expect(cdn.map((q) => [q.path, q.sentKey])).toEqual(cdn.map(() => [`/files/${doc.id}.mp4`, false]));
       const status = await cli(["status", doc.id, "--json"]);
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout)).toMatchObject({ id: doc.id, provider: name, status: "succeeded" });
