@@ -297,6 +297,31 @@ describe("fal: the status, result and cancel URLs are the ones fal returned (§1
     expect(proxy.seen.filter((s) => s.status === 404)).toEqual([]);
   });
 
+  it("--cancel-on-timeout cancels at the returned cancel_url when the wait times out (exit 8)", async () => {
+    proxy = await startMovingProxy(e2e.sandbox.url);
+    const r = await viaProxy([
+      "create",
+      "--provider",
+      "fal",
+      "--prompt",
+      "[never] a fox",
+      "--wait",
+      "--timeout",
+      "500ms",
+      "--interval",
+      "100ms",
+      "--cancel-on-timeout",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(8);
+    const id = /task (fal_\w+)/.exec(r.stderr)?.[1] ?? "";
+    const returned = `${MOVED}${APP}/requests/${id}`;
+    expect(r.stderr).toContain("cancelled it on fal (--cancel-on-timeout)");
+    const seen = proxy.seen.map((s) => `${s.method} ${s.path} ${s.status}`);
+    expect(seen.at(-1)).toBe(`PUT ${returned}/cancel 202`);
+    expect(seen.slice(1).every((line) => line.includes(` ${returned}`))).toBe(true);
+  });
+
   it("the sandbox itself 404s a status URL built with the endpoint's sub-path, and grokvid never sent one", async () => {
     const r = await fal([
       "create",
