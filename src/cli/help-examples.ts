@@ -20,6 +20,7 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
     'grokvid extend task_01JN... --prompt "the camera pulls back" --dry-run',
   ],
   status: ["grokvid status task_01JN...", "grokvid status task_01JN... --json | jq -r .status"],
+  cancel: ["grokvid cancel pred_abc123", "grokvid cancel fal_abc123 fal_def456 --json"],
   wait: ["grokvid wait task_01JN... --timeout 20m", "grokvid wait task_01JN... --interval 10s --json"],
   download: [
     "grokvid download task_01JN... -o dog.mp4",

@@ -82,7 +82,13 @@ export function addPolling(cmd: Command): Command {
         "off, or poll.cancelOnTimeout in config",
       ),
     )
-    .addOption(option("--no-cancel-on-timeout", "leave the job running when the wait times out"));
+    .addOption(
+      option(
+        "--no-cancel-on-timeout",
+        "leave the job running when the wait times out, whatever the config says",
+        "as --cancel-on-timeout",
+      ),
+    );
 }
 
 export function collect(value: string, previous: string[]): string[] {

@@ -131,9 +131,7 @@ const COMMANDS: Record<string, Declare> = {
     addCommon(
       program
         .command("cancel")
-        .description(
-          "cancel jobs where the platform can (fal, replicate); the journal marks them cancelled",
-        )
+        .description("cancel jobs where the platform can (fal, replicate); the journal marks them cancelled")
         .argument("<ids...>", "task ids, or - to read ids from standard input, one per line"),
     ).action(async (ids: string[], flags: CommonFlags) =>
       (await import("../commands/cancel.js")).runCancel(ids, flags, runtime),

@@ -87,10 +87,8 @@ function report(
     throw stopped;
   }
   if (result.exitCode !== 0) {
-    const failure = new GrokvidError(
-      `not every job of ${file} succeeded (${result.summary})`,
-      result.exitCode,
-    );
+    // The summary was the line above: the error only says what it means.
+    const failure = new GrokvidError(`not every job of ${file} succeeded`, result.exitCode);
     failure.resultPrinted = true;
     throw failure;
   }

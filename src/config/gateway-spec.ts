@@ -1,4 +1,5 @@
 import { aimlapiSpec } from "../providers/aimlapi-spec.js";
+import { ConfigError } from "../util/errors.js";
 import { makeApimartFamilySpec } from "../providers/apimart-family-spec.js";
 import { makeOpenAiVideosSpec } from "../providers/duoyuanx-spec.js";
 import { falSpec } from "../providers/fal-spec.js";
@@ -118,10 +119,17 @@ export function gatewayDialectDef(name: string, def: GatewayDefinition): Dialect
     ? Object.entries(def.models).map(([id, m]) => toModelSpec(id, m, def.dialect))
     : [...(PLATFORM_SPECS[def.dialect]?.models ?? [])];
   const wanted = def.model?.toLowerCase();
-  const chosen =
-    models.find(
-      (m) => m.id.toLowerCase() === wanted || (m.aliases ?? []).some((a) => a.toLowerCase() === wanted),
-    ) ?? models[0];
+  const named = models.find(
+    (m) => m.id.toLowerCase() === wanted || (m.aliases ?? []).some((a) => a.toLowerCase() === wanted),
+  );
+  // The schema checks a listed model; a platform's own (no `models`) is checked here, as strictly.
+  if (def.model !== undefined && !named) {
+    const names = models.flatMap((m) => [m.id, ...(m.aliases ?? [])]).join(", ");
+    throw new ConfigError(
+      `gateways.${name}.model: ${def.model} is not one of this gateway's models (${names})`,
+    );
+  }
+  const chosen = named ?? models[0];
   if (!chosen) throw new Error(`gateway ${name} has no model`);
   return { id: name, defaultBaseUrl: def.baseUrl, models, defaultModel: chosen.id };
 }

@@ -12,7 +12,7 @@ import { DIALECT_MODULES, makeGatewaySpec } from "./gateway-spec.js";
 import type { GatewayDefinition } from "./gateway-schema.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { baseUrlProblem } from "./base-url.js";
-import { findKey, storedKeyName } from "./key-source.js";
+import { findKey, type KeySource, storedKeyName } from "./key-source.js";
 import { userConfigFile } from "./user-files.js";
 import { parseDuration } from "../util/duration.js";
 import { MIN_INTERVAL_MS, type ProviderChoice, providerChoices } from "./choices.js";
@@ -108,6 +108,8 @@ export interface Connection {
   baseUrl: string;
   apiKey: string;
   keyVariable: string;
+  /** What to check when the gateway rejects the key: the place it was really read from. */
+  keyHint?: string;
 }
 
 function checkUrl(value: string, from: string): string {
@@ -136,7 +138,7 @@ export function resolveConnection(
   const fileSettings = selection.settings;
   const own = selection.keyVariable;
   const ecosystem = selection.provider.ecosystemKeyVariable;
-  const { apiKey, variable } = findKey(selection, env);
+  const { apiKey, variable, source } = findKey(selection, env);
   const baseUrl =
     (baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined) ??
     rememberedBaseUrl ??
@@ -152,7 +154,21 @@ export function resolveConnection(
       hint: `run: grokvid keys set ${storedKeyName(selection)} (or set ${own}${ecosystem ? ` or ${ecosystem}` : ""}, or ${selection.settingsPath}.apiKey in ${userConfigFile(env)})`,
     });
   }
-  return { baseUrl, apiKey, keyVariable: variable };
+  return {
+    baseUrl,
+    apiKey,
+    keyVariable: variable,
+    ...(source ? { keyHint: keyHint(source, selection) } : {}),
+  };
+}
+
+/** Where to look when the key is rejected: the source it came from, not a list of every place. */
+function keyHint(source: KeySource, selection: Pick<ProviderSelection, "choice" | "dialect">): string {
+  const name = storedKeyName(selection);
+  if (source.kind === "env") return `the key came from ${source.variable}; check it there`;
+  if (source.kind === "config")
+    return `the key came from ${source.keyPath} in ${source.file ?? "the config file"}; check it there`;
+  return `the key came from grokvid keys (${source.file}); store the right one with: grokvid keys set ${name}`;
 }
 
 export interface CreateDefaults {

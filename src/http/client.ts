@@ -59,6 +59,8 @@ export interface Gateway {
   apiKey: string;
   /** Named in auth errors so the user knows which setting to fix. */
   keyVariable: string;
+  /** Where the key was really read from, said when the gateway rejects it. */
+  keyHint?: string;
   /** Where the dialect has a request budget (Provider.requestsPerSecond). */
   pacer?: Pacer;
 }
@@ -161,7 +163,9 @@ export async function callGateway(
     throw new ConfigError(
       `the API key for ${gateway.name} holds characters an HTTP header cannot carry; nothing was sent`,
       {
-        hint: `check ${gateway.keyVariable} or providers.${gateway.name}.apiKey in the config file`,
+        hint:
+          gateway.keyHint ??
+          `check ${gateway.keyVariable} or providers.${gateway.name}.apiKey in the config file`,
         nothingSent: true,
       },
     );
@@ -225,6 +229,7 @@ export async function callGateway(
           const mapped = mapHttpError(res.statusCode, info, {
             provider: name,
             keyVariable: gateway.keyVariable,
+            ...(gateway.keyHint ? { keyHint: gateway.keyHint } : {}),
             ...(opts.taskId === undefined ? {} : { taskId: opts.taskId }),
           });
           // A proxy's 502/504 or a timeout often comes after the gateway took (and billed) the job.

@@ -6,6 +6,8 @@ export interface ErrorContext {
   provider: string;
   /** The environment variable that holds this provider's key, for the hint. */
   keyVariable: string;
+  /** Where the key was really read from (Gateway.keyHint), when known. */
+  keyHint?: string;
   taskId?: string;
 }
 
@@ -20,16 +22,16 @@ export function mapHttpError(
   const code = info?.code ? sanitizeText(info.code, 100).trim() : "";
   const said = message ? `: ${message}` : "";
   const details = { status, ...(code ? { providerCode: code } : {}) };
+  if (status === 402 || info?.quota) {
+    return new ApiError(`${ctx.provider}: out of balance or quota (HTTP ${status})${said}`, ExitCode.quota, {
+      ...details,
+      hint: `top up your ${ctx.provider} account, then run the command again`,
+    });
+  }
   if (status === 401 || status === 403) {
     return new ApiError(`${ctx.provider} rejected the API key (HTTP ${status})${said}`, ExitCode.auth, {
       ...details,
-      hint: `check ${ctx.keyVariable} or providers.${ctx.provider}.apiKey in the config file`,
-    });
-  }
-  if (status === 402) {
-    return new ApiError(`${ctx.provider}: out of balance or quota (HTTP 402)${said}`, ExitCode.quota, {
-      ...details,
-      hint: `top up your ${ctx.provider} account, then run the command again`,
+      hint: ctx.keyHint ?? `check ${ctx.keyVariable} or providers.${ctx.provider}.apiKey in the config file`,
     });
   }
   if (info?.notFound || (status === 404 && ctx.taskId !== undefined)) {

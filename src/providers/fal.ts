@@ -191,10 +191,14 @@ function parseCancel(httpStatus: number, body: unknown): CancelOutcome | undefin
   return undefined;
 }
 
+/** fal locks an account whose balance ran out, answering 403 "User is locked. Reason: Exhausted balance" [I]. */
+const SPENT = /exhausted balance|insufficient (balance|credit)/i;
+
 function parseError(_status: number, body: unknown): ProviderErrorInfo | undefined {
   const detail = z.object({ detail: z.unknown() }).safeParse(body);
   const message = detail.success ? falDetail(detail.data.detail) : undefined;
-  return message === undefined ? undefined : { message };
+  if (message === undefined) return undefined;
+  return SPENT.test(message) ? { message, quota: true } : { message };
 }
 
 export const fal: Provider = {

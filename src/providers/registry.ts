@@ -22,10 +22,7 @@ export const providers = {
   replicate,
   openrouter,
   aimlapi,
-} as const satisfies Record<
-  ProviderId,
-  Provider
->;
+} as const satisfies Record<ProviderId, Provider>;
 
 export function getProvider(id: ProviderId): Provider {
   return providers[id];

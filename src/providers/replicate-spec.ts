@@ -140,8 +140,7 @@ export const replicateSpec: SpecWithoutBalance = {
   buildCancel: (task) => ({ method: "POST", path: `${prediction(task.id)}/cancel` }),
   // grokvid cancels at its own deadline while it runs; Replicate's, a little later, is the backstop
   // for a grokvid that is gone by then. Whole seconds, rounded up.
-  withDeadline: (create, ms) =>
-    withCancelAfter(create, `${Math.ceil(ms / 1000) + DEADLINE_GRACE_SECONDS}s`),
+  withDeadline: (create, ms) => withCancelAfter(create, `${Math.ceil(ms / 1000) + DEADLINE_GRACE_SECONDS}s`),
   operations: {
     // xai/grok-imagine-video edits a `video` of at most 8.7 s (§10b).
     edit: { maxSourceSeconds: 8.7, build: (params) => buildSourced("edit", params) },

@@ -213,6 +213,8 @@ export interface ProviderErrorInfo {
   code?: string;
   /** The provider says the task does not exist (new-api answers this with HTTP 400). */
   notFound?: boolean;
+  /** The refusal is about money, whatever its status (fal locks a spent account with a 403). */
+  quota?: boolean;
 }
 
 /** What is left on the key, in the unit the gateway counts in. */

@@ -90,7 +90,9 @@ it.each([
     expect(run.stderr).toContain(
       "batch: 0 succeeded, 0 failed, 0 timed out, 0 skipped (done earlier), 2 interrupted, 1 not run (interrupted)\n",
     );
-    expect(run.stderr).toContain("resume with: grokvid batch jobs.jsonl (or grokvid resume --download)\n");
+    expect(run.stderr).toContain(
+      "resume with: grokvid batch jobs.jsonl --provider apimart --manifest manifest.json --concurrency 2 --interval 10s\n",
+    );
     // Nothing paid for is lost: both jobs are in the journal for the resume the hint names.
     expect(e2e.sandbox.requests.filter((r) => r.method === "POST")).toHaveLength(2);
   },

@@ -83,10 +83,14 @@ describe("grokvid completion bash, sourced in bash", () => {
       "jimmyai",
       "duoyuanx",
       "xai",
+      "fal",
+      "replicate",
+      "openrouter",
+      "aimlapi",
       "sandbox",
       "my-proxy",
     ]);
-    expect(bashComplete("grokvid create --provider a", env)).toEqual(["apimart"]);
+    expect(bashComplete("grokvid create --provider a", env)).toEqual(["apimart", "aimlapi"]);
     expect(bashComplete("grokvid create --provider xai --model ", env)).toEqual([
       "grok-imagine-video",
       "grok-imagine-video-1.5",

@@ -164,3 +164,47 @@ describe("grokvid keys", () => {
     expect(JSON.parse(await readFile(keysFile(), "utf8"))).toEqual({ apimart: STORED });
   });
 });
+
+describe("a rejected key's hint (issue 23 item 7)", () => {
+  const REJECTED = "sk-invalid-stored-key";
+  const create = (extra: Record<string, string> = {}) =>
+    runCli(
+      ["create", "--provider", "xcompute", "--prompt", "p", "--base-url", e2e.sandbox.baseUrl("xcompute")],
+      { cwd: e2e.dir, env: { ...env(), ...extra } },
+    );
+
+  it("names grokvid keys when the stored key was the one rejected, not a variable that is not set", async () => {
+    const set = await runCli(["keys", "set", "xcompute"], {
+      cwd: e2e.dir,
+      env: env(),
+      input: `${REJECTED}\n`,
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const refused = await create();
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(`the key came from grokvid keys (${keysFile()})`);
+    expect(refused.stderr).toContain("grokvid keys set xcompute");
+    expect(refused.stderr).not.toContain("GROKVID_XCOMPUTE_API_KEY");
+    expectNoKey(refused, REJECTED);
+  });
+
+  it("names the variable when the environment's key was the one rejected", async () => {
+    const refused = await create({ GROKVID_XCOMPUTE_API_KEY: REJECTED });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain("the key came from GROKVID_XCOMPUTE_API_KEY; check it there");
+    expectNoKey(refused, REJECTED);
+  });
+
+  it("names the config key when the config file's key was the one rejected", async () => {
+    await mkdir(join(e2e.dir, ".config", "grokvid"), { recursive: true });
+    await writeFile(
+      join(e2e.dir, ".config", "grokvid", "config.json"),
+      JSON.stringify({ providers: { xcompute: { apiKey: REJECTED } } }),
+      { mode: 0o600 },
+    );
+    const refused = await create();
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain("the key came from providers.xcompute.apiKey");
+    expectNoKey(refused, REJECTED);
+  });
+});

@@ -1,43 +1,18 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, readFile, symlink } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
-import { makeTempDir } from "../helpers/run-cli.js";
+import { type InstalledPackage, installPackedTarball, manifest } from "../helpers/installed-package.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const manifest = z
-  .object({ dependencies: z.record(z.string(), z.string()), license: z.string(), version: z.string() })
-  .parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
-
-let work: { dir: string; cleanup: () => Promise<void> };
+let work: InstalledPackage;
 /** node_modules/grokvid of a fresh project, as npm lays out an installed tarball. */
 let installed: string;
 
-/**
- * `npm pack`, then the tarball unpacked into an empty project's node_modules the way `npm install`
- * lays it out, its dependencies beside it. Tests reach nothing but 127.0.0.1, so npm's registry
- * step is replaced by links to the dependencies this clone already installed (npm ci).
- */
 beforeAll(async () => {
-  work = await makeTempDir();
-  // dist/ is already built (npm test builds first); packing must not rebuild it underneath the run.
-  execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work.dir], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const tarball = readdirSync(work.dir).find((name) => name.endsWith(".tgz"));
-  if (!tarball) throw new Error("npm pack made no tarball");
-  const modules = join(work.dir, "app", "node_modules");
-  installed = join(modules, "grokvid");
-  await mkdir(installed, { recursive: true });
-  execFileSync("tar", ["-xzf", join(work.dir, tarball), "-C", installed, "--strip-components=1"]);
-  for (const dep of Object.keys(manifest.dependencies)) {
-    await mkdir(dirname(join(modules, dep)), { recursive: true });
-    await symlink(join(ROOT, "node_modules", dep), join(modules, dep));
-  }
+  work = await installPackedTarball();
+  installed = work.installed;
 }, 60_000);
 afterAll(() => work.cleanup());
 

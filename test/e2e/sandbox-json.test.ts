@@ -24,7 +24,9 @@ describe("grokvid sandbox --json", () => {
     const doc = JSON.parse(stdout) as { url: string; baseUrls: Record<string, string> };
     expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Object.keys(doc.baseUrls).sort()).toEqual([...providerIds].sort());
-    for (const id of providerIds) expect(doc.baseUrls[id]).toBe(`${doc.url}/${id}`);
+    // OpenRouter's API is under /api on its host, as its real base URL is.
+    for (const id of providerIds)
+      expect(doc.baseUrls[id]).toBe(`${doc.url}/${id}${id === "openrouter" ? "/api" : ""}`);
     const r = await runCli(["create", "--provider", "apimart", "--prompt", "p"], {
       cwd: e2e.dir,
       env: { GROKVID_APIMART_API_KEY: "any-key-works", GROKVID_APIMART_BASE_URL: doc.baseUrls.apimart ?? "" },

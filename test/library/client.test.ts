@@ -135,3 +135,57 @@ describe("the library, imported as grokvid", () => {
     expect(log.lines.join("\n")).toMatch(/named task/);
   });
 });
+
+describe("the client's provider is a default, not an override (issue 23 item 2)", () => {
+  const both = () => ({ ...e2e.envFor("xai"), ...e2e.envFor("apimart") });
+
+  it("a journaled job's status, and an edit of it, go where the job lives", async () => {
+    const cat = await client(both()).create({ prompt: "a cat", provider: "xai" }, { wait: true });
+    expect(cat.task.provider).toBe("xai");
+    // The same client (provider: apimart) asks xai about its job, and edits it there.
+    expect((await client(both()).status(cat.task.id)).provider).toBe("xai");
+    const night = await client(both()).edit(cat.task.id, { prompt: "make it night" });
+    expect(night.task.provider).toBe("xai");
+    expect(e2e.sandbox.requests.filter((r) => r.method === "POST" && r.dialect === "apimart")).toEqual([]);
+  });
+
+  it("an explicit provider on the call still wins", async () => {
+    const made = await client(both()).create({ prompt: "a dog" });
+    expect(made.task.provider).toBe("apimart");
+    const err = await client(both())
+      .status(made.task.id, { provider: "xai" })
+      .catch((e: unknown) => e);
+    expect((err as GrokvidError).exitCode).toBe(ExitCode.provider);
+  });
+});
+
+describe("library guards", () => {
+  it("refuses to write a video into a terminal, before anything is sent", async () => {
+    const tty = Object.assign(new Collector(), { isTTY: true });
+    const before = e2e.sandbox.requests.length;
+    const err = await client()
+      .create({ prompt: "x" }, { to: tty })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toContain("refusing to write a video into a terminal");
+    const err2 = await client()
+      .download("task_any", { to: tty })
+      .catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(UsageError);
+    expect(e2e.sandbox.requests.length).toBe(before);
+    expect(tty.chunks).toEqual([]);
+  });
+
+  it("resume({ ids }) picks up only those jobs", async () => {
+    const mine = (await client().create({ prompt: "mine" })).task.id;
+    const other = (await client().create({ prompt: "someone else's" })).task.id;
+    const ended: string[] = [];
+    const result = await client().resume({
+      ids: [mine],
+      onEvent: (e) => e.type === "ended" && void ended.push(e.job.id),
+    });
+    expect(result.total).toBe(1);
+    expect(ended).toEqual([mine]);
+    expect((await client().findJob(other))?.status).toBe("queued");
+  });
+});

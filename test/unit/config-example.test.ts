@@ -14,7 +14,7 @@ describe(".grokvideorc.example", () => {
     const raw: unknown = await defaultLoaders[".yaml"](EXAMPLE, text);
     const config = validateConfig(raw, EXAMPLE);
     expect(Object.keys(config.providers ?? {}).sort()).toEqual([...providerIds].sort());
-    expect(config.poll).toEqual({ interval: "5s", timeout: "30m" });
+    expect(config.poll).toEqual({ interval: "5s", timeout: "30m", cancelOnTimeout: false });
     expect(config.download?.template).toBe("{provider}-{id}.mp4");
   });
 

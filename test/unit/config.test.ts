@@ -34,7 +34,9 @@ describe("selectProvider", () => {
     const err = thrownAs(UsageError, () => selectProvider(undefined, {}, {}));
     expect(err.exitCode).toBe(2);
     expect(err.message).toContain("--provider");
-    expect(err.message).toContain("apimart, xcompute, jimmyai, duoyuanx, xai, sandbox");
+    expect(err.message).toContain(
+      "apimart, xcompute, jimmyai, duoyuanx, xai, fal, replicate, openrouter, aimlapi, sandbox",
+    );
   });
 
   it("names where an unknown provider came from", () => {
@@ -179,16 +181,25 @@ describe("configCreateDefaults", () => {
 
 describe("resolvePoll", () => {
   it("defaults to 5 s and 30 min, and 1 s for the sandbox", () => {
-    expect(resolvePoll({}, {})).toEqual({ intervalMs: 5000, timeoutMs: 1_800_000 });
-    expect(resolvePoll({}, {}, "sandbox")).toEqual({ intervalMs: 1000, timeoutMs: 1_800_000 });
+    expect(resolvePoll({}, {})).toEqual({ intervalMs: 5000, timeoutMs: 1_800_000, cancelOnTimeout: false });
+    expect(resolvePoll({}, {}, "sandbox")).toEqual({
+      intervalMs: 1000,
+      timeoutMs: 1_800_000,
+      cancelOnTimeout: false,
+    });
   });
 
   it("prefers flags over the config file over defaults", () => {
     const config: GrokvidConfig = { poll: { interval: "10s", timeout: 120 } };
-    expect(resolvePoll({}, config)).toEqual({ intervalMs: 10_000, timeoutMs: 120_000 });
+    expect(resolvePoll({}, config)).toEqual({
+      intervalMs: 10_000,
+      timeoutMs: 120_000,
+      cancelOnTimeout: false,
+    });
     expect(resolvePoll({ interval: "250ms", timeout: "1h" }, config)).toEqual({
       intervalMs: 250,
       timeoutMs: 3_600_000,
+      cancelOnTimeout: false,
     });
     expect(resolvePoll({ interval: "2s" }, config, "sandbox").intervalMs).toBe(2000);
   });

@@ -3,7 +3,8 @@ import { fal, falStatusTable } from "../../src/providers/fal.js";
 import { falEndpoint, falSpec } from "../../src/providers/fal-spec.js";
 import { mapStatus } from "../../src/providers/parse-helpers.js";
 import type { CreateParams, LoadedImage, ModelSpec } from "../../src/providers/types.js";
-import { UsageError } from "../../src/util/errors.js";
+import { mapHttpError } from "../../src/http/map-error.js";
+import { ExitCode, UsageError } from "../../src/util/errors.js";
 import {
   FAL_REQUEST_ID,
   FAL_VIDEO_URL,
@@ -279,5 +280,20 @@ describe("fal cancel and error bodies", () => {
     expect(fal.parseError(500, falErrorDetail)).toStrictEqual({ message: "Internal server error" });
     expect(fal.parseError(422, falError422)?.message).toMatch(/^body\.duration: ensure/);
     expect(fal.parseError(400, { message: "other shape" })).toBeUndefined();
+  });
+
+  it("a locked account (403, exhausted balance) is a matter of money: exit 5, fal's words kept", () => {
+    const body = { detail: "User is locked. Reason: Exhausted balance. Top up your balance." };
+    const info = fal.parseError(403, body);
+    expect(info).toStrictEqual({ message: body.detail, quota: true });
+    const err = mapHttpError(403, info, { provider: "fal", keyVariable: "GROKVID_FAL_API_KEY" });
+    expect(err.exitCode).toBe(ExitCode.quota);
+    expect(err.message).toBe(`fal: out of balance or quota (HTTP 403): ${body.detail}`);
+    // A plain 403 is still a rejected key.
+    const refused = mapHttpError(403, fal.parseError(403, { detail: "Forbidden" }), {
+      provider: "fal",
+      keyVariable: "GROKVID_FAL_API_KEY",
+    });
+    expect(refused.exitCode).toBe(ExitCode.auth);
   });
 });

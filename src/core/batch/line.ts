@@ -90,7 +90,8 @@ function interruptedEntry(job: PlannedJob, id: string | null): ManifestEntry {
   const error =
     id === null
       ? "interrupted before its job was sent"
-      : `interrupted; the job may still be running: grokvid wait ${shellQuote(id)}`;
+      : // One command picks up every such line (the batch's resume hint), not one per line.
+        "interrupted; its job may still be running, and a re-run of the batch picks it up";
   return entry(job, { id, status: "interrupted", path: null, error, code: ExitCode.interrupted });
 }
 

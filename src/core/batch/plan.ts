@@ -50,11 +50,15 @@ export interface BatchPlan {
 
 async function validateLine(
   line: BatchLine,
-  flags: { provider?: string },
+  flags: { provider?: string; defaultProvider?: string },
   runtime: Runtime,
   config: GrokvidConfig,
 ): Promise<{ provider: string; params: CreateParams; model: ModelSpec }> {
-  const selection = selectProvider(line.provider ?? flags.provider, runtime.env, config);
+  const selection = selectProvider(
+    line.provider ?? flags.provider ?? flags.defaultProvider,
+    runtime.env,
+    config,
+  );
   const { params, model } = validateCreate(
     selection.provider,
     {
@@ -137,7 +141,7 @@ export function replan(
  */
 export async function planBatch(
   parsed: ParsedBatch,
-  flags: { provider?: string; retryFailed?: boolean; resubmitUncertain?: boolean },
+  flags: { provider?: string; defaultProvider?: string; retryFailed?: boolean; resubmitUncertain?: boolean },
   runtime: Runtime,
   config: GrokvidConfig,
   journaled: readonly JobRecord[],

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { resolvePoll, selectProvider } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { ExitCode, UsageError } from "../../util/errors.js";
-import { plural, shellQuote } from "../../util/format.js";
+import { plural } from "../../util/format.js";
 import { runPool } from "../../util/pool.js";
 import type { ParsedBatch } from "./batch-file.js";
 import { Claims } from "../../files/claims.js";
@@ -16,6 +16,7 @@ import type { BatchEvent, BatchOptions, BatchResult } from "./events.js";
 import { type RunContext, runOne } from "./line.js";
 import { rejectCollisions } from "./output.js";
 import { checkKeys, planBatch } from "./plan.js";
+import { rerunCommand } from "./rerun-command.js";
 import { entry, type ManifestEntry, summarize, writeManifest } from "./report.js";
 
 export interface BatchDeps {
@@ -26,8 +27,8 @@ export interface BatchDeps {
   emit: (event: BatchEvent) => void;
 }
 
-function resumeHint(source: string): string {
-  return `resume with: grokvid batch ${shellQuote(source)} (or grokvid resume --download)`;
+function resumeHint(source: string, options: BatchOptions): string {
+  return `resume with: ${rerunCommand(source, options)}`;
 }
 
 function invalidEntry(bad: { line: number; message: string }): ManifestEntry {
@@ -125,6 +126,6 @@ export async function runBatchJobs(
     exitCode,
     summary,
     earlierFailures,
-    ...(interrupted ? { interrupted: resumeHint(source) } : {}),
+    ...(interrupted ? { interrupted: resumeHint(source, options) } : {}),
   };
 }

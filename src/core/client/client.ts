@@ -5,7 +5,7 @@ import { registerEnvSecrets } from "../../util/redact.js";
 import { withKnownCost } from "../../util/cost.js";
 import type { ParsedBatch } from "../batch/batch-file.js";
 import type { BatchOptions, BatchResult } from "../batch/events.js";
-import { GrokvidError } from "../../util/errors.js";
+import { GrokvidError, UsageError } from "../../util/errors.js";
 import { type GatewayChoice, type Reporter, realClock, type Runtime, silentReporter } from "./context.js";
 import type { BalanceResult } from "../gateway/balance.js";
 import type { CreateOptions, CreateResult, JobSpec } from "../jobs/create.js";
@@ -30,6 +30,19 @@ import type { ResumeEvent, ResumeOptions, ResumeResult } from "../jobs/resume.js
 import type { CancelResult } from "../jobs/cancel.js";
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/**
+ * A video is megabytes of binary: written into a terminal (`to: process.stdout` in a script run by
+ * hand) it fills the screen with garbage and can upset it. Refused before anything is sent.
+ */
+function refuseTerminal(to: unknown): void {
+  if (typeof to === "object" && to !== null && "isTTY" in to && to.isTTY === true) {
+    throw new UsageError(
+      "refusing to write a video into a terminal; pass { output: FILE }, or a file or pipe stream as `to`",
+      { option: "to" },
+    );
+  }
+}
 
 /** An edit's or extension's spec: a prompt, and the model or (extend) the seconds to add. */
 export type SourcedSpec = Pick<JobSpec, "prompt" | "provider" | "model" | "duration">;
@@ -72,7 +85,7 @@ export class GrokvidClient {
   private flags<T extends object>(extra: T): GatewayChoice & Defined<T> {
     const { provider, config, baseUrl } = this.options;
     return {
-      ...(provider === undefined ? {} : { provider }),
+      ...(provider === undefined ? {} : { defaultProvider: provider }),
       ...(config === undefined ? {} : { config }),
       ...(baseUrl === undefined ? {} : { baseUrl }),
       ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
@@ -119,6 +132,7 @@ export class GrokvidClient {
 
   /** Pays for one job; with `wait`, `download` or `output`, follows it to the end. */
   async create(spec: JobSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    refuseTerminal(options.to);
     const config = await this.loadConfig();
     const { runCreate } = await import("../jobs/create.js");
     return runCreate(spec, this.flags(options), this.runtime, this.report, config, await this.journal());
@@ -215,6 +229,7 @@ export class GrokvidClient {
   /** Waits if needed, then saves the video to a file or writes it into `to`. */
   async download(id: string, options: DownloadOptions = {}): Promise<DownloadOutcome> {
     const { provider, interval, timeout, cancelOnTimeout, output, to, onUpdate, onDownload } = options;
+    refuseTerminal(to);
     const flags = this.flags({ provider, interval, timeout, cancelOnTimeout });
     const force = options.force === true;
     const f = await import("./flows.js");

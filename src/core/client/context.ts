@@ -62,7 +62,13 @@ export interface Runtime {
 
 /** What every call shares: which gateway (a provider or a configured gateway), which config file, which base URL. */
 export interface GatewayChoice {
+  /** Chosen for this call (`--provider`): it wins over what the journal remembers of a job. */
   provider?: string;
+  /**
+   * A library client's provider (`createClient({ provider })`): the default for new jobs, but a
+   * job the journal knows (status, wait, download, cancel, an edit's source) stays where it lives.
+   */
+  defaultProvider?: string;
   config?: string;
   baseUrl?: string;
 }

@@ -94,6 +94,7 @@ export async function openSession(
       now,
       complete: (task) => recorder.complete(task),
       known: (id) => recorder.known(gateway.name, id),
+      cancelRequested: (id) => recorder.cancelWasRequested(gateway.name, id),
     },
     recorder,
     sent: () => answered,
@@ -133,7 +134,8 @@ async function findJournaledJob(
   // Checked before any lookup or request: "" or ".." would turn into another URL entirely.
   assertTaskId(id);
   const job = await journal.findJob(id, flags.provider?.trim().toLowerCase());
-  if (!job && flags.provider === undefined && !runtime.env.GROKVID_PROVIDER && !config.defaultProvider) {
+  const fallback = flags.defaultProvider ?? runtime.env.GROKVID_PROVIDER ?? config.defaultProvider;
+  if (!job && flags.provider === undefined && !fallback) {
     throw new UsageError(
       `task ${id} is not in the journal (${journal.path}); pass --provider to ask a gateway about it`,
     );

@@ -25,7 +25,7 @@ export async function getBalance(
   config: GrokvidConfig,
   journal: Journal,
 ): Promise<BalanceResult> {
-  const selection = selectProvider(flags.provider, runtime.env, config);
+  const selection = selectProvider(flags.provider ?? flags.defaultProvider, runtime.env, config);
   const { provider } = selection;
   if (!provider.balance) {
     throw new UsageError(

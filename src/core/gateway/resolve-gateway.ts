@@ -53,7 +53,7 @@ export async function resolveEndpoint(
   const selection =
     job && flags.provider === undefined
       ? selectRemembered(job.provider, config)
-      : selectProvider(flags.provider, runtime.env, config);
+      : selectProvider(flags.provider ?? flags.defaultProvider, runtime.env, config);
   const { provider } = selection;
   const name = selection.choice;
   if (selection.choice !== "sandbox") {

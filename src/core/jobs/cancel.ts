@@ -20,13 +20,10 @@ export const canCancel = (provider: ProviderSpec): boolean => provider.buildCanc
 
 /** The refusal, before anything is sent, where the platform has no cancel to call. */
 export function cannotCancel(name: string, option?: string): UsageError {
-  return new UsageError(
-    `${name} has no way to cancel a job: its API documents none, so nothing was sent`,
-    {
-      hint: "a job there runs to its end; fal and replicate (and gateways of their dialects) can cancel",
-      ...(option ? { option } : {}),
-    },
-  );
+  return new UsageError(`${name} has no way to cancel a job: its API documents none, so nothing was sent`, {
+    hint: "a job there runs to its end; fal and replicate (and gateways of their dialects) can cancel",
+    ...(option ? { option } : {}),
+  });
 }
 
 /** fal answers an already finished or unknown request with 400 or 404 and its own status word. */
@@ -56,11 +53,15 @@ export async function requestCancel(
   if (parseCancel) {
     const outcome = parseCancel(res.status, res.body);
     if (outcome === "not-found") {
-      throw new ApiError(`task ${id} was not found on ${gateway.name} (HTTP ${res.status})`, ExitCode.provider, {
-        status: res.status,
-        notFound: true,
-        hint: "check the id and --provider (a task lives on the gateway that created it)",
-      });
+      throw new ApiError(
+        `task ${id} was not found on ${gateway.name} (HTTP ${res.status})`,
+        ExitCode.provider,
+        {
+          status: res.status,
+          notFound: true,
+          hint: "check the id and --provider (a task lives on the gateway that created it)",
+        },
+      );
     }
     if (outcome === undefined) {
       throw new ApiError(
@@ -89,6 +90,7 @@ export function cancelledTask(
   job: JobRecord | undefined,
   answered: NormalizedTask | undefined,
   now: Date,
+  why: string,
 ): NormalizedTask {
   const base: NormalizedTask = answered ?? {
     id,
@@ -105,7 +107,23 @@ export function cancelledTask(
   return {
     ...base,
     status: "cancelled",
-    error: base.error ?? { code: "cancelled", message: `cancelled on request (grokvid cancel)` },
+    error: base.error ?? { code: "cancelled", message: why },
+  };
+}
+
+/** The task as the journal last saw it, for the record written before a cancel. */
+export function taskOf(job: JobRecord): NormalizedTask {
+  return {
+    id: job.id,
+    provider: job.provider,
+    model: job.model,
+    status: job.status,
+    progress: job.progress,
+    videoUrl: job.videoUrl,
+    error: job.error,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    raw: null,
   };
 }
 
@@ -116,15 +134,26 @@ export async function cancelJob(
   job: JobRecord | undefined,
 ): Promise<CancelResult> {
   const { gateway, deps, recorder } = session;
+  // The intent first: if this process dies once the cancel is out, the failure fal reports next is
+  // still read as the cancellation, by a `wait` running elsewhere too.
+  if (job) await recorder.cancelling(taskOf(job));
   const answer = await requestCancel(gateway, id, deps);
   if (answer.outcome === "already-finished") {
-    // fal says only that it had finished: the status (and the result) say how.
+    // It ended first, so its outcome is its own: fal says only that it had finished; the status
+    // (and the result) say how.
+    if (job) await recorder.cancelling(taskOf(job), false);
     const task = answer.task ?? (await fetchTask(gateway, id, deps)).task;
     await recorder.status(task);
     return { id, provider: gateway.name, outcome: answer.outcome, task };
   }
-  recorder.cancelRequested(gateway.name, id);
-  const task = cancelledTask(id, gateway.name, job, answer.task, deps.now());
+  const task = cancelledTask(
+    id,
+    gateway.name,
+    job,
+    answer.task,
+    deps.now(),
+    "cancelled on request (grokvid cancel)",
+  );
   await recorder.status(task);
   return { id, provider: gateway.name, outcome: "requested", task };
 }

@@ -60,6 +60,7 @@ export async function followTask(
               await session.recorder.status(task);
             },
             onWarning: (w) => session.report.warn(w),
+            onCancelling: (task, requested) => session.recorder.cancelling(task, requested),
           },
           session.deps,
         ),

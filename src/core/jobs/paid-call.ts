@@ -71,10 +71,16 @@ export async function createJob(
   }
   let submitted: ParsedTask;
   try {
-    submitted = await submitTask(gateway, { ...params, ...media }, model, { ...deps, http }, {
-      ...(intent.request ? { request: intent.request } : {}),
-      ...(intent.deadlineMs === undefined ? {} : { deadlineMs: intent.deadlineMs }),
-    });
+    submitted = await submitTask(
+      gateway,
+      { ...params, ...media },
+      model,
+      { ...deps, http },
+      {
+        ...(intent.request ? { request: intent.request } : {}),
+        ...(intent.deadlineMs === undefined ? {} : { deadlineMs: intent.deadlineMs }),
+      },
+    );
   } catch (err) {
     const refused = err instanceof ApiError && !err.mayExist;
     if (refused || (err instanceof GrokvidError && err.nothingSent))
@@ -117,6 +123,7 @@ export async function finishJob(
         await recorder.status(t);
       },
       ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+      onCancelling: (t, requested) => recorder.cancelling(t, requested),
     },
     deps,
   );

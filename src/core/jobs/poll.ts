@@ -17,6 +17,11 @@ export interface WaitOptions {
   onWarning?: (message: string) => void;
   /** When the timeout ends the wait, cancel the job where the platform can (--cancel-on-timeout). */
   cancelOnTimeout?: boolean;
+  /**
+   * Awaited before that cancel is sent, with the task as last seen (the journal's intent record),
+   * and again with `requested` false when the platform says the job had finished first.
+   */
+  onCancelling?: (last: NormalizedTask, requested: boolean) => Promise<void>;
 }
 
 /** Backoff grows while nothing changes, so a 20-minute job costs dozens of polls, not hundreds. */
@@ -48,7 +53,10 @@ function describe(task: NormalizedTask): string {
 function isTransient(err: unknown): err is ApiError {
   if (!(err instanceof ApiError) || err.exitCode !== ExitCode.provider) return false;
   const s = err.status;
-  return s === undefined || s === 408 || s === 425 || s === 429 || s >= 500;
+  // Without a status it is the network's doing, or a refusal of ours (a returned URL on another
+  // origin) that waiting cannot mend.
+  if (s === undefined) return err.networkFailure;
+  return s === 408 || s === 425 || s === 429 || s >= 500;
 }
 
 /**
@@ -96,8 +104,12 @@ export async function waitForTask(
       if (lastError && !last) throw lastError;
       const seen = last ? `last seen ${describe(last)}` : "never seen";
       const timedOut = `timed out after ${formatMs(opts.timeoutMs)} waiting for task ${id} on ${gateway.name} (${seen})`;
-      if (opts.cancelOnTimeout && canCancel(gateway.provider))
-        throw await cancelAtDeadline(gateway, id, last, timedOut, opts, deps);
+      // A timeout of 0 only checks once: there was no wait to give up on.
+      if (opts.cancelOnTimeout && opts.timeoutMs > 0 && canCancel(gateway.provider)) {
+        const ended = await cancelAtDeadline(gateway, id, last, timedOut, opts, deps);
+        if ("task" in ended) return ended.task;
+        throw ended.error;
+      }
       throw new WaitTimeoutError(`${timedOut}; the task may still be running`, {
         hint: `resume with: ${opts.resumeHint}`,
         task: last,
@@ -113,7 +125,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * --cancel-on-timeout: the wait is over, so the job is cancelled rather than left running (and
- * billed). Exactly one cancel is sent; the error says what came of it, and still exits 8.
+ * billed). Exactly one cancel is sent, and the error says what came of it (exit 8). A job that
+ * finished first is no timeout at all: its final state ends the wait like any other.
  */
 async function cancelAtDeadline(
   gateway: Gateway,
@@ -122,27 +135,39 @@ async function cancelAtDeadline(
   timedOut: string,
   opts: WaitOptions,
   deps: TaskDeps,
-): Promise<WaitTimeoutError> {
+): Promise<{ task: NormalizedTask } | { error: WaitTimeoutError }> {
+  if (last) await opts.onCancelling?.(last, true);
+  let answer: Awaited<ReturnType<typeof requestCancel>>;
   try {
-    const answer = await requestCancel(gateway, id, { ...deps, http: { ...deps.http, maxRetries: 0 } });
-    if (answer.outcome === "already-finished") {
-      return new WaitTimeoutError(`${timedOut}; it had already finished when grokvid cancelled it`, {
-        hint: `see it with: ${opts.resumeHint}`,
-        task: last,
-      });
-    }
-    const task = cancelledTask(id, gateway.name, undefined, answer.task, deps.now());
-    const cancelled = last ? { ...task, model: last.model, createdAt: last.createdAt } : task;
-    await opts.onUpdate?.(cancelled, opts.timeoutMs);
-    return new WaitTimeoutError(`${timedOut}; cancelled it on ${gateway.name} (--cancel-on-timeout)`, {
-      task: cancelled,
-    });
+    answer = await requestCancel(gateway, id, { ...deps, http: { ...deps.http, maxRetries: 0 } });
   } catch (err) {
     if (deps.http.signal?.aborted) throw err;
     const why = err instanceof Error ? err.message : String(err);
-    return new WaitTimeoutError(`${timedOut}; the cancel failed (${why}), so the task may still be running`, {
-      hint: `resume with: ${opts.resumeHint}, or try again: grokvid cancel ${id}`,
-      task: last,
-    });
+    const error = new WaitTimeoutError(
+      `${timedOut}; the cancel failed (${why}), so the task may still be running`,
+      { hint: `resume with: ${opts.resumeHint}, or try again: grokvid cancel ${id}`, task: last },
+    );
+    return { error };
   }
+  if (answer.outcome === "already-finished") {
+    // Its outcome is its own: a failure now is no cancellation.
+    if (last) await opts.onCancelling?.(last, false);
+    const task = answer.task ?? (await fetchTask(gateway, id, deps)).task;
+    await opts.onUpdate?.(task, opts.timeoutMs);
+    if (isTerminal(task.status)) return { task };
+    return {
+      error: new WaitTimeoutError(`${timedOut}; the task may still be running`, {
+        hint: `resume with: ${opts.resumeHint}`,
+        task,
+      }),
+    };
+  }
+  const why = `cancelled after ${formatMs(opts.timeoutMs)} of waiting (--cancel-on-timeout)`;
+  const task = cancelledTask(id, gateway.name, undefined, answer.task, deps.now(), why);
+  const cancelled = last ? { ...task, model: last.model, createdAt: last.createdAt } : task;
+  await opts.onUpdate?.(cancelled, opts.timeoutMs);
+  const error = new WaitTimeoutError(`${timedOut}; cancelled it on ${gateway.name} (--cancel-on-timeout)`, {
+    task: cancelled,
+  });
+  return { error };
 }

@@ -64,7 +64,7 @@ export async function prepare(
   runtime: Runtime,
   config: GrokvidConfig,
 ): Promise<Prepared> {
-  const selection = selectProvider(options.provider, runtime.env, config);
+  const selection = selectProvider(options.provider ?? options.defaultProvider, runtime.env, config);
   const poll = resolvePoll(options, config, selection.choice, selection.provider);
   if (spec.source) {
     const unused = [

@@ -35,6 +35,11 @@ export interface ResumeOptions extends GatewayChoice {
   timeout?: string;
   /** When a job's wait times out, cancel it (fal, Replicate); refused where it cannot be. */
   cancelOnTimeout?: boolean;
+  /**
+   * Only these jobs (a script's own, say): by default every unfinished job of the journal is picked
+   * up, whoever started it, as `grokvid resume` does after a crash.
+   */
+  ids?: readonly string[];
 }
 
 /** How one resumed job ended. */
@@ -126,7 +131,10 @@ export async function resumeJobs(options: ResumeOptions, deps: ResumeDeps): Prom
   const concurrency = parseConcurrency(options.concurrency, 4);
   resolvePoll(options, config);
   const download = options.download === true;
-  const todo = pendingJobs(await journal.readJobs(), download, options.provider?.trim().toLowerCase());
+  const wanted = options.ids === undefined ? undefined : new Set(options.ids);
+  const todo = pendingJobs(await journal.readJobs(), download, options.provider?.trim().toLowerCase()).filter(
+    (job) => wanted === undefined || wanted.has(job.id),
+  );
   if (todo.length === 0) return { outcomes: [], total: 0, exitCode: ExitCode.ok };
   emit({ type: "started", total: todo.length });
   const pool = new SessionPool(options, runtime, deps.report, config, journal);

@@ -30,6 +30,8 @@ export interface TaskDeps {
   complete?: (task: NormalizedTask) => NormalizedTask;
   /** The journal's knowledge of a task (its returned URLs above all). */
   known?: (id: string) => KnownTask | undefined;
+  /** The journal read again: did any process ask to cancel the task (grokvid cancel elsewhere)? */
+  cancelRequested?: (id: string) => Promise<boolean>;
 }
 
 /** Sends the paid create call exactly once (the HTTP layer only resends when nothing left the machine). */
@@ -125,7 +127,13 @@ async function fetchResult(
     ...(known?.cancelRequested ? { cancelRequested: true } : {}),
     ...(known?.asked ? { asked: known.asked } : {}),
   };
-  const result = asGateway(gateway, provider.parseResult(res.body, task, context, deps.now()));
+  let result = asGateway(gateway, provider.parseResult(res.body, task, context, deps.now()));
+  // A failure may be a cancel another process sent (`grokvid cancel` while this one waits): its
+  // intent is in the journal before the cancel goes out.
+  if (result.task.status === "failed" && !context.cancelRequested && (await deps.cancelRequested?.(ref.id))) {
+    const cancelled = { ...context, cancelRequested: true };
+    result = asGateway(gateway, provider.parseResult(res.body, task, cancelled, deps.now()));
+  }
   return { ...result, warnings: [...polled.warnings, ...result.warnings] };
 }
 

@@ -90,6 +90,12 @@ export const eventSchema = z.discriminatedUnion("type", [
     videoUrl: z.string().nullable(),
     error: errorSchema,
     cost: costSchema.optional(),
+    /**
+     * true: written before a cancel is sent (grokvid cancel, --cancel-on-timeout), so a failure the
+     * platform reports next is read as the cancellation by any process, even after a kill -9.
+     * false: the platform said the job had finished first, so its outcome is its own.
+     */
+    cancelRequested: z.boolean().optional(),
   }),
   // The gateway certainly refused the create: sending it again cannot pay twice.
   z.object({ type: z.literal("abandoned"), at: z.string(), provider: z.string(), requestHash: z.string() }),

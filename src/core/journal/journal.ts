@@ -41,6 +41,8 @@ export interface JobRecord {
   cost?: JobCost;
   /** The task's own URLs where the gateway returned them (fal): status, result and cancel. */
   links?: TaskLinks;
+  /** A cancel was requested (and maybe sent): a failure reported next is the cancellation. */
+  cancelRequested?: boolean;
   updatedAt: string;
   download: SavedVideo | null;
   /** Where a download was started and not finished: its `.part` file waits there. */
@@ -132,7 +134,10 @@ export class JournalState {
         error: event.error,
         updatedAt: event.at,
       });
-      if (event.cost) job.cost = event.cost.estimate ? { usd: event.cost.usd, estimate: true } : { usd: event.cost.usd };
+      // Sticky until the platform says the job finished first: later polls leave it as it is.
+      if (event.cancelRequested !== undefined) job.cancelRequested = event.cancelRequested;
+      if (event.cost)
+        job.cost = event.cost.estimate ? { usd: event.cost.usd, estimate: true } : { usd: event.cost.usd };
     } else if (event.type === "downloading") {
       job.pendingPath = event.path;
     } else {

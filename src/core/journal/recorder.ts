@@ -100,7 +100,7 @@ export class JobRecorder {
       createdAt: job.createdAt,
       params: job.params,
       ...(job.links ? { links: job.links } : {}),
-      ...(job.status === "cancelled" ? { cancelled: true } : {}),
+      ...(job.status === "cancelled" || job.cancelRequested ? { cancelled: true } : {}),
     });
   }
 
@@ -125,10 +125,32 @@ export class JobRecorder {
     };
   }
 
-  /** A cancel the gateway accepted: a failure it reports next is the cancellation (fal). */
-  cancelRequested(provider: string, id: string): void {
-    const fact = this.facts.get(jobKey(provider, id));
-    if (fact) fact.cancelled = true;
+  /**
+   * Before a cancel is sent: journaled (with the task's last known state), so a failure the
+   * platform reports next reads as the cancellation in any process, even if this one dies now.
+   */
+  async cancelling(task: NormalizedTask, requested = true): Promise<void> {
+    const fact = this.facts.get(jobKey(task.provider, task.id));
+    if (fact) fact.cancelled = requested;
+    this.lastSeen.set(jobKey(task.provider, task.id), signature(task));
+    await this.journal.append({
+      type: "status",
+      at: this.now().toISOString(),
+      id: task.id,
+      provider: task.provider,
+      status: task.status,
+      progress: task.progress,
+      videoUrl: task.videoUrl,
+      error: task.error,
+      cancelRequested: requested,
+    });
+  }
+
+  /** Whether the journal, read again now, says a cancel was requested (by another process too). */
+  async cancelWasRequested(provider: string, id: string): Promise<boolean> {
+    if (this.facts.get(jobKey(provider, id))?.cancelled) return true;
+    const job = await this.journal.findJob(id, provider);
+    return job?.cancelRequested === true;
   }
 
   /** The request as journaled, for jobs this process created or was told of (see know). */

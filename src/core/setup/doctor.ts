@@ -170,9 +170,10 @@ export async function runDoctor(flags: GatewayChoice, runtime: Runtime): Promise
   const keysLine = await checkKeysFile(runtime);
   if (keysLine) checks.push(keysLine);
   checks.push(await checkJournal(resolveHome(runtime.env)));
+  const chosen = flags.provider ?? flags.defaultProvider;
   const names =
-    flags.provider !== undefined
-      ? [flags.provider.trim().toLowerCase()]
+    chosen !== undefined
+      ? [chosen.trim().toLowerCase()]
       : acceptedProviders(config).filter((n) => {
           if (n === "sandbox") return false;
           try {
