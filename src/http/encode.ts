@@ -18,16 +18,10 @@ export function buildUrl(baseUrl: string, spec: Pick<RequestSpec, "path" | "quer
 function returnedTarget(baseUrl: string, returned: string): string {
   const base = new URL(baseUrl);
   const target = URL.canParse(returned) ? new URL(returned) : undefined;
-  // Below the base URL's path too: on a host that serves several APIs (a proxy mounting the
-  // platform under /fal), the key belongs to that one.
-  const prefix = base.pathname.replace(/\/*$/, "/");
-  const inside = target?.origin === base.origin && `${target.pathname}/`.startsWith(prefix);
-  if (!target || !inside) {
-    const where = target
-      ? target.origin === base.origin
-        ? `${target.origin}${target.pathname.split("/").slice(0, 2).join("/")}, outside ${base.origin}${base.pathname}`
-        : target.origin
-      : "an address that is not a URL";
+  // The origin is the boundary, as for a browser's credentials: a mirror may return URLs outside
+  // the path it was configured with (a path is no boundary between parts of one server).
+  if (target?.origin !== base.origin) {
+    const where = target ? target.origin : "an address that is not a URL";
     throw new ApiError(
       `the gateway at ${base.origin} returned a task URL on ${where}; refusing to send the key there`,
       ExitCode.provider,

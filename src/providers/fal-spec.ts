@@ -1,5 +1,11 @@
-import { UsageError } from "../util/errors.js";
-import { imageUrlOf, modeOf, type PerSecondPrices, requestTo, resolutionWord } from "./hosted-common.js";
+import {
+  imageUrlOf,
+  modeOf,
+  modeRefused,
+  type PerSecondPrices,
+  requestTo,
+  resolutionWord,
+} from "./hosted-common.js";
 import type {
   CreateParams,
   LoadedImage,
@@ -91,10 +97,7 @@ export const falModels: readonly ModelSpec[] = [
 export function falEndpoint(model: string, mode: VideoMode): string {
   const byMode = Object.hasOwn(falEndpoints, model) ? falEndpoints[model] : undefined;
   const endpoint = byMode?.[mode];
-  if (endpoint === undefined) {
-    const offered = Object.keys(byMode ?? {}).join(", ") || "nothing";
-    throw new UsageError(`fal's ${model} does not do ${mode}; it offers ${offered}`);
-  }
+  if (endpoint === undefined) throw modeRefused("fal", falEndpoints, model, mode);
   return endpoint;
 }
 

@@ -1,3 +1,4 @@
+import { UsageError } from "../util/errors.js";
 import { checkCostUsd, describeRefusedCost, MAX_JOB_COST_USD } from "../util/cost.js";
 import { sanitizeToken } from "../util/untrusted.js";
 import type { CreateParams, LoadedImage, ParsedTask, RequestSpec, VideoMode } from "./types.js";
@@ -15,6 +16,25 @@ export const imageUrlOf = (img: LoadedImage): string | undefined =>
 export function modeOf(params: CreateParams<LoadedImage>): VideoMode {
   if ((params.references ?? []).length > 0) return "reference-to-video";
   return params.images.length > 0 ? "image-to-video" : "text-to-video";
+}
+
+/**
+ * A model that has no endpoint for the mode the flags ask for: a usage error about `model` that
+ * says what this model does and which of the platform's models do the mode.
+ */
+export function modeRefused(
+  platform: string,
+  endpoints: Readonly<Record<string, Partial<Record<VideoMode, unknown>>>>,
+  model: string,
+  mode: VideoMode,
+): UsageError {
+  const offered = Object.keys(Object.hasOwn(endpoints, model) ? (endpoints[model] ?? {}) : {});
+  const doers = Object.keys(endpoints).filter((m) => endpoints[m]?.[mode] !== undefined);
+  const also = doers.length > 0 ? `; accepted: ${doers.join(", ")}` : "";
+  return new UsageError(
+    `model ${model} on ${platform} does not do ${mode} (it does ${offered.join(", ") || "nothing"})${also}`,
+    { option: "model" },
+  );
 }
 
 /** "720p" from 720, the way all four platforms write a resolution. */

@@ -1,5 +1,5 @@
 import { UsageError } from "../util/errors.js";
-import { imageUrlOf, modeOf, type PerSecondPrices, resolutionWord } from "./hosted-common.js";
+import { imageUrlOf, modeOf, modeRefused, type PerSecondPrices, resolutionWord } from "./hosted-common.js";
 import type {
   CreateParams,
   LoadedImage,
@@ -28,11 +28,14 @@ export const replicateModelFor: Readonly<Record<string, Partial<Record<VideoMode
 
 /**
  * Per-second list prices by Replicate model (§10b): 1.5 is documented; the base model's are
- * xAI's own "presumably" [I]; r2v and the extension have none, so they get no estimate.
+ * xAI's own "presumably" [I], and so are r2v's and the extension's, which are the same model's
+ * other modes (xAI prices every mode per second of video) [I]. Shown as estimates only.
  */
 export const replicatePrices: Readonly<Record<string, PerSecondPrices>> = {
   "xai/grok-imagine-video-1.5": { 480: 0.08, 720: 0.14 },
   "xai/grok-imagine-video": { 480: 0.05, 720: 0.07 },
+  "xai/grok-imagine-r2v": { 480: 0.05, 720: 0.07 },
+  "xai/grok-imagine-video-extension": { 480: 0.05, 720: 0.07 },
 };
 
 /** Replicate's defaults when a field is not sent (§10b), for the estimate of an echoed input. */
@@ -40,6 +43,9 @@ export const replicateDefaults: Readonly<Record<string, { duration: number; reso
   "xai/grok-imagine-video": { duration: 5, resolution: 720 },
   // §10b gives 1.5 no defaults of its own: the base model's are assumed [I].
   "xai/grok-imagine-video-1.5": { duration: 5, resolution: 720 },
+  // r2v: 8 s at 480p by default (§10b); the extension adds 6 s, at the base model's 720p [I].
+  "xai/grok-imagine-r2v": { duration: 8, resolution: 480 },
+  "xai/grok-imagine-video-extension": { duration: 6, resolution: 720 },
 };
 
 const RATIOS = ["auto", "16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3"] as const;
@@ -79,10 +85,7 @@ export const replicateModels: readonly ModelSpec[] = [
 export function replicateModelName(model: string, mode: VideoMode): string {
   const byMode = Object.hasOwn(replicateModelFor, model) ? replicateModelFor[model] : undefined;
   const name = byMode?.[mode];
-  if (name === undefined) {
-    const offered = Object.keys(byMode ?? {}).join(", ") || "nothing";
-    throw new UsageError(`Replicate's ${model} does not do ${mode}; it offers ${offered}`);
-  }
+  if (name === undefined) throw modeRefused("Replicate", replicateModelFor, model, mode);
   return name;
 }
 

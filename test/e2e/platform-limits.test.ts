@@ -219,51 +219,42 @@ describe.each<[PlatformDialect, Array<[string, string[], string | RegExp]>]>([
   });
 });
 
-/**
- * Bugs found while writing these tests (reported; src/ is another engineer's). Each is marked
- * `.fails` and asserts the behaviour grokvid should have: remove `.fails` once it is fixed.
- */
-describe("refusals that must name the right flag and the accepted values (known gaps)", () => {
-  // Today: "--reference-image is not accepted by fal model grok-imagine-video-1.5-lite; use --image
+/** Bugs found while writing these tests, each failing before its fix. */
+describe("refusals that must name the right flag and the accepted values", () => {
+  // Was: "--reference-image is not accepted by fal model grok-imagine-video-1.5-lite; use --image
   // instead", though lite refuses --image too (validate-images.ts checkReferences).
-  it.fails(
-    "fal: a reference image for the text-only lite model is refused without pointing at --image, which it refuses too",
-    async () => {
-      const r = await cli("fal")(
-        create("fal", "--model", "grok-imagine-video-1.5-lite", "--reference-image", URL),
-      );
-      expect(r.code).toBe(2);
-      const line = oneLine(r.stderr);
-      expect(line).toMatch(
-        /^error: --reference-image is not accepted by fal model grok-imagine-video-1\.5-lite/,
-      );
-      expect(line).not.toContain("--image");
-      expect(e2e.sandbox.requests).toEqual([]);
-    },
-  );
+  it("fal: a reference image for the text-only lite model is refused without pointing at --image, which it refuses too", async () => {
+    const r = await cli("fal")(
+      create("fal", "--model", "grok-imagine-video-1.5-lite", "--reference-image", URL),
+    );
+    expect(r.code).toBe(2);
+    const line = oneLine(r.stderr);
+    expect(line).toMatch(
+      /^error: --reference-image is not accepted by fal model grok-imagine-video-1\.5-lite/,
+    );
+    expect(line).not.toContain("--image");
+    expect(e2e.sandbox.requests).toEqual([]);
+  });
 
-  // Today: "fal's grok-imagine-video-1.5 does not do edit; it offers text-to-video, image-to-video,
+  // Was: "fal's grok-imagine-video-1.5 does not do edit; it offers text-to-video, image-to-video,
   // reference-to-video": no flag, and not the model that does edit (fal-spec.ts falEndpoint).
-  it.fails(
-    "fal: an edit on v1.5 (fal edits on grok-imagine-video only) names --model and the model that edits",
-    async () => {
-      const r = await cli("fal")([
-        "edit",
-        SOURCE,
-        "--provider",
-        "fal",
-        "--model",
-        "grok-imagine-video-1.5",
-        "--prompt",
-        "x",
-      ]);
-      expect(r.code).toBe(2);
-      const line = oneLine(r.stderr);
-      expect(line).toContain("--model grok-imagine-video-1.5");
-      expect(line).toMatch(/accepted: grok-imagine-video($|[;,. ])/);
-      expect(e2e.sandbox.requests).toEqual([]);
-    },
-  );
+  it("fal: an edit on v1.5 (fal edits on grok-imagine-video only) names --model and the model that edits", async () => {
+    const r = await cli("fal")([
+      "edit",
+      SOURCE,
+      "--provider",
+      "fal",
+      "--model",
+      "grok-imagine-video-1.5",
+      "--prompt",
+      "x",
+    ]);
+    expect(r.code).toBe(2);
+    const line = oneLine(r.stderr);
+    expect(line).toContain("--model grok-imagine-video-1.5");
+    expect(line).toMatch(/accepted: grok-imagine-video($|[;,. ])/);
+    expect(e2e.sandbox.requests).toEqual([]);
+  });
 });
 
 describe("limits on a journaled source's length", () => {

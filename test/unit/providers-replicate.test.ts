@@ -147,13 +147,20 @@ describe("replicate answers (§10b Prediction, Statuses, Output)", () => {
     expect(task).toMatchObject({ videoUrl: REPLICATE_VIDEO_URL, cost: { usd: 0.35, estimate: true } });
   });
 
-  it("no estimate for unpriced models; a hostile duration is dropped with a warning", () => {
+  it("r2v at the base model's price; no estimate for an unknown model; a hostile duration is dropped", () => {
     const r2v = replicate.parseQuery(
       { ...replicateSucceeded, model: "xai/grok-imagine-r2v" },
       REPLICATE_ID,
       NOW,
     );
-    expect(r2v.task.cost).toBeUndefined();
+    // The echoed input's 10 s at 720p, at $0.07 a second.
+    expect(r2v.task.cost).toEqual({ usd: 0.7, estimate: true });
+    const unknown = replicate.parseQuery(
+      { ...replicateSucceeded, model: "xai/some-new-model" },
+      REPLICATE_ID,
+      NOW,
+    );
+    expect(unknown.task.cost).toBeUndefined();
     const hostile = { ...replicateSucceeded, input: { duration: Number.POSITIVE_INFINITY } };
     const parsed = replicate.parseQuery(hostile, REPLICATE_ID, NOW);
     expect(parsed.task.cost).toBeUndefined();

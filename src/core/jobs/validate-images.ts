@@ -57,7 +57,15 @@ export function checkReferences(
 ): ImageRef[] {
   const rule = model.references;
   if (!rule) {
-    throw new UsageError(`referenceImage is not accepted by ${where(provider, model)}; use --image instead`, {
+    // Only advice that works: a first frame where this model takes one, else the models that do.
+    const others = provider.models.filter((m) => m.references).map((m) => m.id);
+    const advice =
+      model.images.max > 0
+        ? "; give a first frame as an image instead"
+        : others.length > 0
+          ? `; models that take them: ${others.join(", ")}`
+          : "";
+    throw new UsageError(`referenceImage is not accepted by ${where(provider, model)}${advice}`, {
       option: "referenceImage",
     });
   }

@@ -53,7 +53,9 @@ export class JobRecorder {
       ...(output ? { output } : {}),
       ...(task.links ? { links: task.links } : {}),
     });
-    this.lastSeen.set(jobKey(gateway.name, task.id), signature(task));
+    // What the journal now says of it (a create record reads as queued): a create answered with
+    // the finished job (Replicate's Prefer: wait, a fast sandbox) still gets its status record.
+    this.lastSeen.set(jobKey(gateway.name, task.id), signature(JOURNALED_AT_CREATE));
     this.facts.set(jobKey(gateway.name, task.id), {
       model: model.id,
       createdAt: at,
@@ -202,6 +204,8 @@ export class JobRecorder {
     });
   }
 }
+
+const JOURNALED_AT_CREATE = { status: "queued", videoUrl: null, error: null } as const;
 
 function signature(t: Pick<NormalizedTask, "status" | "videoUrl" | "error" | "cost">): string {
   return JSON.stringify([t.status, t.videoUrl, t.error?.message ?? null, t.cost?.usd ?? null]);
