@@ -55,5 +55,5 @@ export const aimlapiSpec: SpecWithoutBalance = {
   // `video.url` is on another origin: fetched without the key [I, §10d].
   anonymousDownloads: true,
   noBalance:
-    "AIML API's balance endpoint is not in providers.md §10d; see the billing page of your AIML API account",
+    "AIML API documents no balance endpoint for a key; see the billing page of your AIML API account",
 };

@@ -237,6 +237,17 @@ describe("--image", () => {
     refused(jimmyai, { images: [URL_IMAGE, URL_IMAGE] }, "--image", "jimmyai", "exactly 1", "got 2");
   });
 
+  it("a refused data: URI is named by its start and size, not repeated whole", () => {
+    const big = `data:image/png;base64,${"A".repeat(4000)}`;
+    const err = refused(
+      jimmyai,
+      { images: [big] },
+      "--image data:image/png;base64,AAAA",
+      "(4022 characters)",
+    );
+    expect(err.message.length).toBeLessThan(300);
+  });
+
   it("jimmyai refuses a local file and a data URI, saying it takes public URLs", () => {
     refused(jimmyai, { images: ["./cup.png"] }, "--image", "./cup.png", "jimmyai", "URL");
     refused(jimmyai, { images: [DATA_URI] }, "--image", "jimmyai", "URL");

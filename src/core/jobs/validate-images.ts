@@ -24,6 +24,13 @@ function fitsRule(ref: ImageRef, accepts: ImageRule["accepts"]): boolean {
   );
 }
 
+/** A message quotes a value, not megabytes of one: a data: URI is named by its start and size. */
+const MAX_SHOWN = 120;
+function shortened(value: string): string {
+  if (value.length <= MAX_SHOWN) return value;
+  return `${value.slice(0, 40)}... (${value.length} characters)`;
+}
+
 /** Each value parsed and checked against what the model takes, naming the flag it came from. */
 export function classifyAll(
   values: readonly string[],
@@ -34,11 +41,12 @@ export function classifyAll(
 ): ImageRef[] {
   const refs = values.map(classifyImage);
   for (const [i, ref] of refs.entries()) {
+    const shown = shortened(values[i] ?? "");
     if (ref.kind === "url" && !URL.canParse(ref.url)) {
-      throw new UsageError(`${flag} ${values[i]} is not a valid URL`);
+      throw new UsageError(`${flag} ${shown} is not a valid URL`);
     }
     if (!fitsRule(ref, accepts))
-      throw new UsageError(`${flag} ${values[i]}: ${where(provider, model)} ${imageAdvice[accepts]}`);
+      throw new UsageError(`${flag} ${shown}: ${where(provider, model)} ${imageAdvice[accepts]}`);
   }
   return refs;
 }
