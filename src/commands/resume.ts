@@ -9,6 +9,8 @@ import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 export type ResumeFlags = ResumeOptions;
 
 function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
+  // On a terminal stdout each job's result line follows; its finished line would say it again.
+  const keep = out.mode.json || out.streams.stdout.isTTY !== true;
   if (event.type === "started") {
     out.info(`resuming ${plural(event.total, "job")}`);
     return;
@@ -26,11 +28,16 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
     return;
   }
   const { outcome } = event;
-  if (event.elsewhere) live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`);
-  else if (outcome.status === "error") live.finish(key, `${job.id}: ${outcome.error ?? ""}`);
+  if (event.elsewhere)
+    live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`, keep);
+  else if (outcome.status === "error") live.finish(key, `${job.id}: ${outcome.error ?? ""}`, keep);
   else {
     const refused = outcome.code !== 0 && outcome.path ? " (not what was asked: --strict)" : "";
-    live.finish(key, `${job.id}: ${outcome.status}${outcome.path ? ` -> ${outcome.path}` : ""}${refused}`);
+    live.finish(
+      key,
+      `${job.id}: ${outcome.status}${outcome.path ? ` -> ${outcome.path}` : ""}${refused}`,
+      keep,
+    );
   }
 }
 

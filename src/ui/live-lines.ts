@@ -37,11 +37,15 @@ export class LiveLines {
     this.out.info(text);
   }
 
-  /** A job that is done leaves the live block; its last line stays printed above it. */
-  finish(key: string, text: string): void {
+  /**
+   * A job that is done leaves the live block; its last line stays printed above it, unless
+   * `keep` is false: the command's result lines on a terminal stdout tell the same (the job
+   * would be on the screen twice).
+   */
+  finish(key: string, text: string, keep = true): void {
     this.lines.delete(key);
     this.printed.delete(key);
-    this.out.info(text);
+    if (keep) this.out.info(text);
     if (this.region) this.redraw();
   }
 

@@ -130,3 +130,19 @@ describe("the live batch display on a real pseudo-terminal", () => {
     expect(text).toContain("resume with: grokvid batch");
   });
 });
+
+describe("resume on a terminal (issue 23 item 9)", () => {
+  it("shows each job once: its result line, not a finished line above it as well", async () => {
+    const ids = [await createJob(), await createJob()];
+    const run = await runInPty(["resume", "--interval", "200ms"], {
+      cwd: dir,
+      env: SANDBOX,
+      columns: 100,
+      rows: 24,
+    });
+    expect(run.code, run.output).toBe(0);
+    const screen = replayScreen(run.output, 100);
+    for (const id of ids) expect(screen.lines.filter((line) => line.includes(id))).toHaveLength(1);
+    expect(screen.lines).toContainEqual(expect.stringMatching(new RegExp(`^${ids[0]}\\tsucceeded`)));
+  });
+});
