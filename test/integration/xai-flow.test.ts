@@ -228,6 +228,7 @@ describe("xai against the sandbox", () => {
       if (event.type === "done") summary = event.result.summary;
     }
     expect(summary).toContain("1 skipped (done earlier)");
-    expect(summary).toContain("cost $0.10 (1 job with a reported cost)");
+    // Said as what earlier runs paid, not as this run's spending (issue 23 item 9).
+    expect(summary).toContain("cost $0.10 (1 job with a reported cost) paid in earlier runs");
   });
 });

@@ -31,4 +31,14 @@ describe("plural", () => {
       "(2 jobs with a reported cost)",
     );
   });
+
+  it("a re-run tells its own spending apart from what earlier runs paid for lines it skipped", () => {
+    const earlier = { ...entry("skipped", 0.1), earlierRun: true as const };
+    expect(summarize([entry("succeeded", 0.2), earlier])).toMatch(
+      /, cost \$0\.20 \(1 job with a reported cost\), plus \$0\.10 \(1 job with a reported cost\) paid in earlier runs$/,
+    );
+    expect(summarize([earlier])).toMatch(
+      /, cost \$0\.10 \(1 job with a reported cost\) paid in earlier runs$/,
+    );
+  });
 });

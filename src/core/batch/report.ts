@@ -33,6 +33,8 @@ export interface ManifestEntry {
   code: ExitCodeValue;
   /** What the gateway said the job cost, or its list price says (`estimate`). */
   cost?: JobCost;
+  /** The line's job was made (and paid for) by an earlier run: its cost is not this run's. */
+  earlierRun?: true;
   /** What the saved video's header says it is. */
   delivered?: VideoHeader;
   /** How the saved video differs from its line's request, or that its header is unreadable. */
@@ -107,8 +109,9 @@ export function skipped(job: PlannedJob, earlier: JobRecord, cwd: string, strict
     path,
     error: refused ?? earlier.error?.message ?? null,
     code: ok && refused === undefined ? ExitCode.ok : ExitCode.taskFailed,
-    // Paid in an earlier run, and still part of what the batch cost (if the record is a price).
+    // Paid in an earlier run: part of what the batch cost (if the record is a price), said apart.
     ...(cost ? { cost } : {}),
+    earlierRun: true,
     ...(earlier.download?.delivered ? { delivered: earlier.download.delivered } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   });
@@ -148,15 +151,21 @@ export function summarize(entries: readonly ManifestEntry[], notRunBecause = "--
   if (invalid) parts.push(`${invalid} invalid`);
   if (notRun) parts.push(`${notRun} not run (${notRunBecause})`);
   // Only plausible prices count: a skipped line's cost comes from a journal an older grokvid wrote.
-  const costs = entries.flatMap((e) => knownCost(e.cost) ?? []);
-  if (costs.length > 0) {
-    const total = formatUsd(sumCostsUsd(costs.map((c) => c.usd)));
-    const estimated = costs.filter((c) => c.estimate).length;
-    parts.push(
-      estimated === 0
-        ? `cost ${total} (${plural(costs.length, "job")} with a reported cost)`
-        : `cost about ${total} (${plural(costs.length, "job")} with a cost, ${estimated} of them estimated from list prices)`,
-    );
-  }
+  const now = describeCosts(entries.filter((e) => !e.earlierRun));
+  const before = describeCosts(entries.filter((e) => e.earlierRun));
+  if (now) parts.push(`cost ${now}`);
+  // A re-run's own spending, and what earlier runs paid for the lines it skipped, said apart.
+  if (before) parts.push(`${now ? "plus " : "cost "}${before} paid in earlier runs`);
   return parts.join(", ");
+}
+
+/** "$0.30 (2 jobs with a reported cost)", "about $0.42 (...)", or undefined when none has one. */
+function describeCosts(entries: readonly ManifestEntry[]): string | undefined {
+  const costs = entries.flatMap((e) => knownCost(e.cost) ?? []);
+  if (costs.length === 0) return undefined;
+  const total = formatUsd(sumCostsUsd(costs.map((c) => c.usd)));
+  const estimated = costs.filter((c) => c.estimate).length;
+  return estimated === 0
+    ? `${total} (${plural(costs.length, "job")} with a reported cost)`
+    : `about ${total} (${plural(costs.length, "job")} with a cost, ${estimated} of them estimated from list prices)`;
 }
