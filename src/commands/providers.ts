@@ -37,7 +37,7 @@ export async function runProviders(flags: CommonFlags, runtime: CommandRuntime):
   }
   const rows = list.flatMap((p) =>
     p.models.map((m, i) => [
-      i === 0 ? (p.configured ? `${p.id} (${p.dialect})` : p.id) : "",
+      i === 0 ? (p.configured ? `${p.id} (${p.dialect})` : p.offline ? `${p.id} (offline)` : p.id) : "",
       `${m.id}${m.default ? " *" : ""}${m.aliases.length ? ` (${m.aliases.join(", ")})` : ""}`,
       seconds(m.durations),
       m.ratios.length === 0 ? "-" : `${m.ratios.join(" ")}${m.customRatio ? " N:M" : ""}`,

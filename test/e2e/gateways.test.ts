@@ -189,6 +189,24 @@ describe("gateways defined only in config", () => {
     ]);
   });
 
+  it("providers lists the sandbox too, offline and without a key (issue 23 item 11)", async () => {
+    const r = await runCli(["providers", "--json"], { cwd: e2e.dir, env: keys });
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as Array<{
+      id: string;
+      dialect: string;
+      offline: boolean;
+      keyVariables: string[];
+    }>;
+    expect(list.find((p) => p.id === "sandbox")).toMatchObject({
+      dialect: "apimart",
+      offline: true,
+      keyVariables: [],
+    });
+    const text = await runCli(["providers"], { cwd: e2e.dir, env: keys });
+    expect(text.stdout).toMatch(/^sandbox \(offline\) +grok-imagine-1\.5-video-apimart/m);
+  });
+
   it("a gateway in a project's own config file is refused until the user trusts it (it decides where a key goes)", async () => {
     const project = join(e2e.dir, "project");
     await mkdir(project);

@@ -25,6 +25,9 @@ export interface ProviderSummary {
   dialect: string;
   /** Defined under `gateways` in the config. */
   configured: boolean;
+  /** The simulator grokvid runs in-process (`sandbox`): no key, no network, no base URL. */
+  offline: boolean;
+  /** Empty for the sandbox, which has no base URL of its own. */
   defaultBaseUrl: string;
   /** Environment variables read for the key, in order. */
   keyVariables: string[];
@@ -73,6 +76,13 @@ export function listProviders(config: GrokvidConfig = {}): ProviderSummary[] {
       dialect: p.id,
       gateway: false,
     })),
+    // `--provider sandbox` is a choice like the others: apimart's dialect, served in-process.
+    {
+      p: { ...providerSpecs.apimart, id: "sandbox", defaultBaseUrl: "" },
+      key: "",
+      dialect: "apimart",
+      gateway: false,
+    },
     ...configured.map((s) => ({
       p: s.provider,
       key: s.keyVariable,
@@ -84,8 +94,9 @@ export function listProviders(config: GrokvidConfig = {}): ProviderSummary[] {
     id: p.id,
     dialect,
     configured: gateway,
+    offline: p.id === "sandbox" && !gateway,
     defaultBaseUrl: p.defaultBaseUrl,
-    keyVariables: [key, ...(p.ecosystemKeyVariable ? [p.ecosystemKeyVariable] : [])],
+    keyVariables: key === "" ? [] : [key, ...(p.ecosystemKeyVariable ? [p.ecosystemKeyVariable] : [])],
     models: p.models.map((m) => summarizeModel(m, p)),
     operations: { edit: p.operations?.edit !== undefined, extend: p.operations?.extend?.durations ?? null },
     balance: p.balance !== undefined,
