@@ -1,6 +1,7 @@
 import * as z from "../util/zod.js";
 import { baseUrlProblem } from "./base-url.js";
 import { providerChoices } from "./choices.js";
+import { type GatewayDialect, gatewayDialects, platformDialects } from "./dialects.js";
 import { providerSpecs } from "../providers/specs.js";
 import type { ModelSpec, ProviderId } from "../providers/types.js";
 
@@ -10,24 +11,7 @@ export const baseUrlSetting = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-/** The dialects a gateway in the config may speak: each is one of the built-in provider modules. */
-export const gatewayDialects = [
-  "apimart",
-  "jimmyai",
-  "openai-videos",
-  "xai",
-  "fal",
-  "replicate",
-  "openrouter",
-  "aimlapi",
-] as const;
-export type GatewayDialect = (typeof gatewayDialects)[number];
-
-/**
- * The hosted platforms' protocols (providers.md §10): a mirror or proxy of one serves the
- * platform's own models, so `models` may be left out (the platform's, with its limits).
- */
-export const platformDialects: readonly GatewayDialect[] = ["fal", "replicate", "openrouter", "aimlapi"];
+export { type GatewayDialect, gatewayDialects, platformDialects } from "./dialects.js";
 
 /** A platform's own models (the platform dialects are named as its built-in provider). */
 function platformModels(dialect: GatewayDialect): readonly ModelSpec[] | undefined {

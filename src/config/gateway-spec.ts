@@ -7,12 +7,8 @@ import { openRouterSpec } from "../providers/openrouter-spec.js";
 import { replicateSpec } from "../providers/replicate-spec.js";
 import type { DialectDef, ImageRule, ModelSpec, ProviderId, ProviderSpec } from "../providers/types.js";
 import { makeXaiSpec } from "../providers/xai-spec.js";
-import {
-  type GatewayDefinition,
-  type GatewayDialect,
-  type GatewayModel,
-  platformDialects,
-} from "./gateway-schema.js";
+import { type GatewayDialect, platformDialects } from "./dialects.js";
+import type { GatewayDefinition, GatewayModel } from "./gateway-schema.js";
 
 /** The built-in module each dialect reuses (the sandbox serves each under that name). */
 export const DIALECT_MODULES: Record<GatewayDialect, ProviderId> = {
