@@ -1,14 +1,13 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
+import { closeSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { withFileLock } from "../files/file-lock.js";
 import { createExclusiveFd, writeFileAtomic } from "../files/safe-file.js";
 import { ConfigError, UsageError } from "../util/errors.js";
 import { maskKey, registerSecret } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
-import { loadConfig } from "./load.js";
+import { loadConfig, loadConfigText, runsCode } from "./load.js";
 import type { Env } from "../util/env.js";
 import { validateConfig } from "./validate.js";
 import { readConfigIfPresent } from "./config-file.js";
@@ -60,7 +59,6 @@ function parseValue(text: string): unknown {
   }
 }
 
-/**
 /**
  * The file a change replaces: the user config file, or the file it links to. Dotfiles managers
  * link ~/.config/grokvid/config.json into a repository; replacing the link with a plain file would
@@ -125,39 +123,57 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
 }
 
 /**
- * Opens $VISUAL/$EDITOR (else vi) on a copy beside the file, with its extension so the same parser
- * reads it; the copy replaces the file only once it parses and validates. A bad edit is kept, named.
+ * Opens $VISUAL/$EDITOR (else vi) on a copy with the file's own name, so the same parser reads it;
+ * the copy replaces the file only once it parses and validates. The copy lives in a folder of its
+ * own in the system's temp folder (mkdtemp: 0700, a fresh name), never beside the file: a config
+ * file linked into a dotfiles repository put the copy in the folder the user was working in.
+ * The folder goes on every path but one: a bad edit is kept there, named, so no typing is lost.
  */
 export async function editConfig(env: Env, cwd: string): Promise<string> {
   const file = userConfigFile(env);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const target = writeTarget(file);
-  const copy = join(dirname(target), `.grokvid-edit-${randomBytes(4).toString("hex")}-${basename(file)}`);
-  // Written through the exclusively created descriptor, so the copy stays 0600 whatever the file's mode.
-  const fd = createExclusiveFd(copy, 0o600);
+  const dir = mkdtempSync(join(tmpdir(), "grokvid-edit-"));
+  const copy = join(dir, basename(file));
+  let keep = false;
   try {
-    writeFileSync(fd, readConfigIfPresent(target) ?? "{}\n");
+    // Written through the exclusively created descriptor, so the copy stays 0600 whatever the file's mode.
+    const fd = createExclusiveFd(copy, 0o600);
+    try {
+      writeFileSync(fd, readConfigIfPresent(target) ?? "{}\n");
+    } finally {
+      closeSync(fd);
+    }
+    const editor = env.VISUAL?.trim() || env.EDITOR?.trim() || "vi";
+    // Ctrl-C reaches the editor too (one process group): it ends here, by its exit code or signal.
+    const ended = await new Promise<number | string | null>((resolve, reject) => {
+      const child = spawn(`${editor} ${shellQuote(copy)}`, {
+        shell: true,
+        stdio: "inherit",
+        env: { ...env },
+      });
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve(code ?? signal));
+    });
+    if (ended !== 0)
+      throw new UsageError(`the editor (${editor}) exited with ${ended}; ${file} is unchanged`);
+    const text = readConfigIfPresent(copy);
+    if (text === undefined) throw new UsageError(`the editor (${editor}) left no file; ${file} is unchanged`);
+    try {
+      // JSON and YAML are read as the file itself would be, so a relative `$import` still works.
+      const config = runsCode(file)
+        ? validateConfig((await loadConfig(copy, cwd, env)).config, file)
+        : await loadConfigText(file, text);
+      for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
+    } catch (err) {
+      keep = true;
+      const why = err instanceof Error ? err.message.replace(copy, file) : String(err);
+      throw new ConfigError(`${why}; ${file} is unchanged, your edit is kept in ${copy}`);
+    }
+    // Not a rename: the temp folder may be on another file system than the file.
+    await writeFileAtomic(target, text, { force: true, mode: 0o600 });
+    return file;
   } finally {
-    closeSync(fd);
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
-  const editor = env.VISUAL?.trim() || env.EDITOR?.trim() || "vi";
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(`${editor} ${shellQuote(copy)}`, { shell: true, stdio: "inherit", env: { ...env } });
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  if (code !== 0) {
-    await rm(copy, { force: true });
-    throw new UsageError(`the editor (${editor}) exited with ${code}; ${file} is unchanged`);
-  }
-  try {
-    const { config } = await loadConfig(copy, cwd, env);
-    validateConfig(config, file);
-    for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.replace(copy, file) : String(err);
-    throw new ConfigError(`${why}; ${file} is unchanged, your edit is kept in ${copy}`);
-  }
-  renameSync(copy, target);
-  return file;
 }
