@@ -10,6 +10,7 @@ import { shellQuote } from "../util/format.js";
 import { loadConfig, loadConfigText, runsCode } from "./load.js";
 import type { Env } from "../util/env.js";
 import { validateConfig } from "./validate.js";
+import type { GrokvidConfig } from "./schema.js";
 import { readConfigIfPresent } from "./config-file.js";
 import { userConfigFile } from "./user-files.js";
 
@@ -96,8 +97,19 @@ function holdsKey(value: unknown): boolean {
   return isRecord(value) && Object.entries(value).some(([k, v]) => k === "apiKey" || holdsKey(v));
 }
 
+/**
+ * A check of the whole config a change would leave, beyond the schema (a provider's model limits,
+ * which the use cases above this layer know); it throws to refuse the change.
+ */
+export type ChangeCheck = (config: GrokvidConfig, keyPath: string) => void;
+
 /** Sets `keyPath` to `value` in the user config file, validated first; the file is unchanged on error. */
-export async function setSetting(env: Env, keyPath: string, text: string): Promise<string> {
+export async function setSetting(
+  env: Env,
+  keyPath: string,
+  text: string,
+  check?: ChangeCheck,
+): Promise<string> {
   // Checked before anything else, so no message about the path or the value can quote the key.
   const value = parseValue(text);
   if (keyPath.split(".").includes("apiKey") || holdsKey(value))
@@ -116,7 +128,7 @@ export async function setSetting(env: Env, keyPath: string, text: string): Promi
       node = isRecord(next) ? next : (node[part] = {});
     }
     node[parts.at(-1) ?? keyPath] = value;
-    validateConfig(raw, file);
+    check?.(validateConfig(raw, file), keyPath);
     await writeFileAtomic(target, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
   });
   return file;

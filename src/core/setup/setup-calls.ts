@@ -57,9 +57,16 @@ export class SetupCalls {
     );
   }
 
-  /** Sets a setting in the user's config file, validated first; returns the file. */
+  /**
+   * Sets a setting in the user's config file; returns the file. Checked first by the schema and,
+   * for a provider's model and defaults, by the model's limits: what a create would refuse.
+   */
   async setSetting(keyPath: string, value: string): Promise<string> {
-    return (await import("../../config/user-config.js")).setSetting(this.runtime.env, keyPath, value);
+    const [{ setSetting }, { checkModelLimits }] = await Promise.all([
+      import("../../config/user-config.js"),
+      import("./setting-limits.js"),
+    ]);
+    return setSetting(this.runtime.env, keyPath, value, checkModelLimits);
   }
 
   /** $VISUAL/$EDITOR on a copy of the user's config file, which replaces it once it validates. */
