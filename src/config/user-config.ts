@@ -99,9 +99,10 @@ function holdsKey(value: unknown): boolean {
 
 /**
  * A check of the whole config a change would leave, beyond the schema (a provider's model limits,
- * which the use cases above this layer know); it throws to refuse the change.
+ * which the use cases above this layer know); it throws to refuse the change. `keyPath` is what
+ * changed; undefined for an edit, which may change anything.
  */
-export type ChangeCheck = (config: GrokvidConfig, keyPath: string) => void;
+export type ChangeCheck = (config: GrokvidConfig, keyPath?: string) => void;
 
 /** Sets `keyPath` to `value` in the user config file, validated first; the file is unchanged on error. */
 export async function setSetting(
@@ -141,7 +142,7 @@ export async function setSetting(
  * file linked into a dotfiles repository put the copy in the folder the user was working in.
  * The folder goes on every path but one: a bad edit is kept there, named, so no typing is lost.
  */
-export async function editConfig(env: Env, cwd: string): Promise<string> {
+export async function editConfig(env: Env, cwd: string, check?: ChangeCheck): Promise<string> {
   const file = userConfigFile(env);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const target = writeTarget(file);
@@ -176,6 +177,7 @@ export async function editConfig(env: Env, cwd: string): Promise<string> {
       const config = runsCode(file)
         ? validateConfig((await loadConfig(copy, cwd, env)).config, file)
         : await loadConfigText(file, text);
+      check?.(config);
       for (const settings of Object.values(config.providers ?? {})) registerSecret(settings?.apiKey);
     } catch (err) {
       keep = true;

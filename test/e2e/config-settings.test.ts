@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
 import { runCli } from "../helpers/run-cli.js";
 
-/** `config set` refuses what a create would refuse of the provider's model (issue 23 item 8). */
+/** `config set` and `config edit` refuse what a create would refuse of the provider's model (issue 23 item 8). */
 const e2e = useE2e();
 const file = () => join(e2e.dir, ".config", "grokvid", "config.json");
 const cli = (args: string[], env: Record<string, string> = {}) =>
@@ -57,5 +57,21 @@ describe("config set checks a value against the provider's model limits", () => 
     expect(r.stderr).toContain("gateways.gw.defaults.duration");
     expect(r.stderr).toContain("accepted: 5, 10");
     expect((await cli(["config", "set", "gateways.gw.defaults.duration", "10"])).code).toBe(0);
+  });
+});
+
+describe("config edit checks the same limits", () => {
+  it("refuses an edit that sets a default the provider's model does not take", async () => {
+    await cli(["config", "set", "poll.interval", "2s"]);
+    const before = await readFile(file(), "utf8");
+    const script = join(e2e.dir, "editor.sh");
+    await writeFile(script, '#!/bin/sh\nprintf \'%s\' "$NEW" > "$1"\n', { mode: 0o755 });
+    const NEW = JSON.stringify({ providers: { apimart: { defaults: { duration: 5 } } } });
+    const r = await cli(["config", "edit"], { EDITOR: script, NEW, TMPDIR: e2e.dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("providers.apimart.defaults.duration");
+    expect(r.stderr).toContain("accepted: 6-30");
+    expect(r.stderr).toContain("your edit is kept in");
+    expect(await readFile(file(), "utf8")).toBe(before);
   });
 });

@@ -69,9 +69,16 @@ export class SetupCalls {
     return setSetting(this.runtime.env, keyPath, value, checkModelLimits);
   }
 
-  /** $VISUAL/$EDITOR on a copy of the user's config file, which replaces it once it validates. */
+  /**
+   * $VISUAL/$EDITOR on a copy of the user's config file, which replaces it once it validates (the
+   * schema, and each provider's model limits, as setSetting checks them).
+   */
   async editConfig(): Promise<string> {
-    return (await import("../../config/user-config.js")).editConfig(this.runtime.env, this.runtime.cwd);
+    const [{ editConfig }, { checkModelLimits }] = await Promise.all([
+      import("../../config/user-config.js"),
+      import("./setting-limits.js"),
+    ]);
+    return editConfig(this.runtime.env, this.runtime.cwd, checkModelLimits);
   }
 
   /** Trusts a project's config file (the one found from here, or `file`) and what it imports, as they are now. */
