@@ -10,24 +10,18 @@ import { shellQuote } from "../util/format.js";
 import { loadConfig, loadConfigText, runsCode } from "./load.js";
 import type { Env } from "../util/env.js";
 import { validateConfig } from "./validate.js";
+import { splitKeyPath } from "./key-paths.js";
 import type { GrokvidConfig } from "./schema.js";
 import { readConfigIfPresent } from "./config-file.js";
 import { userConfigFile } from "./user-files.js";
 
 /**
- * `config get|set|edit` work on the user's own config file (user-files.ts userConfigFile), never a
+ * `config get|set|unset|edit` work on the user's own config file (user-files.ts userConfigFile), never a
  * project's: a setting written there applies wherever no project file is found. Every change is
  * validated by the same schema as a load before the file is replaced (0600, by rename).
  */
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-
-function splitPath(keyPath: string): string[] {
-  const parts = keyPath.split(".");
-  if (parts.some((p) => p.trim() === ""))
-    throw new UsageError(`${keyPath} is not a key path such as poll.interval`);
-  return parts;
-}
 
 /** Every apiKey in a value, masked: `get` of a section never shows a key. */
 function masked(value: unknown, key?: string): unknown {
@@ -37,17 +31,22 @@ function masked(value: unknown, key?: string): unknown {
   return value;
 }
 
-/** The value at `keyPath` in the user config file (apiKeys masked); a usage error when unset. */
-export async function getSetting(env: Env, cwd: string, keyPath: string): Promise<unknown> {
+/**
+ * The user config file, as loaded, and the value at a key path in it (apiKeys masked; undefined
+ * when the file leaves it out). A file that does not exist yet is an empty one.
+ */
+export async function readSetting(
+  env: Env,
+  cwd: string,
+  parts: readonly string[],
+): Promise<{ file: string; config: GrokvidConfig; value: unknown }> {
   const file = userConfigFile(env);
-  const parts = splitPath(keyPath);
   const { config } = statSync(file, { throwIfNoEntry: false })
     ? await loadConfig(file, cwd, env)
     : { config: {} };
   let value: unknown = config;
   for (const part of parts) value = isRecord(value) && Object.hasOwn(value, part) ? value[part] : undefined;
-  if (value === undefined) throw new UsageError(`${keyPath} is not set in ${file}`);
-  return masked(value, parts.at(-1));
+  return { file, config, value: value === undefined ? undefined : masked(value, parts.at(-1)) };
 }
 
 /** A command-line value as JSON when it reads as a number, boolean, array or object; else the text. */
@@ -115,7 +114,7 @@ export async function setSetting(
   const value = parseValue(text);
   if (keyPath.split(".").includes("apiKey") || holdsKey(value))
     throw new UsageError("a key is never taken from the command line; run: grokvid keys set PROVIDER");
-  const parts = splitPath(keyPath);
+  const parts = splitKeyPath(keyPath);
   const file = userConfigFile(env);
   const target = writeTarget(file);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -133,6 +132,41 @@ export async function setSetting(
     await writeFileAtomic(target, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
   });
   return file;
+}
+
+/**
+ * Takes the setting at `parts` (a key path the schema knows: key-paths.ts checkKeyPath) out of the
+ * user config file, and any section it leaves empty, under the file's lock as `setSetting` changes
+ * it. What is left is checked as a set is, so taking out a model that the defaults depended on is
+ * refused. `removed` is false, and the file untouched, when the file did not set it.
+ */
+export async function unsetSetting(
+  env: Env,
+  parts: readonly string[],
+  check?: ChangeCheck,
+): Promise<{ file: string; removed: boolean }> {
+  const file = userConfigFile(env);
+  if (readConfigIfPresent(file) === undefined) return { file, removed: false };
+  const target = writeTarget(file);
+  const removed = await withFileLock(target, "the config file", async () => {
+    const raw = readJson(file);
+    const trail: Record<string, unknown>[] = [raw];
+    for (const part of parts.slice(0, -1)) {
+      const next = trail.at(-1)?.[part];
+      if (!isRecord(next)) return false;
+      trail.push(next);
+    }
+    const last = parts.at(-1) ?? "";
+    if (!Object.hasOwn(trail.at(-1) ?? {}, last)) return false;
+    delete trail.at(-1)?.[last];
+    // The sections it leaves empty go too: `{"providers": {"apimart": {}}}` sets nothing.
+    for (let i = trail.length - 1; i > 0 && Object.keys(trail[i] ?? {}).length === 0; i--)
+      delete trail[i - 1]?.[parts[i - 1] ?? ""];
+    check?.(validateConfig(raw, file), parts.join("."));
+    await writeFileAtomic(target, `${JSON.stringify(raw, null, 2)}\n`, { force: true, mode: 0o600 });
+    return true;
+  });
+  return { file, removed };
 }
 
 /**
