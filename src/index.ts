@@ -28,6 +28,7 @@ export type {
 } from "./core/client/context.js";
 export type { SetupCalls } from "./core/setup/setup-calls.js";
 export type { KeyEntry, StoredKey } from "./core/setup/keys.js";
+export type { Setting, SettingSource, SettingValue } from "./core/setup/config-settings.js";
 export type { KeySource } from "./config/key-source.js";
 export type { TrustResult } from "./core/setup/trust-config.js";
 export type { DoctorCheck } from "./core/setup/doctor.js";

@@ -50,6 +50,8 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   "config path": ["grokvid config path", '$EDITOR "$(grokvid config path)"'],
   "config get": ["grokvid config get defaultProvider", "grokvid config get providers.xai"],
   "config set": ["grokvid config set defaultProvider xai", "grokvid config set download.dir ~/videos"],
+  "config unset": ["grokvid config unset providers.apimart.defaults.duration", "grokvid config unset poll"],
+  "config list": ["grokvid config list", "grokvid config list --json"],
   "config edit": ["grokvid config edit", "EDITOR=nano grokvid config edit"],
   keys: ["grokvid keys set xai", "grokvid keys list", "grokvid keys path"],
   "keys set": ["grokvid keys set apimart", "printf '%s\\n' \"$KEY\" | grokvid keys set my-proxy"],

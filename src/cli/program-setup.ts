@@ -116,7 +116,7 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
       (await import("../commands/config.js")).runConfigTrust(file, flags, runtime),
     );
     addCommon(
-      config.command("path").description("print your own config file (get, set and edit use it)"),
+      config.command("path").description("print your own config file (get, set, unset and edit use it)"),
       false,
     ).action(async (flags: CommonFlags) =>
       (await import("../commands/config.js")).runConfigPath(flags, runtime),
@@ -124,7 +124,7 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
     addCommon(
       config
         .command("get")
-        .description("print a setting of your config file (an apiKey is masked)")
+        .description("print a setting of your config file, or its default when unset (an apiKey is masked)")
         .argument("<key>", "a key path such as poll.interval or providers.apimart.model"),
       false,
     ).action(async (key: string, flags: CommonFlags) =>
@@ -141,6 +141,25 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
       false,
     ).action(async (key: string, value: string, flags: CommonFlags) =>
       (await import("../commands/config.js")).runConfigSet(key, value, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("unset")
+        .description("take a setting out of your config file, so its default applies again")
+        .argument("<key>", "a key path such as poll.interval or providers.apimart.defaults.duration"),
+      false,
+    ).action(async (key: string, flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigUnset(key, flags, runtime),
+    );
+    addCommon(
+      config
+        .command("list")
+        .description(
+          "every setting in effect, defaults included, and where each comes from: a variable, a file or default (keys masked)",
+        ),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("../commands/config.js")).runConfigList(flags, runtime),
     );
     addCommon(
       config

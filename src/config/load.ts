@@ -56,6 +56,10 @@ export function describeParseError(err: unknown, content?: string): string {
 
 const EXECUTABLE = [".js", ".cjs", ".mjs", ".ts"] as const;
 
+/** Whether a config file is JavaScript or TypeScript, which runs when it is read. */
+export const runsCode = (filepath: string): boolean =>
+  (EXECUTABLE as readonly string[]).includes(extname(filepath));
+
 function untrusted(filepath: string, why: string): ConfigError {
   return new ConfigError(`config file ${filepath} is not trusted: ${why}`, {
     hint: `read it, and if you trust it run: grokvid config trust ${shellQuote(filepath)}`,
@@ -92,7 +96,7 @@ function merge(target: Record<string, unknown>, source: Record<string, unknown>)
 /** One file's content through cosmiconfig's loader for its kind (package.json: its `grokvideo` key). */
 async function parseFile(file: ReadFile, mayRun: MayRun): Promise<unknown> {
   const ext = extname(file.filepath);
-  if ((EXECUTABLE as readonly string[]).includes(ext)) {
+  if (runsCode(file.filepath)) {
     if (!mayRun) return {};
     await mayRun(file);
   }
@@ -240,6 +244,16 @@ export async function loadConfig(
   }
   const warnings = [...result.warnings, ...(await checkPermissions(result.filepath, config))];
   return { config, filepath: result.filepath, warnings };
+}
+
+/**
+ * `content` read as the config file `filepath` would be, its `$import`s relative to that file, and
+ * validated: how `config edit` checks an edit it holds elsewhere. JSON and YAML: a JavaScript
+ * loader imports the file at its path, whatever `content` says, so those are loaded where they are.
+ */
+export async function loadConfigText(filepath: string, content: string): Promise<GrokvidConfig> {
+  const { validateConfig } = await import("./validate.js");
+  return validateConfig((await loadWithImports({ filepath, content }, [], undefined)) ?? {}, filepath);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
@@ -67,5 +67,65 @@ describe("grokvid config path|get|set|edit", () => {
     expect(good.code, good.stderr).toBe(0);
     expect(JSON.parse(await readFile(file(), "utf8"))).toEqual({ poll: { interval: "7s" } });
     expect((await stat(file())).mode & 0o777).toBe(0o600);
+  });
+
+  it("edit keeps its copy in a private temp folder: a bad edit leaves nothing in the working folder", async () => {
+    // A dotfiles repository, worked in, that ~/.config/grokvid/config.json links into.
+    const repo = join(e2e.dir, "dotfiles");
+    const tmp = join(e2e.dir, "tmp");
+    await mkdir(repo);
+    await mkdir(tmp);
+    await writeFile(join(repo, "grokvid.json"), '{"poll":{"interval":"5s"}}', { mode: 0o600 });
+    await mkdir(join(file(), ".."), { recursive: true });
+    await symlink(join(repo, "grokvid.json"), file());
+    const script = join(e2e.dir, "editor.sh");
+    await writeFile(script, '#!/bin/sh\nprintf \'%s\' "$NEW" > "$1"\n', { mode: 0o755 });
+    const edit = (extra: Record<string, string>) =>
+      runCli(["config", "edit"], {
+        cwd: repo,
+        env: {
+          ...env(),
+          HOME: e2e.dir,
+          XDG_CONFIG_HOME: join(e2e.dir, ".config"),
+          TMPDIR: tmp,
+          EDITOR: script,
+          ...extra,
+        },
+      });
+    const entries = async () => [...(await readdir(repo)), ...(await readdir(join(file(), "..")))].sort();
+    const before = await entries();
+
+    const bad = await edit({ NEW: '{"poll":{"interval":"1ms"}}' });
+    expect(bad.code).toBe(3);
+    expect(await entries()).toEqual(before);
+    // The bad edit is kept for the user, in a folder only they can enter, and named.
+    const kept = /your edit is kept in (\S+)/.exec(bad.stderr)?.[1] ?? "";
+    expect(kept.startsWith(`${tmp}/`), bad.stderr).toBe(true);
+    expect(await readFile(kept, "utf8")).toBe('{"poll":{"interval":"1ms"}}');
+    expect((await stat(join(kept, ".."))).mode & 0o777).toBe(0o700);
+
+    const failed = await edit({ EDITOR: "false" });
+    expect(failed.code).toBe(2);
+    const good = await edit({ NEW: '{"poll":{"interval":"7s"}}' });
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(repo, "grokvid.json"), "utf8"))).toEqual({
+      poll: { interval: "7s" },
+    });
+    expect(await entries()).toEqual(before);
+    // Only the kept bad edit is left in the temp folder; a failed editor and a good edit leave nothing.
+    expect(await readdir(tmp)).toHaveLength(1);
+  });
+
+  it("edit reads an edit's $import from the file's own folder, though the copy is elsewhere", async () => {
+    await mkdir(join(file(), ".."), { recursive: true });
+    await writeFile(join(file(), "..", "base.json"), '{"poll":{"timeout":"9m"}}', { mode: 0o600 });
+    await writeFile(file(), '{"$import":"base.json"}', { mode: 0o600 });
+    const script = join(e2e.dir, "editor.sh");
+    await writeFile(script, '#!/bin/sh\nprintf \'%s\' "$NEW" > "$1"\n', { mode: 0o755 });
+    const NEW = '{"$import":"base.json","poll":{"interval":"7s"}}';
+    const r = await cli(["config", "edit"], { EDITOR: script, NEW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(file(), "utf8")).toBe(NEW);
+    expect((await cli(["config", "get", "poll.timeout"])).stdout.trim()).toBe("9m");
   });
 });

@@ -38,7 +38,16 @@ const complete = (words: string[], s = sources()) => completeWords(program, word
 describe("completeWords", () => {
   it("completes commands, subcommands and each command's own flags", async () => {
     expect(await complete(["cr"])).toEqual(["create"]);
-    expect(await complete(["config", ""])).toEqual(["trust", "path", "get", "set", "edit", "help"]);
+    expect(await complete(["config", ""])).toEqual([
+      "trust",
+      "path",
+      "get",
+      "set",
+      "unset",
+      "list",
+      "edit",
+      "help",
+    ]);
     expect(await complete(["jobs", "--"])).toContain("--limit");
     expect(await complete(["jobs", "--"])).not.toContain("--prompt");
     expect(await complete(["create", "--re"])).toEqual(["--resolution", "--reference-image"]);

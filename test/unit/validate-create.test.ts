@@ -5,6 +5,7 @@ import {
   classifyImage,
   resolveModel,
   validateCreate,
+  validateDefaults,
 } from "../../src/core/jobs/validate-create.js";
 import { UsageError } from "../../src/util/errors.js";
 import { apimart } from "../../src/providers/apimart.js";
@@ -40,6 +41,29 @@ function refused(provider: Provider, overrides: Partial<CreateInput>, ...fragmen
 
 const flag = <T>(value: T) => ({ value });
 const fromConfig = <T>(value: T, configKey: string) => ({ value, configKey });
+
+describe("validateDefaults: what config set checks", () => {
+  it("refuses what a create refuses of the model and defaults, with the create's message", () => {
+    const defaults = { duration: fromConfig(5, "providers.apimart.defaults.duration") };
+    const create = thrownAs(UsageError, () => validateCreate(apimart, input(apimart, defaults)));
+    const set = thrownAs(UsageError, () => validateDefaults(apimart, defaults));
+    expect(set.message).toBe(create.message);
+  });
+
+  it("leaves prompt and images aside, and skips a config default the model has no use for", () => {
+    expect(() =>
+      validateDefaults(jimmyai, { duration: fromConfig(10, "providers.jimmyai.defaults.duration") }),
+    ).not.toThrow();
+    const skipped = {
+      model: fromConfig("grok-video-1.5-pro", "providers.duoyuanx.model"),
+      ratio: fromConfig("16:9", "x"),
+    };
+    expect(() => validateDefaults(duoyuanx, skipped)).not.toThrow();
+    expect(() => validateDefaults(duoyuanx, { ...skipped, duration: fromConfig(6, "x") })).toThrow(
+      /accepted: 10$/,
+    );
+  });
+});
 
 describe("--duration", () => {
   it.each([6, 30, "6", "30", "10s"])("apimart accepts %j", (value) => {

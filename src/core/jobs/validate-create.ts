@@ -134,6 +134,39 @@ function checkImages(values: readonly string[], provider: ProviderSpec, model: M
   return refs;
 }
 
+type Choices = Pick<CreateInput, "duration" | "ratio" | "resolution">;
+
+/** Duration, ratio and resolution as the model takes them. */
+function checkChoices(
+  input: Choices,
+  provider: ProviderSpec,
+  model: ModelSpec,
+): Pick<CreateParams, "duration" | "ratio" | "resolution"> {
+  const out: Pick<CreateParams, "duration" | "ratio" | "resolution"> = {};
+  if (input.duration !== undefined) out.duration = checkDuration(input.duration, provider, model);
+  // A config default for a field this model has no use for is skipped; a flag for it is an error.
+  const ratio = input.ratio?.configKey && model.ratios.length === 0 ? undefined : input.ratio;
+  const resolution =
+    input.resolution?.configKey && model.resolutions.length === 0 ? undefined : input.resolution;
+  if (ratio !== undefined) out.ratio = checkRatio(ratio, provider, model);
+  if (resolution !== undefined) out.resolution = checkResolution(resolution, provider, model);
+  return out;
+}
+
+/**
+ * What a create would refuse of a model and the values that go with it, prompt and images aside:
+ * `config set` checks a provider's settings with this before they are written, so a default is
+ * refused when it is set, not by every create after it.
+ */
+export function validateDefaults(
+  spoken: ProviderSpec,
+  input: Choices & Pick<CreateInput, "model">,
+  shownAs: string = spoken.id,
+): void {
+  const provider = shownAs === spoken.id ? spoken : { ...spoken, id: shownAs };
+  checkChoices(input, provider, resolveModel(provider, input.model));
+}
+
 /**
  * Every documented constraint, checked before anything is read from disk or sent. `shownAs` is
  * the name the user chose, for messages: the sandbox speaks apimart's rules but is not "apimart".
@@ -159,16 +192,12 @@ export function validateCreate(
     prompt,
     model: model.id,
     images: checkImages(input.images, provider, model),
+    ...checkChoices(input, provider, model),
   };
-  if (input.duration !== undefined) params.duration = checkDuration(input.duration, provider, model);
-  // A config default for a field this model has no use for is skipped; a flag for it is an error.
-  const ratio = input.ratio?.configKey && model.ratios.length === 0 ? undefined : input.ratio;
-  const resolution =
-    input.resolution?.configKey && model.resolutions.length === 0 ? undefined : input.resolution;
-  if (ratio !== undefined) params.ratio = checkRatio(ratio, provider, model);
-  if (resolution !== undefined) params.resolution = checkResolution(resolution, provider, model);
   const references = input.referenceImages ?? [];
   if (references.length > 0) {
+    // The resolution a reference request asks for: none when the model skipped a config default.
+    const resolution = params.resolution === undefined ? undefined : input.resolution;
     const from = { duration: input.duration, resolution };
     params.referenceImages = checkReferences(references, params, from, provider, model);
   }

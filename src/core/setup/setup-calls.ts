@@ -1,5 +1,6 @@
 import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
 import type { CompletionSources } from "./completion.js";
+import type { Setting, SettingValue } from "./config-settings.js";
 import type { DoctorCheck } from "./doctor.js";
 import type { KeyEntry, StoredKey } from "./keys.js";
 import type { TrustResult } from "./trust-config.js";
@@ -48,23 +49,58 @@ export class SetupCalls {
     return (await import("../../config/user-files.js")).userConfigFile(this.runtime.env);
   }
 
-  /** A setting of the user's config file (keys masked); UsageError when it is not set. */
-  async getSetting(keyPath: string): Promise<unknown> {
-    return (await import("../../config/user-config.js")).getSetting(
-      this.runtime.env,
-      this.runtime.cwd,
-      keyPath,
-    );
+  /**
+   * A setting of the user's config file (keys masked), or its built-in default when the file
+   * leaves it out (`source: "default"`); UsageError, naming the likely setting, for an unknown key.
+   */
+  async getSetting(keyPath: string): Promise<SettingValue> {
+    return (await import("./config-settings.js")).getSetting(this.runtime, keyPath);
   }
 
-  /** Sets a setting in the user's config file, validated first; returns the file. */
+  /**
+   * Every setting in effect for the config this client loads (the search, `config`, GROKVID_CONFIG)
+   * and the environment: its value (keys masked) and where it comes from, defaults included.
+   */
+  async listSettings(): Promise<Setting[]> {
+    const { config, filepath } = await this.keysConfig();
+    return (await import("./config-settings.js")).listSettings(config, filepath, this.runtime.env);
+  }
+
+  /**
+   * Sets a setting in the user's config file; returns the file. Checked first by the schema and,
+   * for a provider's model and defaults, by the model's limits: what a create would refuse.
+   */
   async setSetting(keyPath: string, value: string): Promise<string> {
-    return (await import("../../config/user-config.js")).setSetting(this.runtime.env, keyPath, value);
+    const [{ setSetting }, { checkModelLimits }] = await Promise.all([
+      import("../../config/user-config.js"),
+      import("./setting-limits.js"),
+    ]);
+    return setSetting(this.runtime.env, keyPath, value, checkModelLimits);
   }
 
-  /** $VISUAL/$EDITOR on a copy of the user's config file, which replaces it once it validates. */
+  /**
+   * Takes a setting out of the user's config file (the one setSetting writes), checked as a set
+   * is; `removed` is false when the file did not set it. UsageError for an unknown key.
+   */
+  async unsetSetting(keyPath: string): Promise<{ file: string; removed: boolean }> {
+    const [{ unsetSetting }, { checkKeyPath }, { checkModelLimits }] = await Promise.all([
+      import("../../config/user-config.js"),
+      import("../../config/key-paths.js"),
+      import("./setting-limits.js"),
+    ]);
+    return unsetSetting(this.runtime.env, checkKeyPath(keyPath), checkModelLimits);
+  }
+
+  /**
+   * $VISUAL/$EDITOR on a copy of the user's config file, which replaces it once it validates (the
+   * schema, and each provider's model limits, as setSetting checks them).
+   */
   async editConfig(): Promise<string> {
-    return (await import("../../config/user-config.js")).editConfig(this.runtime.env, this.runtime.cwd);
+    const [{ editConfig }, { checkModelLimits }] = await Promise.all([
+      import("../../config/user-config.js"),
+      import("./setting-limits.js"),
+    ]);
+    return editConfig(this.runtime.env, this.runtime.cwd, checkModelLimits);
   }
 
   /** Trusts a project's config file (the one found from here, or `file`) and what it imports, as they are now. */
