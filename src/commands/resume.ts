@@ -28,8 +28,7 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
     return;
   }
   const { outcome } = event;
-  if (event.elsewhere)
-    live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`, keep);
+  if (event.elsewhere) live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`, keep);
   else if (outcome.status === "error") live.finish(key, `${job.id}: ${outcome.error ?? ""}`, keep);
   else {
     const refused = outcome.code !== 0 && outcome.path ? " (not what was asked: --strict)" : "";
