@@ -82,6 +82,20 @@ describe("grokvid gallery", () => {
       env: env(),
     });
     expect(JSON.parse(r.stdout)).toMatchObject({ jobs: 2, withVideo: 1 });
+    // Line order, as the README says, and each card names its line (issue 23 item 11): line 2 was
+    // created last (one job at a time), so newest first would show it first.
+    await runBatch(["--manifest", "ordered.json", "--concurrency", "1", "--retry-failed"]);
+    for (const page of ["ordered.html", "ordered-again.html"]) {
+      const args =
+        page === "ordered.html"
+          ? ["gallery", "--batch", "ordered.json", "-o", page]
+          : ["gallery", "--batch", "ordered.json", "-o", page, "--force"];
+      expect((await runCli(args, { cwd: e2e.dir, env: env() })).code).toBe(0);
+      const html = await readFile(join(e2e.dir, page), "utf8");
+      expect(html.indexOf("a heron")).toBeLessThan(html.indexOf("a storm"));
+      expect(html).toMatch(/<span class="tag">line 1<\/span>[\s\S]*<span class="tag">line 2<\/span>/);
+      expect(html).toContain('<select id="sort"><option value="line">Line order</option>');
+    }
     await writeFile(join(e2e.dir, "x.json"), '{"not":"a manifest"}');
     const bad = await runCli(["gallery", "--batch", "x.json"], { cwd: e2e.dir, env: env() });
     expect(bad.code).toBe(2);

@@ -373,7 +373,7 @@ export class GrokvidClient {
     options: BatchOptions,
   ): Promise<BatchGallery> {
     const jobs = result.entries.flatMap((e) =>
-      e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
+      e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider, line: e.line }] : [],
     );
     const title = options.galleryTitle ?? `grokvid batch ${options.source ?? ""}`.trim();
     try {

@@ -97,7 +97,9 @@ function renderTop(card: GalleryCard): string {
         : `<span class="cost">${escapeHtml(formatUsd(cost))}</span>`;
   return (
     `<div class="card-top"><span class="badge badge-${status}"><span aria-hidden="true">${mark}</span>${status}</span>` +
-    `<span class="tag">${escapeHtml(card.provider)}</span>${price}</div>`
+    `<span class="tag">${escapeHtml(card.provider)}</span>` +
+    (card.line === undefined ? "" : `<span class="tag">line ${card.line}</span>`) +
+    `${price}</div>`
   );
 }
 

@@ -4,7 +4,8 @@
  * the renderer wrote, and writes counts with textContent, so no prompt can become code.
  *
  * Its words and sort order mirror render-html.ts, which writes the page as this script leaves it on
- * load (newest first, everything shown), so a reader without scripts sees the same numbers.
+ * load (newest first, or a batch's line order; everything shown), so a reader without scripts sees
+ * the same numbers.
  */
 export const PAGE_SCRIPT = `
 (() => {
@@ -84,6 +85,8 @@ export const PAGE_SCRIPT = `
     return direction * (a - b);
   };
   const orders = {
+    // A batch's page: the order it was written in, its lines' order.
+    line: () => 0,
     newest: (a, b) => byKnown(createdOf(a), createdOf(b), -1),
     oldest: (a, b) => byKnown(createdOf(a), createdOf(b), 1),
     "cost-desc": (a, b) => byKnown(microsOf(a), microsOf(b), -1),

@@ -89,7 +89,7 @@ function renderOptions(
   return [`<option value="">All (${cards.length})</option>`, ...options].join("");
 }
 
-function renderControls(cards: readonly GalleryCard[]): string {
+function renderControls(cards: readonly GalleryCard[], byLine: boolean): string {
   const present = new Set(cards.map((card) => card.status));
   // The usual order of a job's life, then anything the type does not know of.
   const statuses: string[] = [
@@ -107,7 +107,7 @@ function renderControls(cards: readonly GalleryCard[]): string {
 <div class="control"><label for="filter-provider">Provider</label>
 <select id="filter-provider">${renderOptions(providers, cards, "provider")}</select></div>
 <div class="control"><label for="sort">Sort</label>
-<select id="sort"><option value="newest">Newest first</option><option value="oldest">Oldest first</option><option value="cost-desc">Cost: high to low</option><option value="cost-asc">Cost: low to high</option></select></div>
+<select id="sort">${byLine ? `<option value="line">Line order</option>` : ""}<option value="newest">Newest first</option><option value="oldest">Oldest first</option><option value="cost-desc">Cost: high to low</option><option value="cost-asc">Cost: low to high</option></select></div>
 </div>`;
 }
 
@@ -119,7 +119,8 @@ function renderControls(cards: readonly GalleryCard[]): string {
 export function renderGallery(page: GalleryPage, options: RenderOptions = {}): string {
   const flavour = options.flavour ?? (sep === "\\" ? win32 : posix);
   const title = escapeHtml(page.title);
-  const ordered = sortNewestFirst(page.cards);
+  const byLine = page.order === "line";
+  const ordered = byLine ? page.cards.map((card, index) => ({ card, index })) : sortNewestFirst(page.cards);
   const cards = ordered.map(({ card, index }) => renderCard(card, index, page.file, flavour));
   const total = page.cards.length;
   return `<!doctype html>
@@ -139,7 +140,7 @@ ${GALLERY_GENERATOR}
 <h1>${title}</h1>
 <p class="summary" aria-live="polite"><strong id="shown-count">Showing ${total} of ${plural(total, "job")}</strong> · <span id="shown-cost">${describeCost(page.cards)}</span></p>
 </header>
-${renderControls(page.cards)}
+${renderControls(page.cards, byLine)}
 <main>
 <div class="cards" id="cards">
 ${cards.join("\n")}

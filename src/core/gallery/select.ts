@@ -14,14 +14,23 @@ export interface GallerySelection {
   since?: string;
   /** A batch manifest (`batch --manifest`): only its jobs, in its line order. */
   batch?: string;
-  /** Exactly these jobs, in this order (what `batch --gallery` passes). */
-  jobs?: readonly { id: string; provider: string }[];
+  /** Exactly these jobs, in this order (what `batch --gallery` passes), with their batch lines. */
+  jobs?: readonly NamedJob[];
+}
+
+/** A job a batch made, and the line of the batch file that made it. */
+export interface NamedJob {
+  id: string;
+  provider: string;
+  line?: number;
 }
 
 /** A manifest entry: only what names a job is read; lines that never made one have id null. */
-const manifestSchema = z.array(z.object({ id: z.string().nullable(), provider: z.string().nullable() }));
+const manifestSchema = z.array(
+  z.object({ id: z.string().nullable(), provider: z.string().nullable(), line: z.number().optional() }),
+);
 
-async function readManifest(path: string): Promise<{ id: string; provider: string }[]> {
+async function readManifest(path: string): Promise<NamedJob[]> {
   const text = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read the batch manifest ${path} (${err.code ?? err.message})`);
   });
@@ -37,7 +46,9 @@ async function readManifest(path: string): Promise<{ id: string; provider: strin
       `${path} is not a batch manifest: pass the file written by grokvid batch --manifest`,
     );
   return checked.data.flatMap((e) =>
-    e.id !== null && e.provider !== null ? [{ id: e.id, provider: e.provider }] : [],
+    e.id !== null && e.provider !== null
+      ? [{ id: e.id, provider: e.provider, ...(e.line === undefined ? {} : { line: e.line }) }]
+      : [],
   );
 }
 
@@ -74,7 +85,7 @@ export async function selectJobs(
     /** Providers grokvid knows besides those in the journal (built in and configured). */
     providers: readonly string[];
   },
-): Promise<JobRecord[]> {
+): Promise<{ jobs: JobRecord[]; lines?: ReadonlyMap<string, number> }> {
   const { nowMs } = env;
   const status = checkStatus(selection.status);
   const sinceMs = checkSince(selection.since);
@@ -83,6 +94,7 @@ export async function selectJobs(
     selection.jobs ??
     (selection.batch === undefined ? undefined : await readManifest(env.resolvePath(selection.batch)));
   let jobs: JobRecord[];
+  const lines = new Map<string, number>();
   if (named) {
     const byKey = new Map(all.map((job) => [jobKey(job.provider, job.id), job]));
     const seen = new Set<string>();
@@ -92,13 +104,15 @@ export async function selectJobs(
       // A manifest names a job once per line that used it (an earlier run's job is "skipped" again).
       if (!job || seen.has(key)) return [];
       seen.add(key);
+      if (n.line !== undefined) lines.set(key, n.line);
       return [job];
     });
   } else jobs = [...all].reverse();
-  return jobs.filter(
+  const kept = jobs.filter(
     (job) =>
       (status === undefined || job.status === status) &&
       (provider === undefined || job.provider === provider) &&
       (sinceMs === undefined || nowMs - Date.parse(job.createdAt) <= sinceMs),
   );
+  return named ? { jobs: kept, lines } : { jobs: kept };
 }

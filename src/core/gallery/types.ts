@@ -22,6 +22,8 @@ export interface GalleryCard {
   status: TaskStatus;
   error: { code: string | null; message: string } | null;
   costUsd?: number;
+  /** The batch line that made the job, on a batch's page (its first line, if several used it). */
+  line?: number;
   /** The cost is computed from the list price, not reported by the gateway. */
   costEstimate?: true;
   /** ISO 8601. */
@@ -42,4 +44,9 @@ export interface GalleryPage {
   /** Absolute path of the HTML file being written: video links are made relative to its folder. */
   file: string;
   cards: GalleryCard[];
+  /**
+   * "line": the cards come in a batch's line order, which the page keeps and offers as its first
+   * sort; default "newest" (the journal's jobs, newest first).
+   */
+  order?: "line" | "newest";
 }

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { Journal } from "../journal/journal.js";
+import { type Journal, jobKey } from "../journal/journal.js";
 import { buildCard } from "./cards.js";
 import { checkGalleryTarget, resolveGalleryPath, saveGalleryPage } from "./gallery-target.js";
 import { renderGallery } from "./render-html.js";
@@ -31,7 +31,7 @@ export async function writeGallery(
 ): Promise<GalleryResult> {
   const path = await resolveGalleryPath(options.output, env.cwd);
   const state = await journal.readState();
-  const jobs = await selectJobs(state.jobs, options, {
+  const { jobs, lines } = await selectJobs(state.jobs, options, {
     resolvePath: (p) => resolve(env.cwd, p),
     nowMs: env.nowMs,
     providers: env.providers ?? [],
@@ -39,12 +39,18 @@ export async function writeGallery(
   await checkGalleryTarget(path, options.force === true);
   const cards: GalleryCard[] = [];
   // One at a time: a stat and a few header reads each, and a gallery of thousands must not open them all at once.
-  for (const job of jobs) cards.push(await buildCard(job));
+  for (const job of jobs) {
+    const card = await buildCard(job);
+    const line = lines?.get(jobKey(job.provider, job.id));
+    cards.push(line === undefined ? card : { ...card, line });
+  }
   const html = renderGallery({
     title: options.title ?? "grokvid gallery",
     generatedAt: new Date(env.nowMs).toISOString(),
     file: path,
     cards,
+    // A batch's page keeps its line order (a manifest or a batch's own list named the jobs).
+    ...(lines ? { order: "line" as const } : {}),
   });
   await saveGalleryPage(path, html);
   return { path, cards };
