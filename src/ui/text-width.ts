@@ -24,7 +24,8 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /**
  * At most `max` cells, cut on a whole character (never half an emoji or a wide character) and
- * ending in an ellipsis when cut, so a line never wraps and the cursor math stays exact.
+ * ending in an ellipsis when cut, so a line never wraps and the cursor math stays exact. A space
+ * the cut lands after goes (`fresh…`, not `fresh …`): the cell is worth more as text.
  */
 export function fitWidth(text: string, max: number): string {
   if (stringWidth(text) <= max) return text;
@@ -36,7 +37,7 @@ export function fitWidth(text: string, max: number): string {
     kept += segment;
     width += w;
   }
-  return max >= 1 ? `${kept}…` : "";
+  return max >= 1 ? `${kept.trimEnd()}…` : "";
 }
 
 /**
