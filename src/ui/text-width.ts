@@ -15,6 +15,15 @@ export function usableColumns(reported: unknown): number {
   return Math.min(MAX_COLUMNS, Math.max(MIN_COLUMNS, Math.floor(reported)));
 }
 
+/**
+ * The width a table on `stream` is fitted to when `stream` is a terminal; undefined for a pipe or
+ * a file, where every column is printed whole for the scripts that cut fields out of it.
+ */
+export function terminalWidth(stream: { readonly isTTY?: boolean }): number | undefined {
+  if (stream.isTTY !== true) return undefined;
+  return usableColumns("columns" in stream ? stream.columns : undefined);
+}
+
 /** Cells `text` takes on a terminal: East Asian wide characters and emoji take two. */
 export function textWidth(text: string): number {
   return stringWidth(text);
