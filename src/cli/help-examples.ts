@@ -37,9 +37,13 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
     "grokvid gallery --batch run.json -o run.html",
     "grokvid gallery --status succeeded --provider xai --since 24h -o today.html",
   ],
-  jobs: ["grokvid jobs", "grokvid jobs --status failed --provider apimart --limit 0", "grokvid jobs --json"],
+  jobs: [
+    "grokvid jobs",
+    "grokvid jobs --status failed --provider apimart --limit 0 --wide",
+    "grokvid jobs --json",
+  ],
   balance: ["grokvid balance --provider apimart", "grokvid balance --provider duoyuanx --json"],
-  providers: ["grokvid providers", "grokvid providers --json"],
+  providers: ["grokvid providers", "grokvid providers --wide", "grokvid providers --json"],
   resume: ["grokvid resume", "grokvid resume --download --provider xai --concurrency 2"],
   sandbox: [
     "grokvid sandbox --port 8787",

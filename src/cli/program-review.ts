@@ -25,6 +25,13 @@ export const REVIEW_COMMANDS: Record<string, Declare> = {
             "print only the job ids, one per line (for xargs); off a terminal the rows are tab-separated without a header",
             "off",
           ),
+        )
+        .addOption(
+          option(
+            "--wide",
+            "on a terminal, print every column in full (whole ids and prompts, absolute paths) instead of fitting its width",
+            "off",
+          ),
         ),
       false,
       { quietShort: false },

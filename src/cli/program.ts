@@ -4,6 +4,7 @@ import type { BatchFlags } from "../commands/batch.js";
 import type { CreateFlags } from "../commands/create.js";
 import type { DownloadFlags } from "../commands/download.js";
 import type { EditFlags } from "../commands/edit.js";
+import type { ProvidersFlags } from "../commands/providers.js";
 import type { ResumeFlags } from "../commands/resume.js";
 import type { InputRuntime } from "../commands/cli-output.js";
 import type { CommonFlags } from "../commands/cli-output.js";
@@ -243,9 +244,12 @@ const COMMANDS: Record<string, Declare> = {
         .command("providers")
         .description(
           "list every provider and model with the limits each flag is checked against; sends nothing",
+        )
+        .addOption(
+          option("--wide", "on a terminal, print every column in full instead of fitting its width", "off"),
         ),
       false,
-    ).action(async (flags: CommonFlags) =>
+    ).action(async (flags: ProvidersFlags) =>
       (await import("../commands/providers.js")).runProviders(flags, runtime),
     );
   },

@@ -2,7 +2,10 @@ import type { JobRecord, UncertainCreate } from "../index.js";
 import { UsageError } from "../util/errors.js";
 import { taskStatuses } from "../util/task-status.js";
 import type { Output } from "../ui/output.js";
-import { renderTable, renderTsv, truncate } from "../ui/table.js";
+import type { Column } from "../ui/fit-table.js";
+import { printTable, renderTsv, truncate } from "../ui/table.js";
+import { fitMiddle } from "../ui/text-width.js";
+import { displayPath } from "../util/paths.js";
 import { formatAge, formatCost, plural } from "../util/format.js";
 import type { CommonFlags } from "./cli-output.js";
 import { type CommandRuntime as Runtime, clientFor, createOutput } from "./cli-output.js";
@@ -11,6 +14,7 @@ export interface JobsFlags extends CommonFlags {
   status?: string;
   limit?: string;
   ids?: boolean;
+  wide?: boolean;
 }
 
 function isStatus(value: string): value is (typeof taskStatuses)[number] {
@@ -28,8 +32,13 @@ function reportUncertain(out: Output, shown: readonly UncertainCreate[]): void {
     out.info(`  ${u.provider} at ${u.at}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
 }
 
-/** For a person: ages, cut prompts, and a COST column once any shown job has a reported cost. */
-function tableOf(shown: readonly JobRecord[]): [string[], string[][]] {
+/**
+ * For a person: ages, prompts cut to their start, files relative to the working folder, and a
+ * COST column once any shown job has a reported cost; with --wide every value whole. On a narrow
+ * terminal FILE gives way first (cut in its middle, then left out), then PROMPT, then the ID's
+ * middle, then AGE and COST; ID, PROVIDER and STATUS always stay.
+ */
+function tableOf(shown: readonly JobRecord[], cwd: string, wide: boolean): [Column[], string[][]] {
   const now = Date.now();
   // Most gateways report no cost, so the column would mostly be dashes.
   const withCost = shown.some((j) => j.cost !== undefined);
@@ -39,10 +48,19 @@ function tableOf(shown: readonly JobRecord[]): [string[], string[][]] {
     j.status,
     formatAge(j.createdAt, now),
     ...(withCost ? [j.cost ? formatCost(j.cost) : "-"] : []),
-    truncate(j.params.prompt, 40),
-    j.download?.path ?? "",
+    truncate(j.params.prompt, wide ? Infinity : 40),
+    j.download ? (wide ? j.download.path : displayPath(j.download.path, cwd)) : "",
   ]);
-  return [["ID", "PROVIDER", "STATUS", "AGE", ...(withCost ? ["COST"] : []), "PROMPT", "FILE"], rows];
+  const columns: Column[] = [
+    { header: "ID", giveWay: 3, min: 15, floor: 9, cut: fitMiddle },
+    { header: "PROVIDER" },
+    { header: "STATUS" },
+    { header: "AGE", giveWay: 4, optional: true },
+    ...(withCost ? [{ header: "COST", giveWay: 5, optional: true }] : []),
+    { header: "PROMPT", giveWay: 2, min: 20, optional: true },
+    { header: "FILE", giveWay: 1, min: 24, optional: true, cut: fitMiddle },
+  ];
+  return [columns, rows];
 }
 
 /**
@@ -78,7 +96,7 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   if (flags.ids) {
     for (const j of shown) out.result(j.id);
   } else if (out.streams.stdout.isTTY === true) {
-    for (const line of renderTable(...tableOf(shown))) out.result(line);
+    printTable(out, ...tableOf(shown, runtime.cwd, flags.wide === true), flags.wide === true);
   } else {
     // For scripts: every column always there (an empty field when unknown), full values, exact times.
     const rows = shown.map((j) => [

@@ -1,7 +1,9 @@
 import type { CommonFlags } from "./cli-output.js";
 import type { ModelSummary, ProviderSummary } from "../index.js";
 import type { DurationRule } from "../index.js";
-import { renderTable } from "../ui/table.js";
+import { abbreviateList, type Column } from "../ui/fit-table.js";
+import { printTable } from "../ui/table.js";
+import { fitMiddle, textWidth } from "../ui/text-width.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 
 function seconds(rule: DurationRule): string {
@@ -21,24 +23,46 @@ function extras(p: ProviderSummary): string {
   const parts: string[] = [];
   if (p.operations.edit) parts.push("edit");
   if (p.operations.extend) parts.push(`extend ${seconds(p.operations.extend)}s`);
+  if (p.offline) parts.push("offline, no key");
   if (p.balance) parts.push("balance");
   if (p.cancel) parts.push("cancel");
   if (p.requestsPerSecond !== null) parts.push(`${p.requestsPerSecond} req/s per key`);
   return parts.join(", ");
 }
 
+/** `id *`: a model as `--model` takes it, and whether it is its provider's default. */
+function modelName(m: ModelSummary): string {
+  return `${m.id}${m.default ? " *" : ""}`;
+}
+
+/**
+ * A MODEL value cut to `cells`: its aliases go whole before the id is touched, then the id's
+ * middle, the default's star kept. The value is modelName and, after " (", the aliases.
+ */
+function cutModel(text: string, cells: number): string {
+  const name = text.split(" (")[0] ?? text;
+  if (textWidth(name) <= cells) return name;
+  const star = name.endsWith(" *") ? " *" : "";
+  return `${fitMiddle(name.slice(0, name.length - star.length), cells - star.length)}${star}`;
+}
+
+export interface ProvidersFlags extends CommonFlags {
+  wide?: boolean;
+}
+
 /** `grokvid providers [--json]`: every provider and the limits a flag is checked against; sends nothing. */
-export async function runProviders(flags: CommonFlags, runtime: CommandRuntime): Promise<void> {
+export async function runProviders(flags: ProvidersFlags, runtime: CommandRuntime): Promise<void> {
   const out = await createOutput(flags, runtime);
   const list = await clientFor(flags, runtime, out).providers();
   if (out.mode.json) {
     out.resultJson(list);
     return;
   }
+  const models = list.flatMap((p) => p.models);
   const rows = list.flatMap((p) =>
     p.models.map((m, i) => [
-      i === 0 ? (p.configured ? `${p.id} (${p.dialect})` : p.offline ? `${p.id} (offline)` : p.id) : "",
-      `${m.id}${m.default ? " *" : ""}${m.aliases.length ? ` (${m.aliases.join(", ")})` : ""}`,
+      i === 0 ? (p.configured ? `${p.id} (${p.dialect})` : p.id) : "",
+      `${modelName(m)}${m.aliases.length ? ` (${m.aliases.join(", ")})` : ""}`,
       seconds(m.durations),
       m.ratios.length === 0 ? "-" : `${m.ratios.join(" ")}${m.customRatio ? " N:M" : ""}`,
       m.resolutions.join(" ") || "-",
@@ -46,8 +70,24 @@ export async function runProviders(flags: CommonFlags, runtime: CommandRuntime):
       i === 0 ? extras(p) : "",
     ]),
   );
-  for (const line of renderTable(["PROVIDER", "MODEL", "SECONDS", "RATIOS", "RES", "IMAGES", "ALSO"], rows))
-    out.result(line);
+  // On a narrow terminal ALSO and IMAGES go first; then the models' aliases, whole (an id is what
+  // --model takes, so it is cut only when nothing else is left to give); then the lists.
+  const columns: Column[] = [
+    { header: "PROVIDER" },
+    {
+      header: "MODEL",
+      giveWay: 3,
+      min: Math.max(...models.map((m) => textWidth(modelName(m)))),
+      floor: 16,
+      cut: cutModel,
+    },
+    { header: "SECONDS" },
+    { header: "RATIOS", giveWay: 5, min: 7, optional: true, cut: abbreviateList },
+    { header: "RES", giveWay: 4, min: 9, optional: true, cut: abbreviateList },
+    { header: "IMAGES", giveWay: 2, optional: true },
+    { header: "ALSO", giveWay: 1, optional: true },
+  ];
+  printTable(out, columns, rows, flags.wide === true);
   // Each platform's own variable, read after grokvid's (providers' keyVariables, in order).
   const own = list
     .filter((p) => !p.configured && p.keyVariables.length > 1)

@@ -2,7 +2,8 @@ import type { ResumeEvent, ResumeOptions, ResumeResult } from "../index.js";
 import { GrokvidError } from "../util/errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
-import { describeTask } from "../ui/status-display.js";
+import { describeJobLine } from "../ui/job-line.js";
+import { taskLine } from "../ui/task-line.js";
 import { plural } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
 
@@ -17,10 +18,15 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
   }
   const { job } = event;
   const key = `${job.provider}/${job.id}`;
+  // Named by the start of its prompt too: ids alone do not tell a person which job is which.
+  const line = { label: "", prompt: job.params.prompt, id: job.id };
   if (event.type === "progress") {
     if (event.phase === "waiting")
-      live.set(key, `waiting for grokvid (pid ${event.pid}), which is on this job`);
-    else live.set(key, describeTask(event.task, event.elapsedMs), event.task.status);
+      live.set(key, { ...line, state: `waiting for grokvid (pid ${event.pid}), which is on this job` });
+    else
+      live.set(key, taskLine(event.task, event.elapsedMs, "", line.prompt), {
+        state: event.task.status,
+      });
     return;
   }
   if (event.type === "warning") {
@@ -28,15 +34,12 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
     return;
   }
   const { outcome } = event;
-  if (event.elsewhere) live.finish(key, `${job.id}: ${outcome.status} (finished by another grokvid)`, keep);
-  else if (outcome.status === "error") live.finish(key, `${job.id}: ${outcome.error ?? ""}`, keep);
+  const ended = (state: string) => live.finish(key, describeJobLine({ ...line, state }), keep);
+  if (event.elsewhere) ended(`${outcome.status} (finished by another grokvid)`);
+  else if (outcome.status === "error") ended(outcome.error ?? "");
   else {
     const refused = outcome.code !== 0 && outcome.path ? " (not what was asked: --strict)" : "";
-    live.finish(
-      key,
-      `${job.id}: ${outcome.status}${outcome.path ? ` -> ${outcome.path}` : ""}${refused}`,
-      keep,
-    );
+    ended(`${outcome.status}${outcome.path ? ` -> ${outcome.path}` : ""}${refused}`);
   }
 }
 

@@ -2,7 +2,8 @@ import type { BatchEvent } from "../index.js";
 import { plural } from "../util/format.js";
 import type { LiveLines } from "./live-lines.js";
 import type { Output } from "./output.js";
-import { describeTask } from "./status-display.js";
+import { describeJobLine } from "./job-line.js";
+import { taskLine } from "./task-line.js";
 
 export interface BatchCounts {
   done: number;
@@ -10,7 +11,11 @@ export interface BatchCounts {
   total: number;
 }
 
-/** Each line's progress as a live line (or a plain line per change off a terminal), and a footer. */
+/**
+ * Each line's progress as a live line (or a plain line per change off a terminal), and a footer.
+ * A job's lines start with its line number and the start of its prompt: numbers alone do not tell
+ * a person which job is which.
+ */
 export function renderBatchEvent(event: BatchEvent, out: Output, live: LiveLines, counts: BatchCounts): void {
   const key = "line" in event ? `line ${event.line}` : "";
   switch (event.type) {
@@ -24,21 +29,36 @@ export function renderBatchEvent(event: BatchEvent, out: Output, live: LiveLines
         `${plural(event.total, "job")}: ${event.submitting} to submit, ${event.total - event.submitting} known from earlier runs`,
       );
       break;
-    case "progress":
+    case "progress": {
+      const job = { label: key, prompt: event.prompt, id: "" };
       if (event.phase === "waiting")
-        live.set(key, `${key}: waiting for grokvid (pid ${event.pid}), which is running this line`);
-      else if (event.phase === "submitting") live.set(key, `${key}: submitting to ${event.provider}`);
+        live.set(key, {
+          ...job,
+          state: `waiting for grokvid (pid ${event.pid}), which is running this line`,
+        });
+      else if (event.phase === "submitting")
+        live.set(key, { ...job, state: `submitting to ${event.provider}` });
       else if (event.phase === "submitted")
-        live.set(key, `${key}: submitted task ${event.id} to ${event.provider}`);
-      else live.set(key, `${key}: ${describeTask(event.task, event.elapsedMs)}`, event.task.status);
+        // A terminal shows the id where a poll's line will (cut in its middle when narrow); a log
+        // keeps the words `create` prints, which scripts look for.
+        live.set(
+          key,
+          { ...job, id: event.id, state: `submitted to ${event.provider}` },
+          { log: describeJobLine({ ...job, state: `submitted task ${event.id} to ${event.provider}` }) },
+        );
+      else
+        live.set(key, taskLine(event.task, event.elapsedMs, key, event.prompt), { state: event.task.status });
       return;
+    }
     case "ended": {
       const { task, entry } = event;
-      if (!task) return live.finish(key, `${key}: ${entry.error ?? entry.status}`);
+      const job = { label: key, prompt: event.prompt, id: "" };
+      if (!task) return live.finish(key, describeJobLine({ ...job, state: entry.error ?? entry.status }));
       const error = task.error ? `: ${task.error.message}` : "";
+      const saved = entry.path ? ` -> ${entry.path}` : "";
       return live.finish(
         key,
-        `${key}: ${task.id} ${task.status}${entry.path ? ` -> ${entry.path}` : ""}${error}`,
+        describeJobLine({ ...job, state: `${task.id} ${task.status}${saved}${error}` }),
       );
     }
     case "settled":

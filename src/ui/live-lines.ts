@@ -1,13 +1,22 @@
-import { LiveRegion } from "./live-region.js";
+import { describeJobLine, fitJobLine, type JobLine } from "./job-line.js";
+import { type LiveLine, LiveRegion } from "./live-region.js";
 import { type Output, safeText } from "./output.js";
+
+export interface LiveLineOptions {
+  /** What a log line is printed for (a job's status, not its elapsed seconds); default its text. */
+  state?: string;
+  /** A log's words where they differ from the line's (`submitted task ID`, which scripts look for). */
+  log?: string;
+}
 
 /**
  * One line per running job, redrawn in place on a terminal (plus a totals line) by a LiveRegion,
- * which cuts each line to the terminal's width and erases the block on stop, Ctrl-C or exit;
+ * which fits each line to the terminal's width and erases the block on stop, Ctrl-C or exit;
  * elsewhere a plain line whenever a job's line changes, so logs read top to bottom.
  */
 export class LiveLines {
-  private readonly lines = new Map<string, string>();
+  /** Each key's line as drawn, and the text it was set from (to skip a redraw that changes nothing). */
+  private readonly lines = new Map<string, { text: string; drawn: LiveLine }>();
   /** Off a terminal, what each key's last printed line said, in the terms its caller compares. */
   private readonly printed = new Map<string, string>();
   private footer = "";
@@ -25,16 +34,20 @@ export class LiveLines {
   }
 
   /**
-   * `state` is what a log line is printed for (a job's status, not its elapsed seconds or
-   * percent, which change on every poll); on a terminal every change of `text` is drawn.
+   * A job's line (shortened part by part on a narrow terminal: its id's middle before its status)
+   * or plain text (cut at its end). On a terminal every change is drawn; a log gets a line when
+   * `state` changes.
    */
-  set(key: string, text: string, state: string = text): void {
-    if (this.lines.get(key) === text) return;
-    this.lines.set(key, text);
+  set(key: string, line: string | JobLine, { state, log }: LiveLineOptions = {}): void {
+    const text = typeof line === "string" ? line : describeJobLine(line);
+    if (this.lines.get(key)?.text === text) return;
+    const drawn = typeof line === "string" ? safeText(line) : (width: number) => fitJobLine(line, width);
+    this.lines.set(key, { text, drawn });
     if (this.region) return this.redraw();
-    if (this.printed.get(key) === state) return;
-    this.printed.set(key, state);
-    this.out.info(text);
+    const said = state ?? log ?? text;
+    if (this.printed.get(key) === said) return;
+    this.printed.set(key, said);
+    this.out.info(log ?? text);
   }
 
   /**
@@ -62,7 +75,7 @@ export class LiveLines {
   }
 
   private redraw(): void {
-    const rows = [...this.lines.values(), ...(this.footer ? [this.footer] : [])];
-    this.region?.show(rows.map(safeText));
+    const rows = [...this.lines.values()].map((line) => line.drawn);
+    this.region?.show(this.footer ? [...rows, safeText(this.footer)] : rows);
   }
 }

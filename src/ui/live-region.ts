@@ -20,6 +20,12 @@ function isResizing(stream: TextStream): stream is ResizingStream {
   );
 }
 
+/**
+ * A line of the block: text, cut at its end when too wide, or a function that fits the line to a
+ * width itself (a job's line, which gives up the middle of its id before its status).
+ */
+export type LiveLine = string | ((width: number) => string);
+
 function columnsOf(stream: TextStream): unknown {
   return "columns" in stream ? stream.columns : undefined;
 }
@@ -42,7 +48,7 @@ function rowsOf(stream: TextStream): unknown {
  * recounted when the terminal narrows and the lines reflow. That is this class's whole job.
  */
 export class LiveRegion {
-  private lines: readonly string[] = [];
+  private lines: readonly LiveLine[] = [];
   /** Cells of each line on screen, to count the rows they take if the terminal narrowed. */
   private drawn: number[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -62,7 +68,7 @@ export class LiveRegion {
     return usableColumns(columnsOf(this.stream)) - 1;
   }
 
-  show(lines: readonly string[]): void {
+  show(lines: readonly LiveLine[]): void {
     if (this.stopped) return;
     this.lines = lines;
     this.schedule();
@@ -111,7 +117,8 @@ export class LiveRegion {
         ? this.lines
         : [...this.lines.slice(0, height - 1), `… and ${this.lines.length - height + 1} more`];
     const width = this.width();
-    const fitted = lines.map((line) => fitWidth(line, width));
+    // fitWidth after a line's own fitting too: the cursor math relies on no line wrapping.
+    const fitted = lines.map((line) => fitWidth(typeof line === "string" ? line : line(width), width));
     const erase = this.drawn.length > 0 ? this.eraseSequence() : "\r";
     this.stream.write(`${erase}${fitted.map((line) => `${line}\n`).join("")}`);
     this.drawn = fitted.map(textWidth);

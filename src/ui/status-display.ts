@@ -2,10 +2,6 @@ import { DownloadMeter } from "./download-meter.js";
 import type { Output } from "./output.js";
 import { describeTask, type StatusDisplay } from "./task-line.js";
 
-// The batch and resume commands name describeTask from here; it lives in task-line.ts, which the
-// spinner imports too, so that this module and the spinner's do not import each other.
-export { describeTask, type StatusDisplay };
-
 /** One line per status change, and a download line every few seconds, for logs and CI. */
 function plainDisplay(out: Output, now: () => number): StatusDisplay {
   let lastStatus: string | undefined;

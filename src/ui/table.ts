@@ -1,12 +1,31 @@
-/** Left-aligned columns separated by two spaces; the last column is not padded. */
+import { type Column, describeFit, fitTable } from "./fit-table.js";
+import type { Output } from "./output.js";
+import { terminalWidth } from "./text-width.js";
+
+/** Left-aligned columns separated by two spaces, every value whole; the last column is not padded. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), ...rows.map(line)];
+  return fitTable(
+    headers.map((header) => ({ header })),
+    rows,
+  ).lines;
+}
+
+/**
+ * A table on stdout for a person: fitted to the terminal's width (see fitTable) unless `wide`,
+ * with a line on stderr naming what was left out; whole for a pipe or a file, as scripts expect.
+ */
+export function printTable(
+  out: Output,
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  wide = false,
+): void {
+  const terminal = wide ? undefined : terminalWidth(out.streams.stdout);
+  // One column kept free, as the live block keeps: some terminals wrap at the last.
+  const table = fitTable(columns, rows, terminal === undefined ? undefined : terminal - 1);
+  for (const line of table.lines) out.result(line);
+  const note = terminal === undefined ? undefined : describeFit(table, terminal);
+  if (note) out.info(note);
 }
 
 /** One line, at most `max` characters, with an ellipsis when cut. */

@@ -15,6 +15,15 @@ export function usableColumns(reported: unknown): number {
   return Math.min(MAX_COLUMNS, Math.max(MIN_COLUMNS, Math.floor(reported)));
 }
 
+/**
+ * The width a table on `stream` is fitted to when `stream` is a terminal; undefined for a pipe or
+ * a file, where every column is printed whole for the scripts that cut fields out of it.
+ */
+export function terminalWidth(stream: { readonly isTTY?: boolean }): number | undefined {
+  if (stream.isTTY !== true) return undefined;
+  return usableColumns("columns" in stream ? stream.columns : undefined);
+}
+
 /** Cells `text` takes on a terminal: East Asian wide characters and emoji take two. */
 export function textWidth(text: string): number {
   return stringWidth(text);
@@ -24,7 +33,8 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /**
  * At most `max` cells, cut on a whole character (never half an emoji or a wide character) and
- * ending in an ellipsis when cut, so a line never wraps and the cursor math stays exact.
+ * ending in an ellipsis when cut, so a line never wraps and the cursor math stays exact. A space
+ * the cut lands after goes (`fresh…`, not `fresh …`): the cell is worth more as text.
  */
 export function fitWidth(text: string, max: number): string {
   if (stringWidth(text) <= max) return text;
@@ -36,7 +46,7 @@ export function fitWidth(text: string, max: number): string {
     kept += segment;
     width += w;
   }
-  return max >= 1 ? `${kept}…` : "";
+  return max >= 1 ? `${kept.trimEnd()}…` : "";
 }
 
 /**

@@ -31,8 +31,8 @@ function stopBatch(args: readonly string[], signal: NodeJS.Signals): Promise<Sto
       stderr += c.toString();
       if (
         !sent &&
-        /line 1: \S+: (queued|running)/.test(stderr) &&
-        /line 2: \S+: (queued|running)/.test(stderr)
+        /line 1 "a fox": \S+: (queued|running)/.test(stderr) &&
+        /line 2 "a hare": \S+: (queued|running)/.test(stderr)
       ) {
         sent = true;
         child.kill(signal);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir, runCli } from "../helpers/run-cli.js";
 import { replayScreen, runInPty } from "../helpers/pty.js";
+import { textWidth } from "../../src/ui/text-width.js";
 
 // What the terminal tests draw against: the in-process sandbox, whose jobs take this long.
 const SANDBOX = { GROKVID_SANDBOX_DELAY: "1200ms" };
@@ -104,13 +105,62 @@ describe("the live batch display on a real pseudo-terminal", () => {
     const live = run.output
       // eslint-disable-next-line no-control-regex -- escapes are what is being taken apart
       .split(/\r\n|\r|\u001b\[\d*[A-Za-z]/)
-      .filter((l) => /^line \d: |done, \d+ not ok/.test(l) && !l.includes(" succeeded -> "));
+      .filter((l) => /^line \d |done, \d+ not ok/.test(l) && !l.includes(" succeeded -> "));
     expect(live.length).toBeGreaterThan(3);
-    for (const l of live) expect(l.length, l).toBeLessThanOrEqual(29);
-    expect(live.some((l) => l.endsWith("…"))).toBe(true);
+    // In cells: the prompts' Chinese characters and emoji take two each.
+    for (const l of live) expect(textWidth(l), l).toBeLessThanOrEqual(29);
+    expect(live.some((l) => l.includes("…"))).toBe(true);
     expect(screen.lines.join("\n")).not.toMatch(SPINNER);
     expect(screen.lines.join("\n")).not.toMatch(/done, \d+ not ok/);
     expect(screen.lines.join("\n")).toContain("batch: 3 succeeded");
+  });
+
+  const animals = ["fox in fresh snow, slow motion", "dog on a beach at dawn", "cat asleep on a windowsill"];
+
+  async function animalsFile(): Promise<string> {
+    const path = join(dir, "animals.jsonl");
+    await writeFile(path, `${animals.map((prompt) => JSON.stringify({ prompt })).join("\n")}\n`);
+    return path;
+  }
+
+  it("at 40 columns a job's line keeps the start of its prompt, its status, percent and elapsed time", async () => {
+    const run = await runInPty(
+      ["batch", await animalsFile(), "--provider", "sandbox", "--interval", "100ms"],
+      {
+        cwd: dir,
+        env: { ...SANDBOX, NO_COLOR: "1" },
+        columns: 40,
+        rows: 24,
+      },
+    );
+    expect(run.code, run.output).toBe(0);
+    const polled = run.output
+      // eslint-disable-next-line no-control-regex -- escapes are what is being taken apart
+      .split(/\r\n|\r|\u001b\[\d*[A-Za-z]/)
+      // A job's live lines once it has a task (the finished ones are printed in full).
+      .filter((l) => /^line \d\b/.test(l) && !/: submitt| succeeded -> /.test(l));
+    expect(polled.length, run.output).toBeGreaterThan(3);
+    for (const l of polled) {
+      expect(l.length, l).toBeLessThanOrEqual(39);
+      expect(l, l).toMatch(/: (queued|running \d+%|succeeded) \(\d+m?s\)$/);
+      const n = Number(/^line (\d)/.exec(l)?.[1]);
+      expect(l, l).toContain(`line ${n} "${animals[n - 1]?.slice(0, 6)}`);
+    }
+    expect(polled.some((l) => / running \d+% /.test(l))).toBe(true);
+  });
+
+  it("off a terminal a job's lines name it by its prompt", async () => {
+    const run = await runCli(["batch", await animalsFile(), "--provider", "sandbox", "--interval", "100ms"], {
+      cwd: dir,
+      env: SANDBOX,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    animals.forEach((prompt, i) => {
+      const name = `line ${i + 1} "${prompt}": `;
+      expect(run.stderr).toMatch(new RegExp(`^${name}submitted task task_\\w+ to sandbox$`, "m"));
+      expect(run.stderr).toMatch(new RegExp(`^${name}task_\\w+: queued \\(\\d+m?s\\)$`, "m"));
+      expect(run.stderr).toMatch(new RegExp(`^${name}task_\\w+ succeeded -> `, "m"));
+    });
   });
 
   it("Ctrl-C erases the live block, prints the summary and exits 130", async () => {
@@ -120,12 +170,12 @@ describe("the live batch display on a real pseudo-terminal", () => {
       env: { GROKVID_SANDBOX_DELAY: "30s" },
       columns: 60,
       rows: 10,
-      type: { text: "\u0003", when: (out) => /line 2: \S+: queued/.test(out) },
+      type: { text: "\u0003", when: (out) => /line 2 ".*": \S+: queued/.test(out) },
     });
     expect(run.code, run.output).toBe(130);
     const text = replayScreen(run.output, 60).lines.join("\n");
     expect(text).not.toMatch(/done, \d+ not ok/);
-    expect(text).not.toMatch(/line \d: \S+: queued/);
+    expect(text).not.toMatch(/line \d .*: queued/);
     expect(text).toContain("batch: 0 succeeded");
     expect(text).toContain("resume with: grokvid batch");
   });
@@ -144,5 +194,29 @@ describe("resume on a terminal (issue 23 item 9)", () => {
     const screen = replayScreen(run.output, 100);
     for (const id of ids) expect(screen.lines.filter((line) => line.includes(id))).toHaveLength(1);
     expect(screen.lines).toContainEqual(expect.stringMatching(new RegExp(`^${ids[0]}\\tsucceeded`)));
+  });
+});
+
+describe("the live resume display on a real pseudo-terminal", () => {
+  it("at 40 columns a job's line keeps its status and elapsed time, and says which prompt it is", async () => {
+    const id = await createJob();
+    const run = await runInPty(["resume", "--interval", "100ms"], {
+      cwd: dir,
+      env: { ...SANDBOX, NO_COLOR: "1" },
+      columns: 40,
+      rows: 24,
+    });
+    expect(run.code, run.output).toBe(0);
+    const live = run.output
+      // eslint-disable-next-line no-control-regex -- escapes are what is being taken apart
+      .split(/\r\n|\r|\u001b\[\d*[A-Za-z]/)
+      .filter((l) => l.startsWith('"a terminal'));
+    // No finished line above the (erased) block: the result line on stdout says it, once.
+    expect(live.length, run.output).toBeGreaterThan(1);
+    expect(replayScreen(run.output, 40).lines.filter((l) => l.includes(id.slice(-7)))).toHaveLength(1);
+    for (const l of live) {
+      expect(l.length, l).toBeLessThanOrEqual(39);
+      expect(l, l).toMatch(/^"a terminal test": (\S+: )?(queued|running \d+%|succeeded) \(\d+m?s\)$/);
+    }
   });
 });

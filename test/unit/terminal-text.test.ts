@@ -125,7 +125,9 @@ describe("LiveLines off a terminal", () => {
     const { writes, out } = recorder();
     const live = new LiveLines(out);
     const polls = [task("queued", 0), task("running", 10), task("running", 50), task("running", 90)];
-    polls.forEach((t, i) => live.set("line 1", `line 1: ${t.status} ${t.progress}% (${i}s)`, t.status));
+    polls.forEach((t, i) =>
+      live.set("line 1", `line 1: ${t.status} ${t.progress}% (${i}s)`, { state: t.status }),
+    );
     live.finish("line 1", "line 1: t1 succeeded");
     live.stop();
     expect(writes.join("")).toBe("line 1: queued 0% (0s)\nline 1: running 10% (1s)\nline 1: t1 succeeded\n");

@@ -34,12 +34,16 @@ export interface BatchOptions extends GatewayChoice {
   galleryTitle?: string;
 }
 
-/** What a line is doing now: waiting for another grokvid, submitting, or polling its job. */
-export type LineProgress =
-  | { type: "progress"; line: number; phase: "waiting"; pid: number }
-  | { type: "progress"; line: number; phase: "submitting"; provider: string }
-  | { type: "progress"; line: number; phase: "submitted"; provider: string; id: string }
-  | { type: "progress"; line: number; phase: "polling"; task: NormalizedTask; elapsedMs: number };
+/**
+ * What a line is doing now: waiting for another grokvid, submitting, or polling its job. `prompt`
+ * is the line's, so a display can tell its jobs apart by more than their line numbers.
+ */
+export type LineProgress = { type: "progress"; line: number; prompt: string } & (
+  | { phase: "waiting"; pid: number }
+  | { phase: "submitting"; provider: string }
+  | { phase: "submitted"; provider: string; id: string }
+  | { phase: "polling"; task: NormalizedTask; elapsedMs: number }
+);
 
 /**
  * A batch's story, in order: the lines refused before anything was sent, the plan, each line's
@@ -51,7 +55,7 @@ export type BatchEvent =
   | { type: "warning"; line: number; message: string }
   | { type: "planned"; total: number; submitting: number }
   | LineProgress
-  | { type: "ended"; line: number; entry: ManifestEntry; task?: NormalizedTask }
+  | { type: "ended"; line: number; prompt: string; entry: ManifestEntry; task?: NormalizedTask }
   | { type: "settled"; line: number; entry: ManifestEntry };
 
 /** The outcome of a whole batch: one entry per input line, in line order, and its exit code. */

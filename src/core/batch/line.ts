@@ -81,8 +81,14 @@ function limiterFor(ctx: RunContext, provider: string): Limiter {
 }
 
 /** A line that ran (paid, waited or downloaded) is told as it ends; skipped ones only in the report. */
-function ran(ctx: RunContext, task: NormalizedTask | undefined, result: ManifestEntry): ManifestEntry {
-  ctx.emit({ type: "ended", line: result.line, entry: result, ...(task ? { task } : {}) });
+function ran(
+  ctx: RunContext,
+  job: PlannedJob,
+  task: NormalizedTask | undefined,
+  result: ManifestEntry,
+): ManifestEntry {
+  const prompt = job.params.prompt;
+  ctx.emit({ type: "ended", line: result.line, prompt, entry: result, ...(task ? { task } : {}) });
   return result;
 }
 
@@ -115,7 +121,8 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
   if (planned.action === "skip" && planned.earlier)
     return skipped(planned, planned.earlier, ctx.cwd, ctx.flags.strict === true);
   const { flags, config, emit } = ctx;
-  const line = planned.line;
+  const { line } = planned;
+  const prompt = planned.params.prompt;
   const limiter = limiterFor(ctx, planned.provider);
   await limiter.acquire();
   // --fail-fast or Ctrl-C may have come while this line waited for its provider's turn.
@@ -128,7 +135,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
   try {
     const session = await ctx.pool.get(planned.provider, planned.earlier?.baseUrl);
     claim = await ctx.claims.acquire(planned.requestHash, ctx.signal, (pid) =>
-      emit({ type: "progress", line, phase: "waiting", pid }),
+      emit({ type: "progress", line, prompt, phase: "waiting", pid }),
     );
     const job = replan(planned, await session.recorder.journal.refresh(), flags);
     if (job.action === "skip" && job.earlier)
@@ -142,10 +149,10 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
     const poll = resolvePoll(flags, config, job.provider, jobSession.gateway.provider);
     if (earlier) jobSession.recorder.know(earlier);
     else {
-      emit({ type: "progress", line, phase: "submitting", provider: job.provider });
+      emit({ type: "progress", line, prompt, phase: "submitting", provider: job.provider });
       id = (await submitWithBackoff(jobSession, job, output, limiter, poll)).id;
       // Told the moment it is known, like `create` does.
-      emit({ type: "progress", line, phase: "submitted", provider: job.provider, id });
+      emit({ type: "progress", line, prompt, phase: "submitted", provider: job.provider, id });
     }
     const taskId = id ?? "";
     const started = Date.now();
@@ -159,7 +166,14 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
         force: flags.force === true,
         dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),
         onUpdate: (t) =>
-          emit({ type: "progress", line, phase: "polling", task: t, elapsedMs: Date.now() - started }),
+          emit({
+            type: "progress",
+            line,
+            prompt,
+            phase: "polling",
+            task: t,
+            elapsedMs: Date.now() - started,
+          }),
         onWarning: (message) => emit({ type: "warning", line, message }),
       },
       jobSession.deps,
@@ -172,6 +186,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
     const refused = strictRefusal(warnings, flags.strict === true);
     return ran(
       ctx,
+      job,
       task,
       entry(job, {
         id: task.id,
@@ -187,7 +202,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
   } catch (err) {
     // Stopped by a signal: the line is reported like any other, so the manifest and the summary
     // still say what ran; a job already sent stays in the journal for `resume`.
-    if (ctx.signal.aborted) return ran(ctx, undefined, interruptedEntry(planned, id));
+    if (ctx.signal.aborted) return ran(ctx, planned, undefined, interruptedEntry(planned, id));
     let code = err instanceof GrokvidError ? err.exitCode : ExitCode.internal;
     // Exit 2 promises nothing was sent; once this line's job exists, a refusal is a failure (6).
     if (id !== null && code === ExitCode.usage) code = ExitCode.provider;
@@ -200,6 +215,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
           : String(err);
     return ran(
       ctx,
+      planned,
       undefined,
       entry(planned, {
         id,
