@@ -27,10 +27,8 @@ function declareSourced(program: Command, runtime: InputRuntime, operation: "edi
     .command(operation)
     .description(`${what}; prints the new job's id`)
     .argument("<source>", "a job id from `grokvid jobs`, or a public video URL")
-    .addOption(
-      option("-p, --prompt <text>", `what the ${operation} does`, "none: this or --prompt-file is required"),
-    )
-    .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"))
+    .addOption(option("-p, --prompt <text>", `what the ${operation} does; this or --prompt-file is required`))
+    .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input"))
     .addOption(
       option(
         "-m, --model <model>",
@@ -57,15 +55,9 @@ const COMMANDS: Record<string, Declare> = {
             .command("create")
             .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
             .addOption(
-              option(
-                "-p, --prompt <text>",
-                "what the video shows",
-                "none: this or --prompt-file is required",
-              ),
+              option("-p, --prompt <text>", "what the video shows; this or --prompt-file is required"),
             )
-            .addOption(
-              option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
-            )
+            .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input"))
             .addOption(
               option(
                 "-m, --model <model>",
@@ -98,17 +90,13 @@ const COMMANDS: Record<string, Declare> = {
               option(
                 "-i, --image <path-or-url>",
                 "reference image: public URL, local file or data: URI; repeatable",
-              )
-                .argParser(collect)
-                .default([], "none"),
+              ).argParser(collect),
             )
             .addOption(
               option(
                 "--reference-image <path-or-url>",
                 "reference-to-video (xai): an image the prompt names as <IMAGE_1>, <IMAGE_2>...; repeatable, never with --image",
-              )
-                .argParser(collect)
-                .default([], "none"),
+              ).argParser(collect),
             ),
         ),
       ),
@@ -196,7 +184,7 @@ const COMMANDS: Record<string, Declare> = {
             ),
           )
           .addOption(option("--fail-fast", "stop submitting after the first failure", "off"))
-          .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line", "none"))
+          .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line"))
           .addOption(
             option(
               "--out-dir <dir>",
