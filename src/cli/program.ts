@@ -10,6 +10,7 @@ import type { CommonFlags } from "../commands/cli-output.js";
 import type { WaitFlags } from "../commands/wait.js";
 import { addCommon, addJobResults, addPolling, collect, option, strictOption } from "./program-options.js";
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
+import { groupCommands } from "./help-groups.js";
 import { REVIEW_COMMANDS } from "./program-review.js";
 import { type Declare, SETUP_COMMANDS } from "./program-setup.js";
 import { VERSION } from "../util/version.js";
@@ -280,6 +281,7 @@ export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []
   const first = argv[0];
   const declared = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   for (const name of declared) COMMANDS[name]?.(program, runtime);
+  groupCommands(program);
   addExamples(program, "");
   return program;
 }

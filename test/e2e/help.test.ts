@@ -51,10 +51,45 @@ describe("help that teaches", () => {
       expect(tail.length).toBeGreaterThanOrEqual(3);
       expect(tail.length).toBeLessThanOrEqual(4);
       for (const line of tail.slice(1)) expect(line).toMatch(new RegExp(`^ {2}\\$ .*grokvid ${command} `));
-      // Examples belong to their command: the top-level help shows none.
-      expect((await runCli(["--help"], { cwd: temp.dir })).stdout).not.toContain("Examples:");
     },
   );
+
+  it("the top-level help groups the commands by what they are for, as gh does", async () => {
+    const r = await runCli(["--help"], { cwd: temp.dir, env: { COLUMNS: "200" } });
+    expect(r.code).toBe(0);
+    const sections = new Map<string, string[]>();
+    let heading = "";
+    for (const line of r.stdout.split("\n")) {
+      if (/^\S.*:$/.test(line)) sections.set((heading = line), []);
+      const name = /^ {2}([a-z][\w-]*)\b/.exec(line)?.[1];
+      if (name) sections.get(heading)?.push(name);
+    }
+    const headings = [...sections.keys()];
+    expect(headings.slice(0, 5)).toEqual(["Options:", "Jobs:", "Review:", "Setup:", "Environment:"]);
+    expect(headings).not.toContain("Commands:");
+    expect(sections.get("Jobs:")).toEqual(
+      expect.arrayContaining(["create", "status", "wait", "download", "cancel", "batch", "resume"]),
+    );
+    expect(sections.get("Review:")).toEqual(
+      expect.arrayContaining(["jobs", "gallery", "balance", "providers"]),
+    );
+    expect(sections.get("Setup:")).toEqual(
+      expect.arrayContaining(["keys", "config", "doctor", "completion", "sandbox", "version", "help"]),
+    );
+    const listed = [...sections.get("Jobs:")!, ...sections.get("Review:")!, ...sections.get("Setup:")!];
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it("the top-level help ends with examples and where to read more", async () => {
+    const r = await runCli(["--help"], { cwd: temp.dir, env: { COLUMNS: "200" } });
+    const lines = r.stdout.trimEnd().split("\n");
+    const at = lines.lastIndexOf("Examples:");
+    expect(at).toBeGreaterThan(lines.indexOf("Exit codes:"));
+    const examples = lines.slice(at + 1, lines.indexOf("", at));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const line of examples) expect(line).toMatch(/^ {2}\$ grokvid [a-z]+ /);
+    expect(lines.at(-1)).toMatch(/grokvid <command> --help/);
+  });
 
   it("grokvid version, -v, -V and --version print the same version, on stdout", async () => {
     for (const args of [["version"], ["-v"], ["-V"], ["--version"]]) {
