@@ -11,6 +11,7 @@ import type { WaitFlags } from "../commands/wait.js";
 import { addCommon, addJobResults, addPolling, collect, option, strictOption } from "./program-options.js";
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
 import { groupCommands } from "./help-groups.js";
+import { addGlobalOptions, commandOnLine } from "./global-options.js";
 import { REVIEW_COMMANDS } from "./program-review.js";
 import { type Declare, SETUP_COMMANDS } from "./program-setup.js";
 import { VERSION } from "../util/version.js";
@@ -262,7 +263,8 @@ const COMMANDS: Record<string, Declare> = {
 /**
  * Commands are imported when they run, so `--help` and `--version` load almost nothing. Only the
  * command on the line is declared with its options (declaring all of them was ~2 ms of every
- * start); `help`, an option first, an unknown or no command declares them all, for help and hints.
+ * start), found past any global flags before it; `help`, an unknown or no command declares them
+ * all, for help and hints.
  */
 export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []): Command {
   const program = new Command("grokvid")
@@ -277,8 +279,9 @@ export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []
       outputError: (s, write) => write(safeCommanderText(s, runtime.env)),
     })
     .showHelpAfterError("(run with --help for usage)");
+  addGlobalOptions(program);
 
-  const first = argv[0];
+  const first = commandOnLine(program, argv);
   const declared = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   for (const name of declared) COMMANDS[name]?.(program, runtime);
   groupCommands(program);

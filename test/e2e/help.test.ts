@@ -65,7 +65,14 @@ describe("help that teaches", () => {
       if (name) sections.get(heading)?.push(name);
     }
     const headings = [...sections.keys()];
-    expect(headings.slice(0, 5)).toEqual(["Options:", "Jobs:", "Review:", "Setup:", "Environment:"]);
+    expect(headings.slice(0, 6)).toEqual([
+      "Options:",
+      "Common options (before or after the command):",
+      "Jobs:",
+      "Review:",
+      "Setup:",
+      "Environment:",
+    ]);
     expect(headings).not.toContain("Commands:");
     expect(sections.get("Jobs:")).toEqual(
       expect.arrayContaining(["create", "status", "wait", "download", "cancel", "batch", "resume"]),
