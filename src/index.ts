@@ -31,7 +31,7 @@ export type { KeyEntry, StoredKey } from "./core/setup/keys.js";
 export type { KeySource } from "./config/key-source.js";
 export type { TrustResult } from "./core/setup/trust-config.js";
 export type { DoctorCheck } from "./core/setup/doctor.js";
-export type { CompletionSources } from "./core/setup/completion.js";
+export type { CompletionSources, ModelFlag } from "./core/setup/completion.js";
 export { runExitCode } from "./core/jobs/outcome.js";
 export { assertTaskId } from "./core/jobs/task-id.js";
 export { registerKnownSecrets } from "./config/known-secrets.js";
