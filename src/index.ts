@@ -48,6 +48,7 @@ export type { ResumeEvent, ResumeOptions, ResumeOutcome, ResumeResult } from "./
 export type { BatchEvent, BatchOptions, BatchResult, LineProgress } from "./core/batch/events.js";
 export type { ManifestEntry } from "./core/batch/report.js";
 export { parseBatchFile, type BatchLine, type ParsedBatch } from "./core/batch/batch-file.js";
+export { batchFields, type BatchField } from "./core/batch/fields.js";
 export { DownloadError } from "./core/download/download-error.js";
 export type { RequestDescription } from "./http/encode.js";
 export type { BalanceInfo, DurationRule, NormalizedTask, VideoOperation } from "./providers/types.js";

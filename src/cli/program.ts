@@ -12,6 +12,7 @@ import { addCommon, addJobResults, addPolling, collect, option, strictOption } f
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
 import { groupCommands } from "./help-groups.js";
 import { addGlobalOptions, commandOnLine } from "./global-options.js";
+import { formatBatchFields } from "./batch-fields.js";
 import { REVIEW_COMMANDS } from "./program-review.js";
 import { type Declare, SETUP_COMMANDS } from "./program-setup.js";
 import { VERSION } from "../util/version.js";
@@ -210,7 +211,8 @@ const COMMANDS: Record<string, Declare> = {
               "off; with no file: beside --manifest (run.json -> run.html), else gallery.html in --out-dir",
             ),
           )
-          .addOption(option("--open", "open the --gallery page in the browser when it is written", "off")),
+          .addOption(option("--open", "open the --gallery page in the browser when it is written", "off"))
+          .addHelpText("after", formatBatchFields),
       ),
     ).action(async (file: string, flags: BatchFlags) =>
       (await import("../commands/batch.js")).runBatch(file, flags, runtime),

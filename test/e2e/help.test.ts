@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInProcess } from "../helpers/in-process.js";
 import { makeTempDir, runCli } from "../helpers/run-cli.js";
+import { batchFields } from "../../src/core/batch/batch-file.js";
 
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };
 beforeEach(async () => Object.assign(temp, await makeTempDir()));
@@ -96,6 +97,17 @@ describe("help that teaches", () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const line of examples) expect(line).toMatch(/^ {2}\$ grokvid [a-z]+ /);
     expect(lines.at(-1)).toMatch(/grokvid <command> --help/);
+  });
+
+  it("grokvid batch --help lists every field a line may have", async () => {
+    const r = await runCli(["batch", "--help"], { cwd: temp.dir, env: { COLUMNS: "200" } });
+    expect(r.code).toBe(0);
+    const start = r.stdout.indexOf("\nFields of a line");
+    expect(start).toBeGreaterThan(r.stdout.indexOf("Options:"));
+    const section = r.stdout.slice(start + 1, r.stdout.indexOf("\n\n", start + 1)).split("\n");
+    const listed = section.slice(1).map((line) => /^ {2}(\S+) {2,}\S/.exec(line)?.[1]);
+    expect(listed).toEqual([...batchFields]);
+    expect(section.find((line) => line.startsWith("  prompt "))).toContain("required");
   });
 
   it("grokvid version, -v, -V and --version print the same version, on stdout", async () => {
