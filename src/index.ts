@@ -32,7 +32,7 @@ export type { Setting, SettingSource, SettingValue } from "./core/setup/config-s
 export type { KeySource } from "./config/key-source.js";
 export type { TrustResult } from "./core/setup/trust-config.js";
 export type { DoctorCheck } from "./core/setup/doctor.js";
-export type { CompletionSources } from "./core/setup/completion.js";
+export type { CompletionSources, ModelFlag } from "./core/setup/completion.js";
 export { runExitCode } from "./core/jobs/outcome.js";
 export { assertTaskId } from "./core/jobs/task-id.js";
 export { registerKnownSecrets } from "./config/known-secrets.js";
@@ -49,6 +49,7 @@ export type { ResumeEvent, ResumeOptions, ResumeOutcome, ResumeResult } from "./
 export type { BatchEvent, BatchOptions, BatchResult, LineProgress } from "./core/batch/events.js";
 export type { ManifestEntry } from "./core/batch/report.js";
 export { parseBatchFile, type BatchLine, type ParsedBatch } from "./core/batch/batch-file.js";
+export { batchFields, type BatchField } from "./core/batch/fields.js";
 export { DownloadError } from "./core/download/download-error.js";
 export type { RequestDescription } from "./http/encode.js";
 export type { BalanceInfo, DurationRule, NormalizedTask, VideoOperation } from "./providers/types.js";

@@ -70,6 +70,15 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   version: ["grokvid version", "grokvid -v"],
 };
 
+/** The top-level help's examples: one line per step of the usual day, from a first job to a batch. */
+export const programExamples: readonly string[] = [
+  'grokvid create --provider sandbox --prompt "a red fox in snow" --wait --download',
+  "grokvid keys set xai",
+  'grokvid create --provider xai --prompt "a dog running on a beach" -o dog.mp4',
+  "grokvid jobs --status failed",
+  "grokvid batch jobs.jsonl --manifest run.json --gallery --open",
+];
+
 export function formatExamples(examples: readonly string[]): string {
   return `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`;
 }
@@ -99,7 +108,10 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ["FORCE_COLOR", "set to force colours on (0 turns them off)"],
 ];
 
-/** The end of the top-level `--help`: the environment and the exit-code contract. */
+/**
+ * The end of the top-level `--help`: the environment, the exit-code contract, then examples and
+ * where each command's own flags and examples are.
+ */
 export function formatReference(): string {
   const width = Math.max(...ENVIRONMENT.map(([name]) => name.length));
   const env = ENVIRONMENT.map(([name, what]) => `  ${name.padEnd(width)}  ${what}`);
@@ -107,5 +119,6 @@ export function formatReference(): string {
   const codes = Object.entries(ExitCode).map(
     ([name, code]) => `  ${String(code).padStart(3)}  ${meanings.get(name) ?? ""}`,
   );
-  return `\nEnvironment:\n${env.join("\n")}\n\nExit codes:\n${codes.join("\n")}\n`;
+  const more = "\nRun grokvid <command> --help for a command's flags and examples.\n";
+  return `\nEnvironment:\n${env.join("\n")}\n\nExit codes:\n${codes.join("\n")}\n${formatExamples(programExamples)}${more}`;
 }

@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 
-/** Every flag's help line ends with its default, so `--help` is the whole reference. */
+/**
+ * A flag's help line ends with its default, so `--help` is the whole reference; a flag that has
+ * none says nothing about one ("(default: none)" tells nothing its absence does not).
+ */
 export function option(flags: string, description: string, defaultText?: string): Option {
   return new Option(
     flags,
@@ -91,8 +94,12 @@ export function addPolling(cmd: Command): Command {
     );
 }
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/**
+ * A repeatable flag's values. Absent, the flag is absent (no default to show as "none" in `--help`);
+ * commander hands the first value no previous one.
+ */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** What create, edit and extend share after their own flags: waiting, the download, a dry run. */

@@ -38,9 +38,7 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
           option(
             "--fault <spec>",
             `misbehave on purpose: kind[:target[:times]], e.g. rate-limit:query:2 or truncate:download; repeatable`,
-          )
-            .argParser(collect)
-            .default([], "none"),
+          ).argParser(collect),
         )
         .addHelpText("after", describeDialects() + describeFaultKinds()),
       false,

@@ -11,6 +11,9 @@ import type { CommonFlags } from "../commands/cli-output.js";
 import type { WaitFlags } from "../commands/wait.js";
 import { addCommon, addJobResults, addPolling, collect, option, strictOption } from "./program-options.js";
 import { formatExamples, formatReference, helpExamples } from "./help-examples.js";
+import { groupCommands } from "./help-groups.js";
+import { addGlobalOptions, commandOnLine } from "./global-options.js";
+import { formatBatchFields } from "./batch-fields.js";
 import { REVIEW_COMMANDS } from "./program-review.js";
 import { type Declare, SETUP_COMMANDS } from "./program-setup.js";
 import { VERSION } from "../util/version.js";
@@ -28,10 +31,8 @@ function declareSourced(program: Command, runtime: InputRuntime, operation: "edi
     .command(operation)
     .description(`${what}; prints the new job's id`)
     .argument("<source>", "a job id from `grokvid jobs`, or a public video URL")
-    .addOption(
-      option("-p, --prompt <text>", `what the ${operation} does`, "none: this or --prompt-file is required"),
-    )
-    .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"))
+    .addOption(option("-p, --prompt <text>", `what the ${operation} does; this or --prompt-file is required`))
+    .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input"))
     .addOption(
       option(
         "-m, --model <model>",
@@ -58,15 +59,9 @@ const COMMANDS: Record<string, Declare> = {
             .command("create")
             .description("submit a video job; prints its id (or waits and downloads with --wait/--download)")
             .addOption(
-              option(
-                "-p, --prompt <text>",
-                "what the video shows",
-                "none: this or --prompt-file is required",
-              ),
+              option("-p, --prompt <text>", "what the video shows; this or --prompt-file is required"),
             )
-            .addOption(
-              option("--prompt-file <file>", "read the prompt from a file, or - for standard input", "none"),
-            )
+            .addOption(option("--prompt-file <file>", "read the prompt from a file, or - for standard input"))
             .addOption(
               option(
                 "-m, --model <model>",
@@ -99,17 +94,13 @@ const COMMANDS: Record<string, Declare> = {
               option(
                 "-i, --image <path-or-url>",
                 "reference image: public URL, local file or data: URI; repeatable",
-              )
-                .argParser(collect)
-                .default([], "none"),
+              ).argParser(collect),
             )
             .addOption(
               option(
                 "--reference-image <path-or-url>",
                 "reference-to-video (xai): an image the prompt names as <IMAGE_1>, <IMAGE_2>...; repeatable, never with --image",
-              )
-                .argParser(collect)
-                .default([], "none"),
+              ).argParser(collect),
             ),
         ),
       ),
@@ -197,7 +188,7 @@ const COMMANDS: Record<string, Declare> = {
             ),
           )
           .addOption(option("--fail-fast", "stop submitting after the first failure", "off"))
-          .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line", "none"))
+          .addOption(option("--manifest <path>", "write a JSON manifest: one entry per input line"))
           .addOption(
             option(
               "--out-dir <dir>",
@@ -221,7 +212,8 @@ const COMMANDS: Record<string, Declare> = {
               "off; with no file: beside --manifest (run.json -> run.html), else gallery.html in --out-dir",
             ),
           )
-          .addOption(option("--open", "open the --gallery page in the browser when it is written", "off")),
+          .addOption(option("--open", "open the --gallery page in the browser when it is written", "off"))
+          .addHelpText("after", formatBatchFields),
       ),
     ).action(async (file: string, flags: BatchFlags) =>
       (await import("../commands/batch.js")).runBatch(file, flags, runtime),
@@ -277,7 +269,8 @@ const COMMANDS: Record<string, Declare> = {
 /**
  * Commands are imported when they run, so `--help` and `--version` load almost nothing. Only the
  * command on the line is declared with its options (declaring all of them was ~2 ms of every
- * start); `help`, an option first, an unknown or no command declares them all, for help and hints.
+ * start), found past any global flags before it; `help`, an unknown or no command declares them
+ * all, for help and hints.
  */
 export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []): Command {
   const program = new Command("grokvid")
@@ -292,10 +285,12 @@ export function buildProgram(runtime: InputRuntime, argv: readonly string[] = []
       outputError: (s, write) => write(safeCommanderText(s, runtime.env)),
     })
     .showHelpAfterError("(run with --help for usage)");
+  addGlobalOptions(program);
 
-  const first = argv[0];
+  const first = commandOnLine(program, argv);
   const declared = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
   for (const name of declared) COMMANDS[name]?.(program, runtime);
+  groupCommands(program);
   addExamples(program, "");
   return program;
 }

@@ -10,8 +10,9 @@ export interface CreateFlags extends CommonFlags {
   duration?: string;
   ratio?: string;
   resolution?: string;
-  image: string[];
-  referenceImage: string[];
+  /** Repeatable flags: absent when not given. */
+  image?: string[];
+  referenceImage?: string[];
   wait?: boolean;
   download?: boolean;
   output?: string;
@@ -25,11 +26,11 @@ export interface CreateFlags extends CommonFlags {
 
 /** Only what was typed: the config's defaults apply to the rest. */
 function specOf(flags: CreateFlags, prompt: string): JobSpec {
-  const { model, duration, ratio, resolution } = flags;
+  const { model, duration, ratio, resolution, referenceImage } = flags;
   return {
     prompt,
-    images: flags.image,
-    ...(flags.referenceImage.length === 0 ? {} : { referenceImages: flags.referenceImage }),
+    images: flags.image ?? [],
+    ...(referenceImage === undefined ? {} : { referenceImages: referenceImage }),
     ...(model === undefined ? {} : { model }),
     ...(duration === undefined ? {} : { duration }),
     ...(ratio === undefined ? {} : { ratio }),

@@ -19,6 +19,10 @@ export {
   union,
   unknown,
   url,
+  ZodEnum,
+  ZodObject,
+  ZodOptional,
+  ZodRecord,
   ZodString,
   ZodType,
 } from "zod";

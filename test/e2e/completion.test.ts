@@ -37,7 +37,10 @@ function writeFixtures(): void {
         "my-proxy": {
           dialect: "openai-videos",
           baseUrl: "https://proxy.example.com",
-          models: { "grok-json": { durations: [6] }, "grok-upload": { durations: [10] } },
+          models: {
+            "grok-json": { durations: [6] },
+            "grok-upload": { durations: [10], ratios: ["21:9", "16:9"], resolutions: ["1080p"] },
+          },
         },
       },
     }),
@@ -57,12 +60,22 @@ function writeFixtures(): void {
   );
 }
 
+/** The words bash hands a completion function: split at blanks, and around `=` and `:` (COMP_WORDBREAKS). */
+function compWords(line: string): string[] {
+  const words = line
+    .split(/\s+/)
+    .filter((w) => w !== "")
+    .flatMap((w) => w.split(/([=:])/).filter((part) => part !== ""));
+  return line.endsWith(" ") ? [...words, ""] : words;
+}
+
+const quoted = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+
 /** Drives bash's completion function non-interactively, as bash would on a TAB. */
 function bashComplete(line: string, env: Record<string, string>): string[] {
   const script = `source <(grokvid completion bash)
-COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}
-read -r -a COMP_WORDS <<< "$COMP_LINE"
-[[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+COMP_LINE=${quoted(line)}; COMP_POINT=\${#COMP_LINE}
+COMP_WORDS=(${compWords(line).map(quoted).join(" ")})
 COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 ))
 _grokvid_completion
 printf '%s\\n' "\${COMPREPLY[@]}"`;
@@ -107,6 +120,111 @@ describe("grokvid completion bash, sourced in bash", () => {
   it("GROKVID_PROVIDER names the provider whose models complete when the line names none", () => {
     const env = { ...environment(), GROKVID_PROVIDER: "apimart" };
     expect(bashComplete("grokvid create --model ", env)).toEqual(["grok-imagine-1.5-video-apimart"]);
+  });
+});
+
+describe("values that are words, not files, sourced in bash", () => {
+  /** Files whose names a shell that fell back to file names would offer for each of these. */
+  function writeDecoys(): void {
+    for (const name of ["16x9.txt", "480p.mp4", "queued.log", "poll.txt", "xai-notes.md", "jobs.jsonl"])
+      writeFileSync(join(temp.dir, name), "");
+  }
+
+  it("config set and config get complete the config file's key paths", () => {
+    const env = environment();
+    writeDecoys();
+    expect(bashComplete("grokvid config set poll.t", env)).toEqual(["poll.timeout"]);
+    expect(bashComplete("grokvid config set providers.xai.defaults.", env)).toEqual([
+      "providers.xai.defaults.duration",
+      "providers.xai.defaults.ratio",
+      "providers.xai.defaults.resolution",
+    ]);
+    const all = bashComplete("grokvid config set ", env);
+    expect(all).toEqual(
+      expect.arrayContaining([
+        "defaultProvider",
+        "poll.interval",
+        "download.template",
+        "providers.fal.model",
+      ]),
+    );
+    // A key is never set from the command line (keys set stores it), so none is offered.
+    expect(all.filter((k) => k.endsWith("apiKey"))).toEqual([]);
+    expect(bashComplete("grokvid config get download.d", env)).toEqual(["download.dir"]);
+    expect(bashComplete("grokvid config set poll.timeout ", env)).toEqual([]);
+  });
+
+  it("keys set completes provider names, configured gateways included", () => {
+    const env = environment();
+    writeFixtures();
+    writeDecoys();
+    expect(bashComplete("grokvid keys set ", env)).toEqual(
+      expect.arrayContaining(["apimart", "xai", "fal", "my-proxy"]),
+    );
+    expect(bashComplete("grokvid keys set x", env)).toEqual(["xcompute", "xai"]);
+  });
+
+  it("--status completes the status words", () => {
+    const env = environment();
+    writeDecoys();
+    const words = ["queued", "running", "succeeded", "failed", "cancelled", "expired"];
+    expect(bashComplete("grokvid jobs --status ", env)).toEqual(words);
+    expect(bashComplete("grokvid jobs --status q", env)).toEqual(["queued"]);
+    expect(bashComplete("grokvid gallery --status ", env)).toEqual(words);
+  });
+
+  it("--ratio, --resolution and --duration complete what the chosen provider and model take", () => {
+    const env = environment();
+    writeFixtures();
+    writeDecoys();
+    expect(bashComplete("grokvid create --provider xai --ratio ", env)).toEqual([
+      "1:1",
+      "16:9",
+      "9:16",
+      "4:3",
+      "3:4",
+      "3:2",
+      "2:3",
+    ]);
+    expect(bashComplete("grokvid create --provider xai --ratio 1", env)).toEqual(["1:1", "16:9"]);
+    // bash hands over `9:1` as three words and replaces only what follows the colon.
+    expect(bashComplete("grokvid create --provider xai --ratio 9:1", env)).toEqual(["16"]);
+    expect(bashComplete("grokvid create --provider=xai --ratio=16:", env)).toEqual(["9"]);
+    expect(bashComplete("grokvid create --provider xai --resolution ", env)).toEqual(["480p", "720p"]);
+    expect(
+      bashComplete("grokvid create --provider xai -m grok-imagine-video-1.5 --resolution ", env),
+    ).toEqual(["480p", "720p", "1080p"]);
+    expect(bashComplete("grokvid create --provider jimmyai --duration ", env)).toEqual(["10", "15"]);
+    expect(bashComplete("grokvid --provider my-proxy create -m grok-upload --ratio ", env)).toEqual([
+      "21:9",
+      "16:9",
+    ]);
+    expect(bashComplete("grokvid create --provider=my-proxy --model=grok-upload --resolution ", env)).toEqual(
+      ["1080p"],
+    );
+    // No provider on the line, in the environment or the config: every ratio some model takes.
+    const any = bashComplete("grokvid create --ratio ", env);
+    expect(any).toEqual(expect.arrayContaining(["16:9", "19.5:9", "auto", "21:9"]));
+    expect(bashComplete("grokvid create --resolution 4", env)).toEqual(["480p"]);
+  });
+
+  it("file names only where a path goes", () => {
+    const env = environment();
+    writeDecoys();
+    expect(bashComplete("grokvid batch j", env)).toEqual(["jobs.jsonl"]);
+    expect(bashComplete("grokvid create --prompt-file po", env)).toEqual(["poll.txt"]);
+    expect(bashComplete("grokvid create -o 48", env)).toEqual(["480p.mp4"]);
+    expect(bashComplete("grokvid create --image x", env)).toEqual(["xai-notes.md"]);
+    expect(bashComplete("grokvid create --template q", env)).toEqual([]);
+    expect(bashComplete("grokvid jobs --limit q", env)).toEqual([]);
+    expect(bashComplete("grokvid create x", env)).toEqual([]);
+    // Nothing falls back to file names behind the script's back (`complete -o default` did).
+    const registered = spawnSync("bash", ["-c", "source <(grokvid completion bash) && complete -p grokvid"], {
+      cwd: temp.dir,
+      env,
+      encoding: "utf8",
+    });
+    expect(registered.stdout.trim()).toBe("complete -F _grokvid_completion grokvid");
   });
 });
 

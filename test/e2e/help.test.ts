@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runInProcess } from "../helpers/in-process.js";
 import { makeTempDir, runCli } from "../helpers/run-cli.js";
+import { batchFields } from "../../src/core/batch/batch-file.js";
 
 const temp = { dir: "", cleanup: async (): Promise<void> => {} };
 beforeEach(async () => Object.assign(temp, await makeTempDir()));
@@ -51,10 +52,63 @@ describe("help that teaches", () => {
       expect(tail.length).toBeGreaterThanOrEqual(3);
       expect(tail.length).toBeLessThanOrEqual(4);
       for (const line of tail.slice(1)) expect(line).toMatch(new RegExp(`^ {2}\\$ .*grokvid ${command} `));
-      // Examples belong to their command: the top-level help shows none.
-      expect((await runCli(["--help"], { cwd: temp.dir })).stdout).not.toContain("Examples:");
     },
   );
+
+  it("the top-level help groups the commands by what they are for, as gh does", async () => {
+    const r = await runCli(["--help"], { cwd: temp.dir, env: { COLUMNS: "200" } });
+    expect(r.code).toBe(0);
+    const sections = new Map<string, string[]>();
+    let heading = "";
+    for (const line of r.stdout.split("\n")) {
+      if (/^\S.*:$/.test(line)) sections.set((heading = line), []);
+      const name = /^ {2}([a-z][\w-]*)\b/.exec(line)?.[1];
+      if (name) sections.get(heading)?.push(name);
+    }
+    const headings = [...sections.keys()];
+    expect(headings.slice(0, 6)).toEqual([
+      "Options:",
+      "Common options (before or after the command):",
+      "Jobs:",
+      "Review:",
+      "Setup:",
+      "Environment:",
+    ]);
+    expect(headings).not.toContain("Commands:");
+    expect(sections.get("Jobs:")).toEqual(
+      expect.arrayContaining(["create", "status", "wait", "download", "cancel", "batch", "resume"]),
+    );
+    expect(sections.get("Review:")).toEqual(
+      expect.arrayContaining(["jobs", "gallery", "balance", "providers"]),
+    );
+    expect(sections.get("Setup:")).toEqual(
+      expect.arrayContaining(["keys", "config", "doctor", "completion", "sandbox", "version", "help"]),
+    );
+    const listed = [...sections.get("Jobs:")!, ...sections.get("Review:")!, ...sections.get("Setup:")!];
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it("the top-level help ends with examples and where to read more", async () => {
+    const r = await runCli(["--help"], { cwd: temp.dir, env: { COLUMNS: "200" } });
+    const lines = r.stdout.trimEnd().split("\n");
+    const at = lines.lastIndexOf("Examples:");
+    expect(at).toBeGreaterThan(lines.indexOf("Exit codes:"));
+    const examples = lines.slice(at + 1, lines.indexOf("", at));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const line of examples) expect(line).toMatch(/^ {2}\$ grokvid [a-z]+ /);
+    expect(lines.at(-1)).toMatch(/grokvid <command> --help/);
+  });
+
+  it("grokvid batch --help lists every field a line may have", async () => {
+    const r = await runCli(["batch", "--help"], { cwd: temp.dir, env: { COLUMNS: "200" } });
+    expect(r.code).toBe(0);
+    const start = r.stdout.indexOf("\nFields of a line");
+    expect(start).toBeGreaterThan(r.stdout.indexOf("Options:"));
+    const section = r.stdout.slice(start + 1, r.stdout.indexOf("\n\n", start + 1)).split("\n");
+    const listed = section.slice(1).map((line) => /^ {2}(\S+) {2,}\S/.exec(line)?.[1]);
+    expect(listed).toEqual([...batchFields]);
+    expect(section.find((line) => line.startsWith("  prompt "))).toContain("required");
+  });
 
   it("grokvid version, -v, -V and --version print the same version, on stdout", async () => {
     for (const args of [["version"], ["-v"], ["-V"], ["--version"]]) {

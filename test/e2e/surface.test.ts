@@ -7,6 +7,7 @@ import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
 import { scriptedServer } from "../helpers/http-deps.js";
 import { BIN, runCli } from "../helpers/run-cli.js";
+import { helpExamples } from "../../src/cli/help-examples.js";
 
 const e2e = useE2e();
 
@@ -149,23 +150,42 @@ describe("--provider sandbox", () => {
   });
 });
 
+/** An option's entries in a command's help: each starts with "  -" and may wrap onto more lines. */
+function optionEntries(help: string): string[] {
+  return help
+    .slice(help.indexOf("Options:"))
+    .split(/\n(?= {2}-)/)
+    .slice(1)
+    .map((e) => e.replace(/\s+/g, " ").trim());
+}
+
 describe("help", () => {
   const commands = ["create", "status", "wait", "download", "sandbox"];
+  // Every command and subcommand: a unit test holds helpExamples' keys to the declared commands.
+  const everyCommand = Object.keys(helpExamples);
 
-  it.each(commands)("grokvid %s --help lists every flag with its default", async (command) => {
-    const r = await runCli([command, "--help"], { cwd: e2e.dir, env: { COLUMNS: "400" } });
-    expect(r.code).toBe(0);
-    const options = r.stdout.slice(r.stdout.indexOf("Options:"));
-    // An entry starts with "  -" and may wrap onto indented continuation lines.
-    const entries = options
-      .split(/\n(?= {2}-)/)
-      .slice(1)
-      .map((e) => e.replace(/\s+/g, " "));
-    expect(entries.length).toBeGreaterThan(4);
-    for (const entry of entries) {
-      if (entry.startsWith(" -h, --help")) continue;
-      expect(entry).toContain("(default: ");
-    }
+  it.each(everyCommand)(
+    "grokvid %s --help says nothing of a default, or a default that means something",
+    async (path) => {
+      const r = await runCli([...path.split(" "), "--help"], { cwd: e2e.dir, env: { COLUMNS: "400" } });
+      expect(r.code).toBe(0);
+      for (const entry of optionEntries(r.stdout)) {
+        const defaults = entry.split("(default: ").slice(1);
+        expect(defaults.length, entry).toBeLessThanOrEqual(1);
+        // "(default: none)" says nothing a flag without a default would not; what is absent is told plainly.
+        for (const text of defaults) expect(text, entry).toMatch(/^(?!none\b|\)|\[\])\S/);
+      }
+    },
+  );
+
+  it("a flag with a real default names it", async () => {
+    const r = await runCli(["create", "--help"], { cwd: e2e.dir, env: { COLUMNS: "400" } });
+    const entries = optionEntries(r.stdout);
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.find((e) => e.includes("--timeout"))).toContain(
+      "(default: 30m, or poll.timeout in config)",
+    );
+    expect(entries.find((e) => e.startsWith("-p, --prompt"))).toContain("this or --prompt-file is required");
   });
 
   it("grokvid --help and --version exit 0", async () => {

@@ -1,7 +1,8 @@
 import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { helpExamples } from "../../src/cli/help-examples.js";
+import { helpExamples, programExamples } from "../../src/cli/help-examples.js";
+import { commandGroups } from "../../src/cli/help-groups.js";
 import { buildProgram } from "../../src/cli/program.js";
 
 const sink = Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false });
@@ -36,15 +37,35 @@ describe("help examples", () => {
   });
 
   it.each(commands)("%s: each example runs that command with flags it declares", (path, cmd) => {
-    const flags = new Set([...cmd.options.flatMap((o) => [o.long, o.short]), "--help"]);
-    const own = path === "version" ? /grokvid (version|-v)\b/ : new RegExp(`grokvid ${path}\\b`);
-    for (const example of helpExamples[path] ?? []) {
-      expect(example).toMatch(own);
-      // Flags of the command line itself; a shell pipeline's other commands may follow a `|`.
-      const line = example.slice(example.indexOf("grokvid")).split(" | ")[0] ?? "";
-      const used = line.match(/(?<=\s)--?[a-z][\w-]*/g) ?? [];
-      for (const flag of used)
-        if (!(path === "version" && flag === "-v")) expect(flags, example).toContain(flag);
+    for (const example of helpExamples[path] ?? []) expectRuns(example, path, cmd);
+  });
+
+  it("the top-level help's examples run declared commands with flags they declare", () => {
+    expect(programExamples.length).toBeGreaterThanOrEqual(3);
+    for (const example of programExamples) {
+      const [path, cmd] = commands.findLast(([p]) => example.startsWith(`grokvid ${p} `)) ?? [];
+      expect(cmd, example).toBeDefined();
+      if (path && cmd) expectRuns(example, path, cmd);
     }
   });
 });
+
+describe("the top-level help's sections", () => {
+  it("hold every command, once", () => {
+    const grouped: string[] = Object.values(commandGroups).flat();
+    expect(new Set(grouped).size).toBe(grouped.length);
+    for (const cmd of program.commands)
+      expect(Object.keys(commandGroups), cmd.name()).toContain(cmd.helpGroup());
+    expect(program.commands.map((c) => c.name()).sort()).toEqual([...grouped].sort());
+  });
+});
+
+function expectRuns(example: string, path: string, cmd: Command): void {
+  const flags = new Set([...cmd.options.flatMap((o) => [o.long, o.short]), "--help"]);
+  const own = path === "version" ? /grokvid (version|-v)\b/ : new RegExp(`grokvid ${path}\\b`);
+  expect(example).toMatch(own);
+  // Flags of the command line itself; a shell pipeline's other commands may follow a `|`.
+  const line = example.slice(example.indexOf("grokvid")).split(" | ")[0] ?? "";
+  const used = line.match(/(?<=\s)--?[a-z][\w-]*/g) ?? [];
+  for (const flag of used) if (!(path === "version" && flag === "-v")) expect(flags, example).toContain(flag);
+}

@@ -1,9 +1,13 @@
 /**
  * The scripts `grokvid completion SHELL` prints. Each is a thin shim: on every TAB it hands the
  * words typed so far to `grokvid __complete` and offers what comes back, so commands, flags,
- * providers, models and job ids are worked out in one place (src/completion/candidates.ts) and
- * never drift from the real declarations. An empty answer falls back to file names.
+ * providers, models, config keys and job ids are worked out in one place
+ * (src/cli/completion/candidates.ts) and never drift from the real declarations. File names are
+ * offered only where a path goes, when the answer is the one line FILE_NAMES: an empty answer is
+ * no candidate at all, not an invitation to list the folder (`--ratio <TAB>` showed files).
  */
+export const FILE_NAMES = "!files";
+
 export const completionShells = ["bash", "zsh", "fish"] as const;
 export type CompletionShell = (typeof completionShells)[number];
 
@@ -12,8 +16,15 @@ const BASH = `# grokvid completion for bash. Load it now:  source <(grokvid comp
 _grokvid_completion() {
   local IFS=$'\\n'
   COMPREPLY=($(command grokvid __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+  if [[ "\${COMPREPLY[0]-}" == "${FILE_NAMES}" ]]; then
+    local current="\${COMP_WORDS[COMP_CWORD]}"
+    if [[ "$current" == "=" ]]; then current=""; fi
+    # Quoted, with a / after folders (bash 4+; older bash lists the names as they are).
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$current"))
+  fi
 }
-complete -o default -F _grokvid_completion grokvid
+complete -F _grokvid_completion grokvid
 `;
 
 const ZSH = `#compdef grokvid
@@ -22,10 +33,10 @@ const ZSH = `#compdef grokvid
 _grokvid() {
   local -a candidates
   candidates=("\${(@f)$(command grokvid __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
-  if (( \${#candidates} > 0 )) && [[ -n "\${candidates[1]}" ]]; then
-    compadd -- "\${candidates[@]}"
-  else
+  if [[ "\${candidates[1]-}" == "${FILE_NAMES}" ]]; then
     _files
+  elif (( \${#candidates} > 0 )) && [[ -n "\${candidates[1]}" ]]; then
+    compadd -- "\${candidates[@]}"
   fi
 }
 if [[ "\${funcstack[1]}" == _grokvid ]]; then
@@ -42,10 +53,10 @@ function __grokvid_complete
     set -e words[1]
     set -l current (commandline -ct)
     set -l candidates (command grokvid __complete $words "$current" 2>/dev/null)
-    if test (count $candidates) -gt 0
-        printf '%s\\n' $candidates
-    else
+    if test "$candidates[1]" = "${FILE_NAMES}"
         __fish_complete_path "$current"
+    else
+        printf '%s\\n' $candidates
     end
 end
 complete -c grokvid -f -a '(__grokvid_complete)'

@@ -1,18 +1,8 @@
 import * as z from "../../util/zod.js";
 import { closestMatch } from "../../util/did-you-mean.js";
+import { type BatchField, batchFields } from "./fields.js";
 
-export const batchFields = [
-  "prompt",
-  "provider",
-  "model",
-  "duration",
-  "ratio",
-  "resolution",
-  "image",
-  "reference_images",
-  "output",
-] as const;
-export type BatchField = (typeof batchFields)[number];
+export { type BatchField, batchFields } from "./fields.js";
 
 export interface BatchLine {
   /** 1-based line number in the input file (for CSV: the physical line where the record starts; the header is line 1). */
