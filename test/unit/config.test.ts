@@ -100,8 +100,13 @@ describe("resolveConnection", () => {
       baseUrl: "https://config.example.com/prefix",
       apiKey: "sk-env-000111",
       keyVariable: "GROKVID_APIMART_API_KEY",
+      keyHint: "the key came from GROKVID_APIMART_API_KEY; check it there",
     });
-    expect(resolveConnection(apimart, undefined, {}, fileConfig).apiKey).toBe("sk-from-config-000111");
+    const fromFile = resolveConnection(apimart, undefined, {}, fileConfig);
+    expect(fromFile.apiKey).toBe("sk-from-config-000111");
+    expect(fromFile.keyHint).toBe(
+      "the key came from providers.apimart.apiKey in the config file; check it there",
+    );
     expect(resolveConnection(apimart, undefined, { GROKVID_APIMART_API_KEY: "  " }, fileConfig).apiKey).toBe(
       "sk-from-config-000111",
     );
