@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
-import { runCli } from "../helpers/run-cli.js";
+import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 import { creates, interruptDownload, killAfterSubmit, partOf, submittedId } from "../helpers/unsaved-job.js";
 
 /**
@@ -100,4 +100,26 @@ describe("paths that are free again", () => {
     expect(creates(e2e)).toHaveLength(2);
     expect((await video("again.mp4")).equals(generateTaskVideo(submittedId(again.stderr)))).toBe(true);
   });
+});
+
+describe("a create killed before its answer came (issue 23 item 1, the uncertain case)", () => {
+  it("kill -9 while the gateway holds the create, same command again: exit 2, nothing sent; --force sends anew", async () => {
+    // The gateway holds the create without answering: the request may have made a paid job.
+    e2e.sandbox.setFaults([{ kind: "stall", target: "create", times: 1 }]);
+    const first = await runUntilKilled(CREATE, opts(), () => creates(e2e).length === 1);
+    expect(first.killed).toBe(true);
+    e2e.sandbox.setFaults([]);
+
+    const again = await runCli(CREATE, opts());
+    expect(again.code, again.stderr).toBe(2);
+    expect(again.stderr.split("\n")[0]).toMatch(
+      /^error: again\.mp4 was planned for a create sent to apimart at \S+ whose answer never came; it may have made a paid job, and nothing was sent now$/,
+    );
+    expect(again.stderr).toContain("then pass --force");
+    expect(creates(e2e)).toHaveLength(1);
+
+    const forced = await runCli([...CREATE, "--force"], opts());
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(creates(e2e)).toHaveLength(2);
+  }, 30_000);
 });

@@ -91,7 +91,7 @@ export async function rejectCollisions(
       problem ??= await refusal(assertWritable(file, force));
     // A line of another request must not pay for a job that takes an unsaved paid job's file.
     if (job.action === "submit" && fixed)
-      problem ??= await refusal(assertPathFree(video, owners, { force, cwd }));
+      problem ??= await refusal(assertPathFree(video, owners, { force, cwd, selfRequest: job.requestHash }));
     if (problem) plan.invalid.push({ line: job.line, message: problem });
     else {
       for (const file of files) claimed.set(file, job.line);

@@ -64,7 +64,7 @@ export async function createJob(
   // Waiting for the key's turn (xAI's 1 per second) sends nothing, so Ctrl-C may still end it.
   if (deps.http.signal) http.paceSignal = deps.http.signal;
   try {
-    await recorder.submitting(gateway.name, intent.requestHash, model, params);
+    await recorder.submitting(gateway.name, intent.requestHash, model, params, intent.output);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(`${err.message}; nothing was sent`, { ...(err.hint ? { hint: err.hint } : {}) });

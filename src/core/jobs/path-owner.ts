@@ -5,7 +5,7 @@ import { shellQuote } from "../../util/format.js";
 import { errnoOf, journalError } from "../journal/journal-error.js";
 import { eventSchema, type JournalEvent } from "../journal/events.js";
 import { scanLines } from "../journal/scan.js";
-import { type JobRecord, type Journal, jobKey } from "../journal/journal.js";
+import { type JobRecord, type Journal, jobKey, type UncertainCreate } from "../journal/journal.js";
 import { displayPath, renderPlan } from "../download/output-plan.js";
 import { MAX_NAME_BYTES } from "../download/output-path.js";
 import { partTask } from "../download/part-file.js";
@@ -27,13 +27,23 @@ export interface JobLookup {
   /** The newest job whose claimed path is `path`. */
   claiming(path: string): Promise<JobRecord | undefined>;
   byId(id: string): Promise<JobRecord | undefined>;
+  /**
+   * A create for `path` that may have reached its gateway with no answer (killed, or cut off,
+   * before the id came back): it may be paid, and its video would be owed that path.
+   */
+  uncertainFor(path: string): Promise<UncertainCreate | undefined>;
 }
 
 /** Newest by creation time (what lookupInJournal can tell without the whole fold), ties to the later. */
 const isNewer = (job: JobRecord, than: JobRecord | undefined) => !than || job.createdAt >= than.createdAt;
 
 /** Over jobs already folded (a batch has them all): indexed once, for every line's lookup. */
-export function lookupInJobs(jobs: readonly JobRecord[]): JobLookup {
+export function lookupInJobs(
+  jobs: readonly JobRecord[],
+  uncertain: Iterable<UncertainCreate> = [],
+): JobLookup {
+  const unanswered = new Map<string, UncertainCreate>();
+  for (const create of uncertain) if (create.output?.path) unanswered.set(create.output.path, create);
   const byPath = new Map<string, JobRecord>();
   const byId = new Map<string, JobRecord>();
   // In journal order, so the newest job wins each key.
@@ -45,6 +55,7 @@ export function lookupInJobs(jobs: readonly JobRecord[]): JobLookup {
   return {
     claiming: (path) => Promise.resolve(byPath.get(path)),
     byId: (id) => Promise.resolve(byId.get(id)),
+    uncertainFor: (path) => Promise.resolve(unanswered.get(path)),
   };
 }
 
@@ -84,6 +95,27 @@ function parseEvent(line: string): JournalEvent | undefined {
 export function lookupInJournal(journal: Journal): JobLookup {
   return {
     byId: (id) => journal.findJob(id),
+    async uncertainFor(path) {
+      // Creates planned for this very path, then whether any of them was answered since.
+      const planned: UncertainCreate[] = [];
+      const answered = new Set<string>();
+      try {
+        scanLines(journal.path, Buffer.from(JSON.stringify(path)), (line) => {
+          const event = parseEvent(line);
+          if (event?.type === "submitting" && event.output?.path === path)
+            planned.push({ provider: event.provider, at: event.at, requestHash: event.requestHash });
+        });
+        for (const create of planned)
+          scanLines(journal.path, Buffer.from(`"requestHash":"${create.requestHash}"`), (line) => {
+            const event = parseEvent(line);
+            if (event?.type === "created" || event?.type === "abandoned") answered.add(event.requestHash);
+          });
+      } catch (err) {
+        if (errnoOf(err) === "ENOENT") return undefined;
+        throw journalError(err, journal.path, "read");
+      }
+      return planned.filter((c) => !answered.has(c.requestHash)).at(-1);
+    },
     async claiming(path) {
       const name = basename(path);
       const found = new Map<string, { id: string; provider: string }>();
@@ -186,9 +218,26 @@ export function pathTakenError(path: string, owner: PathOwner, cwd: string): Usa
 export async function assertPathFree(
   path: string,
   lookup: JobLookup,
-  opts: { force: boolean; cwd: string; self?: string },
+  opts: {
+    force: boolean;
+    cwd: string;
+    self?: string;
+    /** The request being sent (a batch line's): its own unanswered create is not another's. */
+    selfRequest?: string;
+  },
 ): Promise<void> {
   if (opts.force) return;
   const owner = await findPathOwner(path, lookup);
   if (owner && owner.id !== opts.self) throw pathTakenError(path, owner, opts.cwd);
+  if (owner || opts.self !== undefined) return;
+  const unanswered = await lookup.uncertainFor(path);
+  if (unanswered && unanswered.requestHash !== opts.selfRequest) {
+    const { provider, at } = unanswered;
+    throw new UsageError(
+      `${displayPath(path, opts.cwd)} was planned for a create sent to ${provider} at ${at} whose answer never came; it may have made a paid job, and nothing was sent now`,
+      {
+        hint: `check your ${provider} dashboard for it (grokvid jobs lists it as uncertain), then pass --force to send a new job to this path`,
+      },
+    );
+  }
 }

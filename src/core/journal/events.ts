@@ -66,6 +66,8 @@ export const eventSchema = z.discriminatedUnion("type", [
     pid: z.number().optional(),
     model: z.string().optional(),
     prompt: z.string().optional(),
+    /** Where its video is meant to go: a path an uncertain paid create may still be owed. */
+    output: outputPlanSchema.optional(),
   }),
   z.object({
     type: z.literal("created"),

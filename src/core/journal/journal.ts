@@ -69,6 +69,8 @@ export interface UncertainCreate {
   requestHash: string;
   model?: string;
   prompt?: string;
+  /** Where its video was meant to go, when it was to be saved. */
+  output?: OutputPlan;
 }
 
 export const jobKey = (provider: string, id: string): string => `${provider}\u0000${id}`;
@@ -82,13 +84,14 @@ export class JournalState {
 
   apply(event: JournalEvent): void {
     if (event.type === "submitting") {
-      const { provider, at, requestHash, model, prompt } = event;
+      const { provider, at, requestHash, model, prompt, output } = event;
       this.uncertain.set(requestHash, {
         provider,
         at,
         requestHash,
         ...(model === undefined ? {} : { model }),
         ...(prompt === undefined ? {} : { prompt }),
+        ...(output === undefined ? {} : { output }),
       });
       return;
     }

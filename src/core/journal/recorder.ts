@@ -77,6 +77,7 @@ export class JobRecorder {
     requestHash: string,
     model: ModelSpec,
     params: CreateParams,
+    output?: OutputPlan,
   ): Promise<void> {
     await this.journal.append({
       type: "submitting",
@@ -86,6 +87,8 @@ export class JobRecorder {
       pid: process.pid,
       model: model.id,
       prompt: params.prompt,
+      // A fixed path only: one killed before the answer still owns it (path-owner.ts).
+      ...(output?.path === undefined ? {} : { output: { path: output.path } }),
     });
   }
 
