@@ -58,7 +58,13 @@ export async function runBatchJobs(
   const concurrency = parseConcurrency(options.concurrency, 4);
   const state = await journal.readState();
   const plan = await planBatch(input, options, runtime, config, state.jobs, state.uncertain);
-  await rejectCollisions(plan, options, config, runtime.cwd, lookupInJobs(state.jobs, state.uncertain.values()));
+  await rejectCollisions(
+    plan,
+    options,
+    config,
+    runtime.cwd,
+    lookupInJobs(state.jobs, state.uncertain.values()),
+  );
   for (const bad of plan.invalid) emit({ type: "invalid", ...bad });
   if (plan.invalid.length > 0 && !options.skipInvalid) {
     const n = plan.invalid.length;
