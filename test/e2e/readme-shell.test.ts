@@ -221,6 +221,8 @@ function runBash(script: string, cwd: string, env: Record<string, string>, stdin
     child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, output }));
+    // A command that exits before reading its input closes the pipe: that EPIPE is no failure.
+    child.stdin.on("error", () => {});
     child.stdin.end(stdin);
   });
 }

@@ -62,6 +62,8 @@ export function runBounded(
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
     });
+    // A command that exits before reading its input closes the pipe: that EPIPE is no failure.
+    child.stdin.on("error", () => {});
     child.stdin.end(opts.input ?? "");
   });
 }
