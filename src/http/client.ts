@@ -14,7 +14,7 @@ import {
   shouldRetry,
 } from "./retry-policy.js";
 import { fitsInHeader, flattenHeaders, networkCode } from "./wire.js";
-import { createNodeCalls } from "./node-transport.js";
+import { createNodeTransport } from "./node-transport.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
 import { createUndiciTransport } from "./undici-transport.js";
 
@@ -72,25 +72,14 @@ export interface JsonResponse {
 
 /**
  * How a session sends: "pool" for the commands that run many jobs at once (batch, resume), whose
- * calls share undici's pool of kept-alive connections; "single" for one job's few calls, sent
- * with node:http (see node-transport.ts), while a video body still streams through undici,
- * loaded when the first one is asked for.
+ * requests share undici's pool of kept-alive connections; "single" for one job's few calls and
+ * its video, sent with node:http (see node-transport.ts).
  */
 export async function createDispatcher(
   timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
   use: "single" | "pool" = "single",
 ): Promise<Transport> {
-  if (use === "pool") return createUndiciTransport(timeouts);
-  const calls = await createNodeCalls(timeouts);
-  let videos: Promise<Transport> | undefined;
-  return {
-    call: calls.call,
-    stream: async (url, request) => (await (videos ??= createUndiciTransport(timeouts))).stream(url, request),
-    async close() {
-      calls.close();
-      if (videos) await (await videos).close();
-    },
-  };
+  return use === "pool" ? createUndiciTransport(timeouts) : createNodeTransport(timeouts);
 }
 
 /** A task answer is a few KB; anything past this is not one, and must not fill the memory. */

@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 
 // What the HTTP layer asks of whatever carries its requests. Two carriers exist: undici's Agent (a
-// pool, for the commands that run many jobs at once, and for every video body) and node:http
-// (node-transport.ts, for the few calls of a single job). client.ts's createDispatcher chooses.
+// pool, for the commands that run many jobs at once) and node:http (node-transport.ts, for one
+// job's calls and its video). client.ts's createDispatcher chooses.
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 

@@ -83,6 +83,31 @@ describe.each(USES)("the %s transport", (use) => {
     expect(codeOf(err)).toBe("UND_ERR_BODY_TIMEOUT");
   });
 
+  it("a reader that stops taking bytes is not a silent server; a silence after it is", async () => {
+    const sent = 4 * 1024 * 1024;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "video/mp4" });
+      res.write(Buffer.alloc(sent, 7));
+    });
+    const t = await transport(use);
+    const res = await t.stream(`${server.url}/v.mp4`, { method: "GET" });
+    let got = 0;
+    const err = await (async () => {
+      try {
+        for await (const chunk of res.body) {
+          // A reader far slower than the body timeout, once: the bytes wait for it meanwhile.
+          if (got === 0) await new Promise((resolve) => setTimeout(resolve, 1200));
+          got += (chunk as Buffer).length;
+        }
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(got).toBe(sent);
+    expect(codeOf(err)).toBe("UND_ERR_BODY_TIMEOUT");
+  });
+
   it("an abort, before or after the headers, rejects with an AbortError", async () => {
     const server = await serve((req, res) => {
       if (req.url === "/body") res.writeHead(200).write("{");
