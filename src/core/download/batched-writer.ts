@@ -79,12 +79,12 @@ export class BatchedWriter {
     const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    // Hashed only once written: the digest covers what is in the file.
+    // Hashed only once written: the hasher may take the memory over, and the digest covers the file.
     this.inFlight = writeAllv(this.file, batch).then(
       async () => {
         this.hasher.update(batch);
         this.unreclaimed += bytes;
-        // The batch is garbage now, with the network buffers it was made of.
+        // The batch just handed over is garbage now, with the network buffers it was made of.
         if (this.collectGarbage && this.unreclaimed >= RECLAIM_BYTES) {
           this.unreclaimed = 0;
           this.collectGarbage();
