@@ -42,8 +42,8 @@ await build({
   input: { main: "src/cli/main.ts" },
   platform: "node",
   // undici is bundled too, from its public entry, into a chunk of its own that a command loads
-  // where it first sends something: one file instead of its ~110 modules to find and read (about
-  // 50 ms of a `status` on Node 20). cosmiconfig's optional TypeScript loader needs the typescript
+  // where it first needs it (a batch, a video body): one file instead of its ~110 modules to find
+  // and read (about 50 ms on Node 20). cosmiconfig's optional TypeScript loader needs the typescript
   // package, which only a .ts config file asks for.
   external: ["typescript"],
   resolve: { extensionAlias: { ".js": [".ts", ".js"] } },

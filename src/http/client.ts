@@ -1,5 +1,3 @@
-import type { Dispatcher } from "undici";
-import type * as Undici from "undici";
 import { ApiError, ConfigError, ExitCode } from "../util/errors.js";
 import type { Provider, RequestSpec } from "../providers/types.js";
 import { redactWith } from "../util/redact.js";
@@ -16,12 +14,15 @@ import {
   shouldRetry,
 } from "./retry-policy.js";
 import { fitsInHeader, flattenHeaders, networkCode } from "./wire.js";
+import { createNodeTransport } from "./node-transport.js";
+import type { Transport, TransportRequest, TransportResponse } from "./transport.js";
+import { createUndiciTransport } from "./undici-transport.js";
 
 export { DEFAULT_LOW_SPEED, DEFAULT_TIMEOUTS, type HttpTimeouts, type LowSpeedLimit } from "./limits.js";
 
 /** Everything the HTTP layer needs from outside, injected so tests control time and randomness. */
 export interface HttpDeps {
-  dispatcher: Dispatcher;
+  dispatcher: Transport;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
@@ -71,25 +72,16 @@ export interface JsonResponse {
   body: unknown;
 }
 
-let undici: Promise<typeof Undici> | undefined;
-
 /**
- * undici's public entry, imported where a command first sends something: it is the heaviest module
- * a command loads, and a dry run, a TAB press or a journal listing never needs it. Imported once:
- * a batch sends thousands of requests, and each import() hands back a fresh namespace object.
+ * How a session sends: "pool" for the commands that run many jobs at once (batch, resume), whose
+ * requests share undici's pool of kept-alive connections; "single" for one job's few calls and
+ * its video, sent with node:http (see node-transport.ts).
  */
-function loadUndici(): Promise<typeof Undici> {
-  undici ??= import("undici");
-  return undici;
-}
-
-export async function createDispatcher(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Dispatcher> {
-  const { Agent } = await loadUndici();
-  return new Agent({
-    connect: { timeout: timeouts.connectMs },
-    headersTimeout: timeouts.headersMs,
-    bodyTimeout: timeouts.bodyMs,
-  });
+export async function createDispatcher(
+  timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
+  use: "single" | "pool" = "single",
+): Promise<Transport> {
+  return use === "pool" ? createUndiciTransport(timeouts) : createNodeTransport(timeouts);
 }
 
 /** A task answer is a few KB; anything past this is not one, and must not fill the memory. */
@@ -128,15 +120,12 @@ function cleanAnswer(value: unknown, apiKey: string): unknown {
   return mapJsonStrings(value, (text) => redactWith(sanitizeText(text), [apiKey]));
 }
 
-export type RequestOptions = Omit<Dispatcher.RequestOptions, "origin" | "path" | "method"> & {
-  method: Dispatcher.HttpMethod;
-  dispatcher: Dispatcher;
-};
+export type RequestOptions = TransportRequest & { dispatcher: Transport };
 
-/** undici's `request(url, options)`, always with a dispatcher (grokvid never uses a global one). */
-export async function sendRequest(url: string, options: RequestOptions): Promise<Dispatcher.ResponseData> {
-  const { request } = await loadUndici();
-  return request(url, options);
+/** A call whose answer is read whole, through the session's transport (grokvid never uses a global one). */
+export async function sendRequest(url: string, options: RequestOptions): Promise<TransportResponse> {
+  const { dispatcher, ...request } = options;
+  return dispatcher.call(url, request);
 }
 
 /**

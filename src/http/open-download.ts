@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { ApiError, ExitCode } from "../util/errors.js";
-import { type Gateway, type HttpDeps, sendRequest } from "./client.js";
+import type { Gateway, HttpDeps } from "./client.js";
 import { isUnsendable } from "./retry-policy.js";
 import { flattenHeaders, networkCode } from "./wire.js";
 
@@ -66,26 +66,31 @@ export async function openDownload(
     const headers: Record<string, string> = { "user-agent": deps.userAgent, ...extraHeaders };
     const started = deps.now();
     if (auth && target.origin === auth.origin) headers.authorization = `Bearer ${auth.apiKey}`;
-    const res = await sendRequest(target.href, {
-      method: "GET",
-      headers,
-      dispatcher: deps.dispatcher,
-      signal: deps.signal ?? null,
-    }).catch((err: unknown) => {
-      if (deps.signal?.aborted) throw err;
-      const code = networkCode(err);
-      const what = code ?? (err instanceof Error ? err.message : "network error");
-      throw new ApiError(`could not download the video from ${target.origin} (${what})`, ExitCode.provider, {
-        cause: err,
-        // A request this machine could not even build fails the same way every time.
-        networkFailure: !isUnsendable(code),
+    const res = await deps.dispatcher
+      .stream(target.href, {
+        method: "GET",
+        headers,
+        signal: deps.signal ?? null,
+      })
+      .catch((err: unknown) => {
+        if (deps.signal?.aborted) throw err;
+        const code = networkCode(err);
+        const what = code ?? (err instanceof Error ? err.message : "network error");
+        throw new ApiError(
+          `could not download the video from ${target.origin} (${what})`,
+          ExitCode.provider,
+          {
+            cause: err,
+            // A request this machine could not even build fails the same way every time.
+            networkFailure: !isUnsendable(code),
+          },
+        );
       });
-    });
     const resHeaders = flattenHeaders(res.headers);
     deps.onResponse?.({ method: "GET", url: target.href, status: res.statusCode, ms: deps.now() - started });
     const location = resHeaders.location;
     if (res.statusCode >= 300 && res.statusCode < 400 && location) {
-      await res.body.dump();
+      await res.dump();
       if (!URL.canParse(location, target.href)) {
         throw new ApiError(
           `${target.origin} redirected the video download to an address that is not a URL`,

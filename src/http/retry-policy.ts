@@ -19,6 +19,8 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_E
 const UNSENDABLE_CODES = new Set([
   "UND_ERR_INVALID_ARG",
   "ERR_INVALID_URL",
+  // node:http's refusal of a scheme it does not speak (undici's is UND_ERR_INVALID_ARG).
+  "ERR_INVALID_PROTOCOL",
   "ERR_INVALID_CHAR",
   "ERR_INVALID_HTTP_TOKEN",
   "ERR_INVALID_ARG_TYPE",

@@ -163,6 +163,7 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
       {
         poll,
         resumeHint: `grokvid wait ${shellQuote(taskId)}`,
+        justCreated: earlier === undefined,
         force: flags.force === true,
         dest: async (t) => earlier?.pendingPath ?? renderPlan(output, job.provider, t.id),
         onUpdate: (t) =>

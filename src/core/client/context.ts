@@ -54,8 +54,8 @@ export interface Runtime {
   sandbox?: SandboxLauncher;
   /**
    * A young-generation GC that a long download calls every few MiB to free its dead network
-   * buffers, for a process whose V8 exposes one (`() => gc({ type: "minor" })`; its hashing
-   * thread then collects too). The CLI passes none: V8 keeps its own schedule.
+   * buffers, for a process whose V8 exposes one (`() => gc({ type: "minor" })`). The CLI passes
+   * none: V8 keeps its own schedule.
    */
   collectGarbage?: () => void;
 }

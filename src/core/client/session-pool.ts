@@ -29,6 +29,7 @@ export class SessionPool {
       session = openSession(flags, this.runtime, this.report, this.config, {
         journal: this.journal,
         remembered: job,
+        many: true,
       }).then((s) => {
         this.opened.push(s);
         return s;

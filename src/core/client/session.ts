@@ -41,6 +41,8 @@ export interface SessionOptions {
   creates?: boolean;
   /** For a session shared by several journaled jobs: where they live. */
   remembered?: Remembered | undefined;
+  /** Many jobs at once (batch, resume) share one pool of kept-alive connections. */
+  many?: boolean;
 }
 
 /** The gateway plus the injected I/O every network command needs. */
@@ -60,8 +62,8 @@ export async function openSession(
   );
   const clock = runtime.clock ?? realClock;
   let answered = false;
-  // undici is the heaviest import; only commands that really send anything pay for it.
-  const dispatcher = await createDispatcher(resolveTimeouts(config));
+  // Only commands that really send anything load an HTTP client; one job's calls need no pool.
+  const dispatcher = await createDispatcher(resolveTimeouts(config), options.many ? "pool" : "single");
   const http: HttpDeps = {
     dispatcher,
     now: clock.now,

@@ -26,12 +26,9 @@ export const WORKER_HASH_BYTES = 64 * 1024 * 1024;
 /** Bytes handed to the worker and not yet hashed: the most the hash may lag behind the disk. */
 const MAX_BACKLOG = 8 * 1024 * 1024;
 
-export function createChunkHasher(
-  expectedBytes: number | undefined,
-  collectGarbage?: () => void,
-): ChunkHasher {
+export function createChunkHasher(expectedBytes: number | undefined): ChunkHasher {
   return expectedBytes !== undefined && expectedBytes >= WORKER_HASH_BYTES
-    ? new WorkerHasher(collectGarbage)
+    ? new WorkerHasher()
     : mainThreadHasher();
 }
 
@@ -47,17 +44,12 @@ function mainThreadHasher(): ChunkHasher {
 
 // Plain CommonJS evaluated by the worker: no file to find next to a bundled or compiled module.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
+const { parentPort } = require("node:worker_threads");
 const hash = require("node:crypto").createHash("sha256");
-const reclaim = workerData.reclaimBytes > 0 && typeof gc === "function";
-let unreclaimed = 0;
 parentPort.on("message", (chunks) => {
   if (chunks === null) return parentPort.postMessage(hash.digest("hex"));
-  let bytes = 0;
-  for (const chunk of chunks) { hash.update(chunk); bytes += chunk.byteLength; }
-  parentPort.postMessage(bytes);
-  unreclaimed += bytes;
-  if (reclaim && unreclaimed >= workerData.reclaimBytes) { unreclaimed = 0; gc({ type: "minor" }); }
+  for (const chunk of chunks) hash.update(chunk);
+  parentPort.postMessage(chunks, chunks.map((chunk) => chunk.buffer));
 });`;
 
 /** A view that spans its whole memory can be handed over; any other (pooled, sliced) is copied. */
@@ -73,18 +65,17 @@ class WorkerHasher implements ChunkHasher {
   private waiting: (() => void) | undefined;
   private digested: { resolve: (hex: string) => void; reject: (err: Error) => void } | undefined;
 
-  constructor(collectGarbage: (() => void) | undefined) {
+  constructor() {
     // Loaded here, not at the top: only a large download ever starts a worker.
     this.worker = import("node:worker_threads").then(({ Worker }) => {
-      // The chunks handed over are memory outside the worker's heap, freed when its GC finds them
-      // dead, and V8 schedules that GC by the heap's size limit: with the default (gigabytes) up
-      // to ~130 MiB of them piled up during a 1 GiB download (~230 MiB peak RSS), with a 16 MiB
-      // heap about half as much (~165 MiB). The worker itself needs ~4 MiB. Given a
-      // Runtime.collectGarbage, it also collects them itself where it has a `gc` of its own.
-      const reclaimBytes = collectGarbage ? RECLAIM_BYTES : 0;
+      // The chunks handed over are memory outside the worker's heap, which only its GC would
+      // free, and V8 schedules that GC by its heap's growth, not by theirs: ~60 MiB of them piled
+      // up during a 1 GiB download even with a 16 MiB heap (~170 MiB peak RSS). So the worker
+      // hands each batch back once hashed, without a copy; on the main thread, which allocates
+      // all the time, they are young garbage that its next scavenge frees (~115 MiB peak). The
+      // worker itself needs ~4 MiB.
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { reclaimBytes },
         resourceLimits: { maxOldGenerationSizeMb: 16 },
       });
       worker.on("message", (answer: unknown) => this.answered(answer));
@@ -130,8 +121,8 @@ class WorkerHasher implements ChunkHasher {
 
   private answered(answer: unknown): void {
     if (typeof answer === "string") this.digested?.resolve(answer);
-    else if (typeof answer === "number") {
-      this.backlog -= answer;
+    else if (Array.isArray(answer)) {
+      for (const chunk of answer as Uint8Array[]) this.backlog -= chunk.byteLength;
       if (this.backlog <= MAX_BACKLOG) this.wake();
     }
   }

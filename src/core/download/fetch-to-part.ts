@@ -180,7 +180,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     }
     if (!file) throw new Error("no part file to continue");
     meta = await PartMetaFile.create(part, { taskId: task.id, etag: res.headers.etag ?? null });
-    hasher = createChunkHasher(opened.end, http.collectGarbage);
+    hasher = createChunkHasher(opened.end);
     await hashFilePrefix(file, offset, hasher);
     const lowSpeed = http.lowSpeed ?? DEFAULT_LOW_SPEED;
     let outcome: BodyOutcome;

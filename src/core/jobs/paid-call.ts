@@ -19,6 +19,8 @@ import { waitForTask } from "./poll.js";
 export interface FinishOptions {
   poll: { intervalMs: number; timeoutMs: number; cancelOnTimeout?: boolean };
   resumeHint: string;
+  /** See WaitOptions.justCreated. */
+  justCreated?: boolean;
   /** Where to save the video once the task succeeds; no download when undefined. */
   dest?: (task: NormalizedTask) => Promise<string>;
   force: boolean;
@@ -118,6 +120,7 @@ export async function finishJob(
     {
       ...opts.poll,
       resumeHint: opts.resumeHint,
+      ...(opts.justCreated ? { justCreated: true } : {}),
       onUpdate: async (t) => {
         opts.onUpdate?.(t);
         await recorder.status(t);

@@ -12,6 +12,11 @@ export interface WaitOptions {
   timeoutMs: number;
   /** The command that picks the wait up again, shown when the wait times out. */
   resumeHint: string;
+  /**
+   * The task was created a moment ago in this run: its create answer is its state, so the first
+   * poll comes one interval later, like every other (asking at once only learns "queued" again).
+   */
+  justCreated?: boolean;
   /** Awaited, so a journal write lands before the next poll. */
   onUpdate?: (task: NormalizedTask, elapsedMs: number) => void | Promise<void>;
   onWarning?: (message: string) => void;
@@ -82,6 +87,8 @@ export async function waitForTask(
     warned.add(w);
     opts.onWarning?.(w);
   };
+  if (opts.justCreated && opts.timeoutMs > 0)
+    await http.sleep(Math.min(opts.intervalMs, opts.timeoutMs, MAX_TIMER_MS), http.signal);
   for (;;) {
     let hintMs: number | undefined;
     try {

@@ -101,7 +101,7 @@ async function probe(
         dispatcher: deps.dispatcher,
         signal: deps.signal ?? null,
       });
-      await res.body.dump();
+      await res.dump();
       const date = res.headers.date;
       return [
         pass(
