@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { Readable } from "node:stream";
 import type { McpFlags } from "../mcp/options.js";
 import { registerEnvSecrets } from "../util/redact.js";
@@ -13,6 +14,12 @@ export type { McpFlags } from "../mcp/options.js";
 export async function runMcp(flags: McpFlags, runtime: InputRuntime): Promise<void> {
   // Before anything can be said: a message quoting a key from the environment is masked.
   registerEnvSecrets(runtime.env);
+  // Node 20's realpathSync, which require() resolves packages with, reads the file type of the
+  // process's last stat call when it meets a folder it has seen before, and stops resolving links
+  // there if that was a pipe: the CLI's fstat of its piped stdout would leave the SDK found under a
+  // linked node_modules (pnpm's, a workspace's) at its link, where its own dependencies are not.
+  // One stat of a regular file first, and the SDK loads from its real folder.
+  statSync(process.execPath);
   const { runMcpServer } = await import("../mcp/serve.js");
   // The process's own streams: the protocol needs a readable stdin and a writable stdout with backpressure.
   const stdin = runtime.stdin instanceof Readable ? runtime.stdin : process.stdin;

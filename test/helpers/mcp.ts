@@ -28,13 +28,15 @@ export interface ToolCall extends CallToolResult {
 export interface McpOptions {
   cwd: string;
   env: Record<string, string>;
+  /** The executable to run; default: this clone's bin/grokvid.cjs. */
+  bin?: string;
 }
 
 export async function startMcp(args: readonly string[], opts: McpOptions): Promise<McpSession> {
   const env = cliEnv(opts);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, "mcp", ...args],
+    args: [opts.bin ?? BIN, "mcp", ...args],
     env,
     cwd: opts.cwd,
     stderr: "pipe",
@@ -46,7 +48,10 @@ export async function startMcp(args: readonly string[], opts: McpOptions): Promi
   const protocolErrors: Error[] = [];
   const client = new Client({ name: "grokvid-tests", version: "1.0.0" });
   client.onerror = (err) => void protocolErrors.push(err);
-  await client.connect(transport);
+  // A server that could not start says why on stderr: the error carries it.
+  await client.connect(transport).catch((err: unknown) => {
+    throw new Error(`grokvid mcp did not start: ${String(err)}\n${stderr}`);
+  });
   const pid = transport.pid ?? 0;
   const secrets = secretsIn(opts.env);
   const leaked = (text: string) => secrets.find((key) => text.includes(key));
