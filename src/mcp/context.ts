@@ -11,6 +11,8 @@ export interface ServerSettings {
   maxWaitSeconds: number;
   /** How often a wait polls (--interval); undefined: the config's, else grokvid's default. */
   interval: string | undefined;
+  /** The first --allow-read folder (real path), where a relative image path is taken from. */
+  imagesFrom: string | undefined;
 }
 
 /** What every tool call has: the library, the budget, the settings, and a way to report progress. */

@@ -6,18 +6,31 @@ import {
   type NormalizedTask,
   WaitTimeoutError,
 } from "../index.js";
+import { isAbsolute, resolve } from "node:path";
 import { formatUsd } from "../util/format.js";
 import type { Args } from "./args.js";
 import { assertAllowed, type CallContext, jobProvider, noteCost, pollFor } from "./context.js";
 import { describeTask, isTask, success, type ToolResult, taskView } from "./results.js";
 
+/**
+ * An agent does not know the server's working folder: a relative local path is taken from the
+ * first folder images may be read from. URLs and data: URIs are left as they are.
+ */
+function localFrom(folder: string | undefined) {
+  return (value: string): string =>
+    folder === undefined || /^(https?:|data:)/i.test(value) || isAbsolute(value)
+      ? value
+      : resolve(folder, value);
+}
+
 /** The tool's job fields as the library's spec: only what was given, the config's defaults under it. */
-function specOf(args: Args<"estimate_cost">): JobSpec {
+function specOf(args: Args<"estimate_cost">, imagesFrom?: string): JobSpec {
+  const local = localFrom(imagesFrom);
   const images = args.image === undefined ? [] : Array.isArray(args.image) ? args.image : [args.image];
   return {
     prompt: args.prompt,
-    images,
-    ...(args.reference_images === undefined ? {} : { referenceImages: args.reference_images }),
+    images: images.map(local),
+    ...(args.reference_images === undefined ? {} : { referenceImages: args.reference_images.map(local) }),
     ...(args.provider === undefined ? {} : { provider: args.provider }),
     ...(args.model === undefined ? {} : { model: args.model }),
     ...(args.duration === undefined ? {} : { duration: args.duration }),
@@ -39,7 +52,7 @@ const price = (e: CostEstimate): string =>
   e.usd === null ? "unknown price" : `estimated ${formatUsd(e.usd)}`;
 
 export async function estimateCost(ctx: CallContext, args: Args<"estimate_cost">): Promise<ToolResult> {
-  const estimate = await checkedEstimate(ctx, specOf(args));
+  const estimate = await checkedEstimate(ctx, specOf(args, ctx.settings.imagesFrom));
   const refusal = ctx.budget.refusal(estimate) ?? null;
   const verdict =
     refusal === null ? "create_video would be allowed" : `create_video would be refused: ${refusal}`;
@@ -74,7 +87,7 @@ export async function waitAtMost(
 }
 
 export async function createVideo(ctx: CallContext, args: Args<"create_video">): Promise<ToolResult> {
-  const spec = specOf(args);
+  const spec = specOf(args, ctx.settings.imagesFrom);
   const estimate = await checkedEstimate(ctx, spec);
   // Taken synchronously after the estimate: two calls at once cannot both take the last place.
   const place = ctx.budget.reserve(estimate);

@@ -86,6 +86,7 @@ export async function readServerOptions(flags: McpFlags, cwd: string): Promise<S
       outDir: await folderOf("--out-dir", outDir, cwd),
       maxWaitSeconds: secondsOf("--max-wait", flags.maxWait ?? MCP_DEFAULTS.maxWait),
       interval: flags.interval,
+      imagesFrom: allowRead[0],
     },
     limits: {
       maxJobs: limitOf("--max-jobs", flags.maxJobs, MCP_DEFAULTS.maxJobs, true),

@@ -19,6 +19,8 @@ import { type McpFlags, readServerOptions, type ServerOptions } from "./options.
 import { describeTask } from "./results.js";
 import { toolDefinitions } from "./tools.js";
 
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
 /** What the process gives the server: stdin and stdout are the MCP channel, stderr is for remarks. */
 export interface McpIo {
   stdin: Readable;
@@ -121,7 +123,9 @@ export async function runMcpServer(flags: McpFlags, io: McpIo): Promise<void> {
   io.stdout.once("error", close);
   if (io.signal.aborted) close();
   else io.signal.addEventListener("abort", close, { once: true });
-  await server.connect(new StdioServerTransport(io.stdin, io.stdout));
+  // An image may come inline as a data: URI of up to 20 MB (27 MB as base64), and a job may have
+  // several: the SDK's default of 10 MB per message would close the connection on one of them.
+  await server.connect(new StdioServerTransport(io.stdin, io.stdout, { maxBufferSize: MAX_MESSAGE_BYTES }));
   await closed;
   // Waits in progress stop; the jobs they were following are in the journal.
   stop.abort();

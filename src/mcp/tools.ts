@@ -37,7 +37,7 @@ function jobProperties(s: ToolSettings): Record<string, object> {
       }
     : str("where the job runs (see list_providers); default: the user's configured provider");
   const local = s.readsFiles
-    ? "a public http(s) URL, a data: URI, or a local image file inside the folders this server may read"
+    ? "a public http(s) URL, a data: URI, or a local image file inside the folders this server may read (a relative path is taken from the first)"
     : "a public http(s) URL or a data: URI (this server reads no local files)";
   return {
     prompt: str("what the video shows"),

@@ -111,3 +111,12 @@ describe("bad arguments: a tool error with one line naming the field, nothing se
     expect(alive.isError).toBeFalsy();
   });
 });
+
+describe("large arguments", () => {
+  it("takes a message over the SDK's default 10 MB (an image inline as a data: URI)", async () => {
+    const image = `data:image/png;base64,${Buffer.alloc(9 * 1024 * 1024, 1).toString("base64")}`;
+    const r = await mcp.call("estimate_cost", { prompt: "a cat", provider: "fal", image });
+    expect(r.isError, r.text.slice(0, 200)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ estimate: { usd: 0.42 } });
+  });
+});

@@ -46,13 +46,14 @@ const fields = (image: string) =>
   ] as const;
 
 describe("--allow-read: local images only from inside the folder, only real images", () => {
-  it("reads an image inside it and sends it inline", async () => {
+  it("reads an image inside it and sends it inline; a relative path is taken from the folder", async () => {
     const mcp = await serve(["--allow-read", "pictures"]);
-    const r = await mcp.call("create_video", { prompt: "a cat", image: at("pictures", "sub", "cat.png") });
-    expect(r.isError, r.text).toBeFalsy();
-    expect(posts(e2e.sandbox.requests)).toEqual([
-      ["/fal/xai/grok-imagine-video/image-to-video", { prompt: "a cat", image_url: PNG_DATA_URI }],
-    ]);
+    for (const image of [at("pictures", "sub", "cat.png"), "sub/cat.png"]) {
+      const r = await mcp.call("create_video", { prompt: "a cat", image });
+      expect(r.isError, r.text).toBeFalsy();
+    }
+    const sent = ["/fal/xai/grok-imagine-video/image-to-video", { prompt: "a cat", image_url: PNG_DATA_URI }];
+    expect(posts(e2e.sandbox.requests)).toEqual([sent, sent]);
   });
 
   const OUTSIDE = "outside the folders local images may be read from";

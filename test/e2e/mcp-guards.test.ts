@@ -94,6 +94,16 @@ describe("--max-jobs and --max-usd, per server process", () => {
     expect(listed.structuredContent?.providers).toEqual([expect.objectContaining({ id: "fal" })]);
   });
 
+  it("two creates at once cannot both take the last place", async () => {
+    const mcp = await serve(["--provider", "fal", "--max-jobs", "1"]);
+    const both = await Promise.all([
+      mcp.call("create_video", { prompt: "a" }),
+      mcp.call("create_video", { prompt: "b" }),
+    ]);
+    expect(both.map((r) => r.isError === true).sort()).toEqual([false, true]);
+    expect(creates()).toBe(1);
+  });
+
   it("a create refused before sending (a value the model does not take) gives its place back", async () => {
     const mcp = await serve(["--provider", "fal", "--max-jobs", "1"]);
     expect((await mcp.call("create_video", { prompt: "x", duration: 99 })).isError).toBe(true);
