@@ -72,7 +72,7 @@ function at(args: unknown, path: readonly PropertyKey[]): unknown {
   let value: unknown = args;
   for (const key of path) {
     if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
+    value = Reflect.get(value, key);
   }
   return value;
 }
@@ -110,8 +110,8 @@ function describe(issue: Issue, args: unknown, tool: string, fields: readonly st
         : `at most ${numberIn(issue, "maximum")}`;
     return `${field} must be ${bound} (got ${JSON.stringify(given)})`;
   }
-  const expected =
-    EXPECTED[top] ?? (top === "prompt" || issue.path.length > 0 ? "text" : "an object of named fields");
+  // Every other field is text; an empty path is the arguments themselves.
+  const expected = EXPECTED[top] ?? (issue.path.length > 0 ? "text" : "an object of named fields");
   const inList = issue.path.length > 1 ? " in the list" : "";
   return `${field} must be ${expected}; got ${kindOf(given)}${inList}`;
 }

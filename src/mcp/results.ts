@@ -21,13 +21,8 @@ function scrub(value: unknown): unknown {
 }
 
 export function success(structured: Record<string, unknown>, text: string): ToolResult {
-  const data = scrub(structured);
-  return {
-    content: [{ type: "text", text: redact(text) }],
-    ...(data !== null && typeof data === "object" && !Array.isArray(data)
-      ? { structuredContent: Object.fromEntries(Object.entries(data)) }
-      : {}),
-  };
+  const structuredContent = Object.fromEntries(Object.entries(structured).map(([k, v]) => [k, scrub(v)]));
+  return { content: [{ type: "text", text: redact(text) }], structuredContent };
 }
 
 /** The task an agent needs: no raw gateway answer (large, and the gateway's business), no links. */
@@ -63,17 +58,14 @@ export function describeTask(task: NormalizedTask): string {
  * The library names the option a usage error is about as it calls it (`referenceImage`), and some
  * messages name the command line's flags (`--image`); an agent sees the tool's field names.
  */
-const FIELD_OF_OPTION: Readonly<Record<string, string>> = {
-  referenceImage: "reference_images",
-  image: "image",
-};
+const FIELD_OF_OPTION: Readonly<Record<string, string>> = { referenceImage: "reference_images" };
 
 function asFieldWords(message: string, option: string | undefined): string {
   let out = message
     .replace(/--reference-image\b/g, "reference_images")
     .replace(/--(prompt|model|duration|ratio|resolution|image|provider)\b/g, "$1");
   const field = option === undefined ? undefined : FIELD_OF_OPTION[option];
-  if (option !== undefined && field !== undefined && field !== option) {
+  if (option !== undefined && field !== undefined) {
     out = out.replace(new RegExp(`(?<![\\w-])${option}(?![\\w-])`), field);
   }
   return out;
