@@ -3,7 +3,7 @@
  *   shells (src/cli, src/commands, src/ui, src/mcp) -> the library entry (src/index.ts) ->
  *   core -> {providers, http, config} -> files, util
  * The simulator (src/sandbox, entry src/sandbox/index.ts) is its own entry, which the library
- * never imports. No cycles, type-only imports included (tsPreCompilationDeps).
+ * never imports. The MCP SDK is imported by src/mcp alone. No cycles, type-only imports included (tsPreCompilationDeps).
  * test/unit/architecture.test.ts runs these rules on small fixture trees that break each one.
  */
 const SHELLS = "^src/(cli|commands|ui|mcp)/";
@@ -55,6 +55,14 @@ module.exports = {
       severity: "error",
       from: { path: `${LIBRARY}|^src/index\\.ts$` },
       to: { path: "^src/sandbox/" },
+    },
+    {
+      name: "only-the-mcp-shell-speaks-mcp",
+      comment:
+        "The MCP SDK belongs to the MCP server (src/mcp) alone: the library, the CLI and the simulator never load it.",
+      severity: "error",
+      from: { pathNot: "^src/mcp/" },
+      to: { path: "@modelcontextprotocol/sdk" },
     },
     {
       name: "providers-http-config-below-core",

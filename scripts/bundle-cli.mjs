@@ -45,7 +45,9 @@ await build({
   // where it first needs it (a batch, a video body): one file instead of its ~110 modules to find
   // and read (about 50 ms on Node 20). cosmiconfig's optional TypeScript loader needs the typescript
   // package, which only a .ts config file asks for.
-  external: ["typescript"],
+  // The MCP SDK (for `grokvid mcp` alone) is loaded from node_modules as it is: bundling it would
+  // pull its zod builds into the zod chunk every other command loads.
+  external: ["typescript", /^@modelcontextprotocol\/sdk(\/|$)/],
   resolve: { extensionAlias: { ".js": [".ts", ".js"] } },
   logLevel: "warn",
   // The library (tsc's output, not bundled) imports many modules lazily so a script that asks for a

@@ -38,6 +38,7 @@ export { assertTaskId } from "./core/jobs/task-id.js";
 export { registerKnownSecrets } from "./config/known-secrets.js";
 export type { CreateOptions, CreateResult, JobSpec } from "./core/jobs/create.js";
 export type { CancelResult } from "./core/jobs/cancel.js";
+export { estimateCost, type CostEstimate } from "./core/jobs/estimate.js";
 export type { DownloadProgress, TaskUpdate } from "./core/jobs/follow.js";
 export type { DownloadResult } from "./core/download/download.js";
 export type { StreamedVideo } from "./core/download/stream-video.js";

@@ -45,6 +45,11 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   balance: ["grokvid balance --provider apimart", "grokvid balance --provider duoyuanx --json"],
   providers: ["grokvid providers", "grokvid providers --wide", "grokvid providers --json"],
   resume: ["grokvid resume", "grokvid resume --download --provider xai --concurrency 2"],
+  mcp: [
+    "grokvid mcp --provider xai --max-usd 2 --out-dir ~/videos",
+    "grokvid mcp --provider apimart --max-usd none --max-jobs 3 --allow-read ~/Pictures",
+    "grokvid mcp --provider sandbox --out-dir /tmp/videos --max-wait 30s",
+  ],
   sandbox: [
     "grokvid sandbox --port 8787",
     "grokvid sandbox --delay 10s --fault rate-limit:query:2 --fault truncate:download",

@@ -1,6 +1,7 @@
 import { Argument, type Command } from "commander";
 import type { InputRuntime } from "../commands/cli-output.js";
 import type { CommonFlags } from "../commands/cli-output.js";
+import type { McpFlags } from "../commands/mcp.js";
 import { completionShells } from "./completion/scripts.js";
 import { addCommon, collect, option } from "./program-options.js";
 import { describeDialects, describeFaultKinds } from "../sandbox/index.js";
@@ -45,6 +46,60 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
     ).action(async (flags: { port?: string; delay?: string; fault?: string[]; videoSize?: string }) =>
       (await import("../commands/sandbox.js")).runSandbox(flags, runtime),
     );
+  },
+  mcp(program, runtime) {
+    program
+      .command("mcp")
+      .description(
+        "serve grokvid's tools to an AI agent over MCP (stdio), within limits the agent cannot change",
+      )
+      .addOption(option("--max-jobs <n>", "jobs this server may create; none for no limit", "5"))
+      .addOption(
+        option(
+          "--max-usd <usd>",
+          "US dollars it may spend, counted by each job's list-price estimate before it is sent (a job of unknown price is refused); none for no limit",
+          "5",
+        ),
+      )
+      .addOption(
+        option(
+          "--provider <name>",
+          "a provider jobs may go to, the first being the default; repeatable",
+          "every provider, the configured one by default",
+        ).argParser(collect),
+      )
+      .addOption(
+        option(
+          "--out-dir <dir>",
+          "the only folder videos are downloaded to (created if missing)",
+          "the current folder",
+        ),
+      )
+      .addOption(
+        option(
+          "--allow-read <dir>",
+          "a folder local images may be read from; repeatable",
+          "no local files",
+        ).argParser(collect),
+      )
+      .addOption(option("--max-wait <duration>", "the longest one tool call waits for a job", "50s"))
+      .addOption(
+        option(
+          "--interval <duration>",
+          "time between status checks while waiting",
+          "5s, or poll.interval in config",
+        ),
+      )
+      .addOption(
+        option(
+          "--config <path>",
+          "read this config file instead of searching",
+          "$GROKVID_CONFIG, else search from the current folder",
+        ),
+      )
+      .addOption(option("--quiet", "print nothing on stderr but warnings", "off"))
+      .addOption(option("--verbose", "print requests and retries on stderr (keys are never shown)", "off"))
+      .action(async (flags: McpFlags) => (await import("../commands/mcp.js")).runMcp(flags, runtime));
   },
   completion(program, runtime) {
     program

@@ -31,12 +31,14 @@ const PLATFORM_SPECS: Partial<Record<GatewayDialect, ProviderSpec>> = {
 
 /**
  * A platform's spec under a gateway's name, base URL and models. The platform's own key variable
- * (FAL_KEY...) is not read for a gateway: that key belongs to the platform, not to a proxy.
+ * (FAL_KEY...) is not read for a gateway: that key belongs to the platform, not to a proxy. Nor
+ * are its list prices assumed: a proxy charges what it likes.
  */
 function platformSpec(base: ProviderSpec) {
   return ({ id, defaultBaseUrl, models, defaultModel }: DialectDef): ProviderSpec => {
     const spec: ProviderSpec = { ...base, id, defaultBaseUrl, models, defaultModel };
     delete (spec as { ecosystemKeyVariable?: string }).ecosystemKeyVariable;
+    delete spec.listPrice;
     return spec;
   };
 }

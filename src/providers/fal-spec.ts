@@ -1,15 +1,11 @@
-import {
-  imageUrlOf,
-  modeOf,
-  modeRefused,
-  type PerSecondPrices,
-  requestTo,
-  resolutionWord,
-} from "./hosted-common.js";
+import { imageUrlOf, modeOf, modeRefused, requestTo, resolutionWord } from "./hosted-common.js";
+import { priceFrom, type PriceTable } from "./list-price.js";
 import type {
   CreateParams,
+  ListPrice,
   LoadedImage,
   ModelSpec,
+  PriceAsk,
   RequestSpec,
   SourceParams,
   SpecWithoutBalance,
@@ -38,7 +34,7 @@ export const falEndpoints: Readonly<Record<string, Partial<Record<VideoMode, str
 };
 
 /** §10a list prices per second of video; v1.5 adds $0.01 per input image. Lite has none listed. */
-export const falPrices: Readonly<Record<string, { perSecond: PerSecondPrices; perImage: number }>> = {
+export const falPrices: Readonly<Record<string, PriceTable>> = {
   "grok-imagine-video": { perSecond: { 480: 0.05, 720: 0.07 }, perImage: 0 },
   "grok-imagine-video-1.5": { perSecond: { 480: 0.08, 720: 0.14, 1080: 0.25 }, perImage: 0.01 },
 };
@@ -136,6 +132,13 @@ const buildPoll = (task: TaskRef): RequestSpec =>
     ? requestTo("GET", task.links.status)
     : { method: "GET", path: appUrl(task.id, "/status") };
 
+/** A job's list price, for the endpoint its mode goes to; none where the model has no such endpoint. */
+function listPrice(ask: PriceAsk): ListPrice | undefined {
+  if (!Object.hasOwn(falPrices, ask.model) || falEndpoints[ask.model]?.[ask.mode] === undefined)
+    return undefined;
+  return priceFrom(falPrices[ask.model], ask, FAL_DEFAULTS);
+}
+
 export const falSpec: SpecWithoutBalance = {
   id: "fal",
   defaultBaseUrl: "https://queue.fal.run",
@@ -160,6 +163,7 @@ export const falSpec: SpecWithoutBalance = {
       build: (params) => buildSourced("extend", params),
     },
   },
+  listPrice,
   authScheme: "Key",
   anonymousDownloads: true,
   ecosystemKeyVariable: "FAL_KEY",

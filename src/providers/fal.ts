@@ -1,7 +1,8 @@
 import * as z from "../util/zod.js";
 import { readDecimal } from "../util/numbers.js";
 import { falPrices, falSpec, FAL_DEFAULTS } from "./fal-spec.js";
-import { listPriceUsd, returnedUrl, withEstimate } from "./hosted-common.js";
+import { returnedUrl, withEstimate } from "./hosted-common.js";
+import { listPriceUsd } from "./list-price.js";
 import { buildTask, firstNonEmpty, lazy, looseString, type StatusTable } from "./parse-helpers.js";
 import { unexpectedResponse } from "./response-error.js";
 import type {

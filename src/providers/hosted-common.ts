@@ -5,7 +5,8 @@ import type { CreateParams, LoadedImage, ParsedTask, RequestSpec, VideoMode } fr
 
 /**
  * What the four hosted platforms (fal, Replicate, OpenRouter, AIML API: providers.md §10) share:
- * images as URL strings, the mode a set of flags asks for, returned URLs, list-price estimates.
+ * images as URL strings, the mode a set of flags asks for, returned URLs, the estimated cost of a
+ * finished job (list-price.ts works the dollars out of each module's own price table).
  */
 
 /** A public URL as it is, a local file as its data: URI; a multipart file is no URL. */
@@ -59,23 +60,6 @@ export function returnedUrl(value: string | undefined): string | undefined {
 export function requestTo(method: RequestSpec["method"], absolute: string): RequestSpec {
   const url = new URL(absolute);
   return { method, url: url.toString(), path: `${url.pathname}${url.search}` };
-}
-
-/** Per-second list prices by resolution (vertical lines), in US dollars. */
-export type PerSecondPrices = Readonly<Record<number, number>>;
-
-/** Seconds × the list price of the resolution, plus a per-image surcharge; undefined when unpriced. */
-export function listPriceUsd(
-  prices: PerSecondPrices | undefined,
-  seconds: number,
-  resolution: number,
-  images = 0,
-  perImage = 0,
-): number | undefined {
-  const perSecond = prices?.[resolution];
-  if (perSecond === undefined) return undefined;
-  // Whole micro-dollars: 6 × 0.07 is 0.42, not 0.42000000000000004.
-  return Math.round((seconds * perSecond + images * perImage) * 1e6) / 1e6;
 }
 
 /**

@@ -1,9 +1,12 @@
 import { UsageError } from "../util/errors.js";
-import { imageUrlOf, modeOf, modeRefused, type PerSecondPrices, resolutionWord } from "./hosted-common.js";
+import { imageUrlOf, modeOf, modeRefused, resolutionWord } from "./hosted-common.js";
+import { type PerSecondPrices, priceFrom } from "./list-price.js";
 import type {
   CreateParams,
+  ListPrice,
   LoadedImage,
   ModelSpec,
+  PriceAsk,
   RequestSpec,
   SourceParams,
   SpecWithoutBalance,
@@ -130,6 +133,16 @@ export function withCancelAfter(spec: RequestSpec, after: string): RequestSpec {
 /** How long after grokvid's own deadline Replicate's Cancel-After falls. */
 export const DEADLINE_GRACE_SECONDS = 30;
 
+/** A job's list price, by the Replicate model its mode goes to (Replicate charges nothing per image). */
+function listPrice(ask: PriceAsk): ListPrice | undefined {
+  const byMode = Object.hasOwn(replicateModelFor, ask.model) ? replicateModelFor[ask.model] : undefined;
+  const name = byMode?.[ask.mode];
+  if (name === undefined || !Object.hasOwn(replicatePrices, name)) return undefined;
+  const defaults = replicateDefaults[name];
+  const perSecond = replicatePrices[name];
+  return defaults && perSecond ? priceFrom({ perSecond, perImage: 0 }, ask, defaults) : undefined;
+}
+
 const prediction = (id: string) => `/v1/predictions/${encodeURIComponent(id)}`;
 
 export const replicateSpec: SpecWithoutBalance = {
@@ -155,6 +168,7 @@ export const replicateSpec: SpecWithoutBalance = {
       build: (params) => buildSourced("extend", params),
     },
   },
+  listPrice,
   anonymousDownloads: true,
   ecosystemKeyVariable: "REPLICATE_API_TOKEN",
   noBalance:

@@ -1,6 +1,7 @@
 import * as z from "../util/zod.js";
 import { readDecimal } from "../util/numbers.js";
-import { listPriceUsd, withEstimate } from "./hosted-common.js";
+import { withEstimate } from "./hosted-common.js";
+import { listPriceUsd } from "./list-price.js";
 import {
   buildTask,
   firstNonEmpty,

@@ -207,6 +207,27 @@ export interface ResultContext {
   asked?: { model: string; duration?: number; resolution?: number; images?: number };
 }
 
+/** What a list price depends on: the model, the mode, the length and resolution asked, input images. */
+export interface PriceAsk {
+  /** grokvid's model id (the platform's model for the mode is the module's business). */
+  model: string;
+  mode: VideoMode;
+  /** Absent: the gateway's default length, which is what it makes and bills. */
+  duration?: number;
+  resolution?: number;
+  /** Input images of every kind (a first frame, reference images): some platforms charge per image. */
+  images: number;
+}
+
+/** A list price worked out for one ask, with the length and resolution it was worked out for. */
+export interface ListPrice {
+  usd: number;
+  seconds: number;
+  resolution: number;
+  perSecondUsd: number;
+  perImageUsd: number;
+}
+
 /** What the gateway said when it refused a request, in its own words. */
 export interface ProviderErrorInfo {
   message: string;
@@ -302,6 +323,13 @@ export interface ProviderSpec {
    * itself then (Replicate's `Cancel-After`: one not started by then is `aborted`, unbilled).
    */
   withDeadline?(create: RequestSpec, deadlineMs: number): RequestSpec;
+  /**
+   * What a job would cost by the provider's published list price (xAI, fal, Replicate), before it
+   * is sent; undefined where the table has no price for it. Absent: no price is known before a
+   * job runs (resellers publish none; OpenRouter and AIML API report the cost only afterwards),
+   * and a gateway from the config never inherits one, since it sets its own prices.
+   */
+  listPrice?(ask: PriceAsk): ListPrice | undefined;
   /**
    * The authenticated `buildContent` endpoint is on the base URL's origin while the task's
    * `videoUrl` is not (OpenRouter): the key goes to the first only.

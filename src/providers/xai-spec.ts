@@ -1,14 +1,36 @@
+import { priceFrom, type PriceTable } from "./list-price.js";
 import type {
   CreateParams,
   DialectDef,
+  ListPrice,
   LoadedImage,
   ModelSpec,
+  PriceAsk,
   RequestSpec,
   SourceParams,
   SpecWithoutBalance,
 } from "./types.js";
 
 const RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"] as const;
+
+/** What xAI makes when the request does not say (providers.md §6): 8 s at 480p. */
+export const XAI_DEFAULTS = { duration: 8, resolution: 480 } as const;
+
+/**
+ * xAI's list prices per second of video (providers.md §6, from secondary sources: they change).
+ * An input image is listed at $0.002-0.01; the top is taken, since an estimate before a job is
+ * what a spending limit is checked against. The sandbox bills its xAI jobs from this table too.
+ */
+export const xaiPrices: Readonly<Record<string, PriceTable>> = {
+  "grok-imagine-video": { perSecond: { 480: 0.05, 720: 0.07 }, perImage: 0.01 },
+  "grok-imagine-video-1.5": { perSecond: { 480: 0.08, 720: 0.14, 1080: 0.25 }, perImage: 0.01 },
+};
+
+/** Every mode of a model is billed per second of output at one price (§6); edits have no such ask. */
+function listPrice(ask: PriceAsk): ListPrice | undefined {
+  if (!Object.hasOwn(xaiPrices, ask.model) || ask.mode === "edit" || ask.mode === "extend") return undefined;
+  return priceFrom(xaiPrices[ask.model], ask, XAI_DEFAULTS);
+}
 
 function xaiModel(id: string, resolutions: readonly number[], aliases?: readonly string[]): ModelSpec {
   return {
@@ -20,7 +42,7 @@ function xaiModel(id: string, resolutions: readonly number[], aliases?: readonly
     // One image makes it image-to-video: a public URL as it is, a local file as a data: URI.
     images: { min: 0, max: 1, accepts: "url-or-data-uri" },
     references: { max: 7, accepts: "url-or-data-uri", maxDuration: 10, maxResolution: 720 },
-    defaultDuration: 8,
+    defaultDuration: XAI_DEFAULTS.duration,
   };
 }
 
@@ -92,6 +114,7 @@ export const xaiSpec: SpecWithoutBalance = {
     ],
     defaultModel: "grok-imagine-video",
   }),
-  // The xAI SDKs' own variable; a gateway of this dialect has its own key.
+  // The xAI SDKs' own variable; a gateway of this dialect has its own key (and its own prices).
   ecosystemKeyVariable: "XAI_API_KEY",
+  listPrice,
 };

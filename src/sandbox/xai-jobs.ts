@@ -3,6 +3,7 @@ import { capShortSide, chooseDisplaySize, computeDisplaySize, type DisplaySize }
 import { decodeTaskId, type Resolution, type TaskInfo, type XaiKind, type XaiModel } from "./ids.js";
 import { computeTaskState, leavesVideo } from "./tasks.js";
 import type { Validation } from "./validate.js";
+import { xaiPrices } from "../providers/xai-spec.js";
 import type { GenerationJob, VideoJobRequest } from "./xai-validate.js";
 
 /** Everything an xai task id records about the video it will produce and what it costs. */
@@ -117,22 +118,18 @@ export function buildExtensionJob(ctx: RequestContext, request: VideoJobRequest)
 
 /** 1 USD = 10^10 ticks (docs.x.ai cost-tracking). */
 const TICKS_PER_USD = 10_000_000_000;
-/** USD per second of output, from secondary sources' list prices (providers.md section 6). */
-const PRICES: Record<XaiModel, { "480p": number; "720p": number; "1080p"?: number }> = {
-  "grok-imagine-video": { "480p": 0.05, "720p": 0.07 },
-  "grok-imagine-video-1.5": { "480p": 0.08, "720p": 0.14, "1080p": 0.25 },
-};
-
 /**
  * The sandbox's simplification of xAI's bill: price per second at the output's resolution (540P at
  * the 720p rate) times the billed seconds (a generation's length, an edit's input, an extension's
  * added part). Moderated jobs are billed too.
  */
 export function computeCostTicks(info: TaskInfo): number {
-  const prices =
-    PRICES[info.model === "grok-imagine-video-1.5" ? "grok-imagine-video-1.5" : "grok-imagine-video"];
+  // xAI's list prices (the client's own table, so the two never drift apart); images are not billed here.
+  const model: XaiModel =
+    info.model === "grok-imagine-video-1.5" ? "grok-imagine-video-1.5" : "grok-imagine-video";
+  const prices = xaiPrices[model]?.perSecond ?? {};
   const rank = RESOLUTION_RANK[info.resolution ?? "480P"];
-  const perSecond =
-    rank <= 480 ? prices["480p"] : rank <= 720 ? prices["720p"] : (prices["1080p"] ?? prices["720p"]);
+  const tier = rank <= 480 ? 480 : rank <= 720 ? 720 : 1080;
+  const perSecond = prices[tier] ?? prices[720] ?? 0;
   return Math.round(perSecond * (info.billedSeconds ?? info.seconds ?? 0) * TICKS_PER_USD);
 }

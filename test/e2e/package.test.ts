@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { type InstalledPackage, installPackedTarball, manifest } from "../helpers/installed-package.js";
+import { startMcp } from "../helpers/mcp.js";
 
 let work: InstalledPackage;
 /** node_modules/grokvid of a fresh project, as npm lays out an installed tarball. */
@@ -83,6 +84,27 @@ describe("the published package", () => {
     expect(saved.trim()).toBe("fox.mp4");
     const head = (await readFile(join(cwd, "fox.mp4"))).subarray(4, 8).toString("latin1");
     expect(head).toBe("ftyp");
+  });
+
+  it("serves grokvid mcp, its SDK found through the linked node_modules (as pnpm lays them out)", async () => {
+    const cwd = join(work.dir, "app");
+    const mcp = await startMcp(["--provider", "sandbox", "--out-dir", "videos", "--interval", "100ms"], {
+      cwd,
+      env: { GROKVID_HOME: join(cwd, "home"), GROKVID_SANDBOX_DELAY: "0s" },
+      bin: join(installed, "bin", "grokvid.cjs"),
+    });
+    try {
+      expect((await mcp.client.listTools()).tools.length).toBe(9);
+      const created = await mcp.call("create_video", { prompt: "a fox", wait_seconds: 20 });
+      const id = (created.structuredContent?.task as { id: string }).id;
+      const saved = await mcp.call("download_job", { id });
+      expect(saved.structuredContent).toMatchObject({
+        downloaded: true,
+        path: join(cwd, "videos", `sandbox-${id}.mp4`),
+      });
+    } finally {
+      await mcp.close();
+    }
   });
 
   it("imports as a library by its name, with types", () => {

@@ -48,6 +48,15 @@ describe("start-up loads only what the command runs", () => {
     ).toBe(true);
   });
 
+  it("only grokvid mcp loads the MCP SDK", () => {
+    const sdk = (files: string[]) => files.filter((f) => f.includes("@modelcontextprotocol"));
+    expect(sdk(loadedBy(["create", "--provider", "apimart", "--prompt", "x", "--dry-run"]).files)).toEqual(
+      [],
+    );
+    expect(sdk(loadedBy(["jobs", "--json"]).files)).toEqual([]);
+    expect(sdk(loadedBy(["mcp", "--out-dir", "out"]).files).length).toBeGreaterThan(0);
+  });
+
   it("a TAB press (__complete) reads the config and the journal without zod or HTTP code", () => {
     writeFileSync(join(temp.dir, ".grokvideorc.json"), '{"gateways":{"gw":{"dialect":"xai"}}}');
     const loaded = loadedBy(["__complete", "create", "--provider", ""]);

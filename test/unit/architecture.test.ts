@@ -90,6 +90,16 @@ describe("the layer rules of npm run lint", () => {
     expect(r.report).toContain("no-cycles");
   });
 
+  it("keep the MCP SDK to the MCP server: src/mcp may import it, the library may not", () => {
+    const sdk =
+      'import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";\nexport const s = McpServer;\n';
+    const shell = cruise({ "src/mcp/serve.ts": sdk });
+    expect(shell.code, shell.report).toBe(0);
+    const library = cruise({ "src/core/jobs/create.ts": sdk });
+    expect(library.code).not.toBe(0);
+    expect(library.report).toContain("only-the-mcp-shell-speaks-mcp");
+  });
+
   it("fail the library importing the simulator or a shell", () => {
     const sandbox = cruise({
       "src/sandbox/server.ts": "export const start = 1;\n",

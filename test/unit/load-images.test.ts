@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,5 +140,68 @@ describe("loadImages", () => {
       "data:image/gif;b",
       "data:image/webp;",
     ]);
+  });
+});
+
+describe("loadImages with allowRead: local images only from inside the allowed folders", () => {
+  let root = "";
+  const at = (...parts: string[]) => join(root, ...parts);
+  const access = (allowRead: string[]) => ({ cwd: root, allowRead });
+  const png = Buffer.from(IMAGES.png, "base64");
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "grokvid-fence-"));
+    await mkdir(at("allowed", "sub"), { recursive: true });
+    await mkdir(at("outside"));
+    await writeFile(at("allowed", "sub", "in.png"), png);
+    await writeFile(at("allowed", "notes.png"), "text, not an image\n");
+    await writeFile(at("outside", "secret.png"), png);
+    // Links planted inside the folder: to a file outside, to a folder outside, and one that stays inside.
+    await symlink(at("outside", "secret.png"), at("allowed", "link-out.png"));
+    await symlink(at("outside"), at("allowed", "dir-out"));
+    await symlink(at("allowed", "sub", "in.png"), at("allowed", "link-in.png"));
+  });
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  const load = (path: string, allowRead = ["allowed"]) =>
+    loadImages([{ kind: "file", path }], preview, access(allowRead));
+
+  it("reads an image that lies inside, by a relative or an absolute path", async () => {
+    const [loaded] = await load("allowed/sub/in.png");
+    expect(loaded).toEqual({ kind: "data-uri", uri: `data:image/png;base64,${IMAGES.png}` });
+    expect(await load(at("allowed", "sub", "in.png"))).toEqual([loaded]);
+    // A link that stays inside the folder is the file it names.
+    expect(await load(at("allowed", "link-in.png"))).toEqual([loaded]);
+  });
+
+  it.each([
+    ["a file outside", "outside/secret.png"],
+    ["a path that climbs out", "allowed/../outside/secret.png"],
+    ["a link to a file outside", "allowed/link-out.png"],
+    ["a path through a link to a folder outside", "allowed/dir-out/secret.png"],
+  ])("refuses %s, naming the folders", async (_name, path) => {
+    const err = await rejected(() => load(path));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(String(err)).toContain(
+      `--image ${path}: outside the folders local images may be read from (allowed)`,
+    );
+  });
+
+  it("refuses a file inside that is no image by its bytes", async () => {
+    expect(String(await rejected(() => load("allowed/notes.png")))).toContain("not a PNG, JPEG, WebP or GIF");
+  });
+
+  it("with no folder allowed, refuses every local file but still takes URLs and data: URIs", async () => {
+    const err = await rejected(() => load("allowed/sub/in.png", []));
+    expect(String(err)).toContain("local image files cannot be read here");
+    const url = { kind: "url", url: "https://example.com/a.png" } as const;
+    const uri = { kind: "data-uri", uri: `data:image/png;base64,${IMAGES.png}` } as const;
+    expect(await loadImages([url, uri], preview, access([]))).toEqual([url, uri]);
+  });
+
+  it("a missing file is missing, inside or out", async () => {
+    expect(String(await rejected(() => load("allowed/none.png")))).toContain("no such file");
   });
 });

@@ -30,7 +30,7 @@ async function submitWithBackoff(
   limiter: Limiter,
   poll: PollSettings,
 ): Promise<NormalizedTask> {
-  const media = await loadMedia(job.params, job.model, session.cwd);
+  const media = await loadMedia(job.params, job.model, { cwd: session.cwd, allowRead: session.allowRead });
   for (let attempt = 0; ; attempt++) {
     try {
       const { task } = await createJob(

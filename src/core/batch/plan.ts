@@ -74,7 +74,7 @@ async function validateLine(
     selection.choice,
   );
   // Reads local images now so a missing file fails the check, not a job halfway through the run.
-  await loadMedia(params, model, runtime.cwd);
+  await loadMedia(params, model, { cwd: runtime.cwd, allowRead: runtime.allowRead });
   return { provider: selection.choice, params, model };
 }
 

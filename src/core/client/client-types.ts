@@ -27,6 +27,13 @@ export interface ClientOptions extends Pick<GatewayChoice, "provider" | "config"
   reporter?: Partial<Reporter>;
   /** For `provider: "sandbox"`: `launchSandbox` from "grokvid/sandbox". Default: sandbox jobs are refused. */
   sandbox?: SandboxLauncher;
+  /**
+   * The only folders local image files are read from (a job's `images` and `referenceImages`):
+   * a file must really lie inside one, by its real path, so a link that leads out is refused;
+   * `[]` refuses every local file (URLs and data: URIs still work). Relative folders are taken
+   * from `cwd`. Default: any file the process can read, as on the command line.
+   */
+  allowRead?: readonly string[];
 }
 
 export interface PollOptions {

@@ -28,6 +28,7 @@ import { eventQueue } from "./event-queue.js";
 import { SetupCalls } from "../setup/setup-calls.js";
 import type { ResumeEvent, ResumeOptions, ResumeResult } from "../jobs/resume.js";
 import type { CancelResult } from "../jobs/cancel.js";
+import type { CostEstimate } from "../jobs/estimate.js";
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
 
@@ -68,6 +69,7 @@ export class GrokvidClient {
       signal: options.signal ?? new AbortController().signal,
       clock: options.clock ?? realClock,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      ...(options.allowRead ? { allowRead: [...options.allowRead] } : {}),
       ...(options.collectGarbage ? { collectGarbage: options.collectGarbage } : {}),
     };
     // Methods are looked up, not spread: a reporter is often a class instance (the CLI's Output).
@@ -128,6 +130,21 @@ export class GrokvidClient {
     const config = await this.loadConfig();
     const { previewCreate } = await import("../jobs/preview.js");
     return previewCreate(spec, this.flags(options), this.runtime, this.report, config);
+  }
+
+  /**
+   * What a job would cost by its provider's published list price (`usd: null` where none is known
+   * before it runs), with the config's defaults applied and every value checked as `create` checks
+   * it; reads no file and sends nothing.
+   */
+  async estimateCost(spec: JobSpec): Promise<CostEstimate> {
+    const config = await this.loadConfig();
+    const [{ selectProvider }, { estimateWith }] = await Promise.all([
+      import("../../config/resolve.js"),
+      import("../jobs/estimate.js"),
+    ]);
+    const { provider, defaultProvider } = this.flags({ provider: spec.provider });
+    return estimateWith(selectProvider(provider ?? defaultProvider, this.runtime.env, config), spec);
   }
 
   /** Pays for one job; with `wait`, `download` or `output`, follows it to the end. */

@@ -53,6 +53,11 @@ export interface Runtime {
   /** How `provider: "sandbox"` starts its simulator; without it, sandbox jobs are refused. */
   sandbox?: SandboxLauncher;
   /**
+   * The only folders local images are read from, by real path (never through a link that leads
+   * out of one); [] refuses every local image file. Absent: any file the process can read.
+   */
+  allowRead?: readonly string[];
+  /**
    * A young-generation GC that a long download calls every few MiB to free its dead network
    * buffers, for a process whose V8 exposes one (`() => gc({ type: "minor" })`). The CLI passes
    * none: V8 keeps its own schedule.

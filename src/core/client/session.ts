@@ -17,6 +17,8 @@ export interface Session {
   report: Reporter;
   /** The folder the command runs in: relative paths are resolved against it, never process.cwd(). */
   cwd: string;
+  /** The folders local images may be read from (Runtime.allowRead); absent: anywhere. */
+  allowRead?: readonly string[] | undefined;
   config: GrokvidConfig;
   gateway: Gateway;
   http: HttpDeps;
@@ -88,6 +90,7 @@ export async function openSession(
   return {
     report,
     cwd: runtime.cwd,
+    allowRead: runtime.allowRead,
     config,
     gateway,
     http,

@@ -1,6 +1,7 @@
 import {
   configCreateDefaults,
   type PollSettings,
+  type ProviderSelection,
   resolvePoll,
   selectProvider,
 } from "../../config/resolve.js";
@@ -89,6 +90,24 @@ export async function prepare(
     );
     return { choice: selection.choice, ...sourced, media: { images: [] }, sourced, poll };
   }
+  const { params, model } = validateSpec(spec, selection);
+  return {
+    choice: selection.choice,
+    params,
+    model,
+    media: await loadMedia(params, model, { cwd: runtime.cwd, allowRead: runtime.allowRead }),
+    poll,
+  };
+}
+
+/**
+ * A plain create's values, the config's defaults under them, checked against the provider's
+ * rules; no file is read. What `prepare` and a cost estimate share, so both see the same job.
+ */
+export function validateSpec(
+  spec: JobSpec,
+  selection: ProviderSelection,
+): { params: CreateParams; model: ModelSpec } {
   const text = (v: string | number | undefined) => (v === undefined ? undefined : { value: String(v) });
   const given = {
     model: text(spec.model),
@@ -96,7 +115,7 @@ export async function prepare(
     ratio: text(spec.ratio),
     resolution: text(spec.resolution),
   };
-  const { params, model } = validateCreate(
+  return validateCreate(
     selection.provider,
     {
       prompt: spec.prompt,
@@ -107,13 +126,6 @@ export async function prepare(
     },
     selection.choice,
   );
-  return {
-    choice: selection.choice,
-    params,
-    model,
-    media: await loadMedia(params, model, runtime.cwd),
-    poll,
-  };
 }
 
 /** Loaded only for an edit or extension, so a plain dry run never reads the journal. */
