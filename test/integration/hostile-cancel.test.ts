@@ -261,3 +261,40 @@ describe("a refused returned URL", () => {
     expect(deps.clock.now() - start).toBe(0);
   });
 });
+
+describe("the journal's cancel intent when the cancel is refused", () => {
+  it("a 403 to the cancel withdraws the intent: a failure fal reports later is the job's own", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { Journal } = await import("../../src/core/journal/journal.js");
+    const { JobRecorder } = await import("../../src/core/journal/recorder.js");
+    const { cancelJob } = await import("../../src/core/jobs/cancel.js");
+    const dir = await mkdtemp(join(tmpdir(), "grokvid-cancel-"));
+    try {
+      const gateway = await serve((_req, res) => answer(res, 403, '{"detail":"Forbidden"}'));
+      const fal = gatewayFor("fal", gateway.url, KEY);
+      const journal = new Journal(dir);
+      const recorder = new JobRecorder(journal, () => new Date("2026-12-07T10:00:00Z"));
+      await journal.append({
+        type: "created",
+        at: "2026-12-07T09:59:00Z",
+        id: "req_1",
+        provider: "fal",
+        baseUrl: gateway.url,
+        model: "grok-imagine-video",
+        params: { prompt: "x", images: [] },
+        requestHash: "h1",
+      });
+      const job = await journal.findJob("req_1", "fal");
+      if (job) recorder.know(job);
+      const err = await failure(cancelJob({ gateway: fal, deps, recorder }, "req_1", job));
+      expect(err.exitCode).toBe(ExitCode.auth);
+      expect((await journal.findJob("req_1", "fal"))?.cancelRequested).toBe(false);
+      expect(await recorder.cancelWasRequested("fal", "req_1")).toBe(false);
+      await journal.close?.();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

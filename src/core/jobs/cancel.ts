@@ -137,7 +137,13 @@ export async function cancelJob(
   // The intent first: if this process dies once the cancel is out, the failure fal reports next is
   // still read as the cancellation, by a `wait` running elsewhere too.
   if (job) await recorder.cancelling(taskOf(job));
-  const answer = await requestCancel(gateway, id, deps);
+  const answer = await requestCancel(gateway, id, deps).catch(async (err: unknown) => {
+    // Refused outright (a 4xx answer, or no such task): no cancel is under way after all, so a
+    // failure reported later is the job's own. A network failure may have delivered it: kept.
+    const refused = err instanceof ApiError && err.status !== undefined && err.status < 500;
+    if (job && refused) await recorder.cancelling(taskOf(job), false);
+    throw err;
+  });
   if (answer.outcome === "already-finished") {
     // It ended first, so its outcome is its own: fal says only that it had finished; the status
     // (and the result) say how.
