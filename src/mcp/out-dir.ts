@@ -1,4 +1,4 @@
-import { lstat } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
 import { relative, resolve, sep } from "node:path";
 import { UsageError } from "../index.js";
 import { isInside } from "../util/paths.js";
@@ -11,7 +11,15 @@ import { isInside } from "../util/paths.js";
  */
 export async function downloadTarget(outDir: string, given: string | undefined): Promise<string> {
   // A trailing separator makes the library treat it as a folder and name the file itself.
+  // The folder itself (and every one above it) must still be where the server found it: one swapped
+  // for a link since would carry the download wherever the link points.
+  if ((await realpath(outDir).catch(() => undefined)) !== outDir) {
+    throw new UsageError(
+      `the output folder ${outDir} is not where it was when this server started; nothing was written`,
+    );
+  }
   if (given === undefined) return `${outDir}${sep}`;
+  if (given.includes("\0")) throw new UsageError("path holds a NUL character", { option: "path" });
   const folderWanted = /[\\/]$/.test(given);
   const target = resolve(outDir, given);
   if (target !== outDir && !isInside(outDir, target)) {

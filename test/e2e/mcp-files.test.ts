@@ -1,4 +1,4 @@
-import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PNG_1X1 } from "../fixtures/images.js";
@@ -117,5 +117,43 @@ describe("--out-dir: downloads only inside it", () => {
     const id = (created.structuredContent?.task as { id: string }).id;
     const r = await mcp.call("download_job", { id, path: "foxes/first.mp4" });
     expect(r.structuredContent).toMatchObject({ downloaded: true, path: at("videos", "foxes", "first.mp4") });
+  });
+});
+
+describe("fences that stay where the server found them (security review)", () => {
+  it("an allowed folder swapped for a link while serving holds nothing: no file behind the link is read", async () => {
+    const mcp = await serve(["--allow-read", "pictures"]);
+    await rename(at("pictures"), at("pictures.bak"));
+    await symlink(at("private"), at("pictures"));
+    const r = await mcp.call("create_video", { prompt: "a cat", image: at("private", "secret.png") });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("outside the folders local images may be read from");
+    const through = await mcp.call("create_video", { prompt: "a cat", image: at("pictures", "secret.png") });
+    expect(through.isError).toBe(true);
+    expect(e2e.sandbox.requests).toEqual([]);
+  });
+
+  it("an output folder swapped for a link while serving takes no download", async () => {
+    const mcp = await serve([]);
+    const created = await mcp.call("create_video", { prompt: "a fox", wait_seconds: 20 });
+    const id = (created.structuredContent?.task as { id: string }).id;
+    await rename(at("videos"), at("videos.bak"));
+    await symlink(at("private"), at("videos"));
+    const r = await mcp.call("download_job", { id, path: "evil.mp4" });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("is not where it was when this server started");
+    expect(await readdir(at("private"))).toEqual(["secret.png"]);
+  });
+
+  it("a text file that starts with GIF is no image; a NUL in a download path is a usage error", async () => {
+    await writeFile(at("pictures", "gift.gif"), "GIFT card codes: 1234\n");
+    const mcp = await serve(["--allow-read", "pictures"]);
+    const r = await mcp.call("create_video", { prompt: "a cat", image: at("pictures", "gift.gif") });
+    expect(r.isError).toBe(true);
+    expect(r.text).toContain("not a PNG, JPEG, WebP or GIF image");
+    const nul = await mcp.call("download_job", { id: "fal_x", path: "a\u0000b.mp4" });
+    expect(nul.isError).toBe(true);
+    expect(nul.text).toBe("path holds a NUL character");
+    expect(e2e.sandbox.requests).toEqual([]);
   });
 });

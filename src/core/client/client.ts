@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import type { GrokvidConfig } from "../../config/schema.js";
 import type { RequestDescription } from "../../http/encode.js";
 import type { NormalizedTask } from "../../providers/types.js";
@@ -29,6 +31,15 @@ import { SetupCalls } from "../setup/setup-calls.js";
 import type { ResumeEvent, ResumeOptions, ResumeResult } from "../jobs/resume.js";
 import type { CancelResult } from "../jobs/cancel.js";
 import type { CostEstimate } from "../jobs/estimate.js";
+
+/** A folder's real path as it is now; a missing one stays as given (it holds nothing). */
+function realFolderNow(folder: string): string {
+  try {
+    return realpathSync.native(folder);
+  } catch {
+    return folder;
+  }
+}
 
 type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
 
@@ -69,7 +80,10 @@ export class GrokvidClient {
       signal: options.signal ?? new AbortController().signal,
       clock: options.clock ?? realClock,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
-      ...(options.allowRead ? { allowRead: [...options.allowRead] } : {}),
+      // Fixed now, by their real paths: the fence must not follow a folder later swapped for a link.
+      ...(options.allowRead
+        ? { allowRead: options.allowRead.map((f) => realFolderNow(resolve(options.cwd ?? process.cwd(), f))) }
+        : {}),
       ...(options.collectGarbage ? { collectGarbage: options.collectGarbage } : {}),
     };
     // Methods are looked up, not spread: a reporter is often a class instance (the CLI's Output).

@@ -8,10 +8,16 @@ import { isInside } from "../../util/paths.js";
 /** new-api forks cap reference uploads at 20 MB; larger inline images are refused by gateways anyway. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
+const startsWith = (b: Uint8Array, head: readonly number[]) => head.every((byte, i) => b[i] === byte);
+
 const signatures: ReadonlyArray<{ mime: string; test: (b: Uint8Array) => boolean }> = [
-  { mime: "image/png", test: (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
+  // Whole signatures: a text file that merely starts with "GIF" or "\x89PNG" is no image.
+  { mime: "image/png", test: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
   { mime: "image/jpeg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mime: "image/gif", test: (b) => b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 },
+  {
+    mime: "image/gif",
+    test: (b) => ["GIF87a", "GIF89a"].includes(Buffer.from(b.subarray(0, 6)).toString("latin1")),
+  },
   {
     mime: "image/webp",
     test: (b) =>
@@ -72,10 +78,19 @@ export async function readImageFile(
 
 type Fs = typeof FsPromises;
 
-/** The real path of each allowed folder that exists; one that does not holds nothing. */
+/**
+ * The allowed folders that are still where they were: each is given by its real path (resolved
+ * once, when the fence was set up), and one whose real path is another now (it, or a folder above
+ * it, was swapped for a link) holds nothing, so the fence never moves to where a link points.
+ */
 async function realFolders(fs: Fs, folders: readonly string[], cwd: string): Promise<string[]> {
-  const real = await Promise.all(folders.map((f) => fs.realpath(resolve(cwd, f)).catch(() => undefined)));
-  return real.filter((f): f is string => f !== undefined);
+  const kept = await Promise.all(
+    folders.map(async (f) => {
+      const given = resolve(cwd, f);
+      return (await fs.realpath(given).catch(() => undefined)) === given ? given : undefined;
+    }),
+  );
+  return kept.filter((f): f is string => f !== undefined);
 }
 
 /**
