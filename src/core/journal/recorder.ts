@@ -138,17 +138,7 @@ export class JobRecorder {
     const fact = this.facts.get(jobKey(task.provider, task.id));
     if (fact) fact.cancelled = requested;
     this.lastSeen.set(jobKey(task.provider, task.id), signature(task));
-    await this.journal.append({
-      type: "status",
-      at: this.now().toISOString(),
-      id: task.id,
-      provider: task.provider,
-      status: task.status,
-      progress: task.progress,
-      videoUrl: task.videoUrl,
-      error: task.error,
-      cancelRequested: requested,
-    });
+    await this.journal.append({ ...this.statusRecord(task), cancelRequested: requested });
   }
 
   /** Whether the journal, read again now, says a cancel was requested (by another process too). */
@@ -168,8 +158,13 @@ export class JobRecorder {
     const sig = signature(task);
     if (this.lastSeen.get(key) === sig) return;
     this.lastSeen.set(key, sig);
-    await this.journal.append({
-      type: "status",
+    await this.journal.append({ ...this.statusRecord(task), ...(task.cost ? { cost: task.cost } : {}) });
+  }
+
+  /** A task's state as a journal line: what status() and cancelling() both write. */
+  private statusRecord(task: NormalizedTask) {
+    return {
+      type: "status" as const,
       at: this.now().toISOString(),
       id: task.id,
       provider: task.provider,
@@ -177,8 +172,7 @@ export class JobRecorder {
       progress: task.progress,
       videoUrl: task.videoUrl,
       error: task.error,
-      ...(task.cost ? { cost: task.cost } : {}),
-    });
+    };
   }
 
   /** Where the video is going, so a later `download` or `resume` continues that `.part` file. */
