@@ -25,8 +25,8 @@ const IDS_HELP =
 function declareSourced(program: Command, runtime: InputRuntime, operation: "edit" | "extend"): void {
   const what =
     operation === "edit"
-      ? "edit a video as the prompt says (xai); the result keeps the source's length and size"
-      : "continue a video as the prompt says (xai); the result is the whole video, source and extension";
+      ? "edit a video as the prompt says (xai, fal, replicate); the result keeps the source's length and size"
+      : "continue a video as the prompt says (xai, fal, replicate); the result is the whole video, source and extension";
   const cmd = program
     .command(operation)
     .description(`${what}; prints the new job's id`)
@@ -99,7 +99,7 @@ const COMMANDS: Record<string, Declare> = {
             .addOption(
               option(
                 "--reference-image <path-or-url>",
-                "reference-to-video (xai): an image the prompt names as <IMAGE_1>, <IMAGE_2>...; repeatable, never with --image",
+                "reference-to-video (xai, fal, replicate, openrouter, aimlapi): an image the prompt may name as <IMAGE_1>...; repeatable, never with --image",
               ).argParser(collect),
             ),
         ),
@@ -224,7 +224,7 @@ const COMMANDS: Record<string, Declare> = {
       program
         .command("balance")
         .description(
-          "show what is left on the provider's key (apimart, xcompute, duoyuanx); sends one query",
+          "show what is left on the provider's key (apimart, xcompute, duoyuanx, openrouter); sends one query",
         ),
     ).action(async (flags: CommonFlags) =>
       (await import("../commands/balance.js")).runBalance(flags, runtime),
