@@ -67,12 +67,32 @@ export async function readImageFile(
     if (info.size > MAX_IMAGE_BYTES) {
       throw new UsageError(`${flag} ${path}: ${info.size} bytes is over the ${MAX_IMAGE_BYTES}-byte limit`);
     }
-    const data = await handle.readFile();
+    const data = await readAtMost(handle, MAX_IMAGE_BYTES);
+    if (data === undefined) {
+      throw new UsageError(`${flag} ${path}: over the ${MAX_IMAGE_BYTES}-byte limit (it grew while read)`);
+    }
     const mime = sniffImageType(data);
     if (!mime) throw new UsageError(`${flag} ${path}: not a PNG, JPEG, WebP or GIF image`);
     return { data, mime };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The file's bytes, or undefined past `max`: the size checked before may be stale (a file still
+ * being written, or one whose size reads 0 like /proc's), so the read itself is bounded.
+ */
+async function readAtMost(handle: FileHandle, max: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.alloc(Math.min(1024 * 1024, max + 1 - total));
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > max) return undefined;
   }
 }
 
