@@ -57,18 +57,26 @@ function instructions(options: ServerOptions): string {
   return `grokvid makes Grok Imagine videos through paid gateways. Jobs take minutes: create_video returns an id, wait_job and get_job follow it, download_job saves it into ${options.settings.outDir}. This server allows ${jobs} and ${usd}; ${files}. Call estimate_cost before create_video.`;
 }
 
-/** Progress notifications for a call whose request asked for them (a progressToken). */
+/**
+ * Progress notifications for a call whose request asked for them (a progressToken), sent in order.
+ * `finish` waits until every one is out and drops any later: a notification that follows the
+ * call's result names a token the client has already forgotten (a protocol error on its side).
+ */
 function progressOf(send: (n: ServerNotification) => Promise<void>, token: string | number | undefined) {
-  if (token === undefined) return () => {};
   let step = 0;
-  return (task: NormalizedTask) => {
+  let sent: Promise<void> = Promise.resolve();
+  let done = false;
+  const update = (task: NormalizedTask) => {
+    if (token === undefined || done) return;
     step += 1;
-    const message = redact(describeTask(task));
-    void send({
-      method: "notifications/progress",
-      params: { progressToken: token, progress: step, message },
-    }).catch(() => {});
+    const params = { progressToken: token, progress: step, message: redact(describeTask(task)) };
+    sent = sent.then(() => send({ method: "notifications/progress", params })).catch(() => {});
   };
+  const finish = async () => {
+    done = true;
+    await sent;
+  };
+  return { update, finish };
 }
 
 /**
@@ -105,14 +113,15 @@ export async function runMcpServer(flags: McpFlags, io: McpIo): Promise<void> {
     { capabilities: { tools: {} }, instructions: instructions(options) },
   );
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
-  server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const ctx: CallContext = {
-      client,
-      budget,
-      settings: options.settings,
-      onUpdate: progressOf(extra.sendNotification, request.params._meta?.progressToken),
-    };
-    return callTool(ctx, schemas, request.params.name, request.params.arguments);
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const progress = progressOf(extra.sendNotification, request.params._meta?.progressToken);
+    const ctx: CallContext = { client, budget, settings: options.settings, onUpdate: progress.update };
+    try {
+      return await callTool(ctx, schemas, request.params.name, request.params.arguments);
+    } finally {
+      // Every progress notification goes out before the result does, none after it.
+      await progress.finish();
+    }
   });
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve;
