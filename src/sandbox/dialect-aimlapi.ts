@@ -4,7 +4,7 @@ import { type RequestContext, sendJson } from "./context.js";
 import { answerId, failReason } from "./hostile.js";
 import {
   ASPECT_RATIOS,
-  refusedAuth,
+  refusedBearer,
   createPlatformJob,
   priceUsd,
   readPlatformState,
@@ -97,14 +97,8 @@ const SCHEMA = z
     path: ["reference_images"],
   });
 
-function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  return refusedAuth(ctx, "Bearer", operation, (kind, message) =>
-    sendFailure(ctx, renderError, kind, message),
-  );
-}
-
 function handleCreate(ctx: RequestContext): void {
-  if (rejectUnauthorized(ctx, "create")) return;
+  if (refusedBearer(ctx, renderError, "create")) return;
   const json = requireJsonBody(ctx, renderError);
   if (!json) return;
   const checked = checkFields(SCHEMA, json.value);
@@ -127,7 +121,7 @@ function handleCreate(ctx: RequestContext): void {
 }
 
 function handlePoll(ctx: RequestContext): void {
-  if (rejectUnauthorized(ctx, "query")) return;
+  if (refusedBearer(ctx, renderError, "query")) return;
   const id = new URL(ctx.req.url ?? "/", "http://x").searchParams.get("generation_id");
   if (id === null || id === "") {
     sendFailure(ctx, renderError, "invalid_request", "generation_id is required");

@@ -5,7 +5,7 @@ import { sendVideo } from "./files.js";
 import { answerId, failReason, keyOf } from "./hostile.js";
 import {
   ASPECT_RATIOS,
-  refusedAuth,
+  refusedBearer,
   createPlatformJob,
   priceUsd,
   readPlatformState,
@@ -103,14 +103,8 @@ const SCHEMA = z
     path: ["resolution"],
   });
 
-function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  return refusedAuth(ctx, "Bearer", operation, (kind, message) =>
-    sendFailure(ctx, renderError, kind, message),
-  );
-}
-
 function handleCreate(ctx: RequestContext): void {
-  if (rejectUnauthorized(ctx, "create")) return;
+  if (refusedBearer(ctx, renderError, "create")) return;
   const json = requireJsonBody(ctx, renderError);
   if (!json) return;
   const checked = checkFields(SCHEMA, json.value);
@@ -147,7 +141,7 @@ function findJob(ctx: RequestContext, id: string): PlatformJob | undefined {
 }
 
 function handlePoll(ctx: RequestContext, id: string): void {
-  if (rejectUnauthorized(ctx, "query")) return;
+  if (refusedBearer(ctx, renderError, "query")) return;
   const job = findJob(ctx, id);
   if (!job) return;
   const state = readPlatformState(ctx, job);
@@ -170,7 +164,7 @@ function handlePoll(ctx: RequestContext, id: string): void {
 
 /** The same video as the unsigned URL, through the API and with the key (providers.md 10c "Download"). */
 function handleContent(ctx: RequestContext, id: string): void {
-  if (rejectUnauthorized(ctx, "query")) return;
+  if (refusedBearer(ctx, renderError, "query")) return;
   const job = findJob(ctx, id);
   if (!job) return;
   const index = new URL(ctx.req.url ?? "/", "http://x").searchParams.get("index") ?? "0";
@@ -188,7 +182,7 @@ function handleContent(ctx: RequestContext, id: string): void {
 
 /** A drained key ("nobalance") has used everything it had. */
 function handleCredits(ctx: RequestContext): void {
-  if (rejectUnauthorized(ctx, "query")) return;
+  if (refusedBearer(ctx, renderError, "query")) return;
   const used = keyOf(ctx.req).includes("nobalance") ? TOTAL_CREDITS : USED_CREDITS;
   sendJson(ctx, 200, { data: { total_credits: TOTAL_CREDITS, total_usage: used } });
 }

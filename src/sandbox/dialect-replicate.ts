@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { FAILURE_STATUS, type FailureKind } from "./auth.js";
 import { type RequestContext, sendJson } from "./context.js";
 import { answerId, failReason } from "./hostile.js";
-import { refusedAuth, createPlatformJob, readPlatformState, toIso } from "./platform-common.js";
+import { refusedBearer, createPlatformJob, readPlatformState, toIso } from "./platform-common.js";
 import { isTerminal, type PlatformJob, type PlatformPhase } from "./platform-jobs.js";
 import { checkFields, type FieldIssue } from "./platform-validate.js";
 import {
@@ -59,12 +59,6 @@ const STATUS_WORDS: Record<PlatformPhase, string> = {
 /** Prefer: wait holds at most this long (providers.md 10b). */
 const MAX_WAIT_S = 60;
 
-function rejectUnauthorized(ctx: RequestContext, operation: "create" | "query"): boolean {
-  return refusedAuth(ctx, "Bearer", operation, (kind, message) =>
-    sendFailure(ctx, renderError, kind, message),
-  );
-}
-
 function sendInvalid(ctx: RequestContext, issues: FieldIssue[], prefix: string[]): void {
   const fields = issues.map((issue) => ({
     type: issue.type === "missing" ? "required" : issue.type,
@@ -117,7 +111,7 @@ function readPreferWait(ctx: RequestContext): number | undefined | null {
 }
 
 async function handleCreate(ctx: RequestContext, name: string): Promise<void> {
-  if (rejectUnauthorized(ctx, "create")) return;
+  if (refusedBearer(ctx, renderError, "create")) return;
   const model = REPLICATE_MODELS.find((candidate) => candidate === `xai/${name}`);
   if (!model) {
     sendFailure(ctx, renderError, "not_found", `model xai/${name} not found`);
@@ -174,14 +168,14 @@ async function holdUntilDone(ctx: RequestContext, job: PlatformJob, seconds: num
 }
 
 function handleGet(ctx: RequestContext, id: string): void {
-  if (rejectUnauthorized(ctx, "query")) return;
+  if (refusedBearer(ctx, renderError, "query")) return;
   const job = ctx.jobs.get(id, "replicate");
   if (!job) return sendFailure(ctx, renderError, "not_found", "The requested resource could not be found.");
   sendJson(ctx, 200, buildPrediction(ctx, id, job));
 }
 
 function handleCancel(ctx: RequestContext, id: string): void {
-  if (rejectUnauthorized(ctx, "query")) return;
+  if (refusedBearer(ctx, renderError, "query")) return;
   const job = ctx.jobs.get(id, "replicate");
   if (!job) return sendFailure(ctx, renderError, "not_found", "The requested resource could not be found.");
   // A finished prediction is answered as it is: there is nothing left to cancel.

@@ -1,9 +1,9 @@
-import { type AuthFailure, judgeKey } from "./auth.js";
+import { type AuthFailure, type ErrorRenderer, judgeKey } from "./auth.js";
 import type { RequestContext } from "./context.js";
 import { chooseDisplaySize } from "./display-size.js";
 import { encodeTaskId, type Resolution, type TaskOutcome } from "./ids.js";
 import { computePlatformState, type PlatformJob, type PlatformState } from "./platform-jobs.js";
-import { readTaskOutcome } from "./routing.js";
+import { readTaskOutcome, sendFailure } from "./routing.js";
 import type { PlatformDialect } from "./types.js";
 
 /** What a validated create asks for, in the terms the sandbox's ids and videos need. */
@@ -62,6 +62,15 @@ export function checkSchemeAuth(
   if (match[1] !== scheme)
     return { kind: "unauthorized", message: `wrong authorization scheme "${match[1]}": ${expected}` };
   return judgeKey(match[2]?.trim() ?? "", operation);
+}
+
+/** A Bearer-key platform's refusal (Replicate, OpenRouter, AIML API), in its own error shape. */
+export function refusedBearer(
+  ctx: RequestContext,
+  render: ErrorRenderer,
+  operation: "create" | "query",
+): boolean {
+  return refusedAuth(ctx, "Bearer", operation, (kind, message) => sendFailure(ctx, render, kind, message));
 }
 
 /** checkSchemeAuth, answering a refusal in the dialect's own words; true when it refused. */
