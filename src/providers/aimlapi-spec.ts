@@ -1,4 +1,4 @@
-import { imageUrlOf, resolutionWord } from "./hosted-common.js";
+import { askedFields } from "./hosted-common.js";
 import type { CreateParams, LoadedImage, ModelSpec, RequestSpec, SpecWithoutBalance } from "./types.js";
 
 /**
@@ -31,13 +31,9 @@ export const aimlModels: readonly ModelSpec[] = [
 const GENERATIONS = "/v2/video/generations";
 
 function buildCreate(params: CreateParams<LoadedImage>, model: ModelSpec): RequestSpec {
-  const body: Record<string, unknown> = { model: model.id, prompt: params.prompt };
   // Only what was asked: AIML API's defaults (10 s) apply to the rest.
-  if (params.duration !== undefined) body.duration = params.duration;
-  if (params.ratio !== undefined) body.aspect_ratio = params.ratio;
-  if (params.resolution !== undefined) body.resolution = resolutionWord(params.resolution);
-  const image = params.images.map(imageUrlOf).find((url) => url !== undefined);
-  const references = (params.references ?? []).flatMap((img) => imageUrlOf(img) ?? []);
+  const { fields, image, references } = askedFields(params);
+  const body: Record<string, unknown> = { model: model.id, ...fields };
   // `image_url` | `reference_images`: one or the other, never both.
   if (references.length > 0) body.reference_images = references;
   else if (image !== undefined) body.image_url = image;

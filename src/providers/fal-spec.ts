@@ -1,4 +1,4 @@
-import { imageUrlOf, modeOf, modeRefused, requestTo, resolutionWord } from "./hosted-common.js";
+import { askedFields, modeOf, modeRefused, requestTo } from "./hosted-common.js";
 import { priceFrom, type PriceTable } from "./list-price.js";
 import type {
   CreateParams,
@@ -100,13 +100,8 @@ export function falEndpoint(model: string, mode: VideoMode): string {
 function buildCreate(params: CreateParams<LoadedImage>, model: ModelSpec): RequestSpec {
   const endpoint = falEndpoint(model.id, modeOf(params));
   // Only what was asked: fal's own defaults (6 s, 720p, 16:9) apply to the rest.
-  const body: Record<string, unknown> = { prompt: params.prompt };
-  if (params.duration !== undefined) body.duration = params.duration;
-  if (params.resolution !== undefined) body.resolution = resolutionWord(params.resolution);
-  if (params.ratio !== undefined) body.aspect_ratio = params.ratio;
-  const image = params.images.map(imageUrlOf).find((url) => url !== undefined);
+  const { fields: body, image, references } = askedFields(params);
   if (image !== undefined) body.image_url = image;
-  const references = (params.references ?? []).flatMap((img) => imageUrlOf(img) ?? []);
   if (references.length > 0) body.reference_image_urls = references;
   return { method: "POST", path: `/${endpoint}`, body: { kind: "json", value: body } };
 }

@@ -38,6 +38,27 @@ export function modeRefused(
   );
 }
 
+/**
+ * What the four platforms name alike (§10a-10d): the prompt and, only where asked (each platform's
+ * own defaults apply to the rest), `duration`, `resolution` ("720p") and `aspect_ratio`; and the
+ * first frame and the reference images as URL strings, for each to place under its own names.
+ */
+export function askedFields(params: CreateParams<LoadedImage>): {
+  fields: Record<string, unknown>;
+  image: string | undefined;
+  references: string[];
+} {
+  const fields: Record<string, unknown> = { prompt: params.prompt };
+  if (params.duration !== undefined) fields.duration = params.duration;
+  if (params.resolution !== undefined) fields.resolution = resolutionWord(params.resolution);
+  if (params.ratio !== undefined) fields.aspect_ratio = params.ratio;
+  return {
+    fields,
+    image: params.images.map(imageUrlOf).find((url) => url !== undefined),
+    references: (params.references ?? []).flatMap((img) => imageUrlOf(img) ?? []),
+  };
+}
+
 /** "720p" from 720, the way all four platforms write a resolution. */
 export const resolutionWord = (lines: number): string => `${lines}p`;
 

@@ -1,4 +1,4 @@
-import { imageUrlOf, resolutionWord } from "./hosted-common.js";
+import { askedFields } from "./hosted-common.js";
 import type { CreateParams, LoadedImage, ModelSpec, ProviderSpec, RequestSpec } from "./types.js";
 
 /**
@@ -32,13 +32,9 @@ const imagePart = (url: string) => ({ type: "image_url", image_url: { url } });
 
 function buildCreate(params: CreateParams<LoadedImage>, model: ModelSpec): RequestSpec {
   // The canonical id, whatever alias was typed: OpenRouter knows its models by `x-ai/...`.
-  const body: Record<string, unknown> = { model: model.id, prompt: params.prompt };
-  if (params.duration !== undefined) body.duration = params.duration;
-  if (params.resolution !== undefined) body.resolution = resolutionWord(params.resolution);
-  if (params.ratio !== undefined) body.aspect_ratio = params.ratio;
-  const image = params.images.map(imageUrlOf).find((url) => url !== undefined);
+  const { fields, image, references } = askedFields(params);
+  const body: Record<string, unknown> = { model: model.id, ...fields };
   if (image !== undefined) body.frame_images = [{ ...imagePart(image), frame_type: "first_frame" }];
-  const references = (params.references ?? []).flatMap((img) => imageUrlOf(img) ?? []);
   if (references.length > 0) body.input_references = references.map(imagePart);
   return { method: "POST", path: "/v1/videos", body: { kind: "json", value: body } };
 }

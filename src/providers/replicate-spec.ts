@@ -1,5 +1,5 @@
 import { UsageError } from "../util/errors.js";
-import { imageUrlOf, modeOf, modeRefused, resolutionWord } from "./hosted-common.js";
+import { askedFields, modeOf, modeRefused } from "./hosted-common.js";
 import { type PerSecondPrices, priceFrom } from "./list-price.js";
 import type {
   CreateParams,
@@ -101,13 +101,8 @@ const predictionsOf = (name: string, input: Record<string, unknown>): RequestSpe
 function buildCreate(params: CreateParams<LoadedImage>, model: ModelSpec): RequestSpec {
   const name = replicateModelName(model.id, modeOf(params));
   // Only what was asked: each Replicate model's own defaults apply to the rest.
-  const input: Record<string, unknown> = { prompt: params.prompt };
-  if (params.duration !== undefined) input.duration = params.duration;
-  if (params.resolution !== undefined) input.resolution = resolutionWord(params.resolution);
-  if (params.ratio !== undefined) input.aspect_ratio = params.ratio;
-  const image = params.images.map(imageUrlOf).find((url) => url !== undefined);
+  const { fields: input, image, references } = askedFields(params);
   if (image !== undefined) input.image = image;
-  const references = (params.references ?? []).flatMap((img) => imageUrlOf(img) ?? []);
   if (references.length > 0) input.reference_images = references;
   return predictionsOf(name, input);
 }
