@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { isTerminal } from "../util/task-status.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import {
@@ -67,7 +68,9 @@ function progressOf(send: (n: ServerNotification) => Promise<void>, token: strin
   let sent: Promise<void> = Promise.resolve();
   let done = false;
   const update = (task: NormalizedTask) => {
-    if (token === undefined || done) return;
+    // The end of a job is the call's result, not progress: a notification sent right before the
+    // result was still seen after it by the client now and then (an unknown token to it).
+    if (token === undefined || done || isTerminal(task.status)) return;
     step += 1;
     const params = { progressToken: token, progress: step, message: redact(describeTask(task)) };
     sent = sent.then(() => send({ method: "notifications/progress", params })).catch(() => {});
