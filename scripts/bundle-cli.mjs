@@ -46,8 +46,9 @@ await build({
   // and read (about 50 ms on Node 20). cosmiconfig's optional TypeScript loader needs the typescript
   // package, which only a .ts config file asks for.
   // The MCP SDK (for `grokvid mcp` alone) is loaded from node_modules as it is: bundling it would
-  // pull its zod builds into the zod chunk every other command loads.
-  external: ["typescript", /^@modelcontextprotocol\/sdk(\/|$)/],
+  // pull its zod builds into the zod chunk every other command loads. So is pg, for a shared
+  // journal alone: its optional native binding is a require the bundler would try to resolve.
+  external: ["typescript", /^@modelcontextprotocol\/sdk(\/|$)/, /^pg(\/|$)/],
   resolve: { extensionAlias: { ".js": [".ts", ".js"] } },
   logLevel: "warn",
   // The library (tsc's output, not bundled) imports many modules lazily so a script that asks for a

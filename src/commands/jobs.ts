@@ -28,13 +28,16 @@ function reportUncertain(out: Output, shown: readonly UncertainCreate[]): void {
   out.info(
     `${plural(n, "create")} may have reached a gateway with no id known; check its dashboard before sending again:`,
   );
-  for (const u of shown)
-    out.info(`  ${u.provider} at ${u.at}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
+  for (const u of shown) {
+    const from = u.host === undefined ? "" : ` from ${u.host}`;
+    out.info(`  ${u.provider} at ${u.at}${from}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
+  }
 }
 
 /**
  * For a person: ages, prompts cut to their start, files relative to the working folder, and a
- * COST column once any shown job has a reported cost; with --wide every value whole. On a narrow
+ * COST column once any shown job has a reported cost, a HOST column for a shared journal; with
+ * --wide every value whole. On a narrow
  * terminal FILE gives way first (cut in its middle, then left out), then PROMPT, then the ID's
  * middle, then AGE and COST; ID, PROVIDER and STATUS always stay.
  */
@@ -42,10 +45,13 @@ function tableOf(shown: readonly JobRecord[], cwd: string, wide: boolean): [Colu
   const now = Date.now();
   // Most gateways report no cost, so the column would mostly be dashes.
   const withCost = shown.some((j) => j.cost !== undefined);
+  // Only a shared journal knows hosts: on one machine the column would say nothing.
+  const withHost = shown.some((j) => j.host !== undefined);
   const rows = shown.map((j) => [
     j.id,
     j.provider,
     j.status,
+    ...(withHost ? [j.host ?? "-"] : []),
     formatAge(j.createdAt, now),
     ...(withCost ? [j.cost ? formatCost(j.cost) : "-"] : []),
     truncate(j.params.prompt, wide ? Infinity : 40),
@@ -55,6 +61,7 @@ function tableOf(shown: readonly JobRecord[], cwd: string, wide: boolean): [Colu
     { header: "ID", giveWay: 3, min: 15, floor: 9, cut: fitMiddle },
     { header: "PROVIDER" },
     { header: "STATUS" },
+    ...(withHost ? [{ header: "HOST", giveWay: 4, optional: true }] : []),
     { header: "AGE", giveWay: 4, optional: true },
     ...(withCost ? [{ header: "COST", giveWay: 5, optional: true }] : []),
     { header: "PROMPT", giveWay: 2, min: 20, optional: true },
@@ -98,7 +105,9 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   } else if (out.streams.stdout.isTTY === true) {
     printTable(out, ...tableOf(shown, runtime.cwd, flags.wide === true), flags.wide === true);
   } else {
-    // For scripts: every column always there (an empty field when unknown), full values, exact times.
+    // For scripts: every column always there (an empty field when unknown), full values, exact
+    // times; a shared journal's host last, so the first seven columns mean the same everywhere.
+    const withHost = shown.some((j) => j.host !== undefined);
     const rows = shown.map((j) => [
       j.id,
       j.provider,
@@ -107,6 +116,7 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
       j.cost ? formatCost(j.cost) : "",
       j.params.prompt,
       j.download?.path ?? "",
+      ...(withHost ? [j.host ?? ""] : []),
     ]);
     for (const line of renderTsv(rows)) out.result(line);
   }

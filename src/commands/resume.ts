@@ -2,7 +2,7 @@ import type { ResumeEvent, ResumeOptions, ResumeResult } from "../index.js";
 import { GrokvidError } from "../util/errors.js";
 import { LiveLines } from "../ui/live-lines.js";
 import type { Output } from "../ui/output.js";
-import { describeJobLine } from "../ui/job-line.js";
+import { describeJobLine, holderName } from "../ui/job-line.js";
 import { taskLine } from "../ui/task-line.js";
 import { plural } from "../util/format.js";
 import { type CommandRuntime, clientFor, createOutput } from "./cli-output.js";
@@ -22,7 +22,7 @@ function renderEvent(event: ResumeEvent, out: Output, live: LiveLines): void {
   const line = { label: "", prompt: job.params.prompt, id: job.id };
   if (event.type === "progress") {
     if (event.phase === "waiting")
-      live.set(key, { ...line, state: `waiting for grokvid (pid ${event.pid}), which is on this job` });
+      live.set(key, { ...line, state: `waiting for grokvid (${holderName(event)}), which is on this job` });
     else
       live.set(key, taskLine(event.task, event.elapsedMs, "", line.prompt), {
         state: event.task.status,

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
 import { ConfigError } from "../util/errors.js";
-import { redact } from "../util/redact.js";
+import { redact, registerSecret, urlPassword } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
 import type { Env } from "../util/env.js";
 import { resolveHome } from "./home.js";
@@ -229,6 +229,13 @@ export async function loadConfig(
   );
   if (result.filepath === undefined) return { config: {}, filepath: undefined, warnings: result.warnings };
   const config = validateConfig(result.config, result.filepath);
+  registerSecret(urlPassword(config.journal?.url));
+  // A password is a secret like a key: never in a file that travels with a project.
+  if (projectLocal(result.filepath) && urlPassword(config.journal?.url) !== undefined)
+    throw new ConfigError(
+      `${result.filepath} puts a password in journal.url; a project's config never holds secrets`,
+      { hint: "set GROKVID_JOURNAL_URL instead, or keep the password in ~/.pgpass or PGPASSWORD" },
+    );
   const settings = keySettings(config);
   if (settings.length > 0 && projectLocal(result.filepath)) {
     // The file and everything it imports, as read now: an imported file changed since it was

@@ -51,6 +51,16 @@ export const configSchema = z
         body: durationSetting.optional(),
       })
       .optional(),
+    /**
+     * A journal that many machines share, in PostgreSQL (default: the JSONL file in GROKVID_HOME).
+     * `lease`: how long a worker's hold on a job outlives its last heartbeat (default 30s).
+     */
+    journal: z
+      .strictObject({
+        url: z.string().min(1).optional(),
+        lease: durationSetting.optional(),
+      })
+      .optional(),
     download: z
       .strictObject({
         dir: z.string().min(1).optional(),

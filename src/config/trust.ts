@@ -41,7 +41,9 @@ export function keySettings(config: GrokvidConfig): string[] {
   ]);
   // A gateway entry decides both where a key goes (baseUrl) and which key (keyEnv, apiKey).
   const gateways = Object.keys(config.gateways ?? {}).map((name) => `gateways.${name}`);
-  return [...providers, ...gateways];
+  // Where every job record (prompts, ids, paths) goes, and with which password.
+  const journal = config.journal?.url === undefined ? [] : ["journal.url"];
+  return [...providers, ...gateways, ...journal];
 }
 
 /** How refusals name the store (state-file.ts): "the trust store /x/trusted-configs.json is a FIFO...". */

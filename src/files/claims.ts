@@ -12,7 +12,24 @@ export interface Claim {
   release(): Promise<void>;
 }
 
-export type ClaimAttempt = { claim: Claim } | { heldBy: number };
+/** Who holds a claim: a process, on another machine when the journal is shared. */
+export interface Holder {
+  pid: number;
+  host?: string;
+}
+
+export type ClaimAttempt = { claim: Claim } | { heldBy: Holder };
+
+/**
+ * Claims on requests, by request hash: this file's `Claims` on one machine, or rows in the shared
+ * journal's database (core/journal/pg/pg-claims.ts) for many.
+ */
+export interface ClaimStore {
+  /** Takes the claim now, or says who holds it. */
+  take(key: string): Promise<ClaimAttempt>;
+  /** Waits until the claim is free (its holder finished, died or let its lease run out), then takes it. */
+  acquire(key: string, signal: AbortSignal | undefined, onWait: (holder: Holder) => void): Promise<Claim>;
+}
 
 const CLAIM_POLL_MS = 200;
 const STALE_BREAK_MS = 10_000;
@@ -41,7 +58,7 @@ export interface ClaimPlace {
  * that process did is in the journal, which the new owner reads before acting. A claim is read
  * as a state file: a FIFO or folder at its name is refused (exit 3), never waited on forever.
  */
-export class Claims {
+export class Claims implements ClaimStore {
   readonly dir: string;
   private readonly owner: OwnerFile;
   private readonly role: string;
@@ -87,7 +104,7 @@ export class Claims {
         if (text === undefined) continue;
         const owner = parseOwner(text);
         if (owner && owner.pid !== process.pid && isAlive(owner) && !this.tooOld(path))
-          return { heldBy: owner.pid };
+          return { heldBy: { pid: owner.pid } };
         await this.removeStale(path, text);
       }
     } catch (err) {
@@ -98,20 +115,24 @@ export class Claims {
         cause: err,
       });
     }
-    return { heldBy: parseOwner(this.readOwner(path) ?? "")?.pid ?? 0 };
+    return { heldBy: { pid: parseOwner(this.readOwner(path) ?? "")?.pid ?? 0 } };
   }
 
   /**
    * Waits until the claim is free (its owner finished or died), then takes it. The wait is real
    * time, not the injected clock: it waits on another process, which a virtual clock cannot hurry.
    */
-  async acquire(key: string, signal: AbortSignal | undefined, onWait: (pid: number) => void): Promise<Claim> {
+  async acquire(
+    key: string,
+    signal: AbortSignal | undefined,
+    onWait: (holder: Holder) => void,
+  ): Promise<Claim> {
     let told = 0;
     for (;;) {
       const attempt = await this.take(key);
       if ("claim" in attempt) return attempt.claim;
-      if (attempt.heldBy !== told) onWait(attempt.heldBy);
-      told = attempt.heldBy;
+      if (attempt.heldBy.pid !== told) onWait(attempt.heldBy);
+      told = attempt.heldBy.pid;
       await delay(CLAIM_POLL_MS, undefined, signal ? { signal } : {});
     }
   }

@@ -72,7 +72,7 @@ async function locked<T>(
     }
     if (Date.now() >= deadline)
       throw new ConfigError(
-        `${role} ${target} is being changed by grokvid process ${attempt.heldBy} (it holds ${path}); try again once it ends`,
+        `${role} ${target} is being changed by grokvid process ${attempt.heldBy.pid} (it holds ${path}); try again once it ends`,
       );
     // Jittered, so writers that collided do not collide again on the next poll.
     await delay(POLL_MS + Math.random() * POLL_MS);

@@ -2,7 +2,7 @@ import type { BatchEvent } from "../index.js";
 import { plural } from "../util/format.js";
 import type { LiveLines } from "./live-lines.js";
 import type { Output } from "./output.js";
-import { describeJobLine } from "./job-line.js";
+import { describeJobLine, holderName } from "./job-line.js";
 import { taskLine } from "./task-line.js";
 
 export interface BatchCounts {
@@ -34,7 +34,7 @@ export function renderBatchEvent(event: BatchEvent, out: Output, live: LiveLines
       if (event.phase === "waiting")
         live.set(key, {
           ...job,
-          state: `waiting for grokvid (pid ${event.pid}), which is running this line`,
+          state: `waiting for grokvid (${holderName(event)}), which is running this line`,
         });
       else if (event.phase === "submitting")
         live.set(key, { ...job, state: `submitting to ${event.provider}` });

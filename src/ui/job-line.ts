@@ -78,3 +78,8 @@ export function fitJobLine(line: JobLine, width: number): string {
   const named = render(label, "", "", state);
   return textWidth(named) <= width ? named : fitWidth(state, width);
 }
+
+/** Another grokvid holding a job: "pid 412", or "pid 412 on worker-3" when the journal is shared. */
+export function holderName(holder: { pid: number; host?: string }): string {
+  return holder.host === undefined ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+}

@@ -55,12 +55,26 @@ export const ECOSYSTEM_KEY_VARIABLES = [
 
 /** Every key variable of the environment, for commands that load no provider. */
 export function registerEnvSecrets(env: Readonly<Record<string, string | undefined>>): void {
+  // The shared journal's password, in its URL or where libpq's own variable keeps it.
+  registerSecret(env.PGPASSWORD);
+  registerSecret(urlPassword(env.GROKVID_JOURNAL_URL));
   for (const [name, value] of Object.entries(env))
     if (
       /^GROKVID_[A-Z0-9_]+_API_KEY$/.test(name) ||
       (ECOSYSTEM_KEY_VARIABLES as readonly string[]).includes(name)
     )
       registerSecret(value);
+}
+
+/** The password of a URL (postgres://user:pass@host/db), decoded as it would be sent; none: undefined. */
+export function urlPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const { password } = new URL(url.trim());
+    return password === "" ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }
 
 function mask(text: string, forms: readonly string[]): string {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Journal, type JournalEvent } from "../../src/core/journal/journal.js";
+import type { JournalEvent } from "../../src/core/journal/journal.js";
+import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
 
 let dir: string;
 beforeAll(async () => {

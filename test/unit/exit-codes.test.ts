@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { afterSending, runExitCode } from "../../src/core/jobs/outcome.js";
-import { Journal } from "../../src/core/journal/journal.js";
+import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
 import { ApiError, ConfigError, GrokvidError, UsageError } from "../../src/util/errors.js";
 import { mapHttpError } from "../../src/http/map-error.js";
 

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Journal, type JournalEvent } from "../../src/core/journal/journal.js";
+import type { JournalEvent } from "../../src/core/journal/journal.js";
+import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
 import { JournalWriter } from "../../src/core/journal/writer.js";
 import { ConfigError } from "../../src/util/errors.js";
 

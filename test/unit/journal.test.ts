@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { worstExitCode } from "../../src/core/jobs/outcome.js";
 import { Claims } from "../../src/files/claims.js";
-import { hashRequest, Journal, type JournalEvent } from "../../src/core/journal/journal.js";
+import { hashRequest, type JournalEvent } from "../../src/core/journal/journal.js";
+import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
 import { slugify, unknownTemplateFields } from "../../src/core/download/output-path.js";
 import { Limiter, runPool } from "../../src/util/pool.js";
 
@@ -196,7 +197,7 @@ describe("Journal.refresh and Claims", () => {
     expect("claim" in first).toBe(true);
     // A live owner (our parent stands in for another grokvid) keeps it.
     await writeFile(join(dir, "claims", key), String(process.ppid));
-    expect(await claims.take(key)).toEqual({ heldBy: process.ppid });
+    expect(await claims.take(key)).toEqual({ heldBy: { pid: process.ppid } });
     // A dead owner's claim (a pid that cannot exist) is taken over, and so is a live pid that
     // started at another time than the owner did (the pid was reused).
     await writeFile(join(dir, "claims", key), `${process.ppid} 1`);

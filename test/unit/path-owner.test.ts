@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Journal, type JournalEvent, type OutputPlan } from "../../src/core/journal/journal.js";
+import type { JournalEvent, OutputPlan } from "../../src/core/journal/journal.js";
+import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
 import {
   assertPathFree,
   findPathOwner,

@@ -39,7 +39,7 @@ export interface BatchOptions extends GatewayChoice {
  * is the line's, so a display can tell its jobs apart by more than their line numbers.
  */
 export type LineProgress = { type: "progress"; line: number; prompt: string } & (
-  | { phase: "waiting"; pid: number }
+  | { phase: "waiting"; pid: number; host?: string }
   | { phase: "submitting"; provider: string }
   | { phase: "submitted"; provider: string; id: string }
   | { phase: "polling"; task: NormalizedTask; elapsedMs: number }

@@ -1,7 +1,7 @@
 import { type PollSettings, resolvePoll } from "../../config/resolve.js";
 import { strictRefusal } from "../media/delivered-check.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import type { Claim, Claims } from "../../files/claims.js";
+import type { Claim, ClaimStore } from "../../files/claims.js";
 import { createJob, finishJob } from "../jobs/paid-call.js";
 import type { OutputPlan } from "../journal/journal.js";
 import { loadMedia } from "../jobs/load-images.js";
@@ -59,7 +59,7 @@ async function submitWithBackoff(
 
 export interface RunContext {
   pool: SessionPool;
-  claims: Claims;
+  claims: ClaimStore;
   limiters: Map<string, Limiter>;
   flags: BatchOptions;
   config: GrokvidConfig;
@@ -69,6 +69,8 @@ export interface RunContext {
   concurrency: number;
   signal: AbortSignal;
   stopped: () => boolean;
+  /** While set, a line whose claim another process holds is put here, not waited for. */
+  deferred?: PlannedJob[] | undefined;
 }
 
 function limiterFor(ctx: RunContext, provider: string): Limiter {
@@ -115,9 +117,9 @@ function uncertainEntry(job: PlannedJob): ManifestEntry {
 /**
  * One line, from start to sidecar, while this process holds its claim: no other grokvid pays for,
  * waits on or downloads the same request meanwhile. Never throws: a failure, and an interrupt
- * (Ctrl-C, SIGTERM, SIGHUP), is in the entry.
+ * (Ctrl-C, SIGTERM, SIGHUP), is in the entry. Undefined: the line was deferred (ctx.deferred).
  */
-export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry> {
+export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<ManifestEntry | undefined> {
   if (planned.action === "skip" && planned.earlier)
     return skipped(planned, planned.earlier, ctx.cwd, ctx.flags.strict === true);
   const { flags, config, emit } = ctx;
@@ -134,9 +136,19 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
   let claim: Claim | undefined;
   try {
     const session = await ctx.pool.get(planned.provider, planned.earlier?.baseUrl);
-    claim = await ctx.claims.acquire(planned.requestHash, ctx.signal, (pid) =>
-      emit({ type: "progress", line, prompt, phase: "waiting", pid }),
-    );
+    if (ctx.deferred) {
+      // Held by another grokvid (another batch of this file, here or on another machine): this
+      // one moves on to lines nobody holds, and comes back to this one once they are done.
+      const attempt = await ctx.claims.take(planned.requestHash);
+      if ("heldBy" in attempt) {
+        ctx.deferred.push(planned);
+        return undefined;
+      }
+      claim = attempt.claim;
+    } else
+      claim = await ctx.claims.acquire(planned.requestHash, ctx.signal, (holder) =>
+        emit({ type: "progress", line, prompt, phase: "waiting", ...holder }),
+      );
     const job = replan(planned, await session.recorder.journal.refresh(), flags);
     if (job.action === "skip" && job.earlier)
       return skipped(job, job.earlier, ctx.cwd, flags.strict === true);

@@ -5,7 +5,6 @@ import { ExitCode, UsageError } from "../../util/errors.js";
 import { plural } from "../../util/format.js";
 import { runPool } from "../../util/pool.js";
 import type { ParsedBatch } from "./batch-file.js";
-import { Claims } from "../../files/claims.js";
 import type { Reporter, Runtime } from "../client/context.js";
 import type { Journal } from "../journal/journal.js";
 import { batchExitCode } from "../jobs/outcome.js";
@@ -15,7 +14,7 @@ import { SessionPool } from "../client/session-pool.js";
 import type { BatchEvent, BatchOptions, BatchResult } from "./events.js";
 import { type RunContext, runOne } from "./line.js";
 import { rejectCollisions } from "./output.js";
-import { checkKeys, planBatch } from "./plan.js";
+import { checkKeys, type PlannedJob, planBatch } from "./plan.js";
 import { rerunCommand } from "./rerun-command.js";
 import { entry, type ManifestEntry, summarize, writeManifest } from "./report.js";
 
@@ -85,7 +84,7 @@ export async function runBatchJobs(
   let failed = false;
   const ctx: RunContext = {
     pool,
-    claims: new Claims(journal.dir),
+    claims: journal.claims,
     limiters: new Map(),
     flags: options,
     config,
@@ -96,18 +95,21 @@ export async function runBatchJobs(
     signal: runtime.signal,
     stopped: () => runtime.signal.aborted || (options.failFast === true && failed),
   };
+  const work = async (job: PlannedJob) => {
+    const result = await runOne(job, ctx);
+    if (result === undefined) return;
+    results.set(job.line, result);
+    if (result.code !== ExitCode.ok) failed = true;
+    emit({ type: "settled", line: job.line, entry: result });
+  };
   try {
-    await runPool(
-      plan.jobs,
-      concurrency,
-      async (job) => {
-        const result = await runOne(job, ctx);
-        results.set(job.line, result);
-        if (result.code !== ExitCode.ok) failed = true;
-        emit({ type: "settled", line: job.line, entry: result });
-      },
-      ctx.stopped,
-    );
+    // Lines other grokvid processes hold (N batches of one file share its lines) are left for
+    // last, then waited for: by then their holders have mostly finished them.
+    const deferred: PlannedJob[] = [];
+    ctx.deferred = deferred;
+    await runPool(plan.jobs, concurrency, work, ctx.stopped);
+    ctx.deferred = undefined;
+    await runPool(deferred, concurrency, work, ctx.stopped);
   } finally {
     await pool.closeAll();
   }

@@ -116,9 +116,11 @@ export class GrokvidClient {
     return this.config;
   }
 
-  /** The job journal in GROKVID_HOME. */
+  /** The job journal: the file in GROKVID_HOME, or the shared database the config names. */
   private async journal(): Promise<Journal> {
-    this.journalOpened ??= import("./session.js").then((m) => m.openJournal(this.runtime, this.report));
+    this.journalOpened ??= Promise.all([import("./session.js"), this.loadConfig()]).then(([m, config]) =>
+      m.openJournal(this.runtime, this.report, config),
+    );
     return this.journalOpened;
   }
 

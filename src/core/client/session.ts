@@ -1,7 +1,8 @@
-import { resolveHome, resolveLowSpeed, resolveTimeouts } from "../../config/resolve.js";
+import { resolveLowSpeed, resolveTimeouts } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { JobRecorder } from "../journal/recorder.js";
-import { type JobRecord, Journal } from "../journal/journal.js";
+import type { JobRecord, Journal } from "../journal/journal.js";
+import { openJournal as openJournalOf } from "../journal/open-journal.js";
 import type { TaskDeps } from "../jobs/task-identity.js";
 import { UsageError } from "../../util/errors.js";
 import { assertTaskId } from "../jobs/task-id.js";
@@ -31,8 +32,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export function openJournal(runtime: Runtime, report: Reporter): Journal {
-  return new Journal(resolveHome(runtime.env), (w) => report.warn(w));
+export function openJournal(runtime: Runtime, report: Reporter, config: GrokvidConfig): Promise<Journal> {
+  return openJournalOf(runtime.env, config, (w) => report.warn(w));
 }
 
 export interface SessionOptions {
@@ -142,7 +143,7 @@ async function findJournaledJob(
   const fallback = flags.defaultProvider ?? runtime.env.GROKVID_PROVIDER ?? config.defaultProvider;
   if (!job && flags.provider === undefined && !fallback) {
     throw new UsageError(
-      `task ${id} is not in the journal (${journal.path}); pass --provider to ask a gateway about it`,
+      `task ${id} is not in the journal (${journal.where}); pass --provider to ask a gateway about it`,
     );
   }
   return job;
@@ -158,9 +159,10 @@ export async function withTaskSession<T>(
   runtime: Runtime,
   report: Reporter,
   work: (session: Session, job: JobRecord | undefined) => Promise<T>,
-  journal: Journal = openJournal(runtime, report),
+  given?: Journal,
 ): Promise<T> {
   const config = await loadSessionConfig(flags, runtime, report);
+  const journal = given ?? (await openJournal(runtime, report, config));
   const job = await findJournaledJob(id, flags, runtime, config, journal);
   const session = await openSession(flags, runtime, report, config, { journal, job });
   try {

@@ -58,8 +58,9 @@ export async function runCreate(
   runtime: Runtime,
   report: Reporter,
   config: GrokvidConfig,
-  journal: Journal = openJournal(runtime, report),
+  given?: Journal,
 ): Promise<CreateResult> {
+  const journal = given ?? (await openJournal(runtime, report, config));
   options = withProvider(spec, options);
   // An edit of a journaled job goes where that job lives, unless told otherwise.
   const sourceJob = spec.source && (await findSourceJob(spec.source.from, spec.source.operation, journal));

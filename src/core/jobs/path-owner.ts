@@ -93,6 +93,25 @@ function parseEvent(line: string): JournalEvent | undefined {
  * bytes are searched for it, and each job found is then read alone (journal.findJob).
  */
 export function lookupInJournal(journal: Journal): JobLookup {
+  const path = journal.file;
+  // A database journal has no bytes to search: its jobs, folded (incrementally), are asked instead.
+  if (path === undefined) return lookupInFold(journal);
+  return lookupInFile(journal, path);
+}
+
+function lookupInFold(journal: Journal): JobLookup {
+  const lookup = async () => {
+    const { jobs, uncertain } = await journal.readState();
+    return lookupInJobs(jobs, uncertain.values());
+  };
+  return {
+    byId: (id) => journal.findJob(id),
+    uncertainFor: async (path) => (await lookup()).uncertainFor(path),
+    claiming: async (path) => (await lookup()).claiming(path),
+  };
+}
+
+function lookupInFile(journal: Journal, file: string): JobLookup {
   return {
     byId: (id) => journal.findJob(id),
     async uncertainFor(path) {
@@ -100,19 +119,19 @@ export function lookupInJournal(journal: Journal): JobLookup {
       const planned: UncertainCreate[] = [];
       const answered = new Set<string>();
       try {
-        scanLines(journal.path, Buffer.from(JSON.stringify(path)), (line) => {
+        scanLines(file, Buffer.from(JSON.stringify(path)), (line) => {
           const event = parseEvent(line);
           if (event?.type === "submitting" && event.output?.path === path)
             planned.push({ provider: event.provider, at: event.at, requestHash: event.requestHash });
         });
         for (const create of planned)
-          scanLines(journal.path, Buffer.from(`"requestHash":"${create.requestHash}"`), (line) => {
+          scanLines(file, Buffer.from(`"requestHash":"${create.requestHash}"`), (line) => {
             const event = parseEvent(line);
             if (event?.type === "created" || event?.type === "abandoned") answered.add(event.requestHash);
           });
       } catch (err) {
         if (errnoOf(err) === "ENOENT") return undefined;
-        throw journalError(err, journal.path, "read");
+        throw journalError(err, file, "read");
       }
       return planned.filter((c) => !answered.has(c.requestHash)).at(-1);
     },
@@ -133,13 +152,13 @@ export function lookupInJournal(journal: Journal): JobLookup {
       try {
         // Two byte searches, each for what JSON writes: the path itself (an -o, a download
         // started there), then plans of a folder and a name (a batch's template, a config's).
-        scanLines(journal.path, Buffer.from(JSON.stringify(path)), consider);
-        scanLines(journal.path, Buffer.from(`"dir":${JSON.stringify(dirname(path))}`), (line) => {
+        scanLines(file, Buffer.from(JSON.stringify(path)), consider);
+        scanLines(file, Buffer.from(`"dir":${JSON.stringify(dirname(path))}`), (line) => {
           if (!namesOtherFile(line, name)) consider(line);
         });
       } catch (err) {
         if (errnoOf(err) === "ENOENT") return undefined;
-        throw journalError(err, journal.path, "read");
+        throw journalError(err, file, "read");
       }
       let newest: JobRecord | undefined;
       for (const { id, provider } of found.values()) {

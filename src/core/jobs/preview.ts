@@ -129,12 +129,22 @@ export function validateSpec(
 }
 
 /** Loaded only for an edit or extension, so a plain dry run never reads the journal. */
-async function journaledSource(source: NonNullable<JobSpec["source"]>, runtime: Runtime, report: Reporter) {
+async function journaledSource(
+  source: NonNullable<JobSpec["source"]>,
+  runtime: Runtime,
+  report: Reporter,
+  config: GrokvidConfig,
+) {
   const [{ findSourceJob }, { openJournal }] = await Promise.all([
     import("./source-video.js"),
     import("../client/session.js"),
   ]);
-  return findSourceJob(source.from, source.operation, openJournal(runtime, report));
+  const journal = await openJournal(runtime, report, config);
+  try {
+    return await findSourceJob(source.from, source.operation, journal);
+  } finally {
+    await journal.close();
+  }
 }
 
 /** The exact request `create` would send, key masked; nothing is sent. */
@@ -146,7 +156,7 @@ export async function previewCreate(
   config: GrokvidConfig,
 ): Promise<RequestDescription> {
   let merged = withProvider(spec, options);
-  const job = spec.source && (await journaledSource(spec.source, runtime, report));
+  const job = spec.source && (await journaledSource(spec.source, runtime, report, config));
   if (job && merged.provider === undefined) merged = { ...merged, provider: job.provider };
   const { params, model, media, sourced, poll } = await prepare(spec, merged, runtime, config);
   if (job && sourced && spec.source) {

@@ -12,7 +12,7 @@ import { isTerminal } from "../../util/task-status.js";
 import { shellQuote } from "../../util/format.js";
 import { runPool } from "../../util/pool.js";
 import { writeSidecar } from "../batch/report.js";
-import { type Claim, Claims } from "../../files/claims.js";
+import type { Claim } from "../../files/claims.js";
 import type { GatewayChoice, Reporter, Runtime } from "../client/context.js";
 import { resolveDestination } from "../download/destination.js";
 import type { DownloadResult } from "../download/download.js";
@@ -58,7 +58,7 @@ export interface ResumeOutcome {
 
 export type ResumeEvent =
   | { type: "started"; total: number }
-  | { type: "progress"; job: JobRecord; phase: "waiting"; pid: number }
+  | { type: "progress"; job: JobRecord; phase: "waiting"; pid: number; host?: string }
   | { type: "progress"; job: JobRecord; phase: "polling"; task: NormalizedTask; elapsedMs: number }
   /** A retried download, or a saved video that is not what was asked. */
   | { type: "warning"; job: JobRecord; message: string }
@@ -138,7 +138,7 @@ export async function resumeJobs(options: ResumeOptions, deps: ResumeDeps): Prom
   if (todo.length === 0) return { outcomes: [], total: 0, exitCode: ExitCode.ok };
   emit({ type: "started", total: todo.length });
   const pool = new SessionPool(options, runtime, deps.report, config, journal);
-  const claims = new Claims(journal.dir);
+  const { claims } = journal;
   const outcomes: ResumeOutcome[] = [];
   const end = (job: JobRecord, outcome: ResumeOutcome, elsewhere = false) => {
     outcomes.push(outcome);
@@ -155,8 +155,8 @@ export async function resumeJobs(options: ResumeOptions, deps: ResumeDeps): Prom
           const session = await pool.get(job.provider, job.baseUrl);
           // Another grokvid (a batch, another resume) may be on this job: one at a time, then
           // look again at what the journal says, in case it finished it meanwhile.
-          claim = await claims.acquire(job.requestHash, runtime.signal, (pid) =>
-            emit({ type: "progress", job, phase: "waiting", pid }),
+          claim = await claims.acquire(job.requestHash, runtime.signal, (holder) =>
+            emit({ type: "progress", job, phase: "waiting", ...holder }),
           );
           const now = (await journal.refresh()).jobs.get(jobKey(job.provider, job.id)) ?? job;
           if (pendingJobs([now], download).length === 0) {

@@ -24,7 +24,7 @@ export async function findSourceJob(
   const job = await journal.findJob(from);
   if (!job) {
     throw new UsageError(
-      `${from} is neither a video URL nor a job in the journal (${journal.path}); ${operation} takes a job id from \`grokvid jobs\` or an http(s) video URL`,
+      `${from} is neither a video URL nor a job in the journal (${journal.where}); ${operation} takes a job id from \`grokvid jobs\` or an http(s) video URL`,
     );
   }
   if (job.status === "failed" || job.status === "cancelled" || job.status === "expired") {

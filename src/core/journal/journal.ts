@@ -1,28 +1,10 @@
 import type { VideoHeader } from "../media/mp4-header.js";
-import { closeSync, fstatSync, readSync } from "node:fs";
-import { join } from "node:path";
 import type { NormalizedTask, TaskLinks } from "../../providers/types.js";
 import type { JobCost } from "../../util/cost.js";
-import { redact } from "../../util/redact.js";
-import { JOURNAL_ROLE, journalError } from "./journal-error.js";
-import { JOURNAL_FILE } from "./file-name.js";
-import { scanLines } from "./scan.js";
-import { openStateFile } from "../../files/state-file.js";
-import { JournalWriter } from "./writer.js";
-import {
-  type JobParams,
-  type JournalEvent,
-  type OutputPlan,
-  parseEventLine as parseEvent,
-  toLinks,
-} from "./events.js";
+import type { ClaimStore } from "../../files/claims.js";
+import { type JobParams, type JournalEvent, type OutputPlan, toLinks } from "./events.js";
 
 export { hashRequest, type JobParams, type JournalEvent, type OutputPlan, toJobParams } from "./events.js";
-
-export { JOURNAL_FILE };
-
-/** Own lines remembered until read back; a client that never reads does not grow without bound. */
-const MAX_OWN_LINES = 10_000;
 
 /** A job as the journal knows it: the create record folded with every later event. */
 export interface JobRecord {
@@ -49,6 +31,8 @@ export interface JobRecord {
   pendingPath: string | null;
   /** Where the video was meant to go when the job was created (absolute paths). */
   output?: OutputPlan;
+  /** The machine that last wrote about the job (a shared journal only): who works on it. */
+  host?: string;
 }
 
 /** A job's downloaded file as the journal last recorded it. */
@@ -71,6 +55,8 @@ export interface UncertainCreate {
   prompt?: string;
   /** Where its video was meant to go, when it was to be saved. */
   output?: OutputPlan;
+  /** The machine that sent it (a shared journal only). */
+  host?: string;
 }
 
 export const jobKey = (provider: string, id: string): string => `${provider}\u0000${id}`;
@@ -159,147 +145,29 @@ export class JournalState {
 }
 
 /**
- * Append-only JSON lines, one event per line, each written with a single append and fsynced
- * before the caller goes on. O_APPEND writes of one line land whole even with several grokvid
- * processes appending at once; a line torn by a power cut is skipped on reading, with a warning.
- * Every file-system failure is a configuration problem (exit 3) naming the journal.
+ * Where jobs are recorded: the JSONL file in GROKVID_HOME (file-journal.ts, the default) or a
+ * PostgreSQL database that many machines share (pg/pg-journal.ts). Both keep the same events in
+ * the order they were committed, and both fold them the same way (JournalState).
  */
-export class Journal {
-  readonly path: string;
-  private readonly state = new JournalState();
-  /** Bytes of the file already folded into `state`: always the end of a whole line. */
-  private offset = 0;
-
-  constructor(
-    readonly dir: string,
-    private readonly onWarning: (message: string) => void = () => {},
-  ) {
-    this.path = join(dir, JOURNAL_FILE);
-    this.writer = new JournalWriter(this.path);
-  }
-
-  private readonly writer: JournalWriter;
-
-  /** Resolves once the event is on disk; events appended together share one write and one sync. */
-  async append(event: JournalEvent): Promise<void> {
-    const json = JSON.stringify(event);
-    // Gateway text is redacted where it comes in; this is the last guard for any other path.
-    const text = redact(json);
-    // Only a line that is exactly the event's JSON may later stand for it without being parsed.
-    const remember = text === json && this.own.size < MAX_OWN_LINES;
-    if (remember) this.own.set(text, event);
-    try {
-      await this.writer.append(`${text}\n`);
-    } catch (err) {
-      if (remember) this.own.delete(text);
-      throw journalError(err, this.path, "write");
-    }
-  }
-
-  /**
-   * Lines this process appended, by their text, with the event each was made from: a batch
-   * re-reads the journal before every job, and would otherwise parse and validate its own lines
-   * again. A line from anyone else (or changed on disk) is not found here and is parsed as usual.
-   */
-  private readonly own = new Map<string, JournalEvent>();
-
-  /** Lets go of the append handle (a script that is done with the client; the CLI just exits). */
-  close(): Promise<void> {
-    return this.writer.close();
-  }
-
-  /**
-   * Folds whatever was appended since the last call (by this or any other process). Calls are
-   * chained: two reads from the same offset would fold the same lines twice and skip others.
-   */
-  refresh(): Promise<JournalState> {
-    const next = this.pending.then(() => this.foldNew());
-    this.pending = next.catch(() => undefined);
-    return next;
-  }
-
-  private pending: Promise<unknown> = Promise.resolve();
-
-  private async foldNew(): Promise<JournalState> {
-    let text: string;
-    try {
-      text = this.readNew();
-    } catch (err) {
-      throw journalError(err, this.path, "read");
-    }
-    let damaged = 0;
-    const lines = text.split("\n");
-    for (const line of lines) {
-      const mine = this.own.get(line);
-      if (mine) {
-        this.own.delete(line);
-        this.state.apply(mine);
-        continue;
-      }
-      if (line.trim() === "") continue;
-      const event = parseEvent(line);
-      if (event) this.state.apply(event);
-      else damaged++;
-    }
-    if (damaged > 0)
-      this.onWarning(`skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} in ${this.path}`);
-    return this.state;
-  }
-
-  /**
-   * The whole lines appended since `offset`; a last line still being written waits for next time.
-   * Synchronous: what a batch appended between two jobs is a few lines in the page cache, and the
-   * thread pool would cost more than the reading. Opened per call, so nothing is left to close;
-   * opened as a state file, so a FIFO or a link at the journal's name is refused, never read.
-   */
-  private readNew(): string {
-    const fd = openStateFile(this.path, JOURNAL_ROLE);
-    if (fd === undefined) return "";
-    try {
-      const { size } = fstatSync(fd);
-      if (size <= this.offset) return "";
-      const buffer = Buffer.alloc(size - this.offset);
-      const bytesRead = readSync(fd, buffer, 0, buffer.length, this.offset);
-      const end = buffer.lastIndexOf(0x0a, bytesRead - 1);
-      if (end === -1) return "";
-      this.offset += end + 1;
-      return buffer.subarray(0, end + 1).toString("utf8");
-    } finally {
-      closeSync(fd);
-    }
-  }
-
+export interface Journal {
+  /** For messages: the file's path, or the database as user@host:port/name (never a password). */
+  readonly where: string;
+  /** GROKVID_HOME: what stays on this machine whatever the journal is (locks, pacing). */
+  readonly home: string;
+  /** The JSONL file when this journal is one: a search can then read its bytes instead of the fold. */
+  readonly file?: string;
+  /** Who may act on a request: one process at a time among all that share this journal. */
+  readonly claims: ClaimStore;
+  /** Resolves once the event is durable (fsynced, or committed). */
+  append(event: JournalEvent): Promise<void>;
+  /** Folds what was appended since the last call, by this or any other process. */
+  refresh(): Promise<JournalState>;
   /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */
-  async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
-    const state = await this.refresh();
-    return { jobs: [...state.jobs.values()], uncertain: new Map(state.uncertain) };
-  }
-
+  readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }>;
   /** Every job, oldest first. */
-  async readJobs(): Promise<JobRecord[]> {
-    return (await this.readState()).jobs;
-  }
-
-  /**
-   * The newest job with this id (on this provider when one is named), as the whole fold would
-   * give it, without folding the whole journal: every event of a job names its id, so only lines
-   * holding the id (as JSON writes it) are parsed, validated and folded.
-   */
-  async findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
-    const found = new JournalState();
-    let damaged = 0;
-    try {
-      scanLines(this.path, Buffer.from(JSON.stringify(id)), (line) => {
-        const event = parseEvent(line);
-        if (!event) damaged++;
-        else if ("id" in event && event.id === id) found.apply(event);
-      });
-    } catch (err) {
-      throw journalError(err, this.path, "read");
-    }
-    if (damaged > 0)
-      this.onWarning(`skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} in ${this.path}`);
-    const jobs = [...found.jobs.values()].reverse();
-    return jobs.find((j) => provider === undefined || j.provider === provider);
-  }
+  readJobs(): Promise<JobRecord[]>;
+  /** The newest job with this id (on this provider when one is named). */
+  findJob(id: string, provider?: string): Promise<JobRecord | undefined>;
+  /** Lets go of what is held open (the append handle, the database connection). */
+  close(): Promise<void>;
 }

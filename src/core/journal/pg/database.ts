@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { hostname, userInfo } from "node:os";
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
+import type { SharedJournal } from "../../../config/journal-setting.js";
+import { journalDbError } from "./pg-errors.js";
+import { migrate } from "./schema.js";
+
+/** A worker's journal needs few connections: appends are batched, reads one at a time. */
+const MAX_CONNECTIONS = 4;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The shared journal's database: one pool per process, opened on first use (a command that never
+ * touches the journal never connects, and `pg` is loaded only then), with the schema migrated
+ * before anything else runs. Every failure comes out as one line naming user@host/name (exit 3).
+ */
+export class Database {
+  /** This process as claims name it: the host for people, a unique holder for the rows. */
+  readonly identity = { host: hostname(), holder: `${hostname()}:${process.pid}:${randomUUID()}` };
+  /** The schema version found when opened (before any migration): for doctor. */
+  versionFound: number | undefined;
+  private opened: Promise<Pool> | undefined;
+
+  constructor(readonly setting: SharedJournal) {}
+
+  get where(): string {
+    return this.setting.display;
+  }
+
+  /** The user as the server sees it: the URL's, else libpq's PGUSER, else this account's. */
+  get user(): string {
+    const named = decodeURIComponent(new URL(this.setting.url).username);
+    return named || process.env.PGUSER || userInfo().username;
+  }
+
+  /** Connected and migrated; a failure is not remembered, so a later call tries again. */
+  ready(): Promise<Pool> {
+    this.opened ??= this.connect().catch((err: unknown) => {
+      this.opened = undefined;
+      throw err;
+    });
+    return this.opened;
+  }
+
+  private async connect(): Promise<Pool> {
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({
+      connectionString: this.setting.url,
+      max: MAX_CONNECTIONS,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // A command that is done exits even if the caller never closes the journal.
+      allowExitOnIdle: true,
+      application_name: "grokvid",
+    });
+    // An idle connection cut by a server restart must not end the process: the next query reconnects.
+    pool.on("error", () => undefined);
+    try {
+      const client = await pool.connect();
+      try {
+        this.versionFound = await migrate(client, this.where);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw journalDbError(err, this.where, this.user);
+    }
+    return pool;
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<QueryResult<R>> {
+    const pool = await this.ready();
+    try {
+      return await pool.query<R>(text, values);
+    } catch (err) {
+      throw journalDbError(err, this.where, this.user);
+    }
+  }
+
+  /** `work` inside BEGIN ... COMMIT on one connection, rolled back if it throws. */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const pool = await this.ready();
+    let client: PoolClient | undefined;
+    let failed = false;
+    try {
+      client = await pool.connect();
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      failed = true;
+      await client?.query("ROLLBACK").catch(() => undefined);
+      throw journalDbError(err, this.where, this.user);
+    } finally {
+      // A connection that failed mid-transaction is dropped, not handed to the next caller.
+      client?.release(failed);
+    }
+  }
+
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    const pool = await opened?.catch(() => undefined);
+    await pool?.end();
+  }
+}

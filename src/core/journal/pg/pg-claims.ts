@@ -1,0 +1,111 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { Claim, ClaimAttempt, ClaimStore, Holder } from "../../../files/claims.js";
+import type { Database } from "./database.js";
+
+/**
+ * Claims as rows of `grokvid_claims`, one per request hash: taking one is a single INSERT that
+ * succeeds only where no row is, or the row's lease ran out (its holder died: kill -9, a lost
+ * machine), or it is this process's own. While held, a heartbeat every third of the lease moves
+ * the lease on; a holder that stops beating loses the claim a lease later, never sooner.
+ */
+export class PgClaims implements ClaimStore {
+  private readonly held = new Set<string>();
+  private beat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly leaseMs: number,
+  ) {}
+
+  async take(key: string): Promise<ClaimAttempt> {
+    const { holder, host } = this.db.identity;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const taken = await this.db.query<{ holder: string }>(
+        `INSERT INTO grokvid_claims AS c (request_hash, holder, host, pid, lease_until)
+         VALUES ($1, $2, $3, $4, clock_timestamp() + $5 * interval '1 millisecond')
+         ON CONFLICT (request_hash) DO UPDATE
+           SET holder = EXCLUDED.holder, host = EXCLUDED.host, pid = EXCLUDED.pid,
+               lease_until = EXCLUDED.lease_until
+           WHERE c.lease_until < clock_timestamp() OR c.holder = EXCLUDED.holder
+         RETURNING holder`,
+        [key, holder, host, process.pid, this.leaseMs],
+      );
+      if (taken.rows.length > 0) return { claim: this.claimOf(key) };
+      const row = await this.db.query<{ host: string; pid: number }>(
+        "SELECT host, pid FROM grokvid_claims WHERE request_hash = $1",
+        [key],
+      );
+      const other = row.rows[0];
+      // Released between the two statements: try again.
+      if (other === undefined) continue;
+      const heldBy: Holder = other.host === host ? { pid: other.pid } : { pid: other.pid, host: other.host };
+      return { heldBy };
+    }
+    return { heldBy: { pid: 0 } };
+  }
+
+  /** Polled about four times a lease (at most once a second): a dead holder's claim is free a lease after its last beat. */
+  async acquire(
+    key: string,
+    signal: AbortSignal | undefined,
+    onWait: (holder: Holder) => void,
+  ): Promise<Claim> {
+    let told = "";
+    for (;;) {
+      const attempt = await this.take(key);
+      if ("claim" in attempt) return attempt.claim;
+      const name = `${attempt.heldBy.host ?? ""}:${attempt.heldBy.pid}`;
+      if (name !== told) onWait(attempt.heldBy);
+      told = name;
+      await delay(Math.min(1000, this.leaseMs / 4), undefined, signal ? { signal } : {});
+    }
+  }
+
+  private claimOf(key: string): Claim {
+    this.held.add(key);
+    this.startBeating();
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        this.held.delete(key);
+        if (this.held.size === 0) this.stopBeating();
+        // Only our own row: a claim taken over after our lease ran out is the taker's.
+        await this.db
+          .query("DELETE FROM grokvid_claims WHERE request_hash = $1 AND holder = $2", [
+            key,
+            this.db.identity.holder,
+          ])
+          // A database gone now lets the lease run out instead: the claim frees itself.
+          .catch(() => undefined);
+      },
+    };
+  }
+
+  private startBeating(): void {
+    if (this.beat) return;
+    // One statement for every claim this process holds; unref'd: it never keeps a process alive.
+    this.beat = setInterval(() => {
+      void this.db
+        .query(
+          `UPDATE grokvid_claims SET lease_until = clock_timestamp() + $3 * interval '1 millisecond'
+           WHERE holder = $1 AND request_hash = ANY($2)`,
+          [this.db.identity.holder, [...this.held], this.leaseMs],
+        )
+        // A beat that fails is tried again at the next; past the lease another may take over.
+        .catch(() => undefined);
+    }, this.leaseMs / 3);
+    this.beat.unref();
+  }
+
+  private stopBeating(): void {
+    clearInterval(this.beat);
+    this.beat = undefined;
+  }
+
+  /** Stops the heartbeat (the process is done): the claims still held lapse a lease later. */
+  close(): void {
+    this.stopBeating();
+  }
+}

@@ -1,0 +1,264 @@
+import { createHash } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { PoolClient } from "pg";
+import type { SharedJournal } from "../../../config/journal-setting.js";
+import { redact } from "../../../util/redact.js";
+import { type JournalEvent, parseEventLine } from "../events.js";
+import { type JobRecord, type Journal, JournalState, jobKey, type UncertainCreate } from "../journal.js";
+import { Database } from "./database.js";
+import { PgClaims } from "./pg-claims.js";
+import { JournalUnreachableError } from "./pg-errors.js";
+import { UnsentRecords } from "./unsent.js";
+
+/** Every append takes this lock inside its transaction: rows become visible in `seq` order. */
+const APPEND_LOCK = 0x6a726e6c;
+
+interface Pending {
+  event: JournalEvent;
+  text: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Row {
+  seq: string;
+  host: string;
+  body: string;
+}
+
+/**
+ * The journal in PostgreSQL, shared by every machine that names the same database: the same
+ * events as the file journal, one row each, read back in commit order and folded the same way.
+ * Appends that arrive together go in one transaction. Appends take one advisory lock, so a row
+ * with a higher `seq` is never visible before one with a lower: a reader that has folded up to
+ * `seq` N never misses a row below it. Rows carry the host that wrote them: `jobs` shows who
+ * works on each job.
+ */
+export class PgJournal implements Journal {
+  readonly where: string;
+  readonly claims: PgClaims;
+  private readonly db: Database;
+  private readonly unsent: UnsentRecords;
+  private readonly state = new JournalState();
+  private lastSeq = 0;
+  private queue: Pending[] = [];
+  private running: Promise<void> | undefined;
+  /** Set once this process wrote to the unsent file: its next records wait until those are carried. */
+  private behind = false;
+  private carried: Promise<void> | undefined;
+
+  constructor(
+    setting: SharedJournal,
+    readonly home: string,
+    private readonly onWarning: (message: string) => void = () => {},
+  ) {
+    this.db = new Database(setting);
+    this.where = setting.display;
+    this.claims = new PgClaims(this.db, setting.leaseMs);
+    this.unsent = new UnsentRecords(home);
+  }
+
+  /** The schema version the database had when this process opened it (doctor). */
+  async schemaVersion(): Promise<number | undefined> {
+    await this.ready();
+    return this.db.versionFound;
+  }
+
+  /** Connected, migrated, and what an earlier run on this machine could not write carried over. */
+  private ready(): Promise<void> {
+    this.carried ??= this.db
+      .ready()
+      .then(() => this.carryOver())
+      .catch((err: unknown) => {
+        this.carried = undefined;
+        throw err;
+      });
+    return this.carried;
+  }
+
+  private async carryOver(): Promise<void> {
+    const count = await this.unsent.carryOver((lines) => this.insert(lines));
+    this.behind = false;
+    if (count > 0)
+      this.onWarning(
+        `carried ${count} record${count === 1 ? "" : "s"} written while the shared journal was out of reach over to ${this.where}`,
+      );
+  }
+
+  append(event: JournalEvent): Promise<void> {
+    // Gateway text is redacted where it comes in; this is the last guard for any other path.
+    const text = redact(JSON.stringify(event));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, text, resolve, reject });
+      this.running ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    await nextTurn();
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.ready();
+        if (this.behind) await this.carryOver();
+        await this.insert(batch.map((p) => p.text));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        await this.keepLocally(batch, err);
+      }
+    }
+    this.running = undefined;
+  }
+
+  /**
+   * The database failed. An intent to pay (`submitting`) is refused: nothing may be sent that the
+   * shared journal does not know of. Anything else is about a job already paid for: it goes to the
+   * local unsent file (its id on stderr too), so it is not lost, and is carried over later.
+   */
+  private async keepLocally(batch: Pending[], err: unknown): Promise<void> {
+    const lost = err instanceof JournalUnreachableError;
+    const intents = batch.filter((p) => !lost || p.event.type === "submitting");
+    for (const p of intents) p.reject(err);
+    const kept = batch.filter((p) => !intents.includes(p));
+    if (kept.length === 0) return;
+    try {
+      await this.unsent.append(kept.map((p) => p.text));
+    } catch (localErr) {
+      for (const p of kept) p.reject(localErr);
+      return;
+    }
+    this.behind = true;
+    for (const id of new Set(kept.map((p) => ("id" in p.event ? p.event.id : undefined)))) {
+      if (id === undefined) continue;
+      this.onWarning(
+        `${err instanceof Error ? err.message : String(err)}: job ${id} is recorded in ${this.unsent.path} until it can be carried over`,
+      );
+    }
+    for (const p of kept) p.resolve();
+  }
+
+  /** One transaction under the append lock; a record already there (same digest) is skipped. */
+  private insert(texts: readonly string[]): Promise<void> {
+    const rows = texts.map((text) => {
+      const event = parseEventLine(text);
+      const id = event && "id" in event ? event.id : null;
+      const hash = event && "requestHash" in event ? event.requestHash : null;
+      return [createHash("sha256").update(text).digest("hex"), id, hash, text] as const;
+    });
+    return this.db.transaction(async (client: PoolClient) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
+      await client.query(
+        `INSERT INTO grokvid_events (digest, job_id, request_hash, host, body)
+         SELECT d, j, r, $5, b FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(d, j, r, b)
+         ON CONFLICT (digest) DO NOTHING`,
+        [
+          rows.map((r) => r[0]),
+          rows.map((r) => r[1]),
+          rows.map((r) => r[2]),
+          rows.map((r) => r[3]),
+          this.db.identity.host,
+        ],
+      );
+    });
+  }
+
+  /** Lines of another journal (import): committed as they are, each once. */
+  async importLines(texts: readonly string[]): Promise<number> {
+    await this.ready();
+    const before = await this.count();
+    for (let at = 0; at < texts.length; at += 1000) await this.insert(texts.slice(at, at + 1000));
+    return (await this.count()) - before;
+  }
+
+  private async count(): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>("SELECT count(*) AS n FROM grokvid_events");
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Every record, in commit order, as the JSON line it was written as (export). */
+  async *lines(): AsyncGenerator<string> {
+    await this.ready();
+    let after = 0;
+    for (;;) {
+      const { rows } = await this.db.query<{ seq: string; body: string }>(
+        "SELECT seq, body FROM grokvid_events WHERE seq > $1 ORDER BY seq LIMIT 5000",
+        [after],
+      );
+      for (const row of rows) yield row.body;
+      const last = rows.at(-1);
+      if (last === undefined) return;
+      after = Number(last.seq);
+    }
+  }
+
+  refresh(): Promise<JournalState> {
+    const next = this.pending.then(() => this.foldNew());
+    this.pending = next.catch(() => undefined);
+    return next;
+  }
+
+  private pending: Promise<unknown> = Promise.resolve();
+
+  private async foldNew(): Promise<JournalState> {
+    await this.ready();
+    const { rows } = await this.db.query<Row>(
+      "SELECT seq, host, body FROM grokvid_events WHERE seq > $1 ORDER BY seq",
+      [this.lastSeq],
+    );
+    this.fold(this.state, rows);
+    const last = rows.at(-1);
+    if (last) this.lastSeq = Number(last.seq);
+    return this.state;
+  }
+
+  private fold(state: JournalState, rows: readonly Row[]): void {
+    let damaged = 0;
+    for (const row of rows) {
+      const event = parseEventLine(row.body);
+      if (!event) {
+        damaged++;
+        continue;
+      }
+      state.apply(event);
+      const uncertain = event.type === "submitting" ? state.uncertain.get(event.requestHash) : undefined;
+      if (uncertain) uncertain.host = row.host;
+      // The host that last wrote about a job is the one working on it (or that last did).
+      if ("id" in event) {
+        const job = state.jobs.get(jobKey(event.provider, event.id));
+        if (job) job.host = row.host;
+      }
+    }
+    if (damaged > 0)
+      this.onWarning(`skipped ${damaged} unreadable record${damaged === 1 ? "" : "s"} in ${this.where}`);
+  }
+
+  async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
+    const state = await this.refresh();
+    return { jobs: [...state.jobs.values()], uncertain: new Map(state.uncertain) };
+  }
+
+  async readJobs(): Promise<JobRecord[]> {
+    return (await this.readState()).jobs;
+  }
+
+  /** The job's own rows only (indexed by job id), folded as the whole journal would fold them. */
+  async findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
+    await this.ready();
+    const { rows } = await this.db.query<Row>(
+      "SELECT seq, host, body FROM grokvid_events WHERE job_id = $1 ORDER BY seq",
+      [id],
+    );
+    const found = new JournalState();
+    this.fold(found, rows);
+    const jobs = [...found.jobs.values()].reverse();
+    return jobs.find((j) => provider === undefined || j.provider === provider);
+  }
+
+  async close(): Promise<void> {
+    await this.running;
+    this.claims.close();
+    await this.unsent.close();
+    await this.db.close();
+  }
+}
