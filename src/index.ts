@@ -43,6 +43,7 @@ export type { DownloadProgress, TaskUpdate } from "./core/jobs/follow.js";
 export type { DownloadResult } from "./core/download/download.js";
 export type { StreamedVideo } from "./core/download/stream-video.js";
 export type { JobRecord, SavedVideo, UncertainCreate } from "./core/journal/journal.js";
+export type { ImportResult } from "./core/journal/transfer.js";
 export type { GalleryOptions, GalleryResult } from "./core/gallery/write-gallery.js";
 export type { GalleryCard } from "./core/gallery/types.js";
 export type { VideoHeader } from "./core/media/mp4-header.js";

@@ -66,6 +66,18 @@ export const helpExamples: Readonly<Record<string, readonly string[]>> = {
   "keys set": ["grokvid keys set apimart", "printf '%s\\n' \"$KEY\" | grokvid keys set my-proxy"],
   "keys list": ["grokvid keys list", "grokvid keys list --json"],
   "keys path": ["grokvid keys path", 'ls -l "$(grokvid keys path)"'],
+  journal: [
+    "GROKVID_JOURNAL_URL=postgres://me@db.lan/grokvid grokvid journal import",
+    "grokvid journal export > journal.jsonl",
+  ],
+  "journal import": [
+    "GROKVID_JOURNAL_URL=postgres://me@db.lan/grokvid grokvid journal import",
+    "grokvid journal import ~/old-home/journal.jsonl",
+  ],
+  "journal export": [
+    "grokvid journal export > journal.jsonl",
+    'grokvid journal export | grep \'"type":"created"\'',
+  ],
   doctor: ["grokvid doctor", "grokvid doctor --provider xai", "grokvid doctor --json"],
   completion: [
     "source <(grokvid completion bash)",

@@ -9,7 +9,7 @@ import { type Command, Help } from "commander";
 export const commandGroups = {
   "Jobs:": ["create", "status", "wait", "download", "cancel", "edit", "extend", "batch", "resume"],
   "Review:": ["jobs", "gallery", "balance", "providers"],
-  "Setup:": ["keys", "config", "doctor", "completion", "mcp", "sandbox", "version"],
+  "Setup:": ["keys", "config", "journal", "doctor", "completion", "mcp", "sandbox", "version"],
 } as const satisfies Record<string, readonly string[]>;
 
 const ORDER: readonly string[] = Object.values(commandGroups).flat();

@@ -155,6 +155,30 @@ export const SETUP_COMMANDS: Record<string, Declare> = {
       (await import("../commands/doctor.js")).runDoctorCommand(flags, runtime),
     );
   },
+  journal(program, runtime) {
+    const journal = program
+      .command("journal")
+      .description("copy the job journal between this machine's file and a shared PostgreSQL journal");
+    addCommon(
+      journal
+        .command("import")
+        .description(
+          "copy a local journal file into the shared journal ($GROKVID_JOURNAL_URL); importing again adds nothing",
+        )
+        .argument("[file]", "a journal.jsonl; default: the one in $GROKVID_HOME"),
+      false,
+    ).action(async (file: string | undefined, flags: CommonFlags) =>
+      (await import("../commands/journal.js")).runJournalImport(file, flags, runtime),
+    );
+    addCommon(
+      journal
+        .command("export")
+        .description("print every record of the journal in use (shared or file) as JSON lines, oldest first"),
+      false,
+    ).action(async (flags: CommonFlags) =>
+      (await import("../commands/journal.js")).runJournalExport(flags, runtime),
+    );
+  },
   config(program, runtime) {
     const config = program.command("config").description("work with configuration files");
     addCommon(

@@ -25,6 +25,7 @@ import type {
 } from "./client-types.js";
 import type { GalleryOptions, GalleryResult } from "../gallery/write-gallery.js";
 import type { JobRecord, Journal } from "../journal/journal.js";
+import type { ImportResult } from "../journal/transfer.js";
 import type { Session } from "./session.js";
 import { eventQueue } from "./event-queue.js";
 import { SetupCalls } from "../setup/setup-calls.js";
@@ -344,6 +345,21 @@ export class GrokvidClient {
   async galleryTarget(options: Pick<GalleryOptions, "output" | "force"> = {}): Promise<string> {
     const { prepareGalleryOutput } = await import("../gallery/write-gallery.js");
     return prepareGalleryOutput(options, this.runtime.cwd);
+  }
+
+  /**
+   * Copies a local journal file (default: the one in GROKVID_HOME) into the shared journal the
+   * configuration names; each record is kept once, so importing again adds nothing.
+   */
+  async importJournal(options: { from?: string } = {}): Promise<ImportResult> {
+    const { importJournal } = await import("../journal/transfer.js");
+    const from = options.from === undefined ? undefined : resolve(this.runtime.cwd, options.from);
+    return importJournal(await this.journal(), from);
+  }
+
+  /** Every record of the journal (file or shared), oldest first, as the JSON lines it keeps. */
+  async *exportJournal(): AsyncGenerator<string> {
+    yield* (await this.journal()).lines();
   }
 
   /** The journal's record of one job (newest with that id), or undefined. */

@@ -4,7 +4,7 @@ import { redact } from "../../util/redact.js";
 import { Claims } from "../../files/claims.js";
 import { JOURNAL_ROLE, journalError } from "./journal-error.js";
 import { JOURNAL_FILE } from "./file-name.js";
-import { scanLines } from "./scan.js";
+import { EVERY_LINE, scanLines } from "./scan.js";
 import { openStateFile } from "../../files/state-file.js";
 import { JournalWriter } from "./writer.js";
 import { type JournalEvent, parseEventLine as parseEvent } from "./events.js";
@@ -134,6 +134,19 @@ export class FileJournal implements Journal {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** Every whole line of the file, damaged ones included: an export is a copy, not a judgement. */
+  async *lines(): AsyncGenerator<string> {
+    const lines: string[] = [];
+    try {
+      scanLines(this.path, EVERY_LINE, (line) => {
+        if (line.trim() !== "") lines.push(line);
+      });
+    } catch (err) {
+      throw journalError(err, this.path, "read");
+    }
+    yield* lines;
   }
 
   /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */

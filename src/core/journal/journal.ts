@@ -168,6 +168,8 @@ export interface Journal {
   readJobs(): Promise<JobRecord[]>;
   /** The newest job with this id (on this provider when one is named). */
   findJob(id: string, provider?: string): Promise<JobRecord | undefined>;
+  /** Every record, in order, as the JSON line it was written as (`journal export`). */
+  lines(): AsyncIterable<string>;
   /** Lets go of what is held open (the append handle, the database connection). */
   close(): Promise<void>;
 }

@@ -7,6 +7,8 @@ import { journalError } from "../journal/journal-error.js";
 import { parseEventLine } from "../journal/events.js";
 import { JOURNAL_FILE } from "../journal/file-name.js";
 import { EVERY_LINE, scanLines } from "../journal/scan.js";
+import { SCHEMA_VERSION } from "../journal/pg/schema.js";
+import type { SharedJournal } from "../../config/journal-setting.js";
 
 /** One line of `grokvid doctor`: what was checked, whether it passed, and the exit code if not. */
 export interface DoctorCheck {
@@ -83,6 +85,35 @@ export async function checkJournal(home: string): Promise<DoctorCheck> {
     "journal",
     `${path} (${summary}${damaged ? `, ${plural(damaged, "damaged line")} skipped` : ""})`,
   );
+}
+
+/**
+ * The shared journal, when one is set: reachable with its user and password, its schema at a
+ * version this grokvid knows (made now if the database was empty), and the round trip every
+ * journal write pays. A failure is one line with exit 3, naming the database, never the password.
+ */
+export async function checkSharedJournal(
+  shared: SharedJournal,
+  home: string,
+  warn: (message: string) => void,
+): Promise<DoctorCheck> {
+  const { PgJournal } = await import("../journal/pg/pg-journal.js");
+  const journal = new PgJournal(shared, home, warn);
+  try {
+    const { versionFound, roundTripMs, records } = await journal.health();
+    const schema =
+      versionFound === SCHEMA_VERSION
+        ? `schema version ${SCHEMA_VERSION}`
+        : `schema version ${SCHEMA_VERSION} (was ${versionFound === 0 ? "empty" : versionFound}: migrated now)`;
+    return pass(
+      "journal",
+      `postgres ${shared.display}: ${schema}, ${roundTripMs.toFixed(1)} ms round trip, ${plural(records, "record")}`,
+    );
+  } catch (err) {
+    return failFrom("journal", err);
+  } finally {
+    await journal.close().catch(() => undefined);
+  }
 }
 
 /** How far this machine's clock is from the gateway's Date header, in seconds. */

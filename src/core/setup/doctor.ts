@@ -12,6 +12,7 @@ import {
   selectProvider,
 } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
+import { resolveSharedJournal, type SharedJournal } from "../../config/journal-setting.js";
 import { keysFilePath } from "../../config/user-files.js";
 import { ExitCode } from "../../util/errors.js";
 import {
@@ -28,6 +29,7 @@ import { type GatewayChoice, realClock, type Runtime } from "../client/context.j
 import {
   checkClock,
   checkJournal,
+  checkSharedJournal,
   checkNode,
   type DoctorCheck,
   fail,
@@ -157,6 +159,18 @@ async function checkProvider(
   }
 }
 
+/** The shared journal when one is set (a bad URL is a failed line), else the file in GROKVID_HOME. */
+async function sharedOrFileJournal(runtime: Runtime, config: GrokvidConfig): Promise<DoctorCheck> {
+  const home = resolveHome(runtime.env);
+  let shared: SharedJournal | undefined;
+  try {
+    shared = resolveSharedJournal(runtime.env, config);
+  } catch (err) {
+    return failFrom("journal", err);
+  }
+  return shared === undefined ? checkJournal(home) : checkSharedJournal(shared, home, () => undefined);
+}
+
 /**
  * `grokvid doctor`: Node, config files, keys, journal, and for each provider with a key (or the
  * one named) whether its gateway answers and takes the key, with one free request each and a short
@@ -169,7 +183,7 @@ export async function runDoctor(flags: GatewayChoice, runtime: Runtime): Promise
   checks.push(line);
   const keysLine = await checkKeysFile(runtime);
   if (keysLine) checks.push(keysLine);
-  checks.push(await checkJournal(resolveHome(runtime.env)));
+  checks.push(await sharedOrFileJournal(runtime, config));
   const chosen = flags.provider ?? flags.defaultProvider;
   const names =
     chosen !== undefined

@@ -58,10 +58,19 @@ export class PgJournal implements Journal {
     this.unsent = new UnsentRecords(home);
   }
 
-  /** The schema version the database had when this process opened it (doctor). */
-  async schemaVersion(): Promise<number | undefined> {
+  /**
+   * For doctor: the schema version found on opening (0: grokvid just made the tables), the best of
+   * three round trips of a trivial query, and how many records the journal holds.
+   */
+  async health(): Promise<{ versionFound: number; roundTripMs: number; records: number }> {
     await this.ready();
-    return this.db.versionFound;
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      await this.db.query("SELECT 1");
+      best = Math.min(best, performance.now() - start);
+    }
+    return { versionFound: this.db.versionFound ?? 0, roundTripMs: best, records: await this.count() };
   }
 
   /** Connected, migrated, and what an earlier run on this machine could not write carried over. */
