@@ -31,9 +31,7 @@ export function parseJournalUrl(text: string, source: string): { url: string; di
     throw new ConfigError(`${source} is not a URL; expected postgres://user@host:port/database`);
   }
   if (url.protocol !== "postgres:" && url.protocol !== "postgresql:")
-    throw new ConfigError(
-      `${source} is a ${url.protocol.replace(/:$/, "")} URL; the shared journal takes postgres://user@host:port/database`,
-    );
+    throw new ConfigError(`${source} is not a postgres:// URL; expected postgres://user@host:port/database`);
   if (url.hostname === "")
     throw new ConfigError(`${source} names no host; expected postgres://user@host:port/database`);
   const user = url.username === "" ? "" : `${decodeURIComponent(url.username)}@`;

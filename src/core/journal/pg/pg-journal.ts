@@ -46,6 +46,7 @@ export class PgJournal implements Journal {
   /** Set once this process wrote to the unsent file: its next records wait until those are carried. */
   private behind = false;
   private carried: Promise<void> | undefined;
+  private readonly toldUnsent = new Set<string>();
 
   constructor(
     setting: SharedJournal,
@@ -139,7 +140,9 @@ export class PgJournal implements Journal {
     }
     this.behind = true;
     for (const id of new Set(kept.map((p) => ("id" in p.event ? p.event.id : undefined)))) {
-      if (id === undefined) continue;
+      // Once per job: its later records follow it into the same file.
+      if (id === undefined || this.toldUnsent.has(id)) continue;
+      this.toldUnsent.add(id);
       this.onWarning(
         `${err instanceof Error ? err.message : String(err)}: job ${id} is recorded in ${this.unsent.path} until it can be carried over`,
       );
