@@ -22,31 +22,39 @@ function isStatus(value: string): value is (typeof taskStatuses)[number] {
 }
 
 /** Creates that may have made (and billed) a job whose id nobody received: the user must know. */
-function reportUncertain(out: Output, shown: readonly UncertainCreate[]): void {
+function reportUncertain(out: Output, shown: readonly UncertainCreate[], here: string | undefined): void {
   if (shown.length === 0) return;
   const n = shown.length;
   out.info(
     `${plural(n, "create")} may have reached a gateway with no id known; check its dashboard before sending again:`,
   );
   for (const u of shown) {
-    const from = u.host === undefined ? "" : ` from ${u.host}`;
+    const from = u.host === undefined || u.host === here ? "" : ` from ${u.host}`;
     out.info(`  ${u.provider} at ${u.at}${from}: ${truncate(u.prompt ?? "(prompt not recorded)", 60)}`);
   }
 }
 
 /**
  * For a person: ages, prompts cut to their start, files relative to the working folder, and a
- * COST column once any shown job has a reported cost, a HOST column for a shared journal; with
- * --wide every value whole. On a narrow
+ * COST column once any shown job has a reported cost, a HOST column once a shared journal shows
+ * another machine's job; with --wide every value whole. On a narrow
  * terminal FILE gives way first (cut in its middle, then left out), then PROMPT, then the ID's
  * middle, then AGE and COST; ID, PROVIDER and STATUS always stay.
  */
-function tableOf(shown: readonly JobRecord[], cwd: string, wide: boolean): [Column[], string[][]] {
+/** A shared journal's HOST column, once a shown job is another machine's: alone, it would say nothing. */
+const showsHost = (shown: readonly JobRecord[], here: string | undefined): boolean =>
+  shown.some((j) => j.host !== undefined && j.host !== here);
+
+function tableOf(
+  shown: readonly JobRecord[],
+  cwd: string,
+  wide: boolean,
+  here: string | undefined,
+): [Column[], string[][]] {
   const now = Date.now();
   // Most gateways report no cost, so the column would mostly be dashes.
   const withCost = shown.some((j) => j.cost !== undefined);
-  // Only a shared journal knows hosts: on one machine the column would say nothing.
-  const withHost = shown.some((j) => j.host !== undefined);
+  const withHost = showsHost(shown, here);
   const rows = shown.map((j) => [
     j.id,
     j.provider,
@@ -95,7 +103,7 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
     out.resultJson(shown);
     return;
   }
-  reportUncertain(out, list.uncertain);
+  reportUncertain(out, list.uncertain, list.host);
   if (shown.length === 0) {
     out.info(list.total === 0 ? "no jobs yet: grokvid create ... records every job here" : "no jobs match");
     return;
@@ -103,11 +111,11 @@ export async function runJobs(flags: JobsFlags, runtime: Runtime): Promise<void>
   if (flags.ids) {
     for (const j of shown) out.result(j.id);
   } else if (out.streams.stdout.isTTY === true) {
-    printTable(out, ...tableOf(shown, runtime.cwd, flags.wide === true), flags.wide === true);
+    printTable(out, ...tableOf(shown, runtime.cwd, flags.wide === true, list.host), flags.wide === true);
   } else {
     // For scripts: every column always there (an empty field when unknown), full values, exact
     // times; a shared journal's host last, so the first seven columns mean the same everywhere.
-    const withHost = shown.some((j) => j.host !== undefined);
+    const withHost = showsHost(shown, list.host);
     const rows = shown.map((j) => [
       j.id,
       j.provider,

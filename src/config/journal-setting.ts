@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { ConfigError } from "../util/errors.js";
 import { parseDuration } from "../util/duration.js";
 import { registerSecret, urlPassword } from "../util/redact.js";
@@ -20,6 +21,8 @@ export interface SharedJournal {
   /** Where it was set, for messages: "GROKVID_JOURNAL_URL" or "journal.url in <file>". */
   source: string;
   leaseMs: number;
+  /** This machine's name in the journal: GROKVID_HOST, else the hostname (each machine its own). */
+  host: string;
 }
 
 /** The URL, checked: a postgres:// or postgresql:// URL with a host. Messages never quote it. */
@@ -64,5 +67,10 @@ export function resolveSharedJournal(
       throw new ConfigError(`${where} must be a duration of at least 1s, such as 30s or 2m`);
     leaseMs = parsed;
   }
-  return { url, display, source, leaseMs };
+  const named = env.GROKVID_HOST?.trim();
+  if (named !== undefined && named !== "" && !/^[\w.-]{1,64}$/.test(named))
+    throw new ConfigError(
+      "GROKVID_HOST must be a machine name: letters, digits, '.', '-' or '_', at most 64",
+    );
+  return { url, display, source, leaseMs, host: named || hostname() };
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
+import { readJournalText } from "../helpers/journal-text.js";
 import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
 /** Where a batch writes: its output folder, whatever folder a later command runs in. */
@@ -71,7 +72,7 @@ describe("a line's output lives in the batch's output folder", () => {
       prompt: "far away",
     });
     expect(await readdir(elsewhere)).toEqual([]);
-    const journal = await readFile(join(e2e.dir, "state", "journal.jsonl"), "utf8");
+    const journal = await readJournalText(join(e2e.dir, "state", "journal.jsonl"));
     const downloaded = journal
       .split("\n")
       .filter(Boolean)

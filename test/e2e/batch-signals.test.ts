@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
-import { BIN } from "../helpers/run-cli.js";
+import { BIN, testJournalEnv } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
 
@@ -18,7 +18,13 @@ function stopBatch(args: readonly string[], signal: NodeJS.Signals): Promise<Sto
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: e2e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...e2e.envFor("apimart") },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: e2e.dir,
+        NO_COLOR: "1",
+        ...testJournalEnv(),
+        ...e2e.envFor("apimart"),
+      },
     });
     let stdout = "";
     let stderr = "";

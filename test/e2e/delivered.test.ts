@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readVideoHeader } from "../../src/core/media/mp4-header.js";
 import { useE2e } from "../helpers/e2e.js";
+import { readJournalText, sharedJournalRun } from "../helpers/journal-text.js";
 import { runCli } from "../helpers/run-cli.js";
 
 /** After every download the file's own header is read, recorded, and compared with the request. */
@@ -18,11 +19,11 @@ function create(extra: string[]) {
 }
 
 async function journalEvents(): Promise<Array<Record<string, unknown>>> {
-  const found = (await readdir(e2e.dir, { recursive: true })).find((p) =>
-    String(p).endsWith("journal.jsonl"),
-  );
+  const found = sharedJournalRun()
+    ? "(the shared journal)"
+    : (await readdir(e2e.dir, { recursive: true })).find((p) => String(p).endsWith("journal.jsonl"));
   if (!found) throw new Error("no journal");
-  const text = await readFile(join(e2e.dir, String(found)), "utf8");
+  const text = await readJournalText(join(e2e.dir, String(found)));
   return text
     .trim()
     .split("\n")

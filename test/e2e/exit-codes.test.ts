@@ -4,7 +4,8 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
-import { BIN, type CliResult, runCli } from "../helpers/run-cli.js";
+import { readJournalText, sharedJournalRun, writeJournalText } from "../helpers/journal-text.js";
+import { BIN, type CliResult, runCli, testJournalEnv } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
 
@@ -29,7 +30,7 @@ function runLimited(args: string[], env: Record<string, string>, ms: number): Pr
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: e2e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...env },
+      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...testJournalEnv(), ...env },
     });
     let stdout = "";
     let stderr = "";
@@ -47,10 +48,10 @@ describe("a reader that goes away ends the command quietly", () => {
   it("grokvid jobs | head -1: no stack trace, nothing on stderr, exit 0", async () => {
     await mkdir(home(), { recursive: true });
     const lines = Array.from({ length: 5000 }, (_, i) => createdLine(i));
-    await writeFile(join(home(), "journal.jsonl"), `${lines.join("\n")}\n`);
+    await writeJournalText(join(home(), "journal.jsonl"), `${lines.join("\n")}\n`);
     const child = spawn(process.execPath, [BIN, "jobs", "--limit", "0"], {
       cwd: e2e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...homeEnv() },
+      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", ...testJournalEnv(), ...homeEnv() },
     });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
@@ -105,17 +106,21 @@ describe("environment problems are configuration or usage errors, in one line", 
     },
   ];
 
+  // The file journal's home: a shared journal's failures are in shared-journal-setup.test.ts.
   for (const { name, make } of unusableHomes) {
-    it.each([["jobs"], ["resume"], ["batch"]])(`${name}: %s exits 3 and sends nothing`, async (command) => {
-      const env = { ...e2e.envFor("apimart"), GROKVID_HOME: await make(e2e.dir) };
-      await writeFile(join(e2e.dir, "b.jsonl"), '{"prompt":"p"}\n');
-      const args = command === "batch" ? ["batch", "b.jsonl", "--provider", "apimart"] : [command];
-      const r = await runCli(args, { cwd: e2e.dir, env });
-      expect(r.code).toBe(3);
-      expect(r.stderr.trim().split("\n")[0]).toMatch(/^error: .*journal/);
-      expect(r.stderr).not.toContain("internal error");
-      expect(e2e.sandbox.requests).toEqual([]);
-    });
+    it.skipIf(sharedJournalRun()).each([["jobs"], ["resume"], ["batch"]])(
+      `${name}: %s exits 3 and sends nothing`,
+      async (command) => {
+        const env = { ...e2e.envFor("apimart"), GROKVID_HOME: await make(e2e.dir) };
+        await writeFile(join(e2e.dir, "b.jsonl"), '{"prompt":"p"}\n');
+        const args = command === "batch" ? ["batch", "b.jsonl", "--provider", "apimart"] : [command];
+        const r = await runCli(args, { cwd: e2e.dir, env });
+        expect(r.code).toBe(3);
+        expect(r.stderr.trim().split("\n")[0]).toMatch(/^error: .*journal/);
+        expect(r.stderr).not.toContain("internal error");
+        expect(e2e.sandbox.requests).toEqual([]);
+      },
+    );
   }
 });
 
@@ -157,7 +162,7 @@ describe("exit 2 only when nothing was sent", () => {
       path: pending,
     };
     const journal = join(home(), "journal.jsonl");
-    await writeFile(journal, `${await readFile(journal, "utf8")}${JSON.stringify(line)}\n`);
+    await writeJournalText(journal, `${await readJournalText(journal)}${JSON.stringify(line)}\n`);
     await mkdir(pending);
     const r = await runCli(["download", id, "--interval", "100ms"], { cwd: e2e.dir, env });
     expect(e2e.sandbox.requests.some((q) => q.method === "GET")).toBe(true);

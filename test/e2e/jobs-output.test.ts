@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/util/errors.js";
 import { useE2e } from "../helpers/e2e.js";
-import { BIN, runCli } from "../helpers/run-cli.js";
+import { writeJournalText } from "../helpers/journal-text.js";
+import { BIN, runCli, testJournalEnv } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
 const home = () => join(e2e.dir, "state");
@@ -26,7 +27,7 @@ async function journal(): Promise<void> {
       requestHash: String(i).padStart(64, "0"),
     }),
   );
-  await writeFile(join(home(), "journal.jsonl"), `${lines.join("\n")}\n`);
+  await writeJournalText(join(home(), "journal.jsonl"), `${lines.join("\n")}\n`);
 }
 
 const jobs = (args: string[]) => runCli(["jobs", ...args], { cwd: e2e.dir, env: { GROKVID_HOME: home() } });
@@ -87,7 +88,13 @@ describe("jobs for scripts", () => {
     await journal();
     const r = spawnSync("script", ["-qec", `"${process.execPath}" "${BIN}" jobs`, "/dev/null"], {
       cwd: e2e.dir,
-      env: { PATH: process.env.PATH ?? "", HOME: e2e.dir, NO_COLOR: "1", GROKVID_HOME: home() },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: e2e.dir,
+        NO_COLOR: "1",
+        ...testJournalEnv(),
+        GROKVID_HOME: home(),
+      },
       encoding: "utf8",
     });
     const lines = r.stdout.split(/\r?\n/);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { useE2e } from "../helpers/e2e.js";
+import { readJournalText } from "../helpers/journal-text.js";
 import { runCli, runUntilKilled } from "../helpers/run-cli.js";
 
 const e2e = useE2e();
@@ -12,7 +13,7 @@ function homeEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 async function journalLines(): Promise<unknown[]> {
-  const text = await readFile(join(e2e.dir, "state", "journal.jsonl"), "utf8");
+  const text = await readJournalText(join(e2e.dir, "state", "journal.jsonl"));
   return text
     .split("\n")
     .filter((l) => l !== "")

@@ -24,6 +24,8 @@ function machine(k: number, extra: Record<string, string> = {}) {
       ...e2e.envFor("apimart"),
       GROKVID_HOME: join(e2e.dir, `home${k}`),
       GROKVID_JOURNAL_URL: db.url,
+      // Each its own machine, as the journal tells them apart.
+      GROKVID_HOST: `worker-${k}`,
       ...extra,
     },
   };

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir, runCli } from "../helpers/run-cli.js";
 import { replayScreen, runInPty } from "../helpers/pty.js";
+import { writeJournalText } from "../helpers/journal-text.js";
 
 // `jobs` and `providers` on a real pseudo-terminal of a given width, and off one.
 let dir = "";
@@ -75,7 +76,10 @@ async function journal(): Promise<void> {
         ]
       : []),
   ]);
-  await writeFile(join(state(), "journal.jsonl"), `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
+  await writeJournalText(
+    join(state(), "journal.jsonl"),
+    `${events.map((e) => JSON.stringify(e)).join("\n")}\n`,
+  );
 }
 
 describe("jobs on a terminal fits its width", () => {

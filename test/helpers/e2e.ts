@@ -9,6 +9,7 @@ import {
 } from "../../src/sandbox/server.js";
 import { steppingClock } from "./clock.js";
 import { makeTempDir } from "./run-cli.js";
+import { withClient } from "./postgres.js";
 
 export const E2E_KEY = "sk-e2e-key-0123456789";
 
@@ -18,6 +19,19 @@ async function expectNoKeyInFiles(dir: string, key: string): Promise<void> {
     const path = join(entry.parentPath, entry.name);
     if ((await readFile(path)).includes(key)) throw new Error(`the API key was written to ${path}`);
   }
+}
+
+/** The same canary over a shared journal's records (the `postgres` project's test database). */
+async function expectNoKeyInSharedJournal(key: string): Promise<void> {
+  const url = process.env.GROKVID_TEST_JOURNAL_URL;
+  if (!url) return;
+  const found = await withClient(url, async (c) => {
+    const table = await c.query<{ t: string | null }>("SELECT to_regclass('grokvid_events') AS t");
+    if (!table.rows[0]?.t) return 0;
+    const rows = await c.query("SELECT 1 FROM grokvid_events WHERE strpos(body, $1) > 0", [key]);
+    return rows.rowCount ?? 0;
+  });
+  if (found > 0) throw new Error(`the API key was written to the shared journal (${found} records)`);
 }
 
 export interface E2eContext {
@@ -47,6 +61,7 @@ export function useE2e(options: SandboxOptions = {}): E2eContext {
   afterEach(async () => {
     // Journals, sidecars and manifests the test left behind must not hold the key either.
     if (dir) await expectNoKeyInFiles(dir, E2E_KEY);
+    await expectNoKeyInSharedJournal(E2E_KEY);
     await cleanup?.();
   });
   const must = <T>(value: T | undefined, what: string): T => {

@@ -1,6 +1,7 @@
 import { Readable, Writable } from "node:stream";
 import { run } from "../../src/cli/run.js";
 import type { Clock } from "../../src/core/client/context.js";
+import { testJournalEnv } from "./run-cli.js";
 
 export interface InProcessResult {
   code: number;
@@ -49,7 +50,7 @@ export async function runInProcess(
   const code = await run(argv, {
     stdout: out.stream,
     stderr: err.stream,
-    env: { NO_COLOR: "1", ...opts.env },
+    env: { NO_COLOR: "1", ...testJournalEnv(), ...opts.env },
     cwd: opts.cwd,
     signal: new AbortController().signal,
     stdin: Readable.from([opts.stdin ?? ""]),

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { BIN, secretsIn } from "./run-cli.js";
+import { BIN, secretsIn, testJournalEnv } from "./run-cli.js";
 
 export interface PtyRun {
   /** Everything the terminal received (stdout and stderr share it), escapes included. */
@@ -30,7 +30,13 @@ export function runInPty(args: readonly string[], opts: PtyOptions): Promise<Pty
   return new Promise((resolve, reject) => {
     const child = spawn("script", ["-qec", command, "/dev/null"], {
       cwd: opts.cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, TERM: "xterm-256color", ...opts.env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: opts.cwd,
+        TERM: "xterm-256color",
+        ...testJournalEnv(),
+        ...opts.env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let output = "";

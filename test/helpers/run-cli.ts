@@ -30,6 +30,16 @@ export function secretsIn(env: Record<string, string>): string[] {
     .map(([, value]) => value);
 }
 
+/**
+ * The journal the suites run against: none (the file in GROKVID_HOME), or, in the `postgres`
+ * project (vitest.config.ts), the test's own fresh database (test/setup/journal-backend.ts).
+ * Every way a test starts grokvid passes it, before the test's own variables.
+ */
+export function testJournalEnv(): Record<string, string> {
+  const url = process.env.GROKVID_TEST_JOURNAL_URL;
+  return url ? { GROKVID_JOURNAL_URL: url } : {};
+}
+
 /** The spawned binary's whole environment: PATH, a temp HOME and config folder, no colour, and the test's own. */
 export function cliEnv(opts: CliOptions): Record<string, string> {
   return {
@@ -37,6 +47,7 @@ export function cliEnv(opts: CliOptions): Record<string, string> {
     HOME: opts.cwd,
     XDG_CONFIG_HOME: join(opts.cwd, ".config"),
     NO_COLOR: "1",
+    ...testJournalEnv(),
     ...opts.env,
   };
 }
@@ -89,7 +100,7 @@ export function runUntilKilled(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, NO_COLOR: "1", ...opts.env },
+      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, NO_COLOR: "1", ...testJournalEnv(), ...opts.env },
     });
     let stderr = "";
     let killed = false;
@@ -128,7 +139,7 @@ export function runUntilSignalled(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, NO_COLOR: "1", ...opts.env },
+      env: { PATH: process.env.PATH ?? "", HOME: opts.cwd, NO_COLOR: "1", ...testJournalEnv(), ...opts.env },
     });
     let stdout = "";
     let stderr = "";

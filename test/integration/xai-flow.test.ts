@@ -7,6 +7,8 @@ import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { PNG_1X1 } from "../fixtures/images.js";
 import { ManualClock, steppingClock } from "../helpers/clock.js";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
+import { readJournalText } from "../helpers/journal-text.js";
+import { testJournalEnv } from "../helpers/run-cli.js";
 
 // A step of a second per request: the sandbox's 1-create-per-second limit runs on this clock, and
 // the clients' own (manual) clocks cannot space their creates on it.
@@ -15,7 +17,13 @@ const e2e = useE2e({ now: steppingClock(1000) });
 /** The library over real HTTP to the sandbox's xai dialect; sleeps (polls, pacing) move a manual clock. */
 function client(extra: Record<string, string> = {}) {
   return createClient({
-    env: { ...e2e.envFor("xai"), GROKVID_HOME: join(e2e.dir, "home"), HOME: e2e.dir, ...extra },
+    env: {
+      ...testJournalEnv(),
+      ...e2e.envFor("xai"),
+      GROKVID_HOME: join(e2e.dir, "home"),
+      HOME: e2e.dir,
+      ...extra,
+    },
     cwd: e2e.dir,
     provider: "xai",
     clock: { ...new ManualClock(), random: Math.random },
@@ -163,7 +171,7 @@ describe("xai against the sandbox", () => {
     expect(result.task.cost?.usd).toBeCloseTo(0.35, 10);
     const job = await client().findJob(result.task.id);
     expect(job?.cost?.usd).toBeCloseTo(0.35, 10);
-    const journal = await readFile(join(e2e.dir, "home", "journal.jsonl"), "utf8");
+    const journal = await readJournalText(join(e2e.dir, "home", "journal.jsonl"));
     expect(journal).toContain('"cost":{"usd":0.35');
     expect(journal).not.toContain(E2E_KEY);
   });

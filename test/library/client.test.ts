@@ -14,13 +14,20 @@ import {
 } from "grokvid";
 import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
+import { testJournalEnv } from "../helpers/run-cli.js";
 import { ManualClock } from "../helpers/clock.js";
 
 const e2e = useE2e();
 
 function client(extra: Record<string, string> = {}, reporter?: { warn(m: string): void }) {
   return createClient({
-    env: { ...e2e.envFor("apimart"), GROKVID_HOME: join(e2e.dir, "home"), HOME: e2e.dir, ...extra },
+    env: {
+      ...testJournalEnv(),
+      ...e2e.envFor("apimart"),
+      GROKVID_HOME: join(e2e.dir, "home"),
+      HOME: e2e.dir,
+      ...extra,
+    },
     cwd: e2e.dir,
     provider: "apimart",
     // Polls sleep on a clock that moves at once: the sandbox's own clock steps on every request.

@@ -5,13 +5,19 @@ import { generateTaskVideo } from "../../src/sandbox/task-video.js";
 import { readFile } from "node:fs/promises";
 import { ManualClock } from "../helpers/clock.js";
 import { useE2e } from "../helpers/e2e.js";
+import { testJournalEnv } from "../helpers/run-cli.js";
 
 /** The path-owner rule lives in the library: a script gets the CLI's refusal as a typed error. */
 const e2e = useE2e();
 
 function client(signal?: AbortSignal) {
   return createClient({
-    env: { ...e2e.envFor("apimart"), GROKVID_HOME: join(e2e.dir, "home"), HOME: e2e.dir },
+    env: {
+      ...testJournalEnv(),
+      ...e2e.envFor("apimart"),
+      GROKVID_HOME: join(e2e.dir, "home"),
+      HOME: e2e.dir,
+    },
     cwd: e2e.dir,
     provider: "apimart",
     // Polls sleep on a clock that moves at once: the sandbox's own clock steps on every request.

@@ -4,8 +4,15 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { worstExitCode } from "../../src/core/jobs/outcome.js";
 import { Claims } from "../../src/files/claims.js";
-import { hashRequest, type JournalEvent } from "../../src/core/journal/journal.js";
+import {
+  hashRequest,
+  type Journal as AnyJournal,
+  type JournalEvent,
+} from "../../src/core/journal/journal.js";
 import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
+import { PgJournal } from "../../src/core/journal/pg/pg-journal.js";
+import { resolveSharedJournal } from "../../src/config/journal-setting.js";
+import { sharedJournalRun } from "../helpers/journal-text.js";
 import { slugify, unknownTemplateFields } from "../../src/core/download/output-path.js";
 import { Limiter, runPool } from "../../src/util/pool.js";
 
@@ -14,6 +21,19 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "grokvid-journal-"));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/** The journal the run tests: the file in `home`, or (the `postgres` project) the test's database. */
+const opened: AnyJournal[] = [];
+function journalAt(home: string, onWarning?: (w: string) => void): AnyJournal {
+  const url = process.env.GROKVID_TEST_JOURNAL_URL;
+  const shared = url ? resolveSharedJournal({ GROKVID_JOURNAL_URL: url }, {}) : undefined;
+  const journal = shared ? new PgJournal(shared, home, onWarning) : new Journal(home, onWarning);
+  opened.push(journal);
+  return journal;
+}
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((j) => j.close()));
+});
 
 function created(id: string, at = "2026-01-01T00:00:00.000Z"): JournalEvent {
   return {
@@ -30,7 +50,7 @@ function created(id: string, at = "2026-01-01T00:00:00.000Z"): JournalEvent {
 
 describe("Journal", () => {
   it("folds create, status and download events into one record per job", async () => {
-    const journal = new Journal(dir);
+    const journal = journalAt(dir);
     await journal.append(created("t1"));
     await journal.append({
       type: "status",
@@ -77,36 +97,43 @@ describe("Journal", () => {
     expect(await journal.findJob("t1")).toMatchObject({ provider: "apimart" });
   });
 
-  it("folds its own lines as a fresh reader parses them, and reads a line changed on disk as it is there", async () => {
-    const journal = new Journal(dir);
-    await journal.append(created("t1"));
-    await journal.append(created("t2"));
-    const text = await readFile(journal.path, "utf8");
-    await writeFile(journal.path, text.replace("prompt t2", "prompt t9"));
-    const mine = await journal.readJobs();
-    expect(mine).toEqual(await new Journal(dir).readJobs());
-    expect(mine.map((j) => j.params.prompt)).toEqual(["prompt t1", "prompt t9"]);
-  });
+  // The file's own bytes: a shared journal's records are rows (test/integration/pg-journal.test.ts).
+  it.skipIf(sharedJournalRun())(
+    "folds its own lines as a fresh reader parses them, and reads a line changed on disk as it is there",
+    async () => {
+      const journal = new Journal(dir);
+      await journal.append(created("t1"));
+      await journal.append(created("t2"));
+      const text = await readFile(journal.path, "utf8");
+      await writeFile(journal.path, text.replace("prompt t2", "prompt t9"));
+      const mine = await journal.readJobs();
+      expect(mine).toEqual(await new Journal(dir).readJobs());
+      expect(mine.map((j) => j.params.prompt)).toEqual(["prompt t1", "prompt t9"]);
+    },
+  );
 
-  it("skips a torn last line with one warning, and the next record starts on a fresh line", async () => {
-    const warnings: string[] = [];
-    const journal = new Journal(dir, (w) => warnings.push(w));
-    await journal.append(created("t1"));
-    await appendFile(journal.path, '{"type":"created","id":"t2","prov');
-    await journal.append(created("t3"));
-    expect((await journal.readJobs()).map((j) => j.id)).toEqual(["t1", "t3"]);
-    expect(warnings).toEqual([`skipped 1 damaged line in ${journal.path}`]);
-    expect((await readFile(journal.path, "utf8")).split("\n")).toHaveLength(4);
-  });
+  it.skipIf(sharedJournalRun())(
+    "skips a torn last line with one warning, and the next record starts on a fresh line",
+    async () => {
+      const warnings: string[] = [];
+      const journal = new Journal(dir, (w) => warnings.push(w));
+      await journal.append(created("t1"));
+      await appendFile(journal.path, '{"type":"created","id":"t2","prov');
+      await journal.append(created("t3"));
+      expect((await journal.readJobs()).map((j) => j.id)).toEqual(["t1", "t3"]);
+      expect(warnings).toEqual([`skipped 1 damaged line in ${journal.path}`]);
+      expect((await readFile(journal.path, "utf8")).split("\n")).toHaveLength(4);
+    },
+  );
 
   it("many appends at once lose nothing", async () => {
-    const journal = new Journal(dir);
+    const journal = journalAt(dir);
     await Promise.all(Array.from({ length: 200 }, (_, i) => journal.append(created(`t${i}`))));
     expect(await journal.readJobs()).toHaveLength(200);
   });
 
   it("a missing journal is an empty one", async () => {
-    expect(await new Journal(join(dir, "nowhere")).readJobs()).toEqual([]);
+    expect(await journalAt(join(dir, "nowhere")).readJobs()).toEqual([]);
   });
 
   it("request hashes tell identical lines apart only by their occurrence", () => {
@@ -179,9 +206,9 @@ describe("batch helpers", () => {
 
 describe("Journal.refresh and Claims", () => {
   it("concurrent refreshes in one process fold every line exactly once", async () => {
-    const journal = new Journal(dir);
+    const journal = journalAt(dir);
     await Promise.all(Array.from({ length: 20 }, (_, i) => journal.append(created(`t${i}`))));
-    const reader = new Journal(dir);
+    const reader = journalAt(dir);
     await Promise.all(Array.from({ length: 8 }, () => reader.refresh()));
     await journal.append(created("late"));
     await Promise.all(Array.from({ length: 8 }, () => reader.refresh()));
@@ -190,24 +217,28 @@ describe("Journal.refresh and Claims", () => {
     );
   });
 
-  it("a claim is exclusive while its owner lives and taken over once it is dead", async () => {
-    const claims = new Claims(dir);
-    const key = "ab".repeat(32);
-    const first = await claims.take(key);
-    expect("claim" in first).toBe(true);
-    // A live owner (our parent stands in for another grokvid) keeps it.
-    await writeFile(join(dir, "claims", key), String(process.ppid));
-    expect(await claims.take(key)).toEqual({ heldBy: { pid: process.ppid } });
-    // A dead owner's claim (a pid that cannot exist) is taken over, and so is a live pid that
-    // started at another time than the owner did (the pid was reused).
-    await writeFile(join(dir, "claims", key), `${process.ppid} 1`);
-    const reused = await claims.take(key);
-    expect("claim" in reused).toBe(true);
-    if ("claim" in reused) await reused.claim.release();
-    await writeFile(join(dir, "claims", key), "2147483646");
-    const again = await claims.take(key);
-    expect("claim" in again).toBe(true);
-    if ("claim" in again) await again.claim.release();
-    expect(await readdir(join(dir, "claims"))).toEqual([]);
-  });
+  // File claims; the database's leases are in test/integration/pg-journal.test.ts.
+  it.skipIf(sharedJournalRun())(
+    "a claim is exclusive while its owner lives and taken over once it is dead",
+    async () => {
+      const claims = new Claims(dir);
+      const key = "ab".repeat(32);
+      const first = await claims.take(key);
+      expect("claim" in first).toBe(true);
+      // A live owner (our parent stands in for another grokvid) keeps it.
+      await writeFile(join(dir, "claims", key), String(process.ppid));
+      expect(await claims.take(key)).toEqual({ heldBy: { pid: process.ppid } });
+      // A dead owner's claim (a pid that cannot exist) is taken over, and so is a live pid that
+      // started at another time than the owner did (the pid was reused).
+      await writeFile(join(dir, "claims", key), `${process.ppid} 1`);
+      const reused = await claims.take(key);
+      expect("claim" in reused).toBe(true);
+      if ("claim" in reused) await reused.claim.release();
+      await writeFile(join(dir, "claims", key), "2147483646");
+      const again = await claims.take(key);
+      expect("claim" in again).toBe(true);
+      if ("claim" in again) await again.claim.release();
+      expect(await readdir(join(dir, "claims"))).toEqual([]);
+    },
+  );
 });

@@ -78,6 +78,8 @@ export interface JobList {
   total: number;
   /** Creates that may have reached a gateway with no id known. */
   uncertain: UncertainCreate[];
+  /** This machine's name in a shared journal (GROKVID_HOST, else the hostname); none for the file. */
+  host?: string;
 }
 
 export type BatchInput =

@@ -313,7 +313,8 @@ export class GrokvidClient {
   /** The journal's jobs, newest first, and the creates whose fate is unknown. Local only. */
   async jobs(query: JobsQuery = {}): Promise<JobList> {
     const names = await this.localProviderNames();
-    const state = await (await this.journal()).readState();
+    const journal = await this.journal();
+    const state = await journal.readState();
     const { checkProviderFilter } = await import("../gateway/provider-filter.js");
     const provider = checkProviderFilter(query.provider, [...names, ...state.jobs.map((j) => j.provider)]);
     const all = state.jobs.reverse();
@@ -323,7 +324,8 @@ export class GrokvidClient {
     const uncertain = [...state.uncertain.values()].filter((u) => !provider || u.provider === provider);
     // An older grokvid journaled any finite cost a gateway sent: one that is no price is dropped here.
     const jobs = (query.limit ? matching.slice(0, query.limit) : matching).map(withKnownCost);
-    return { jobs, matching: matching.length, total: all.length, uncertain };
+    const here = journal.host === undefined ? {} : { host: journal.host };
+    return { jobs, matching: matching.length, total: all.length, uncertain, ...here };
   }
 
   /**

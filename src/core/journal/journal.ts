@@ -154,6 +154,8 @@ export interface Journal {
   readonly where: string;
   /** GROKVID_HOME: what stays on this machine whatever the journal is (locks, pacing). */
   readonly home: string;
+  /** This machine's name in a shared journal (what `jobs` shows of the others); none for the file. */
+  readonly host?: string;
   /** The JSONL file when this journal is one: a search can then read its bytes instead of the fold. */
   readonly file?: string;
   /** Who may act on a request: one process at a time among all that share this journal. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { hostname, userInfo } from "node:os";
+import { userInfo } from "node:os";
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
 import type { SharedJournal } from "../../../config/journal-setting.js";
 import { journalDbError } from "./pg-errors.js";
@@ -16,12 +16,14 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 export class Database {
   /** This process as claims name it: the host for people, a unique holder for the rows. */
-  readonly identity = { host: hostname(), holder: `${hostname()}:${process.pid}:${randomUUID()}` };
+  readonly identity: { host: string; holder: string };
   /** The schema version found when opened (before any migration): for doctor. */
   versionFound: number | undefined;
   private opened: Promise<Pool> | undefined;
 
-  constructor(readonly setting: SharedJournal) {}
+  constructor(readonly setting: SharedJournal) {
+    this.identity = { host: setting.host, holder: `${setting.host}:${process.pid}:${randomUUID()}` };
+  }
 
   get where(): string {
     return this.setting.display;

@@ -1,11 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { isAlive, SELF } from "../../../files/claim-owner.js";
 import type { Claim, ClaimAttempt, ClaimStore, Holder } from "../../../files/claims.js";
 import type { Database } from "./database.js";
 
 /**
  * Claims as rows of `grokvid_claims`, one per request hash: taking one is a single INSERT that
  * succeeds only where no row is, or the row's lease ran out (its holder died: kill -9, a lost
- * machine), or it is this process's own. While held, a heartbeat every third of the lease moves
+ * machine), or it is this process's own, or its holder was on this machine and is gone. While held, a heartbeat every third of the lease moves
  * the lease on; a holder that stops beating loses the claim a lease later, never sooner.
  */
 export class PgClaims implements ClaimStore {
@@ -20,26 +21,40 @@ export class PgClaims implements ClaimStore {
   async take(key: string): Promise<ClaimAttempt> {
     const { holder, host } = this.db.identity;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const taken = await this.db.query<{ holder: string }>(
-        `INSERT INTO grokvid_claims AS c (request_hash, holder, host, pid, lease_until)
-         VALUES ($1, $2, $3, $4, clock_timestamp() + $5 * interval '1 millisecond')
+      const taken = await this.db.query(
+        `INSERT INTO grokvid_claims AS c (request_hash, holder, host, pid, started, lease_until)
+         VALUES ($1, $2, $3, $4, $5, clock_timestamp() + $6 * interval '1 millisecond')
          ON CONFLICT (request_hash) DO UPDATE
            SET holder = EXCLUDED.holder, host = EXCLUDED.host, pid = EXCLUDED.pid,
-               lease_until = EXCLUDED.lease_until
+               started = EXCLUDED.started, lease_until = EXCLUDED.lease_until
            WHERE c.lease_until < clock_timestamp() OR c.holder = EXCLUDED.holder
          RETURNING holder`,
-        [key, holder, host, process.pid, this.leaseMs],
+        [key, holder, host, SELF.pid, SELF.start ?? null, this.leaseMs],
       );
       if (taken.rows.length > 0) return { claim: this.claimOf(key) };
-      const row = await this.db.query<{ host: string; pid: number }>(
-        "SELECT host, pid FROM grokvid_claims WHERE request_hash = $1",
+      const row = await this.db.query<{ holder: string; host: string; pid: number; started: string | null }>(
+        "SELECT holder, host, pid, started FROM grokvid_claims WHERE request_hash = $1",
         [key],
       );
       const other = row.rows[0];
       // Released between the two statements: try again.
       if (other === undefined) continue;
-      const heldBy: Holder = other.host === host ? { pid: other.pid } : { pid: other.pid, host: other.host };
-      return { heldBy };
+      if (other.host === host) {
+        // A holder on this machine that is gone (kill -9) need not be waited out for a lease:
+        // taken over only while the row still names it, so of two takers one wins.
+        if (!isAlive({ pid: other.pid, start: other.started ?? undefined })) {
+          const stolen = await this.db.query(
+            `UPDATE grokvid_claims
+             SET holder = $3, pid = $4, started = $5, lease_until = clock_timestamp() + $6 * interval '1 millisecond'
+             WHERE request_hash = $1 AND holder = $2 RETURNING holder`,
+            [key, other.holder, holder, SELF.pid, SELF.start ?? null, this.leaseMs],
+          );
+          if (stolen.rows.length > 0) return { claim: this.claimOf(key) };
+          continue;
+        }
+        return { heldBy: { pid: other.pid } };
+      }
+      return { heldBy: { pid: other.pid, host: other.host } };
     }
     return { heldBy: { pid: 0 } };
   }

@@ -36,6 +36,7 @@ interface Row {
  */
 export class PgJournal implements Journal {
   readonly where: string;
+  readonly host: string;
   readonly claims: PgClaims;
   private readonly db: Database;
   private readonly unsent: UnsentRecords;
@@ -55,6 +56,7 @@ export class PgJournal implements Journal {
   ) {
     this.db = new Database(setting);
     this.where = setting.display;
+    this.host = setting.host;
     this.claims = new PgClaims(this.db, setting.leaseMs);
     this.unsent = new UnsentRecords(home);
   }

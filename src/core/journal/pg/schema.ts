@@ -7,7 +7,8 @@ import { ConfigError } from "../../../util/errors.js";
  */
 const STEPS: readonly string[] = [
   // 1: the events, in commit order (seq), each once (digest: import and carry-over add nothing twice);
-  // the claims, one row per request hash, held by a lease that the holder's heartbeat extends.
+  // the claims, one row per request hash, held by a lease that the holder's heartbeat extends
+  // (host, pid and the process's start time: a holder on this host that is gone is seen at once).
   `CREATE TABLE grokvid_events (
      seq bigserial PRIMARY KEY,
      digest text NOT NULL UNIQUE,
@@ -22,6 +23,7 @@ const STEPS: readonly string[] = [
      holder text NOT NULL,
      host text NOT NULL,
      pid integer NOT NULL,
+     started text,
      lease_until timestamptz NOT NULL
    );`,
 ];
