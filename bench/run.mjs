@@ -6,9 +6,10 @@ import { closeWorld, openWork } from "./lib/world.mjs";
 import { batchRow } from "./rows/batch.mjs";
 import { downloadRow } from "./rows/download.mjs";
 import { dryRunRow, versionRow } from "./rows/startup.mjs";
+import { sharedBatchRow } from "./rows/shared-batch.mjs";
 import { statusRows } from "./rows/status.mjs";
 
-const ROWS = ["version", "dry-run", "status", "journal", "download", "batch"];
+const ROWS = ["version", "dry-run", "status", "journal", "download", "batch", "shared-batch"];
 const number = (name, fallback) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number >= 1`);
@@ -20,6 +21,8 @@ const sideRuns = number("BENCH_DOWNLOAD_SIDE_RUNS", 2);
 const batchRuns = number("BENCH_BATCH_RUNS", 3);
 const batchJobs = number("BENCH_BATCH_JOBS", 1000);
 const journalRecords = number("BENCH_JOURNAL_RECORDS", 100_000);
+const sharedRuns = number("BENCH_SHARED_RUNS", 1);
+const sharedJobs = number("BENCH_SHARED_JOBS", 10_000);
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 const unknown = only?.filter((name) => !ROWS.includes(name)) ?? [];
 if (unknown.length > 0)
@@ -70,6 +73,10 @@ try {
   if (want("download"))
     await attempt("1 GiB download", TARGETS.download, () => downloadRow(downloadRuns, sideRuns));
   if (want("batch")) await attempt("batch", TARGETS.batch, () => batchRow(batchRuns, batchJobs));
+  if (want("shared-batch"))
+    await attempt("shared journal batch", { text: "every line paid once" }, () =>
+      sharedBatchRow(sharedRuns, sharedJobs),
+    );
 } finally {
   await closeWorld();
 }
@@ -79,6 +86,7 @@ printReport(rows, {
   loadAtStart,
   settings:
     `${runs} pairs for the start-up, status and journal rows, ${downloadRuns} for the 1 GiB download ` +
-    `(${sideRuns} at 64 MiB and 2 GiB), ${batchRuns} batch runs of ${batchJobs} jobs`,
+    `(${sideRuns} at 64 MiB and 2 GiB), ${batchRuns} batch runs of ${batchJobs} jobs, ` +
+    `${sharedRuns} shared-journal run(s) of ${sharedJobs} lines over 4 workers`,
 });
 if (rows.some((r) => r.error)) process.exitCode = 1;

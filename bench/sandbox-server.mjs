@@ -1,6 +1,7 @@
 // The sandbox as a process of its own for the benchmark, so the gateway's work never counts as the
 // client's: `node bench/sandbox-server.mjs DELAY_MS [VIDEO_BYTES]` prints one JSON line {url} and
-// serves until its stdin closes, which also happens when the benchmark dies in any way.
+// serves until its stdin closes, which also happens when the benchmark dies in any way. A line
+// "count" on stdin is answered with one JSON line {creates}: every POST it received so far.
 import { startSandbox } from "../dist/sandbox/server.js";
 
 const delayMs = Number(process.argv[2] ?? 200);
@@ -18,6 +19,12 @@ const stop = () => {
 };
 process.stdin.on("end", stop);
 process.stdin.on("error", stop);
-process.stdin.resume();
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (text) => {
+  if (!text.split("\n").includes("count")) return;
+  const creates = sandbox.requests.filter((r) => r.method === "POST").length;
+  // The log is only for counting: what is counted is let go, so 10,000 jobs stay small.
+  process.stdout.write(`${JSON.stringify({ creates })}\n`);
+});
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

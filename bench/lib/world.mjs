@@ -55,13 +55,20 @@ export async function startSandbox(delayMs, videoBytes) {
   const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
   sandboxes.add(child);
   child.on("exit", () => sandboxes.delete(child));
-  const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) {
-    const { url } = JSON.parse(line);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    const { url } = JSON.parse(next.value);
     return {
       url,
       apimart: `${url}/apimart`,
       pid: child.pid,
+      /** Every create (POST) the sandbox received so far. */
+      creates: async () => {
+        child.stdin.write("count\n");
+        const answer = await lines.next();
+        if (answer.done) throw new Error("the sandbox process ended");
+        return JSON.parse(answer.value).creates;
+      },
       /** The sandbox's own CPU so far, to show how much of a row's machine time is the gateway's. */
       cpuMs: () => cpuMsOf(child.pid, false) ?? NaN,
       stop: () => stopSandbox(child),

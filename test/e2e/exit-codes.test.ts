@@ -106,21 +106,20 @@ describe("environment problems are configuration or usage errors, in one line", 
     },
   ];
 
-  // The file journal's home: a shared journal's failures are in shared-journal-setup.test.ts.
+  // A shared journal needs GROKVID_HOME only before paying (where records go if the database
+  // drops): jobs and resume read the database alone (its failures: shared-journal-setup.test.ts).
+  const commands = sharedJournalRun() ? [["batch"]] : [["jobs"], ["resume"], ["batch"]];
   for (const { name, make } of unusableHomes) {
-    it.skipIf(sharedJournalRun()).each([["jobs"], ["resume"], ["batch"]])(
-      `${name}: %s exits 3 and sends nothing`,
-      async (command) => {
-        const env = { ...e2e.envFor("apimart"), GROKVID_HOME: await make(e2e.dir) };
-        await writeFile(join(e2e.dir, "b.jsonl"), '{"prompt":"p"}\n');
-        const args = command === "batch" ? ["batch", "b.jsonl", "--provider", "apimart"] : [command];
-        const r = await runCli(args, { cwd: e2e.dir, env });
-        expect(r.code).toBe(3);
-        expect(r.stderr.trim().split("\n")[0]).toMatch(/^error: .*journal/);
-        expect(r.stderr).not.toContain("internal error");
-        expect(e2e.sandbox.requests).toEqual([]);
-      },
-    );
+    it.each(commands)(`${name}: %s exits 3 and sends nothing`, async (command) => {
+      const env = { ...e2e.envFor("apimart"), GROKVID_HOME: await make(e2e.dir) };
+      await writeFile(join(e2e.dir, "b.jsonl"), '{"prompt":"p"}\n');
+      const args = command === "batch" ? ["batch", "b.jsonl", "--provider", "apimart"] : [command];
+      const r = await runCli(args, { cwd: e2e.dir, env });
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split("\n")[0]).toMatch(/^error: .*journal/);
+      expect(r.stderr).not.toContain("internal error");
+      expect(e2e.sandbox.requests).toEqual([]);
+    });
   }
 });
 

@@ -10,6 +10,7 @@ import { startSandbox } from "../../src/sandbox/index.js";
 import type { Sandbox } from "../../src/sandbox/types.js";
 import { ROOT } from "../helpers/installed-package.js";
 import { BIN } from "../helpers/run-cli.js";
+import { freshDatabase } from "../helpers/postgres.js";
 
 /**
  * Every ```sh block of the README, in order, run with bash as a user would paste it: in a fresh
@@ -117,6 +118,7 @@ const TYPED_KEY = "sk-readme-typed-0123456789";
  */
 type Fixture = { under?: string } & (
   | { file: string; content: string | Buffer }
+  | { env: () => Promise<{ vars: Record<string, string>; done: () => Promise<void> }> }
   | { file: string; linkTo: string }
   | { command: string; script: string }
   | { stdin: string }
@@ -139,6 +141,14 @@ const fixtures: Fixture[] = [
     under: "Your own gateway",
     file: ".config/grokvid/config.yaml",
     content: readmeFile("yaml", "Your own gateway"),
+  },
+  // The shared journal's database: a fresh one of the test server's.
+  {
+    under: "A journal many machines share: PostgreSQL",
+    env: async () => {
+      const db = await freshDatabase();
+      return { vars: { GROKVID_JOURNAL_URL: db.url }, done: () => db.drop() };
+    },
   },
   // The password store of `pass show apimart | grokvid keys set apimart`, and the typed key.
   { under: "Keys", command: "pass", script: `#!/bin/sh\necho ${PASS_KEY}\n` },
@@ -229,6 +239,7 @@ function runBash(script: string, cwd: string, env: Record<string, string>, stdin
 
 async function runBlock(block: ShellBlock): Promise<BlockRun> {
   const root = await mkdtemp(join(tmpdir(), "grokvid-readme-sh-"));
+  const cleanups: Array<() => Promise<void>> = [];
   try {
     const home = join(root, "home");
     await mkdir(join(root, "bin"), { recursive: true });
@@ -239,9 +250,14 @@ async function runBlock(block: ShellBlock): Promise<BlockRun> {
       { mode: 0o755 },
     );
     let stdin = "";
+    let vars: Record<string, string> = {};
     for (const fixture of fixtures) {
       if (fixture.under !== undefined && fixture.under !== block.heading) continue;
-      if ("file" in fixture) {
+      if ("env" in fixture) {
+        const made = await fixture.env();
+        vars = { ...vars, ...made.vars };
+        cleanups.push(made.done);
+      } else if ("file" in fixture) {
         await mkdir(dirname(join(home, fixture.file)), { recursive: true });
         if ("linkTo" in fixture) await symlink(fixture.linkTo, join(home, fixture.file));
         else await writeFile(join(home, fixture.file), fixture.content);
@@ -250,11 +266,12 @@ async function runBlock(block: ShellBlock): Promise<BlockRun> {
         await chmod(join(root, "bin", fixture.command), 0o755);
       } else stdin += fixture.stdin;
     }
-    const env = blockEnv(root, home);
+    const env = { ...blockEnv(root, home), ...vars };
     expect(variableProblems(block.script, env), "a variable the block sets").toEqual([]);
     sandbox.requests.length = 0;
     return await runBash(block.script, home, env, stdin);
   } finally {
+    for (const done of cleanups) await done();
     await rm(root, { recursive: true, force: true });
   }
 }

@@ -55,6 +55,8 @@ export async function runBatchJobs(
   const { runtime, config, journal, emit } = deps;
   const source = options.source ?? "the batch";
   const concurrency = parseConcurrency(options.concurrency, 4);
+  // A batch pays for many jobs: what would leave one unrecorded is refused before the first.
+  await journal.readyToPay();
   const state = await journal.readState();
   const plan = await planBatch(input, options, runtime, config, state.jobs, state.uncertain);
   await rejectCollisions(

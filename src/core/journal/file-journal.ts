@@ -37,6 +37,11 @@ export class FileJournal implements Journal {
     this.writer = new JournalWriter(this.path);
   }
 
+  /** The file's own failures show on its first read or write, before anything is sent. */
+  readyToPay(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** File claims beside the journal: `<home>/claims/<request hash>`, one holder per request. */
   get claims(): Claims {
     this.fileClaims ??= new Claims(this.home);

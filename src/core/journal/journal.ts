@@ -160,6 +160,8 @@ export interface Journal {
   readonly file?: string;
   /** Who may act on a request: one process at a time among all that share this journal. */
   readonly claims: ClaimStore;
+  /** Refuses (exit 3) what would leave a paid job unrecorded, before anything is paid for. */
+  readyToPay(): Promise<void>;
   /** Resolves once the event is durable (fsynced, or committed). */
   append(event: JournalEvent): Promise<void>;
   /** Folds what was appended since the last call, by this or any other process. */

@@ -50,15 +50,22 @@ const describe = (source: SettingSource): string =>
 
 const NAME = /^(providers|gateways)$/;
 
+/** The shared journal's settings, each with the variable that wins over the file. */
+const JOURNAL_VARIABLES: Readonly<Record<string, string>> = {
+  url: "GROKVID_JOURNAL_URL",
+  lease: "GROKVID_JOURNAL_LEASE",
+};
+
 /** The variable that wins over the file for a setting, if one is set: GROKVID_PROVIDER, GROKVID_<NAME>_BASE_URL. */
 function variableFor(parts: readonly string[], env: Runtime["env"]): string | undefined {
   const [section = "", name = "", field, ...rest] = parts;
+  const journal = section === "journal" && field === undefined ? JOURNAL_VARIABLES[name] : undefined;
   const variable =
     section === "defaultProvider"
       ? "GROKVID_PROVIDER"
       : NAME.test(section) && field === "baseUrl" && rest.length === 0
         ? `GROKVID_${name.toUpperCase().replace(/-/g, "_")}_BASE_URL`
-        : undefined;
+        : journal;
   // An empty variable means "not set", as everywhere else.
   return variable !== undefined && env[variable]?.trim() ? variable : undefined;
 }

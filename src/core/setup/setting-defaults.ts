@@ -5,6 +5,7 @@ import { DEFAULT_LOW_SPEED, DEFAULT_TIMEOUTS } from "../../http/limits.js";
 import { providerSpecs } from "../../providers/specs.js";
 import type { ProviderId } from "../../providers/types.js";
 import { DEFAULT_TEMPLATE } from "../download/output-path.js";
+import { DEFAULT_LEASE_MS } from "../../config/journal-setting.js";
 
 /** A time as the config file would say it: "10s", "250ms". */
 const asDuration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
@@ -24,6 +25,7 @@ const FIXED: Readonly<Record<string, string | number | boolean>> = {
   "download.template": DEFAULT_TEMPLATE,
   "download.lowSpeed.bytesPerSecond": DEFAULT_LOW_SPEED.bytesPerSecond,
   "download.lowSpeed.time": asDuration(DEFAULT_LOW_SPEED.windowMs),
+  "journal.lease": asDuration(DEFAULT_LEASE_MS),
 };
 
 const isProvider = (name: string): name is ProviderId => Object.hasOwn(providerSpecs, name);

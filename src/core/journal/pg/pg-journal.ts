@@ -48,6 +48,7 @@ export class PgJournal implements Journal {
   private behind = false;
   private carried: Promise<void> | undefined;
   private readonly toldUnsent = new Set<string>();
+  private homeChecked: Promise<void> | undefined;
 
   constructor(
     setting: SharedJournal,
@@ -97,7 +98,17 @@ export class PgJournal implements Journal {
       );
   }
 
-  append(event: JournalEvent): Promise<void> {
+  /** The local file for records the database could not take must be writable before a paid call. */
+  readyToPay(): Promise<void> {
+    this.homeChecked ??= this.unsent.checkWritable().catch((err: unknown) => {
+      this.homeChecked = undefined;
+      throw err;
+    });
+    return this.homeChecked;
+  }
+
+  async append(event: JournalEvent): Promise<void> {
+    if (event.type === "submitting") await this.readyToPay();
     // Gateway text is redacted where it comes in; this is the last guard for any other path.
     const text = redact(JSON.stringify(event));
     return new Promise((resolve, reject) => {

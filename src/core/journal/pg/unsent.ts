@@ -1,7 +1,9 @@
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { access, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { withFileLock } from "../../../files/file-lock.js";
+import { codeOf } from "../../../files/safe-file.js";
+import { ConfigError } from "../../../util/errors.js";
 import { EVERY_LINE, scanLines } from "../scan.js";
 import { JournalWriter } from "../writer.js";
 
@@ -24,6 +26,22 @@ export class UnsentRecords {
   constructor(home: string) {
     this.path = join(home, UNSENT_FILE);
     this.writer = new JournalWriter(this.path);
+  }
+
+  /**
+   * Before the first paid call: the file must be writable should the database drop later, or a
+   * paid job's records would have nowhere to go. Made (empty folder) now; refused with exit 3.
+   */
+  async checkWritable(): Promise<void> {
+    try {
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+      await access(dirname(this.path), constants.W_OK);
+    } catch (err) {
+      throw new ConfigError(
+        `cannot write ${dirname(this.path)} (${codeOf(err) ?? String(err)}), where a job's records go if the shared journal cannot be reached`,
+        { hint: "set GROKVID_HOME to a folder you can write", cause: err },
+      );
+    }
   }
 
   async append(lines: readonly string[]): Promise<void> {
