@@ -1,4 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { readJournalText } from "../helpers/journal-text.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AnySandboxDialect, SandboxRequest } from "../../src/sandbox/types.js";
@@ -38,7 +39,7 @@ interface StatusRecord {
 }
 
 async function journal(): Promise<StatusRecord[]> {
-  const text = await readFile(join(e2e.dir, "home", "journal.jsonl"), "utf8");
+  const text = await readJournalText(join(e2e.dir, "home", "journal.jsonl"));
   return text
     .split("\n")
     .filter((l) => l !== "")

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { steppingClock } from "../helpers/clock.js";
 import { useE2e } from "../helpers/e2e.js";
+import { readJournalText } from "../helpers/journal-text.js";
 import { runCli } from "../helpers/run-cli.js";
 
 /**
@@ -54,7 +54,7 @@ it("an aborted prediction is reported cancelled and not billed, exit 7, with no 
   expect(r.stderr).toContain(`task ${doc.id} cancelled on replicate`);
   expect(r.stderr).toContain("not billed");
   expect(r.stderr).not.toContain("resume with");
-  const journal = (await readFile(join(e2e.dir, "home", "journal.jsonl"), "utf8"))
+  const journal = (await readJournalText(join(e2e.dir, "home", "journal.jsonl")))
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as { type: string; status?: string; error?: { code: string | null } | null });

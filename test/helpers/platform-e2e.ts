@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { readJournalText } from "./journal-text.js";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { PlatformDialect, SandboxRequest } from "../../src/sandbox/types.js";
@@ -62,7 +63,7 @@ export function platformCli(e2e: E2eContext, dialect: PlatformDialect): Cli {
 
 /** The journal's records, parsed. */
 export async function readJournal(dir: string): Promise<Array<Record<string, unknown>>> {
-  const text = await readFile(join(dir, "home", "journal.jsonl"), "utf8");
+  const text = await readJournalText(join(dir, "home", "journal.jsonl"));
   return text
     .split("\n")
     .filter((line) => line.trim() !== "")
