@@ -178,13 +178,19 @@ it("the database gone after a create: the records go to the local file, an inten
     });
     const unsent = await readFile(join(home, "journal-unsent.jsonl"), "utf8");
     expect(unsent).toContain('"status":"succeeded"');
+    // The refused intent may have been committed all the same: it is marked never sent.
+    expect(unsent).toContain('"type":"abandoned","at"');
+    expect(unsent).toContain('"requestHash":"h2"');
     expect(warnings.join("\n")).toMatch(/job t1 is recorded in .*journal-unsent\.jsonl/);
     await cluster.start();
     // A new process (or this one's next record) carries the file over before anything else.
     const after = journal({}, url, warnings);
     expect(await after.findJob("t1")).toMatchObject({ status: "succeeded" });
+    expect((await after.readState()).uncertain.size).toBe(0);
     await expect(readFile(join(home, "journal-unsent.jsonl"))).rejects.toMatchObject({ code: "ENOENT" });
-    expect(warnings.join("\n")).toMatch(/carried 1 record written while the shared journal was out of reach/);
+    expect(warnings.join("\n")).toMatch(
+      /carried 2 records written while the shared journal was out of reach/,
+    );
   } finally {
     await Promise.all(opened.splice(0).map((x) => x.close().catch(() => undefined)));
     await cluster.destroy();

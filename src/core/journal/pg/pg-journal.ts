@@ -10,6 +10,13 @@ import { PgClaims } from "./pg-claims.js";
 import { JournalUnreachableError } from "./pg-errors.js";
 import { UnsentRecords } from "./unsent.js";
 
+/** The record that says an intent's create was never sent (a `submitting` the database may hold). */
+function abandonment(event: JournalEvent, at: string): string | undefined {
+  if (event.type !== "submitting") return undefined;
+  const { provider, requestHash } = event;
+  return JSON.stringify({ type: "abandoned", at, provider, requestHash });
+}
+
 /** Own records remembered until read back; a client that never reads does not grow without bound. */
 const MAX_OWN_ROWS = 10_000;
 
@@ -59,6 +66,7 @@ export class PgJournal implements Journal {
     setting: SharedJournal,
     readonly home: string,
     private readonly onWarning: (message: string) => void = () => {},
+    private readonly now: () => string = () => new Date().toISOString(),
   ) {
     this.db = new Database(setting);
     this.where = setting.display;
@@ -150,16 +158,22 @@ export class PgJournal implements Journal {
   private async keepLocally(batch: Pending[], err: unknown): Promise<void> {
     const lost = err instanceof JournalUnreachableError;
     const intents = batch.filter((p) => !lost || p.event.type === "submitting");
-    for (const p of intents) p.reject(err);
     const kept = batch.filter((p) => !intents.includes(p));
-    if (kept.length === 0) return;
+    // A refused intent may still have been committed (the connection lost before COMMIT's answer):
+    // the create was not sent, and saying so keeps it from showing as uncertain for ever.
+    const unsentIntents = lost ? intents.map((p) => abandonment(p.event, this.now())) : [];
+    const lines = [...unsentIntents.filter((l) => l !== undefined), ...kept.map((p) => p.text)];
     try {
-      await this.unsent.append(kept.map((p) => p.text));
+      if (lines.length > 0) await this.unsent.append(lines);
     } catch (localErr) {
+      for (const p of intents) p.reject(err);
       for (const p of kept) p.reject(localErr);
       return;
     }
-    this.behind = true;
+    // Answered only once the local file has what it must keep.
+    for (const p of intents) p.reject(err);
+    if (lines.length > 0) this.behind = true;
+    if (kept.length === 0) return;
     for (const id of new Set(kept.map((p) => ("id" in p.event ? p.event.id : undefined)))) {
       // Once per job: its later records follow it into the same file.
       if (id === undefined || this.toldUnsent.has(id)) continue;
