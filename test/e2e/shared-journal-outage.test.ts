@@ -1,10 +1,16 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { useE2e } from "../helpers/e2e.js";
 import { databaseUrl, type PrivateCluster, privateCluster, withClient } from "../helpers/postgres.js";
 import { runCli, runUntilSignalled } from "../helpers/run-cli.js";
-import { batchLines, createdPrompts, expectNoRepeats, savedVideos } from "../helpers/shared-journal.js";
+import {
+  batchLines,
+  createdPrompts,
+  expectNoRepeats,
+  savedVideos,
+  unsentRecords,
+} from "../helpers/shared-journal.js";
 
 // Issue 25, acceptance 3: the database stops in the middle of a batch. Nothing is paid twice, no
 // id is lost (each sent line's id is in the database, on stderr or in the local unsent file), the
@@ -74,7 +80,7 @@ it("database stopped mid-batch: no line paid twice, every sent line's id kept, e
       .filter((r) => r.method === "GET" && /\/tasks\//.test(r.path))
       .flatMap((r) => taskIds(r.path)),
   );
-  const unsent = await readFile(join(e2e.dir, "home", "journal-unsent.jsonl"), "utf8").catch(() => "");
+  const unsent = await unsentRecords(join(e2e.dir, "home"));
   await cluster.start();
   const inDb = await withClient(url, async (c) =>
     (await c.query<{ body: string }>("SELECT body FROM grokvid_events")).rows.map((r) => r.body).join("\n"),
@@ -95,9 +101,7 @@ it("database stopped mid-batch: no line paid twice, every sent line's id kept, e
     expect(job.download, `${job.id} saved`).not.toBeNull();
   }
   // The file was carried over and removed.
-  await expect(readFile(join(e2e.dir, "home", "journal-unsent.jsonl"))).rejects.toMatchObject({
-    code: "ENOENT",
-  });
+  expect(await unsentRecords(join(e2e.dir, "home"))).toBe("");
 
   // And the batch again sends only the lines never sent: each line paid exactly once in all.
   const again = await runCli(

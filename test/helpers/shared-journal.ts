@@ -45,3 +45,12 @@ export async function savedVideos(dirs: readonly string[]): Promise<string[]> {
   }
   return ids;
 }
+
+/** Every record the shared journal's local file(s) in `home` hold, set-aside ones included. */
+export async function unsentRecords(home: string): Promise<string> {
+  const names = (await readdir(home).catch(() => [] as string[]))
+    .filter((n) => n.startsWith("journal-unsent-"))
+    .sort();
+  const texts = await Promise.all(names.map((n) => readFile(join(home, n), "utf8")));
+  return texts.join("");
+}

@@ -99,8 +99,16 @@ export const eventSchema = z.discriminatedUnion("type", [
      */
     cancelRequested: z.boolean().optional(),
   }),
-  // The gateway certainly refused the create: sending it again cannot pay twice.
-  z.object({ type: z.literal("abandoned"), at: z.string(), provider: z.string(), requestHash: z.string() }),
+  // The gateway certainly refused the create, or it was never sent: sending it again cannot pay
+  // twice. `intentAt` names the intent it answers (its `at`): another process's later intent for
+  // the same request is not answered by it (older records have none: they answer any).
+  z.object({
+    type: z.literal("abandoned"),
+    at: z.string(),
+    provider: z.string(),
+    requestHash: z.string(),
+    intentAt: z.string().optional(),
+  }),
   z.object({
     type: z.literal("downloading"),
     at: z.string(),

@@ -82,7 +82,9 @@ export class JournalState {
       return;
     }
     if (event.type === "abandoned") {
-      this.uncertain.delete(event.requestHash);
+      const intent = this.uncertain.get(event.requestHash);
+      if (event.intentAt === undefined || intent?.at === event.intentAt)
+        this.uncertain.delete(event.requestHash);
       return;
     }
     const key = jobKey(event.provider, event.id);

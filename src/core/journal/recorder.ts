@@ -41,6 +41,7 @@ export class JobRecorder {
       params.seconds ?? (params.source ? undefined : (params.duration ?? model.defaultDuration));
     const at = task.createdAt ?? this.now().toISOString();
     const jobParams = toJobParams(seconds === undefined ? params : { ...params, seconds });
+    this.intents.delete(requestHash);
     await this.journal.append({
       type: "created",
       at,
@@ -79,9 +80,11 @@ export class JobRecorder {
     params: CreateParams,
     output?: OutputPlan,
   ): Promise<void> {
+    const at = this.now().toISOString();
+    this.intents.set(requestHash, at);
     await this.journal.append({
       type: "submitting",
-      at: this.now().toISOString(),
+      at,
       provider,
       requestHash,
       pid: process.pid,
@@ -94,8 +97,18 @@ export class JobRecorder {
 
   /** The gateway certainly refused the create (4xx, 429, nothing sent): a re-run may send it again. */
   async abandoned(provider: string, requestHash: string): Promise<void> {
-    await this.journal.append({ type: "abandoned", at: this.now().toISOString(), provider, requestHash });
+    const intentAt = this.intents.get(requestHash);
+    await this.journal.append({
+      type: "abandoned",
+      at: this.now().toISOString(),
+      provider,
+      requestHash,
+      ...(intentAt === undefined ? {} : { intentAt }),
+    });
   }
+
+  /** When this process journaled its intent for each request: what an `abandoned` answers. */
+  private readonly intents = new Map<string, string>();
 
   /** Starts from what the journal already says, so a resumed wait does not repeat old lines. */
   know(job: JobRecord): void {

@@ -8,6 +8,27 @@ import { migrate } from "./schema.js";
 /** A worker's journal needs few connections: appends are batched, reads one at a time. */
 const MAX_CONNECTIONS = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A database that stops answering (a stalled server, a network that drops packets silently) must
+ * not hang a command: a query unanswered this long fails as "cannot reach", and what was to be
+ * written goes to the local file. Every statement grokvid sends takes milliseconds.
+ */
+const QUERY_TIMEOUT_MS = 20_000;
+
+/**
+ * A connection checked out of the pool has no "error" listener of its own: a connection lost while
+ * checked out would be an unhandled "error" event, ending the process with a paid job's id unsaved.
+ * The failed query rejects all the same; this listener only keeps the event from being fatal.
+ */
+function checkedOut(client: PoolClient): PoolClient {
+  client.on("error", ignore);
+  return client;
+}
+const ignore = (): void => undefined;
+function checkIn(client: PoolClient, failed: boolean): void {
+  client.off("error", ignore);
+  client.release(failed);
+}
 
 /**
  * The shared journal's database: one pool per process, opened on first use (a command that never
@@ -53,15 +74,23 @@ export class Database {
       // A command that is done exits even if the caller never closes the journal.
       allowExitOnIdle: true,
       application_name: "grokvid",
+      query_timeout: QUERY_TIMEOUT_MS,
+      statement_timeout: QUERY_TIMEOUT_MS,
+      // A peer that vanished (a machine off, a cable out) is noticed by TCP, not waited for.
+      keepAlive: true,
     });
     // An idle connection cut by a server restart must not end the process: the next query reconnects.
     pool.on("error", () => undefined);
     try {
-      const client = await pool.connect();
+      const client = checkedOut(await pool.connect());
+      let failed = false;
       try {
         this.versionFound = await migrate(client, this.where);
+      } catch (err) {
+        failed = true;
+        throw err;
       } finally {
-        client.release();
+        checkIn(client, failed);
       }
     } catch (err) {
       await pool.end().catch(() => undefined);
@@ -88,7 +117,7 @@ export class Database {
     let client: PoolClient | undefined;
     let failed = false;
     try {
-      client = await pool.connect();
+      client = checkedOut(await pool.connect());
       await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
@@ -99,7 +128,7 @@ export class Database {
       throw journalDbError(err, this.where, this.user);
     } finally {
       // A connection that failed mid-transaction is dropped, not handed to the next caller.
-      client?.release(failed);
+      if (client) checkIn(client, failed);
     }
   }
 

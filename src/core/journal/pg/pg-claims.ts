@@ -1,6 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { isAlive, SELF } from "../../../files/claim-owner.js";
 import type { Claim, ClaimAttempt, ClaimStore, Holder } from "../../../files/claims.js";
+import type { PoolClient } from "pg";
+import { ConfigError } from "../../../util/errors.js";
 import type { Database } from "./database.js";
 
 /**
@@ -57,6 +59,30 @@ export class PgClaims implements ClaimStore {
       return { heldBy: { pid: other.pid, host: other.host } };
     }
     return { heldBy: { pid: 0 } };
+  }
+
+  /** Whether this process took the claim on `key` (and has not released it). */
+  holds(key: string): boolean {
+    return this.held.has(key);
+  }
+
+  /**
+   * Inside the transaction that commits an intent: the claim is still this process's, its lease
+   * not run out (and now extended), or the transaction fails and nothing is sent. The row stays
+   * locked until the commit, so no other process can take the claim in between.
+   */
+  async stillHeld(client: PoolClient, key: string): Promise<void> {
+    const kept = await client.query(
+      `UPDATE grokvid_claims SET lease_until = clock_timestamp() + $3 * interval '1 millisecond'
+       WHERE request_hash = $1 AND holder = $2 AND lease_until > clock_timestamp()`,
+      [key, this.db.identity.holder, this.leaseMs],
+    );
+    if (kept.rowCount === 1) return;
+    this.held.delete(key);
+    throw new ConfigError(
+      `this grokvid's claim on a request ran out while the shared journal ${this.db.where} was slow to answer, and another grokvid may have it now; nothing was sent for it`,
+      { hint: "run the batch again: it picks up whatever is left" },
+    );
   }
 
   /** Polled about four times a lease (at most once a second): a dead holder's claim is free a lease after its last beat. */

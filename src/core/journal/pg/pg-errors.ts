@@ -12,6 +12,8 @@ const UNREACHABLE = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EPIPE",
+  // A statement cancelled for taking too long (statement_timeout): the server is not keeping up.
+  "57014",
   // The server is shutting down, or restarting: connections are being cut.
   "57P01",
   "57P02",
@@ -19,7 +21,8 @@ const UNREACHABLE = new Set([
 ]);
 
 /** pg's own words for a connection it lost or never made, which carry no code. */
-const LOST = /Connection terminated|timeout expired|Client has encountered a connection error|not queryable/i;
+const LOST =
+  /Connection terminated|timeout expired|Query read timeout|Client has encountered a connection error|not queryable/i;
 
 /** The database is out of reach: what was not written may go to the local file until it is back. */
 export class JournalUnreachableError extends ConfigError {}

@@ -14,7 +14,7 @@ import { UnsentRecords } from "./unsent.js";
 function abandonment(event: JournalEvent, at: string): string | undefined {
   if (event.type !== "submitting") return undefined;
   const { provider, requestHash } = event;
-  return JSON.stringify({ type: "abandoned", at, provider, requestHash });
+  return JSON.stringify({ type: "abandoned", at, provider, requestHash, intentAt: event.at });
 }
 
 /** Own records remembered until read back; a client that never reads does not grow without bound. */
@@ -72,7 +72,7 @@ export class PgJournal implements Journal {
     this.where = setting.display;
     this.host = setting.host;
     this.claims = new PgClaims(this.db, setting.leaseMs);
-    this.unsent = new UnsentRecords(home);
+    this.unsent = new UnsentRecords(home, setting.display);
   }
 
   /**
@@ -103,7 +103,12 @@ export class PgJournal implements Journal {
   }
 
   private async carryOver(): Promise<void> {
-    const count = await this.unsent.carryOver((lines) => this.insert(lines));
+    const count = await this.unsent.carryOver(
+      (lines) => this.insert(lines),
+      async () => {
+        await this.db.query("SELECT 1");
+      },
+    );
     this.behind = false;
     if (count > 0)
       this.onWarning(
@@ -138,16 +143,34 @@ export class PgJournal implements Journal {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      try {
-        await this.ready();
-        if (this.behind) await this.carryOver();
-        await this.insert(batch.map((p) => p.text));
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        await this.keepLocally(batch, err);
-      }
+      // An intent for a request this process claimed commits only while the claim is still its
+      // own (fenced, each in a transaction of its own): a worker stalled past its lease, whose
+      // line another worker took over, must not pay for it too.
+      const fenced = batch.filter(
+        (p) => p.event.type === "submitting" && this.claims.holds(p.event.requestHash),
+      );
+      const rest = batch.filter((p) => !fenced.includes(p));
+      await this.commit(rest);
+      for (const p of fenced)
+        await this.commit([p], p.event.type === "submitting" ? p.event.requestHash : undefined);
     }
     this.running = undefined;
+  }
+
+  /** One transaction for `group` (fenced by the claim on `fence`), or the group kept locally. */
+  private async commit(group: Pending[], fence?: string): Promise<void> {
+    if (group.length === 0) return;
+    try {
+      await this.ready();
+      if (this.behind) await this.carryOver();
+      await this.insert(
+        group.map((p) => p.text),
+        fence,
+      );
+      for (const p of group) p.resolve();
+    } catch (err) {
+      await this.keepLocally(group, err);
+    }
   }
 
   /**
@@ -156,11 +179,13 @@ export class PgJournal implements Journal {
    * local unsent file (its id on stderr too), so it is not lost, and is carried over later.
    */
   private async keepLocally(batch: Pending[], err: unknown): Promise<void> {
-    const lost = err instanceof JournalUnreachableError;
-    const intents = batch.filter((p) => !lost || p.event.type === "submitting");
+    // Whatever the database's failure (out of reach, out of connections, read-only after a
+    // failover, a full disk), a paid job's records are kept; only an intent is refused.
+    const intents = batch.filter((p) => p.event.type === "submitting");
     const kept = batch.filter((p) => !intents.includes(p));
     // A refused intent may still have been committed (the connection lost before COMMIT's answer):
     // the create was not sent, and saying so keeps it from showing as uncertain for ever.
+    const lost = err instanceof JournalUnreachableError;
     const unsentIntents = lost ? intents.map((p) => abandonment(p.event, this.now())) : [];
     const lines = [...unsentIntents.filter((l) => l !== undefined), ...kept.map((p) => p.text)];
     try {
@@ -186,7 +211,7 @@ export class PgJournal implements Journal {
   }
 
   /** One transaction under the append lock; a record already there (same digest) is skipped. */
-  private insert(texts: readonly string[]): Promise<void> {
+  private insert(texts: readonly string[], fence?: string): Promise<void> {
     const rows = texts.map((text) => {
       const event = parseEventLine(text);
       const id = event && "id" in event ? event.id : null;
@@ -194,6 +219,7 @@ export class PgJournal implements Journal {
       return [createHash("sha256").update(text).digest("hex"), id, hash, text] as const;
     });
     return this.db.transaction(async (client: PoolClient) => {
+      if (fence !== undefined) await this.claims.stillHeld(client, fence);
       await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
       await client.query(
         `INSERT INTO grokvid_events (digest, job_id, request_hash, host, body)
@@ -307,7 +333,6 @@ export class PgJournal implements Journal {
   async close(): Promise<void> {
     await this.running;
     this.claims.close();
-    await this.unsent.close();
     await this.db.close();
   }
 }

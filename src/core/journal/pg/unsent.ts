@@ -1,31 +1,35 @@
-import { constants, existsSync } from "node:fs";
-import { access, mkdir, rm } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { constants } from "node:fs";
+import { access, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { withFileLock } from "../../../files/file-lock.js";
-import { codeOf } from "../../../files/safe-file.js";
+import { codeOf, writeAllSync } from "../../../files/safe-file.js";
+import { openStateHandle } from "../../../files/state-file.js";
 import { ConfigError } from "../../../util/errors.js";
 import { EVERY_LINE, scanLines } from "../scan.js";
-import { JournalWriter } from "../writer.js";
 
-/** Beside the file journal in GROKVID_HOME: records the shared journal has not got yet. */
-export const UNSENT_FILE = "journal-unsent.jsonl";
 const ROLE = "the unsent journal";
 
+/** The file's name for one database (user@host:port/name): records never reach another. */
+export function unsentFileName(database: string): string {
+  return `journal-unsent-${createHash("sha256").update(database).digest("hex").slice(0, 12)}.jsonl`;
+}
+
 /**
- * Where a job's records go when the shared journal cannot be reached after its create was sent:
- * a JSONL file in GROKVID_HOME, written like the file journal (one append, fsynced), so a paid
- * job's id is never lost with the database. The next grokvid on this machine that reaches the
- * database carries the lines over (each once: the table keeps one row per record's digest) and
- * removes the file. Writers and the carrier take the same lock, so no line lands in a file that
- * is being removed.
+ * Where a job's records go when the shared journal cannot take them after its create was sent: a
+ * JSONL file in GROKVID_HOME, one per database, each append fsynced, so a paid job's id is never
+ * lost with the database. The next grokvid on this machine that reaches the database carries the
+ * lines over (each once: the table keeps one row per record's digest). The carrier first moves
+ * the file aside under the lock (writers then start a new one), and sends and removes what it
+ * moved with no lock held: no append ever waits on the network, and none lands in a file that is
+ * being removed. A file moved aside and not sent (a crash, the database gone again) is sent by
+ * the next carrier, oldest first.
  */
 export class UnsentRecords {
   readonly path: string;
-  private readonly writer: JournalWriter;
 
-  constructor(home: string) {
-    this.path = join(home, UNSENT_FILE);
-    this.writer = new JournalWriter(this.path);
+  constructor(home: string, database: string) {
+    this.path = join(home, unsentFileName(database));
   }
 
   /**
@@ -44,32 +48,70 @@ export class UnsentRecords {
     }
   }
 
+  /** Appends the lines and syncs them (and a new file's name) before resolving. */
   async append(lines: readonly string[]): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    return withFileLock(this.path, ROLE, () => this.writer.append(lines.map((l) => `${l}\n`).join("")));
-  }
-
-  /**
-   * Hands every whole line to `send` (which commits them) and then removes the file, all under the
-   * lock; a failed `send` leaves the file as it was. Returns how many lines were sent.
-   */
-  async carryOver(send: (lines: string[]) => Promise<void>): Promise<number> {
-    // Nearly always there is nothing to carry: no lock is taken for that.
-    if (!existsSync(this.path)) return 0;
-    return withFileLock(this.path, ROLE, async () => {
-      const lines: string[] = [];
-      const read = scanLines(this.path, EVERY_LINE, (line) => {
-        if (line.trim() !== "") lines.push(line);
-      });
-      if (read === undefined) return 0;
-      if (lines.length > 0) await send(lines);
-      await this.writer.close();
-      await rm(this.path, { force: true });
-      return lines.length;
+    const folder = dirname(this.path);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await withFileLock(this.path, ROLE, async () => {
+      // Opened per append (this path is rare): a handle kept open would follow the file when a
+      // carrier moves it aside, and write into what is being sent.
+      const handle = await openStateHandle(this.path, ROLE, "append", 0o600);
+      try {
+        const fresh = (await handle.stat()).size === 0;
+        writeAllSync(handle.fd, Buffer.from(lines.map((l) => `${l}\n`).join("")));
+        await handle.datasync();
+        if (fresh) await syncFolder(folder);
+      } finally {
+        await handle.close();
+      }
     });
   }
 
-  close(): Promise<void> {
-    return this.writer.close();
+  /**
+   * Hands every set-aside file's whole lines to `send` (which commits them), oldest first.
+   * `reachable` is asked first: while the database is still away, nothing is moved aside.
+   */
+  async carryOver(send: (lines: string[]) => Promise<void>, reachable: () => Promise<void>): Promise<number> {
+    const folder = dirname(this.path);
+    const prefix = `${this.path.slice(folder.length + 1)}.`;
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const pending = names.some(
+      (n) => n === prefix.slice(0, -1) || (n.startsWith(prefix) && n.endsWith(".carrying")),
+    );
+    // Nearly always there is nothing to carry: no lock is taken for that.
+    if (!pending) return 0;
+    await reachable();
+    const aside = `${this.path}.${String(Date.now()).padStart(15, "0")}-${randomUUID()}.carrying`;
+    await withFileLock(this.path, ROLE, async () => {
+      await rename(this.path, aside).catch((err: unknown) => {
+        if (codeOf(err) !== "ENOENT") throw err;
+      });
+    });
+    let count = 0;
+    const files = (await readdir(folder))
+      .filter((n) => n.startsWith(prefix) && n.endsWith(".carrying"))
+      .sort();
+    for (const name of files) {
+      const file = join(folder, name);
+      const lines: string[] = [];
+      const read = scanLines(file, EVERY_LINE, (line) => {
+        if (line.trim() !== "") lines.push(line.replace(/\r$/, ""));
+      });
+      // Sent by another carrier meanwhile.
+      if (read === undefined) continue;
+      if (lines.length > 0) await send(lines);
+      await rm(file, { force: true });
+      count += lines.length;
+    }
+    return count;
+  }
+}
+
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, "r");
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }
