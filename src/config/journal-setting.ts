@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { ConfigError } from "../util/errors.js";
 import { parseDuration } from "../util/duration.js";
-import { registerSecret, urlPassword } from "../util/redact.js";
+import { registerSecret, urlPassword, urlSecrets } from "../util/redact.js";
 import type { Env } from "../util/env.js";
 import type { GrokvidConfig } from "./schema.js";
 
@@ -25,6 +25,15 @@ export interface SharedJournal {
   host: string;
 }
 
+/** Percent-decoded, or as written when it is not valid percent-encoding (never a crash). */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The URL, checked: a postgres:// or postgresql:// URL with a host. Messages never quote it. */
 export function parseJournalUrl(text: string, source: string): { url: string; display: string } {
   let url: URL;
@@ -37,9 +46,9 @@ export function parseJournalUrl(text: string, source: string): { url: string; di
     throw new ConfigError(`${source} is not a postgres:// URL; expected postgres://user@host:port/database`);
   if (url.hostname === "")
     throw new ConfigError(`${source} names no host; expected postgres://user@host:port/database`);
-  const user = url.username === "" ? "" : `${decodeURIComponent(url.username)}@`;
+  const user = url.username === "" ? "" : `${safeDecode(url.username)}@`;
   const database = url.pathname.replace(/^\//, "");
-  const display = `${user}${url.host}${database === "" ? "" : `/${decodeURIComponent(database)}`}`;
+  const display = `${user}${url.host}${database === "" ? "" : `/${safeDecode(database)}`}`;
   return { url: text.trim(), display };
 }
 
@@ -55,7 +64,7 @@ export function resolveSharedJournal(
   const fromEnv = env.GROKVID_JOURNAL_URL?.trim();
   const text = fromEnv || config.journal?.url;
   if (text === undefined || text === "") return undefined;
-  registerSecret(urlPassword(text));
+  for (const secret of urlSecrets(text)) registerSecret(secret);
   const source = fromEnv ? "GROKVID_JOURNAL_URL" : `journal.url in ${configFile ?? "the config"}`;
   const { url, display } = parseJournalUrl(text, source);
   const leaseText: string | number | undefined = env.GROKVID_JOURNAL_LEASE?.trim() || config.journal?.lease;

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
 import { ConfigError } from "../util/errors.js";
-import { redact, registerSecret, urlPassword } from "../util/redact.js";
+import { redact, registerSecret, urlPassword, urlSecrets } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
 import type { Env } from "../util/env.js";
 import { resolveHome } from "./home.js";
@@ -229,7 +229,7 @@ export async function loadConfig(
   );
   if (result.filepath === undefined) return { config: {}, filepath: undefined, warnings: result.warnings };
   const config = validateConfig(result.config, result.filepath);
-  registerSecret(urlPassword(config.journal?.url));
+  for (const secret of urlSecrets(config.journal?.url)) registerSecret(secret);
   // A password is a secret like a key: never in a file that travels with a project.
   if (projectLocal(result.filepath) && urlPassword(config.journal?.url) !== undefined)
     throw new ConfigError(

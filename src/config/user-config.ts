@@ -5,7 +5,7 @@ import { basename, dirname, extname, join } from "node:path";
 import { withFileLock } from "../files/file-lock.js";
 import { createExclusiveFd, writeFileAtomic } from "../files/safe-file.js";
 import { ConfigError, UsageError } from "../util/errors.js";
-import { maskKey, registerSecret } from "../util/redact.js";
+import { maskKey, maskUrl, registerSecret } from "../util/redact.js";
 import { shellQuote } from "../util/format.js";
 import { loadConfig, loadConfigText, runsCode } from "./load.js";
 import type { Env } from "../util/env.js";
@@ -26,6 +26,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /** Every apiKey in a value, masked: `get` of a section never shows a key. */
 function masked(value: unknown, key?: string): unknown {
   if (key === "apiKey" && typeof value === "string") return maskKey(value);
+  // journal.url: its password (however written, however short) never shown.
+  if (key === "url" && typeof value === "string") return maskUrl(value);
   if (Array.isArray(value)) return value.map((v) => masked(v));
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, k)]));
   return value;

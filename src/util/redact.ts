@@ -57,7 +57,7 @@ export const ECOSYSTEM_KEY_VARIABLES = [
 export function registerEnvSecrets(env: Readonly<Record<string, string | undefined>>): void {
   // The shared journal's password, in its URL or where libpq's own variable keeps it.
   registerSecret(env.PGPASSWORD);
-  registerSecret(urlPassword(env.GROKVID_JOURNAL_URL));
+  for (const secret of urlSecrets(env.GROKVID_JOURNAL_URL)) registerSecret(secret);
   for (const [name, value] of Object.entries(env))
     if (
       /^GROKVID_[A-Z0-9_]+_API_KEY$/.test(name) ||
@@ -66,15 +66,53 @@ export function registerEnvSecrets(env: Readonly<Record<string, string | undefin
       registerSecret(value);
 }
 
-/** The password of a URL (postgres://user:pass@host/db), decoded as it would be sent; none: undefined. */
-export function urlPassword(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
+/** Query parameters of a connection URL that hold a secret (libpq's names). */
+const SECRET_PARAMS = new Set(["password", "sslpassword"]);
+
+const safeDecode = (text: string): string => {
   try {
-    const { password } = new URL(url.trim());
-    return password === "" ? undefined : decodeURIComponent(password);
+    return decodeURIComponent(text);
   } catch {
-    return undefined;
+    return text;
   }
+};
+
+/**
+ * Every secret a connection URL (postgres://user:pass@host/db?sslpassword=...) carries, each as
+ * written and as decoded: its password and its password-like parameters. None: [].
+ */
+export function urlSecrets(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return [];
+  }
+  const written = [parsed.password];
+  for (const pair of parsed.search.replace(/^\?/, "").split("&")) {
+    const at = pair.indexOf("=");
+    if (at > 0 && SECRET_PARAMS.has(safeDecode(pair.slice(0, at)).toLowerCase()))
+      written.push(pair.slice(at + 1));
+  }
+  return [
+    ...new Set(
+      written.filter((w) => w !== "").flatMap((w) => [w, safeDecode(w.replace(/\+/g, " ")), safeDecode(w)]),
+    ),
+  ];
+}
+
+/** The password of a URL, or its first secret parameter (as written); none: undefined. */
+export function urlPassword(url: string | undefined): string | undefined {
+  return urlSecrets(url)[0];
+}
+
+/** The URL as it may be shown: every secret in it replaced by ***. */
+export function maskUrl(url: string): string {
+  let shown = url;
+  for (const secret of urlSecrets(url).sort((a, b) => b.length - a.length))
+    if (secret !== "") shown = shown.split(secret).join("***");
+  return shown;
 }
 
 function mask(text: string, forms: readonly string[]): string {

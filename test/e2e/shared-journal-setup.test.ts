@@ -182,6 +182,44 @@ describe("a journal that cannot be used: one line, exit 3, nothing sent, no pass
   });
 });
 
+describe("a password however written is never shown", () => {
+  for (const [what, url, secret] of [
+    ["a password parameter", "postgres://me@db.lan/g?password=pw12", "pw12"],
+    ["a short password", "postgres://me:pw12@db.lan/g", "pw12"],
+    ["lower-case percent-encoding", "postgres://me:secr%2fet-9@db.lan/g", "secr%2fet-9"],
+    ["malformed percent-encoding", "postgres://me:secr%zzet-9@db.lan/g", "secr%zzet-9"],
+  ] as const) {
+    it(`${what}: config get, config list (file and variable)`, async () => {
+      const set = await run(["config", "set", "journal.url", url]);
+      expect(set.code, set.stderr).toBe(0);
+      for (const r of [
+        await run(["config", "get", "journal.url"]),
+        await run(["config", "get", "journal"]),
+        await run(["config", "list"]),
+        await run(["config", "list"], { GROKVID_JOURNAL_URL: url }),
+        await run(["config", "list", "--json"], { GROKVID_JOURNAL_URL: url }),
+      ]) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain("***");
+        expect(r.stdout + r.stderr).not.toContain(secret);
+      }
+    });
+  }
+
+  it("a password parameter in a project's config is refused like one in the URL's userinfo", async () => {
+    const project = join(e2e.dir, "project");
+    await mkdir(project);
+    await writeFile(
+      join(project, ".grokvidrc.json"),
+      JSON.stringify({ journal: { url: "postgres://me@db.lan/j?password=sekrit-pass-3" } }),
+    );
+    const r = await runCli(["jobs"], { cwd: project, env: { GROKVID_HOME: home(), HOME: e2e.dir } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/puts a password in journal\.url/);
+    expect(r.stdout + r.stderr).not.toContain("sekrit-pass-3");
+  });
+});
+
 describe("doctor", () => {
   it("names the database, its schema version and the round trip; made the schema on an empty database", async () => {
     const r = await shared(["doctor", "--provider", "apimart"]);

@@ -3,7 +3,7 @@ import { checkKeyPath, settingKeys } from "../../config/key-paths.js";
 import { selectRemembered } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
 import { readSetting } from "../../config/user-config.js";
-import { maskKey } from "../../util/redact.js";
+import { maskKey, maskUrl } from "../../util/redact.js";
 import type { Runtime } from "../client/context.js";
 import { builtInDefault, defaultAt } from "./setting-defaults.js";
 
@@ -119,6 +119,8 @@ export function listSettings(
       source = { kind: "default" };
     }
     if (value === null && section === "gateways") return [];
+    // The shared journal's password, however written and however short, is never listed.
+    if (section === "journal" && typeof value === "string") value = maskUrl(value);
     return [{ key: parts.join("."), value, source, from: describe(source) }];
   });
 }

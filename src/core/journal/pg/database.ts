@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
-import type { SharedJournal } from "../../../config/journal-setting.js";
+import { safeDecode, type SharedJournal } from "../../../config/journal-setting.js";
 import { journalDbError } from "./pg-errors.js";
 import { migrate } from "./schema.js";
 
@@ -52,7 +52,7 @@ export class Database {
 
   /** The user as the server sees it: the URL's, else libpq's PGUSER, else this account's. */
   get user(): string {
-    const named = decodeURIComponent(new URL(this.setting.url).username);
+    const named = safeDecode(new URL(this.setting.url).username);
     return named || process.env.PGUSER || userInfo().username;
   }
 
