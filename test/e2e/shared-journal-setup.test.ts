@@ -258,3 +258,25 @@ it("two processes starting on an empty database at once make the schema once", a
   );
   expect(version).toEqual([{ value: "1" }]);
 });
+
+it("a record someone else wrote into the shared journal cannot send this machine's key to its own base URL", async () => {
+  const made = await shared(["create", "--prompt", "a fox"]);
+  expect(made.code, made.stderr).toBe(0);
+  const id = made.stdout.trim();
+  // Anyone who may write to the database: the job's record now names another gateway.
+  await withClient(db.url, (c) =>
+    c.query(
+      "UPDATE grokvid_events SET body = replace(body, $1, 'http://127.0.0.1:9/apimart') WHERE job_id = $2",
+      [e2e.sandbox.baseUrl("apimart"), id],
+    ),
+  );
+  e2e.sandbox.requests.length = 0;
+  for (const args of [["status", id], ["resume"]]) {
+    const r = await shared(args);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /names http:\/\/127\.0\.0\.1:9\/apimart for apimart, and this machine's is .*; no key was sent there/,
+    );
+  }
+  expect(e2e.sandbox.requests).toEqual([]);
+});

@@ -25,7 +25,8 @@ export class SessionPool {
     let session = this.sessions.get(key);
     if (!session) {
       const flags = { ...this.flags, provider };
-      const job = baseUrl === undefined ? undefined : { provider, baseUrl };
+      // A shared journal's record is checked before this machine's key follows it (resolve-gateway.ts).
+      const job = baseUrl === undefined ? undefined : { provider, baseUrl, host: this.journal.host };
       session = openSession(flags, this.runtime, this.report, this.config, {
         journal: this.journal,
         remembered: job,

@@ -7,7 +7,7 @@ import {
   selectRemembered,
 } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import { UsageError } from "../../util/errors.js";
+import { ConfigError, UsageError } from "../../util/errors.js";
 import type { Gateway } from "../../http/client.js";
 import type { ProviderSpec } from "../../providers/types.js";
 import { type GatewayChoice, realClock, type Reporter, type Runtime } from "../client/context.js";
@@ -18,6 +18,8 @@ const SANDBOX_KEY = "sandbox";
 export interface Remembered {
   provider: string;
   baseUrl: string;
+  /** Set when the record comes from a shared journal, which others can write to. */
+  host?: string | undefined;
 }
 
 /** Where a command's requests go and how they are built: all a dry run needs (no parsers, no pacer). */
@@ -36,6 +38,27 @@ export interface ResolvedGateway {
 }
 
 type GatewayOptions = { allowMissingKey?: boolean };
+
+/**
+ * A shared journal's record is written by whoever can write to the database: the base URL it
+ * remembers for a job is used (and this machine's key sent there) only if it is the one this
+ * machine would use anyway. Any other is refused, naming the flag that sends the key there.
+ */
+function checkSharedBaseUrl(
+  job: Remembered,
+  selection: ProviderSelection,
+  runtime: Runtime,
+  config: GrokvidConfig,
+): void {
+  const own = resolveConnection(selection, undefined, runtime.env, config, undefined, {
+    allowMissingKey: true,
+  }).baseUrl;
+  if (job.baseUrl === own) return;
+  throw new ConfigError(
+    `the shared journal's record of this job names ${job.baseUrl} for ${selection.choice}, and this machine's is ${own}; no key was sent there`,
+    { hint: `if you trust that gateway, pass --base-url ${job.baseUrl}` },
+  );
+}
 
 /**
  * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
@@ -57,6 +80,8 @@ export async function resolveEndpoint(
   const { provider } = selection;
   const name = selection.choice;
   if (selection.choice !== "sandbox") {
+    if (job?.host !== undefined && flags.baseUrl === undefined)
+      checkSharedBaseUrl(job, selection, runtime, config);
     const connection = resolveConnection(
       selection,
       flags.baseUrl,
