@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveSharedJournal } from "../../src/config/journal-setting.js";
 import type { JournalEvent } from "../../src/core/journal/journal.js";
 import { PgJournal } from "../../src/core/journal/pg/pg-journal.js";
+import { MACHINE } from "../../src/core/journal/pg/pg-claims.js";
 import { unsentRecords } from "../helpers/shared-journal.js";
 import {
   databaseUrl,
@@ -87,12 +88,25 @@ describe("claims with leases", () => {
     await mine.claims.take("00".repeat(32));
     await withClient(db.url, (c) =>
       c.query(
-        `INSERT INTO grokvid_claims (request_hash, holder, host, pid, started, lease_until)
-         VALUES ($1, 'dead', $2, 2147483646, NULL, now() + interval '1 hour')`,
-        [KEY, mine.host],
+        `INSERT INTO grokvid_claims (request_hash, holder, host, pid, started, machine, lease_until)
+         VALUES ($1, 'dead', $2, 2147483646, NULL, $3, now() + interval '1 hour')`,
+        [KEY, mine.host, MACHINE],
       ),
     );
     expect("claim" in (await mine.claims.take(KEY))).toBe(true);
+  });
+
+  it("a holder that only shares this host's name (a container, a clone) is waited out, not judged by its pid", async () => {
+    const mine = journal();
+    await mine.readJobs();
+    await withClient(db.url, (c) =>
+      c.query(
+        `INSERT INTO grokvid_claims (request_hash, holder, host, pid, started, machine, lease_until)
+         VALUES ($1, 'elsewhere', $2, 2147483646, NULL, 'another-boot pid:[1]', now() + interval '1 hour')`,
+        [KEY, mine.host],
+      ),
+    );
+    expect(await mine.claims.take(KEY)).toEqual({ heldBy: { pid: 2147483646 } });
   });
 });
 

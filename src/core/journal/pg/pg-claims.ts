@@ -1,9 +1,23 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { readFileSync, readlinkSync } from "node:fs";
 import { isAlive, SELF } from "../../../files/claim-owner.js";
 import type { Claim, ClaimAttempt, ClaimStore, Holder } from "../../../files/claims.js";
 import type { PoolClient } from "pg";
 import { ConfigError } from "../../../util/errors.js";
 import type { Database } from "./database.js";
+
+/**
+ * This machine as pids mean something on it: its boot (Linux's boot id) and this process's pid
+ * namespace. Undefined where either cannot be read: then no holder is judged dead by its pid.
+ */
+export const MACHINE = ((): string | undefined => {
+  try {
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    return `${boot} ${readlinkSync("/proc/self/ns/pid")}`;
+  } catch {
+    return undefined;
+  }
+})();
 
 /**
  * Claims as rows of `grokvid_claims`, one per request hash: taking one is a single INSERT that
@@ -24,27 +38,32 @@ export class PgClaims implements ClaimStore {
     const { holder, host } = this.db.identity;
     for (let attempt = 0; attempt < 3; attempt++) {
       const taken = await this.db.query(
-        `INSERT INTO grokvid_claims AS c (request_hash, holder, host, pid, started, lease_until)
-         VALUES ($1, $2, $3, $4, $5, clock_timestamp() + $6 * interval '1 millisecond')
+        `INSERT INTO grokvid_claims AS c (request_hash, holder, host, pid, started, machine, lease_until)
+         VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp() + $7 * interval '1 millisecond')
          ON CONFLICT (request_hash) DO UPDATE
            SET holder = EXCLUDED.holder, host = EXCLUDED.host, pid = EXCLUDED.pid,
-               started = EXCLUDED.started, lease_until = EXCLUDED.lease_until
+               started = EXCLUDED.started, machine = EXCLUDED.machine, lease_until = EXCLUDED.lease_until
            WHERE c.lease_until < clock_timestamp() OR c.holder = EXCLUDED.holder
          RETURNING holder`,
-        [key, holder, host, SELF.pid, SELF.start ?? null, this.leaseMs],
+        [key, holder, host, SELF.pid, SELF.start ?? null, MACHINE ?? null, this.leaseMs],
       );
       if (taken.rows.length > 0) return { claim: this.claimOf(key) };
-      const row = await this.db.query<{ holder: string; host: string; pid: number; started: string | null }>(
-        "SELECT holder, host, pid, started FROM grokvid_claims WHERE request_hash = $1",
-        [key],
-      );
+      const row = await this.db.query<{
+        holder: string;
+        host: string;
+        pid: number;
+        started: string | null;
+        machine: string | null;
+      }>("SELECT holder, host, pid, started, machine FROM grokvid_claims WHERE request_hash = $1", [key]);
       const other = row.rows[0];
       // Released between the two statements: try again.
       if (other === undefined) continue;
       if (other.host === host) {
-        // A holder on this machine that is gone (kill -9) need not be waited out for a lease:
-        // taken over only while the row still names it, so of two takers one wins.
-        if (!isAlive({ pid: other.pid, start: other.started ?? undefined })) {
+        // A holder on this very machine (the same boot and pid namespace: not a container or a
+        // clone that shares the host name) that is gone (kill -9) need not be waited out for a
+        // lease: taken over only while the row still names it, so of two takers one wins.
+        const here = MACHINE !== undefined && other.machine === MACHINE;
+        if (here && !isAlive({ pid: other.pid, start: other.started ?? undefined })) {
           const stolen = await this.db.query(
             `UPDATE grokvid_claims
              SET holder = $3, pid = $4, started = $5, lease_until = clock_timestamp() + $6 * interval '1 millisecond'

@@ -8,7 +8,7 @@ import { ConfigError } from "../../../util/errors.js";
 const STEPS: readonly string[] = [
   // 1: the events, in commit order (seq), each once (digest: import and carry-over add nothing twice);
   // the claims, one row per request hash, held by a lease that the holder's heartbeat extends
-  // (host, pid and the process's start time: a holder on this host that is gone is seen at once).
+  // (pid, start time and machine: a holder on this very machine that is gone is seen at once).
   `CREATE TABLE grokvid_events (
      seq bigserial PRIMARY KEY,
      digest text NOT NULL UNIQUE,
@@ -24,6 +24,7 @@ const STEPS: readonly string[] = [
      host text NOT NULL,
      pid integer NOT NULL,
      started text,
+     machine text,
      lease_until timestamptz NOT NULL
    );`,
 ];
