@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -210,4 +210,22 @@ it("the database gone after a create: the records go to the local file, an inten
     await Promise.all(opened.splice(0).map((x) => x.close().catch(() => undefined)));
     await cluster.destroy();
   }
+});
+
+it("a hostile row (huge, or not a record) is skipped with a warning; a CRLF journal imports as the same records", async () => {
+  const warnings: string[] = [];
+  const j = journal({}, db.url, warnings);
+  await j.append(created("t1"));
+  await withClient(db.url, (c) =>
+    c.query(
+      `INSERT INTO grokvid_events (digest, job_id, request_hash, host, body) VALUES
+       ('huge', 't2', NULL, 'x', repeat('a', 2000000)), ('junk', 't3', NULL, 'x', '{"type":"created"}')`,
+    ),
+  );
+  expect((await journal({}, db.url, warnings).readJobs()).map((x) => x.id)).toEqual(["t1"]);
+  expect(warnings.join("\n")).toMatch(/skipped 2 unreadable records/);
+  const file = join(home, "crlf.jsonl");
+  await writeFile(file, `${JSON.stringify(created("t1"))}\r\n${JSON.stringify(created("t4"))}\r\n`);
+  const { importJournal } = await import("../../src/core/journal/transfer.js");
+  expect(await importJournal(j, file)).toMatchObject({ records: 2, added: 1, damaged: 0 });
 });

@@ -46,7 +46,9 @@ export async function importJournal(journal: Journal, file?: string): Promise<Im
   let damaged = 0;
   let read: number | undefined;
   try {
-    read = scanLines(from, EVERY_LINE, (line) => {
+    read = scanLines(from, EVERY_LINE, (text) => {
+      // A file that went through Windows has CRLF line ends: the record is the same.
+      const line = text.replace(/\r$/, "");
       if (line.trim() === "") return;
       if (parseEventLine(line)) lines.push(line);
       else damaged++;

@@ -20,6 +20,12 @@ function abandonment(event: JournalEvent, at: string): string | undefined {
 /** Own records remembered until read back; a client that never reads does not grow without bound. */
 const MAX_OWN_ROWS = 10_000;
 
+/**
+ * A record's text as read back: none above 1 MiB (grokvid writes records of a few hundred bytes;
+ * a huge row is not one of them, and would cost every reader its memory), read as damaged.
+ */
+const BODY = "CASE WHEN octet_length(body) <= 1048576 THEN body END AS body";
+
 /** Every append takes this lock inside its transaction: rows become visible in `seq` order. */
 const APPEND_LOCK = 0x6a726e6c;
 
@@ -33,7 +39,7 @@ interface Pending {
 interface Row {
   seq: string;
   host: string;
-  body: string;
+  body: string | null;
 }
 
 /**
@@ -276,7 +282,7 @@ export class PgJournal implements Journal {
   private async foldNew(): Promise<JournalState> {
     await this.ready();
     const { rows } = await this.db.query<Row>(
-      "SELECT seq, host, body FROM grokvid_events WHERE seq > $1 ORDER BY seq",
+      `SELECT seq, host, ${BODY} FROM grokvid_events WHERE seq > $1 ORDER BY seq`,
       [this.lastSeq],
     );
     this.fold(this.state, rows, this.own);
@@ -288,9 +294,10 @@ export class PgJournal implements Journal {
   private fold(state: JournalState, rows: readonly Row[], own?: Map<string, JournalEvent>): void {
     let damaged = 0;
     for (const row of rows) {
-      const mine = own?.get(row.body);
-      if (mine) own?.delete(row.body);
-      const event = mine ?? parseEventLine(row.body);
+      const body = row.body ?? "";
+      const mine = own?.get(body);
+      if (mine) own?.delete(body);
+      const event = mine ?? parseEventLine(body);
       if (!event) {
         damaged++;
         continue;
@@ -321,7 +328,7 @@ export class PgJournal implements Journal {
   async findJob(id: string, provider?: string): Promise<JobRecord | undefined> {
     await this.ready();
     const { rows } = await this.db.query<Row>(
-      "SELECT seq, host, body FROM grokvid_events WHERE job_id = $1 ORDER BY seq",
+      `SELECT seq, host, ${BODY} FROM grokvid_events WHERE job_id = $1 ORDER BY seq`,
       [id],
     );
     const found = new JournalState();
