@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { E2E_KEY, useE2e } from "../helpers/e2e.js";
+import { sharedJournalRun } from "../helpers/journal-text.js";
 import {
   expectSaved,
   FAST,
@@ -268,9 +269,10 @@ describe("fal: the status, result and cancel URLs are the ones fal returned (§1
       cancel: `${proxy.url}${returned}/cancel`,
     });
 
-    // A new process with the journal only: no --provider, no base URL in the environment.
+    // A new process with the journal only: no --provider, no base URL in the environment (a
+    // shared journal's remembered base URL is used only where it is this machine's own too).
     const before = proxy.seen.length;
-    const status = await viaProxy(["status", doc.id, "--json"], false);
+    const status = await viaProxy(["status", doc.id, "--json"], sharedJournalRun());
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ id: doc.id, provider: "fal", status: "succeeded" });
     expect(proxy.seen.slice(before).map((s) => `${s.method} ${s.path} ${s.status}`)).toEqual([
@@ -286,10 +288,10 @@ describe("fal: the status, result and cancel URLs are the ones fal returned (§1
     const { id } = JSON.parse(made.stdout) as { id: string };
     const returned = `${MOVED}${APP}/requests/${id}`;
 
-    const cancel = await viaProxy(["cancel", id], false);
+    const cancel = await viaProxy(["cancel", id], sharedJournalRun());
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout.trim()).toBe(`${id}\tcancelled\tfal took the cancel`);
-    const status = await viaProxy(["status", id, "--json"], false);
+    const status = await viaProxy(["status", id, "--json"], sharedJournalRun());
     expect(JSON.parse(status.stdout)).toMatchObject({ id, status: "cancelled" });
     const after = proxy.seen.slice(1).map((s) => `${s.method} ${s.path}`);
     expect(after).toContain(`PUT ${returned}/cancel`);
