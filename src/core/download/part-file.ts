@@ -1,17 +1,11 @@
-import { closeSync, fdatasync, ftruncateSync, lstatSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { closeSync, fdatasync, ftruncateSync, lstatSync, mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import * as z from "../../util/zod.js";
 import { DownloadError } from "./download-error.js";
-import {
-  codeOf,
-  createExclusiveFd,
-  createReplacingFd,
-  readRegular,
-  removeName,
-  writeAllSync,
-} from "../../files/safe-file.js";
+import { isAlive, MAX_OWNER_BYTES, OwnerFile, parseOwner } from "../../files/claim-owner.js";
+import { createReplacingFd, readRegular, removeName, writeAllSync } from "../../files/safe-file.js";
 
 /**
  * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
@@ -102,47 +96,34 @@ export class PartMetaFile {
 
 const fdatasyncFd = promisify(fdatasync);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return codeOf(err) === "EPERM";
-  }
-}
+/** Each folder's owner file, whose hard links are the locks this process holds there. */
+const owners = new Map<string, OwnerFile>();
 
 /**
- * Two commands downloading to the same file would append to one `.part` at once. The lock holds
- * the owner's pid; one left by a process that died (kill -9, power cut) is taken over, and so is
- * anything at the lock's name that is not a plain file (removing a link never touches its target).
+ * Two commands downloading to the same file would append to one `.part` at once. The lock is a
+ * hard link of this process's owner file in the folder (claim-owner.ts): taking it is one link(2),
+ * which creates no file, so a batch does not create and delete one more file per video (on ext4,
+ * creating files among many just deleted is what a batch's kernel time went to). It names the
+ * owner's pid and start time; one left by a process that died (kill -9, power cut) is taken over,
+ * and so is anything at the lock's name that is not a plain file (removing a link never touches
+ * its target). A lock written by an older grokvid (its pid alone) is read the same way.
  */
 export async function lockPart(part: string): Promise<() => Promise<void>> {
   const lock = `${part}.lock`;
+  const folder = dirname(part);
+  // The folder is made on the first download into it, with the user's usual permissions (the owner
+  // file would make a missing one private); one mkdir(2), which creates nothing when it exists.
+  mkdirSync(folder, { recursive: true });
+  let owner = owners.get(folder);
+  if (!owner) owners.set(folder, (owner = new OwnerFile(folder)));
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      let fd: number;
-      try {
-        fd = createExclusiveFd(lock);
-      } catch (err) {
-        // The folder is made on the first download into it, not checked before every one.
-        if (codeOf(err) !== "ENOENT") throw err;
-        await mkdir(dirname(part), { recursive: true });
-        fd = createExclusiveFd(lock);
-      }
-      try {
-        writeAllSync(fd, Buffer.from(String(process.pid)));
-      } finally {
-        closeSync(fd);
-      }
-      return () => removeName(lock);
-    } catch (err) {
-      if (codeOf(err) !== "EEXIST") throw err;
-      const owner = Number(await readRegular(lock, 32));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new DownloadError(`another grokvid (pid ${owner}) is downloading to ${part}`, "final");
-      }
-      await rm(lock, { force: true });
+    const linked = await owner.linkTo(lock);
+    if (linked) return () => owner.unlinkIfMine(lock, linked);
+    const holder = parseOwner((await readRegular(lock, MAX_OWNER_BYTES, { links: true })) ?? "");
+    if (holder && holder.pid !== process.pid && isAlive(holder)) {
+      throw new DownloadError(`another grokvid (pid ${holder.pid}) is downloading to ${part}`, "final");
     }
+    await rm(lock, { force: true });
   }
   throw new DownloadError(`could not lock ${part}`, "final");
 }
