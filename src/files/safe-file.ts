@@ -123,6 +123,21 @@ export async function openRegular(path: string, use: "read" | "append"): Promise
   return undefined;
 }
 
+/** openRegular by descriptor, with synchronous calls: undefined in the same cases. */
+export function openRegularFd(path: string, use: "read" | "append"): number | undefined {
+  const access = use === "append" ? constants.O_RDWR | constants.O_APPEND : constants.O_RDONLY;
+  let fd: number;
+  try {
+    fd = openSync(path, access | OPEN_PLAIN);
+  } catch (err) {
+    if (NOT_A_PLAIN_FILE.has(codeOf(err) ?? "")) return undefined;
+    throw err;
+  }
+  if (isPlainFile(fstatSync(fd))) return fd;
+  closeSync(fd);
+  return undefined;
+}
+
 /**
  * A small file grokvid wrote itself (part meta, lock), or undefined when it is not a plain file.
  * `links` accepts a file with several names: a lock, which is a hard link of its owner's file and
