@@ -152,13 +152,19 @@ function failure(
   }
 }
 
+/** A video saved by fetchToPart, and its part meta, still open: the caller clears it once it has recorded the download. */
+export interface FetchedPart {
+  saved: DownloadResult;
+  meta: PartMetaFile;
+}
+
 /**
  * One attempt: continue or start `<dest>.part`, stream the body into it (checked to be a video,
  * never past the announced end, not slower than the limit), flush it, record its size and hash in
  * the part meta, then give it its final name. Bytes that cannot be trusted are deleted; bytes that
  * can are kept for the next attempt, which continues them with Range.
  */
-export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps): Promise<DownloadResult> {
+export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps): Promise<FetchedPart> {
   const { task, part } = job;
   const kept = await openPart(part, task.id);
   let file: PartHandle | undefined = kept?.file;
@@ -237,10 +243,11 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
     const sha256 = await hasher.digest();
     const etag = res.headers.etag ?? null;
     await meta.seal({ taskId: task.id, etag, final: { bytes: received, sha256, sourceUrl: opened.source } });
-    meta.close();
-    meta = undefined;
     await commitFile(part, job.dest, job.force);
-    return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
+    const saved = { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
+    const fetched = { saved, meta };
+    meta = undefined;
+    return fetched;
   } finally {
     // A body this attempt stopped reading (the disk refused the .part, an error page) is let go
     // now: left open, it holds its connection, and every dispatcher.close(), until the server quits.

@@ -1,11 +1,17 @@
-import { closeSync, fdatasync, ftruncateSync, lstatSync, mkdirSync } from "node:fs";
+import { closeSync, fdatasync, fstatSync, fsync, ftruncateSync, lstatSync, mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import * as z from "../../util/zod.js";
 import { DownloadError } from "./download-error.js";
 import { isAlive, MAX_OWNER_BYTES, OwnerFile, parseOwner } from "../../files/claim-owner.js";
-import { createReplacingFd, readRegular, removeName, writeAllSync } from "../../files/safe-file.js";
+import {
+  commitFile,
+  createReplacingFd,
+  readRegular,
+  removeName,
+  writeAllSync,
+} from "../../files/safe-file.js";
 
 /**
  * `<file>.part.json` says whose bytes `<file>.part` holds and the server's ETag for them (sent back
@@ -61,11 +67,16 @@ export async function clearPartMeta(part: string): Promise<void> {
  */
 export class PartMetaFile {
   private written = 0;
+  private closed = false;
 
-  private constructor(private readonly fd: number) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {}
 
   static async create(part: string, meta: PartMeta): Promise<PartMetaFile> {
-    const made = new PartMetaFile(await createReplacingFd(metaPath(part)));
+    const path = metaPath(part);
+    const made = new PartMetaFile(await createReplacingFd(path), path);
     try {
       made.write(meta);
     } catch (err) {
@@ -76,7 +87,11 @@ export class PartMetaFile {
   }
 
   write(meta: PartMeta): void {
-    const data = Buffer.from(JSON.stringify(meta));
+    this.writeText(JSON.stringify(meta));
+  }
+
+  private writeText(text: string): void {
+    const data = Buffer.from(text);
     writeAllSync(this.fd, data, 0);
     // A shorter record must not leave the tail of the longer one behind it.
     if (data.length < this.written) ftruncateSync(this.fd, data.length);
@@ -89,12 +104,46 @@ export class PartMetaFile {
     await fdatasyncFd(this.fd);
   }
 
+  /**
+   * Once the caller has recorded the download, the meta has served, and its own file becomes
+   * `path` (a batch video's .json sidecar): `text` is written through this handle, flushed, and
+   * the file given that name as writeFileAtomic gives a temp file (never replacing a file there
+   * without force), which removes the meta's name. The download thus creates no further file: on
+   * ext4, each new file is paid for by scanning past the inodes deleted in the last seconds (a
+   * batch's share of its CPU time grows with the files it creates). Whatever goes wrong, the
+   * meta's name is gone, as clearPartMeta would leave it. False, touching nothing, when the meta's
+   * name no longer holds this file: then the caller clears the name and writes `path` anew.
+   */
+  async becomeFile(path: string, text: string, force: boolean): Promise<boolean> {
+    const mine = fstatSync(this.fd);
+    const named = lstatSync(this.path, { throwIfNoEntry: false });
+    if (named?.ino !== mine.ino || named.dev !== mine.dev) {
+      this.close();
+      return false;
+    }
+    try {
+      this.writeText(text);
+      await fsyncFd(this.fd);
+      this.close();
+      await commitFile(this.path, path, force);
+      return true;
+    } catch (err) {
+      this.close();
+      await removeName(this.path);
+      throw err;
+    }
+  }
+
+  /** Closes the descriptor once; later calls do nothing. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 }
 
 const fdatasyncFd = promisify(fdatasync);
+const fsyncFd = promisify(fsync);
 
 /** Each folder's owner file, whose hard links are the locks this process holds there. */
 const owners = new Map<string, OwnerFile>();
