@@ -89,9 +89,11 @@ await build({
         { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
         // The entry enables Node's compile cache (src/cli/compile-cache.ts) before it loads the
         // rest, in a folder env-paths finds: that much is a chunk of its own, loaded first.
+        // cosmiconfig's own (CommonJS) copy of env-paths goes with cosmiconfig, loaded only where
+        // a config file is found.
         {
           name: "cache-dir",
-          test: /[\\/](src[\\/]cli[\\/]compile-cache\.ts|node_modules[\\/]env-paths[\\/].*)$/,
+          test: /[\\/](src[\\/]cli[\\/]compile-cache\.ts|(?<!cosmiconfig[\\/])node_modules[\\/]env-paths[\\/].*)$/,
         },
         {
           name: "common",
