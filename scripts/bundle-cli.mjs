@@ -82,19 +82,23 @@ await build({
     // What a start-up runs (flags, the config scan, the providers' limits and requests, output,
     // a dry run) is one chunk: each extra file costs a read and a compile. What shows a job's
     // result (status, and create once it sends) is a second; heavy parts stay apart, loaded when
-    // first used. A module a group's member imports statically joins the group.
+    // first used. The whole program (help texts, setup and review commands) is loaded by the lines
+    // that need it (src/cli/start-program.ts). A module a group's member imports statically joins
+    // the group.
     codeSplitting: {
       groups: [
         { name: "zod", test: /[\\/]node_modules[\\/]zod[\\/]/ },
         // The entry enables Node's compile cache (src/cli/compile-cache.ts) before it loads the
         // rest, in a folder env-paths finds: that much is a chunk of its own, loaded first.
+        // cosmiconfig's own (CommonJS) copy of env-paths goes with cosmiconfig, loaded only where
+        // a config file is found.
         {
           name: "cache-dir",
-          test: /[\\/](src[\\/]cli[\\/]compile-cache\.ts|node_modules[\\/]env-paths[\\/].*)$/,
+          test: /[\\/](src[\\/]cli[\\/]compile-cache\.ts|(?<!cosmiconfig[\\/])node_modules[\\/]env-paths[\\/].*)$/,
         },
         {
           name: "common",
-          test: /[\\/]src[\\/](index|cli[\\/](run|program|program-options|program-setup|program-review|commander-text|completion[\\/]scripts)|util[\\/](errors|redact|version|task-status|untrusted|duration|did-you-mean|env|paths)|commands[\\/](cli-output|create|stdin|prompt)|config[\\/](choices|gateway-spec|load|quick-scan|resolve|home|selection|sourced|download-template|base-url|key-source|keys-file|user-files|config-file|config-search|known-secrets)|providers[\\/](specs|types|[\w-]+-spec)|http[\\/](limits|encode)|ui[\\/](output|color)|files[\\/]state-file|sandbox[\\/](index|timeline|faults|fault-help|types)|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/]resolve-gateway|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|setup[\\/]setup-calls))(\.ts)?$|[\\/]node_modules[\\/]commander[\\/]/,
+          test: /[\\/]src[\\/](index|cli[\\/](run|start-program|program-core|program-jobs|program-options|commander-text)|util[\\/](errors|redact|version|task-status|untrusted|duration|did-you-mean|env|paths)|commands[\\/](cli-output|create|stdin|prompt)|config[\\/](choices|gateway-spec|load|quick-scan|resolve|home|selection|sourced|download-template|base-url|key-source|keys-file|user-files|config-file|config-search|known-secrets)|providers[\\/](specs|types|[\w-]+-spec)|http[\\/](limits|encode)|ui[\\/](output|color)|files[\\/]state-file|core[\\/](journal[\\/]file-name|client[\\/](client|context|settings|event-queue)|gateway[\\/]resolve-gateway|jobs[\\/](preview|validate-create|validate-images|value-source|load-images)|setup[\\/]setup-calls))(\.ts)?$|[\\/]node_modules[\\/]commander[\\/]/,
         },
         // What shows a job's result (status lines, saved paths, exit codes): loaded by the commands that have one.
         {

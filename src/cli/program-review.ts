@@ -1,7 +1,7 @@
 import type { GalleryFlags } from "../commands/gallery.js";
 import type { JobsFlags } from "../commands/jobs.js";
 import { addCommon, option } from "./program-options.js";
-import type { Declare } from "./program-setup.js";
+import type { Declare } from "./program-core.js";
 
 /** The commands that look back at what was made: the journal as a table, and as a page of videos. */
 export const REVIEW_COMMANDS: Record<string, Declare> = {

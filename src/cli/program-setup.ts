@@ -1,13 +1,11 @@
-import { Argument, type Command } from "commander";
-import type { InputRuntime } from "../commands/cli-output.js";
+import { Argument } from "commander";
 import type { CommonFlags } from "../commands/cli-output.js";
 import type { McpFlags } from "../commands/mcp.js";
 import { completionShells } from "./completion/scripts.js";
 import { addCommon, collect, option } from "./program-options.js";
 import { describeDialects, describeFaultKinds } from "../sandbox/index.js";
 import { VERSION } from "../util/version.js";
-
-export type Declare = (program: Command, runtime: InputRuntime) => void;
+import type { Declare } from "./program-core.js";
 
 /**
  * The commands that set grokvid up rather than make videos (the simulator, completion, the

@@ -6,7 +6,7 @@ import { closeClients } from "../commands/open-clients.js";
 import { registerKnownSecrets } from "../index.js";
 import { safeCommanderText } from "./commander-text.js";
 import { cliMessage } from "./flag-wording.js";
-import { buildProgram } from "./program.js";
+import { startProgram } from "./start-program.js";
 import { safeText } from "../ui/output.js";
 import { resolveColorLevel } from "../ui/color.js";
 import { type StandardStream, standardStream, writeFailure } from "../ui/direct-stream.js";
@@ -98,11 +98,14 @@ export async function run(given: readonly string[], runtime: CliRuntime): Promis
     if (argv[0] === "__complete") {
       // The completion scripts' helper: not a command a user types, so not declared (nor in --help);
       // commander would read the words on the line as its own flags.
-      const { runComplete } = await import("../commands/complete.js");
+      const [{ runComplete }, { buildProgram }] = await Promise.all([
+        import("../commands/complete.js"),
+        import("./program.js"),
+      ]);
       await runComplete(argv.slice(1), buildProgram(runtime), runtime);
       return lostOutput(runtime) ?? ExitCode.ok;
     }
-    await buildProgram(runtime, argv).parseAsync(argv, { from: "user" });
+    await (await startProgram(runtime, argv)).parseAsync(argv, { from: "user" });
     // A Node stream reports a failed write a tick later (SyncWriteStream on /dev/full).
     await new Promise((resolve) => setImmediate(resolve));
     return lostOutput(runtime) ?? ExitCode.ok;

@@ -123,8 +123,31 @@ export async function openRegular(path: string, use: "read" | "append"): Promise
   return undefined;
 }
 
-/** A small file grokvid wrote itself (part meta, lock), or undefined when it is not a plain file. */
-export async function readRegular(path: string, maxBytes: number): Promise<string | undefined> {
+/** openRegular by descriptor, with synchronous calls: undefined in the same cases. */
+export function openRegularFd(path: string, use: "read" | "append"): number | undefined {
+  const access = use === "append" ? constants.O_RDWR | constants.O_APPEND : constants.O_RDONLY;
+  let fd: number;
+  try {
+    fd = openSync(path, access | OPEN_PLAIN);
+  } catch (err) {
+    if (NOT_A_PLAIN_FILE.has(codeOf(err) ?? "")) return undefined;
+    throw err;
+  }
+  if (isPlainFile(fstatSync(fd))) return fd;
+  closeSync(fd);
+  return undefined;
+}
+
+/**
+ * A small file grokvid wrote itself (part meta, lock), or undefined when it is not a plain file.
+ * `links` accepts a file with several names: a lock, which is a hard link of its owner's file and
+ * is only ever read, never written through.
+ */
+export async function readRegular(
+  path: string,
+  maxBytes: number,
+  { links = false } = {},
+): Promise<string | undefined> {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | OPEN_PLAIN);
@@ -133,7 +156,8 @@ export async function readRegular(path: string, maxBytes: number): Promise<strin
     throw err;
   }
   try {
-    if (!isPlainFile(fstatSync(fd))) return undefined;
+    const info = fstatSync(fd);
+    if (links ? !info.isFile() : !isPlainFile(info)) return undefined;
     const buffer = Buffer.alloc(maxBytes);
     const bytesRead = readSync(fd, buffer, 0, maxBytes, 0);
     return buffer.subarray(0, bytesRead).toString("utf8");

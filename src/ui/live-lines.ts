@@ -39,15 +39,21 @@ export class LiveLines {
    * `state` changes.
    */
   set(key: string, line: string | JobLine, { state, log }: LiveLineOptions = {}): void {
-    const text = typeof line === "string" ? line : describeJobLine(line);
+    const describe = () => (typeof line === "string" ? line : describeJobLine(line));
+    if (!this.region) {
+      // Off a terminal only a changed state is printed: a line's text (its prompt measured and
+      // cut, every part cleaned) is made only then, not for each of a batch's thousands of polls.
+      const said = state ?? log ?? describe();
+      if (this.printed.get(key) === said) return;
+      this.printed.set(key, said);
+      this.out.info(log ?? describe());
+      return;
+    }
+    const text = describe();
     if (this.lines.get(key)?.text === text) return;
     const drawn = typeof line === "string" ? safeText(line) : (width: number) => fitJobLine(line, width);
     this.lines.set(key, { text, drawn });
-    if (this.region) return this.redraw();
-    const said = state ?? log ?? text;
-    if (this.printed.get(key) === said) return;
-    this.printed.set(key, said);
-    this.out.info(log ?? text);
+    this.redraw();
   }
 
   /**

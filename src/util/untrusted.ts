@@ -65,24 +65,33 @@ export function mapJsonStrings(
   clean: (text: string) => string,
   limits: JsonLimits = { depth: Infinity, entries: Infinity, chars: Infinity },
 ): unknown {
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === "string") return clean(v.length > limits.chars ? `${v.slice(0, limits.chars)}…` : v);
-    if (v === null || typeof v !== "object") return v;
-    if (depth >= limits.depth) return "[nested too deep]";
-    if (Array.isArray(v)) return v.slice(0, limits.entries).map((item) => walk(item, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v).slice(0, limits.entries)) {
-      // defineProperty: a "__proto__" key from a gateway stays a plain key, not a prototype.
-      Object.defineProperty(out, clean(key), {
-        value: walk(item, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  };
-  return walk(value, 0);
+  return mapValue(value, 0, clean, limits);
+}
+
+/**
+ * One function for every answer (not a closure made per call), and plain stores for the keys:
+ * every gateway answer goes through here twice, and a fresh closure per answer and a
+ * defineProperty per key made V8 optimise it again and again (seven times in a 1000-job batch).
+ */
+function mapValue(v: unknown, depth: number, clean: (text: string) => string, limits: JsonLimits): unknown {
+  if (typeof v === "string") return clean(v.length > limits.chars ? `${v.slice(0, limits.chars)}…` : v);
+  if (v === null || typeof v !== "object") return v;
+  if (depth >= limits.depth) return "[nested too deep]";
+  if (Array.isArray(v))
+    return v.slice(0, limits.entries).map((item) => mapValue(item, depth + 1, clean, limits));
+  const out: Record<string, unknown> = {};
+  let kept = 0;
+  for (const key of Object.keys(v)) {
+    if (kept++ >= limits.entries) break;
+    const name = clean(key);
+    const item = mapValue((v as Record<string, unknown>)[key], depth + 1, clean, limits);
+    // A "__proto__" key from a gateway stays a plain key, not a prototype: it alone is defined,
+    // since assigning it would set the copy's prototype; any other key assigns as it defines.
+    if (name === "__proto__")
+      Object.defineProperty(out, name, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[name] = item;
+  }
+  return out;
 }
 
 /**

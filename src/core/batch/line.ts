@@ -13,7 +13,7 @@ import { Limiter } from "../../util/pool.js";
 import type { BatchEvent, BatchOptions } from "./events.js";
 import { planOutput } from "./output.js";
 import { type PlannedJob, replan } from "./plan.js";
-import { entry, finalStatus, type ManifestEntry, sidecarSource, skipped, writeSidecar } from "./report.js";
+import { entry, finalStatus, type ManifestEntry, sidecarFile, sidecarSource, skipped } from "./report.js";
 import type { Session } from "../client/session.js";
 import type { SessionPool } from "../client/session-pool.js";
 
@@ -188,11 +188,13 @@ export async function runOne(planned: PlannedJob, ctx: RunContext): Promise<Mani
             elapsedMs: Date.now() - started,
           }),
         onWarning: (message) => emit({ type: "warning", line, message }),
+        // Written as the download ends, into the part meta's own file (see DownloadOptions.companion).
+        ...(output.sidecar === false
+          ? {}
+          : { companion: (seen, saved) => sidecarFile(sidecarSource(job), seen, saved) }),
       },
       jobSession.deps,
     );
-    if (saved && output.sidecar !== false)
-      await writeSidecar(sidecarSource(job), task, saved, { force: flags.force === true });
     const ok = task.status === "succeeded";
     const shown = saved ? displayPath(saved.path, ctx.cwd) : null;
     const warnings = saved?.warnings ?? [];

@@ -62,6 +62,16 @@ export async function writeSidecar(
   saved: DownloadResult,
   opts: { force: boolean } = { force: false },
 ): Promise<void> {
+  const { path, text } = sidecarFile(source, task, saved);
+  await writeFileAtomic(path, text, opts);
+}
+
+/** The sidecar of a saved video: where it goes and what it says. */
+export function sidecarFile(
+  source: SidecarSource,
+  task: NormalizedTask,
+  saved: DownloadResult,
+): { path: string; text: string } {
   const sidecar = {
     prompt: source.parameters.prompt,
     parameters: source.parameters,
@@ -79,7 +89,7 @@ export async function writeSidecar(
     ...(saved.warnings?.length ? { warnings: saved.warnings } : {}),
     ...(task.cost ? { cost: task.cost } : {}),
   };
-  await writeFileAtomic(sidecarPathFor(saved.path), `${JSON.stringify(sidecar, null, 2)}\n`, opts);
+  return { path: sidecarPathFor(saved.path), text: `${JSON.stringify(sidecar, null, 2)}\n` };
 }
 
 /** Only a terminal word belongs in the manifest; anything else means the run did not see the end. */

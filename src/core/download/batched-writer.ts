@@ -1,4 +1,4 @@
-import type { FileHandle } from "node:fs/promises";
+import type { PartHandle } from "./part-handle.js";
 import { type ChunkHasher, RECLAIM_BYTES } from "./chunk-hasher.js";
 
 export { RECLAIM_BYTES } from "./chunk-hasher.js";
@@ -48,7 +48,7 @@ export class BatchedWriter {
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly file: FileHandle,
+    private readonly file: PartHandle,
     private readonly hasher: ChunkHasher,
     private readonly collectGarbage: (() => void) | undefined,
   ) {}
@@ -62,9 +62,14 @@ export class BatchedWriter {
 
   /** Everything pushed is written when this resolves. */
   async flush(): Promise<void> {
-    await this.send();
-    await this.inFlight;
-    await this.syncing;
+    try {
+      await this.send();
+    } finally {
+      // Nothing may still use the file once this returns: its descriptor is closed next, and a
+      // closed descriptor's number can name another file by then.
+      await this.inFlight;
+      await this.syncing;
+    }
     if (this.failed) throw this.failed;
   }
 
@@ -107,7 +112,7 @@ export class BatchedWriter {
   }
 }
 
-async function writeAllv(file: FileHandle, chunks: Buffer[]): Promise<void> {
+async function writeAllv(file: PartHandle, chunks: Buffer[]): Promise<void> {
   let rest = chunks;
   while (rest.length > 0) {
     let written = (await file.writev(rest)).bytesWritten;

@@ -1,11 +1,11 @@
-import type { FileHandle } from "node:fs/promises";
+import type { PartHandle } from "./part-handle.js";
 import type { LowSpeedLimit } from "../../http/client.js";
 import { BatchedWriter } from "./batched-writer.js";
 import type { ChunkHasher } from "./chunk-hasher.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
 export interface BodyTarget {
-  file: FileHandle;
+  file: PartHandle;
   /** Bytes already in the file (and already hashed) before this body. */
   offset: number;
   /** Never write past this many bytes in total: the Content-Range end or Content-Length. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { FileHandle } from "node:fs/promises";
+import type { PartHandle } from "./part-handle.js";
 import type { Worker } from "node:worker_threads";
 
 /** Bytes written between two calls of collectGarbage: far below what V8 lets pile up itself. */
@@ -141,7 +141,7 @@ class WorkerHasher implements ChunkHasher {
 }
 
 /** Feeds the first `bytes` of an open file (a partial download being continued) to a hasher. */
-export async function hashFilePrefix(file: FileHandle, bytes: number, hasher: ChunkHasher): Promise<void> {
+export async function hashFilePrefix(file: PartHandle, bytes: number, hasher: ChunkHasher): Promise<void> {
   for (let pos = 0; pos < bytes;) {
     // A fresh buffer each time: the hasher takes it over.
     const buffer = Buffer.allocUnsafeSlow(Math.min(1024 * 1024, bytes - pos));

@@ -8,10 +8,10 @@ import type { NormalizedTask } from "../../providers/types.js";
 import { adoptFinished, type ExpectedFile } from "./adopt.js";
 import { DownloadError } from "./download-error.js";
 import { readVideoHeader } from "../media/mp4-header.js";
-import { clearPartMeta, lockPart, partTask } from "./part-file.js";
+import { clearPartMeta, lockPart, type PartMetaFile, partTask } from "./part-file.js";
 import { fetchToPart } from "./fetch-to-part.js";
 import type { DownloadResult } from "./download-result.js";
-import { alreadyExists } from "../../files/safe-file.js";
+import { alreadyExists, writeFileAtomic } from "../../files/safe-file.js";
 
 export { DownloadError } from "./download-error.js";
 export type { ExpectedFile } from "./adopt.js";
@@ -28,6 +28,18 @@ export interface DownloadOptions {
   onSaved?: (saved: DownloadResult) => Promise<void>;
   /** Size and hash the caller recorded for this task's download: a matching file at dest is adopted. */
   expected?: ExpectedFile;
+  /**
+   * A small file to write beside the video once the download is recorded (a batch's .json
+   * sidecar), or undefined for none; it replaces a file already there only with force. It is
+   * written into the part meta's own file, which then takes its name (see PartMetaFile.becomeFile),
+   * so the download creates no further file; beside an adopted video, as writeFileAtomic writes.
+   */
+  companion?: (saved: DownloadResult) => CompanionFile | undefined;
+}
+
+export interface CompanionFile {
+  path: string;
+  text: string;
 }
 
 export async function assertWritable(path: string, force: boolean): Promise<void> {
@@ -77,7 +89,23 @@ export async function downloadVideo(
   try {
     return await downloadTo(gateway, task, dest, opts, http);
   } catch (err) {
-    throw asSaveError(err, task, dest);
+    // The video is saved and recorded by then: the companion's own failure is not the video's.
+    throw err instanceof CompanionFailure ? err.failure : asSaveError(err, task, dest);
+  }
+}
+
+/** Carries a companion file's failure past asSaveError unchanged. */
+class CompanionFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super("the companion file could not be written");
+  }
+}
+
+async function companionStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    throw new CompanionFailure(err);
   }
 }
 
@@ -145,25 +173,40 @@ async function downloadTo(
     throw new UsageError(`${dest} is not a regular file; pass a file path to -o`);
   const part = `${dest}.part`;
   const unlock = await lockPart(part);
+  let meta: PartMetaFile | undefined;
   try {
     let saved = existing ? await adoptFinished(dest, part, task.id, opts.expected) : undefined;
     if (!saved) {
       if (existing && !opts.force) throw alreadyExists(dest);
       if (!opts.force) await refuseForeignPart(part, task.id);
       const job = { task, dest, part, sources: listSources(gateway, task), force: opts.force };
-      saved = await fetchToPart(
+      ({ saved, meta } = await fetchToPart(
         gateway,
         opts.onProgress ? { ...job, onProgress: opts.onProgress } : job,
         http,
-      );
+      ));
     }
     // Read before it is recorded, so the journal says what the file is, not only that it exists.
     const header = await readVideoHeader(saved.path);
     saved = header.ok ? { ...saved, delivered: header.header } : { ...saved, headerProblem: header.reason };
     await opts.onSaved?.(saved);
-    await clearPartMeta(part);
+    const companion = opts.companion?.(saved);
+    const file = meta;
+    meta = undefined;
+    const { force } = opts;
+    // The meta's own file becomes the companion where it can; else the meta is cleared as before.
+    const became =
+      companion && file
+        ? await companionStep(() => file.becomeFile(companion.path, companion.text, force))
+        : false;
+    if (!became) {
+      file?.close();
+      await clearPartMeta(part);
+      if (companion) await companionStep(() => writeFileAtomic(companion.path, companion.text, { force }));
+    }
     return saved;
   } finally {
+    meta?.close();
     await unlock();
   }
 }

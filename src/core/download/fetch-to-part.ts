@@ -1,4 +1,4 @@
-import { type FileHandle, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { DEFAULT_LOW_SPEED, type Gateway, type LowSpeedLimit, type HttpDeps } from "../../http/client.js";
 import { discardBody, downloadAuth, openDownload, type StreamResponse } from "../../http/open-download.js";
 import type { NormalizedTask } from "../../providers/types.js";
@@ -9,7 +9,8 @@ import { type ChunkHasher, createChunkHasher, hashFilePrefix } from "./chunk-has
 import type { DownloadResult } from "./download-result.js";
 import { DownloadError } from "./download-error.js";
 import { clearPartMeta, PartMetaFile, readPartMeta } from "./part-file.js";
-import { commitFile, createReplacing, openRegular } from "../../files/safe-file.js";
+import { commitFile } from "../../files/safe-file.js";
+import { PartHandle } from "./part-handle.js";
 import { isVideoHead, SNIFF_BYTES } from "./video-sniff.js";
 
 export interface PartJob {
@@ -88,15 +89,18 @@ async function openFrom(
 async function openPart(part: string, taskId: string) {
   const meta = await readPartMeta(part);
   if (meta?.taskId !== taskId) return undefined;
-  const file = await openRegular(part, "append");
+  const file = PartHandle.openToAppend(part);
   if (!file) return undefined;
   const head = Buffer.alloc(SNIFF_BYTES);
-  const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+  const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0).catch((err: unknown) => {
+    file.close();
+    throw err;
+  });
   if (!isVideoHead(head.subarray(0, bytesRead))) {
-    await file.close();
+    file.close();
     return undefined;
   }
-  return { file, have: (await file.stat()).size, etag: meta.etag ?? undefined };
+  return { file, have: file.size(), etag: meta.etag ?? undefined };
 }
 
 async function openSource(
@@ -148,16 +152,22 @@ function failure(
   }
 }
 
+/** A video saved by fetchToPart, and its part meta, still open: the caller clears it once it has recorded the download. */
+export interface FetchedPart {
+  saved: DownloadResult;
+  meta: PartMetaFile;
+}
+
 /**
  * One attempt: continue or start `<dest>.part`, stream the body into it (checked to be a video,
  * never past the announced end, not slower than the limit), flush it, record its size and hash in
  * the part meta, then give it its final name. Bytes that cannot be trusted are deleted; bytes that
  * can are kept for the next attempt, which continues them with Range.
  */
-export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps): Promise<DownloadResult> {
+export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps): Promise<FetchedPart> {
   const { task, part } = job;
   const kept = await openPart(part, task.id);
-  let file: FileHandle | undefined = kept?.file;
+  let file: PartHandle | undefined = kept?.file;
   let hasher: ChunkHasher | undefined;
   let meta: PartMetaFile | undefined;
   let body: StreamResponse["body"] | undefined;
@@ -173,10 +183,10 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
       );
     }
     if (offset === 0) {
-      await file?.close();
+      file?.close();
       file = undefined;
       // Whatever has the name (an old part, a planted link) goes; unlinking a link spares its target.
-      file = await createReplacing(part);
+      file = await PartHandle.create(part);
     }
     if (!file) throw new Error("no part file to continue");
     meta = await PartMetaFile.create(part, { taskId: task.id, etag: res.headers.etag ?? null });
@@ -210,7 +220,7 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
       );
     }
     if (outcome.kind === "not-video" || outcome.kind === "overflow") {
-      await file.close();
+      file.close();
       file = undefined;
       meta.close();
       meta = undefined;
@@ -228,20 +238,21 @@ export async function fetchToPart(gateway: Gateway, job: PartJob, http: HttpDeps
         "transient",
       );
     }
-    await file.close();
+    file.close();
     file = undefined;
     const sha256 = await hasher.digest();
     const etag = res.headers.etag ?? null;
     await meta.seal({ taskId: task.id, etag, final: { bytes: received, sha256, sourceUrl: opened.source } });
-    meta.close();
-    meta = undefined;
     await commitFile(part, job.dest, job.force);
-    return { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
+    const saved = { path: job.dest, bytes: received, sha256, sourceUrl: opened.source, resumedFrom: offset };
+    const fetched = { saved, meta };
+    meta = undefined;
+    return fetched;
   } finally {
     // A body this attempt stopped reading (the disk refused the .part, an error page) is let go
     // now: left open, it holds its connection, and every dispatcher.close(), until the server quits.
     if (body && !body.readableEnded) discardBody(body);
-    await file?.close();
+    file?.close();
     await hasher?.close();
     meta?.close();
   }

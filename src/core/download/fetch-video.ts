@@ -2,7 +2,13 @@ import { ApiError } from "../../util/errors.js";
 import type { Gateway } from "../../http/client.js";
 import { retryDelay } from "../../http/retry-policy.js";
 import type { NormalizedTask } from "../../providers/types.js";
-import { type DownloadOptions, type DownloadResult, DownloadError, downloadVideo } from "./download.js";
+import {
+  type CompanionFile,
+  type DownloadOptions,
+  type DownloadResult,
+  DownloadError,
+  downloadVideo,
+} from "./download.js";
 import { fetchTask, type TaskDeps } from "../jobs/task-identity.js";
 
 /** Broken transfers are continued from the .part file this many times before giving up. */
@@ -34,10 +40,12 @@ export async function fetchVideo(
   gateway: Gateway,
   task: NormalizedTask,
   dest: string,
-  opts: Omit<DownloadOptions, "onSaved"> & {
+  opts: Omit<DownloadOptions, "onSaved" | "companion"> & {
     onRetry?: (message: string) => void;
     /** As DownloadOptions.onSaved, with the task as last seen (its URL may have been refreshed). */
     onSaved?: (task: NormalizedTask, saved: DownloadResult) => Promise<void>;
+    /** As DownloadOptions.companion, with the task as last seen. */
+    companion?: (task: NormalizedTask, saved: DownloadResult) => CompanionFile | undefined;
   },
   deps: TaskDeps,
 ): Promise<FetchedVideo> {
@@ -47,7 +55,7 @@ export async function fetchVideo(
   for (let attempt = 0; ; attempt++) {
     try {
       const seen = current;
-      const { force, onProgress, expected, onSaved } = opts;
+      const { force, onProgress, expected, onSaved, companion } = opts;
       const saved = await downloadVideo(
         gateway,
         current,
@@ -57,6 +65,7 @@ export async function fetchVideo(
           ...(onProgress ? { onProgress } : {}),
           ...(expected ? { expected } : {}),
           ...(onSaved ? { onSaved: (result: DownloadResult) => onSaved(seen, result) } : {}),
+          ...(companion ? { companion: (result: DownloadResult) => companion(seen, result) } : {}),
         },
         http,
       );

@@ -1,12 +1,12 @@
-import { closeSync, fdatasync, ftruncateSync, lstatSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { closeSync, fdatasync, fstatSync, fsync, ftruncateSync, lstatSync, mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import * as z from "../../util/zod.js";
 import { DownloadError } from "./download-error.js";
+import { isAlive, MAX_OWNER_BYTES, OwnerFile, parseOwner } from "../../files/claim-owner.js";
 import {
-  codeOf,
-  createExclusiveFd,
+  commitFile,
   createReplacingFd,
   readRegular,
   removeName,
@@ -67,11 +67,16 @@ export async function clearPartMeta(part: string): Promise<void> {
  */
 export class PartMetaFile {
   private written = 0;
+  private closed = false;
 
-  private constructor(private readonly fd: number) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {}
 
   static async create(part: string, meta: PartMeta): Promise<PartMetaFile> {
-    const made = new PartMetaFile(await createReplacingFd(metaPath(part)));
+    const path = metaPath(part);
+    const made = new PartMetaFile(await createReplacingFd(path), path);
     try {
       made.write(meta);
     } catch (err) {
@@ -82,7 +87,11 @@ export class PartMetaFile {
   }
 
   write(meta: PartMeta): void {
-    const data = Buffer.from(JSON.stringify(meta));
+    this.writeText(JSON.stringify(meta));
+  }
+
+  private writeText(text: string): void {
+    const data = Buffer.from(text);
     writeAllSync(this.fd, data, 0);
     // A shorter record must not leave the tail of the longer one behind it.
     if (data.length < this.written) ftruncateSync(this.fd, data.length);
@@ -95,54 +104,75 @@ export class PartMetaFile {
     await fdatasyncFd(this.fd);
   }
 
+  /**
+   * Once the caller has recorded the download, the meta has served, and its own file becomes
+   * `path` (a batch video's .json sidecar): `text` is written through this handle, flushed, and
+   * the file given that name as writeFileAtomic gives a temp file (never replacing a file there
+   * without force), which removes the meta's name. The download thus creates no further file: on
+   * ext4, each new file is paid for by scanning past the inodes deleted in the last seconds (a
+   * batch's share of its CPU time grows with the files it creates). Whatever goes wrong, the
+   * meta's name is gone, as clearPartMeta would leave it. False, touching nothing, when the meta's
+   * name no longer holds this file: then the caller clears the name and writes `path` anew.
+   */
+  async becomeFile(path: string, text: string, force: boolean): Promise<boolean> {
+    const mine = fstatSync(this.fd);
+    const named = lstatSync(this.path, { throwIfNoEntry: false });
+    if (named?.ino !== mine.ino || named.dev !== mine.dev) {
+      this.close();
+      return false;
+    }
+    try {
+      this.writeText(text);
+      await fsyncFd(this.fd);
+      this.close();
+      await commitFile(this.path, path, force);
+      return true;
+    } catch (err) {
+      this.close();
+      await removeName(this.path);
+      throw err;
+    }
+  }
+
+  /** Closes the descriptor once; later calls do nothing. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 }
 
 const fdatasyncFd = promisify(fdatasync);
+const fsyncFd = promisify(fsync);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return codeOf(err) === "EPERM";
-  }
-}
+/** Each folder's owner file, whose hard links are the locks this process holds there. */
+const owners = new Map<string, OwnerFile>();
 
 /**
- * Two commands downloading to the same file would append to one `.part` at once. The lock holds
- * the owner's pid; one left by a process that died (kill -9, power cut) is taken over, and so is
- * anything at the lock's name that is not a plain file (removing a link never touches its target).
+ * Two commands downloading to the same file would append to one `.part` at once. The lock is a
+ * hard link of this process's owner file in the folder (claim-owner.ts): taking it is one link(2),
+ * which creates no file, so a batch does not create and delete one more file per video (on ext4,
+ * creating files among many just deleted is what a batch's kernel time went to). It names the
+ * owner's pid and start time; one left by a process that died (kill -9, power cut) is taken over,
+ * and so is anything at the lock's name that is not a plain file (removing a link never touches
+ * its target). A lock written by an older grokvid (its pid alone) is read the same way.
  */
 export async function lockPart(part: string): Promise<() => Promise<void>> {
   const lock = `${part}.lock`;
+  const folder = dirname(part);
+  // The folder is made on the first download into it, with the user's usual permissions (the owner
+  // file would make a missing one private); one mkdir(2), which creates nothing when it exists.
+  mkdirSync(folder, { recursive: true });
+  let owner = owners.get(folder);
+  if (!owner) owners.set(folder, (owner = new OwnerFile(folder)));
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      let fd: number;
-      try {
-        fd = createExclusiveFd(lock);
-      } catch (err) {
-        // The folder is made on the first download into it, not checked before every one.
-        if (codeOf(err) !== "ENOENT") throw err;
-        await mkdir(dirname(part), { recursive: true });
-        fd = createExclusiveFd(lock);
-      }
-      try {
-        writeAllSync(fd, Buffer.from(String(process.pid)));
-      } finally {
-        closeSync(fd);
-      }
-      return () => removeName(lock);
-    } catch (err) {
-      if (codeOf(err) !== "EEXIST") throw err;
-      const owner = Number(await readRegular(lock, 32));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new DownloadError(`another grokvid (pid ${owner}) is downloading to ${part}`, "final");
-      }
-      await rm(lock, { force: true });
+    const linked = await owner.linkTo(lock);
+    if (linked) return () => owner.unlinkIfMine(lock, linked);
+    const holder = parseOwner((await readRegular(lock, MAX_OWNER_BYTES, { links: true })) ?? "");
+    if (holder && holder.pid !== process.pid && isAlive(holder)) {
+      throw new DownloadError(`another grokvid (pid ${holder.pid}) is downloading to ${part}`, "final");
     }
+    await rm(lock, { force: true });
   }
   throw new DownloadError(`could not lock ${part}`, "final");
 }

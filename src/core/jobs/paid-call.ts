@@ -8,7 +8,7 @@ import type {
   RequestSpec,
 } from "../../providers/types.js";
 import type { LoadedMedia } from "./load-images.js";
-import type { DownloadResult } from "../download/download.js";
+import type { CompanionFile, DownloadResult } from "../download/download.js";
 import { fetchVideo } from "../download/fetch-video.js";
 import type { JobRecorder } from "../journal/recorder.js";
 import { describeDelivery } from "../media/delivered-check.js";
@@ -27,6 +27,11 @@ export interface FinishOptions {
   onUpdate?: (task: NormalizedTask) => void;
   onWarning?: (message: string) => void;
   onDownload?: (received: number, total: number | undefined) => void;
+  /**
+   * A file to write beside the saved video once it is recorded (a batch's sidecar), given the
+   * task as last seen and the video with the warnings of its delivery (see DownloadOptions).
+   */
+  companion?: (task: NormalizedTask, saved: DownloadResult) => CompanionFile | undefined;
 }
 
 export interface FinishedJob {
@@ -132,6 +137,7 @@ export async function finishJob(
   );
   if (task.status !== "succeeded" || !opts.dest) return { task };
   const dest = await opts.dest(task);
+  const { companion } = opts;
   await recorder.downloading(task, dest);
   const fetched = await fetchVideo(
     gateway,
@@ -147,6 +153,12 @@ export async function finishJob(
         await recorder.status(seen);
         await recorder.downloaded(seen, saved);
       },
+      ...(companion
+        ? {
+            companion: (seen: NormalizedTask, saved: DownloadResult) =>
+              companion(seen, { ...saved, warnings: describeDelivery(id, recorder.requestOf(task), saved) }),
+          }
+        : {}),
     },
     deps,
   );

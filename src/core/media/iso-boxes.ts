@@ -123,16 +123,6 @@ export function runByteWalk<T>(walk: ByteWalk<T>, bytes: Uint8Array): T {
   return step.value;
 }
 
-/** Runs a walk over a file read piecewise by `read`. */
-export async function runByteWalkAsync<T>(
-  walk: ByteWalk<T>,
-  read: (request: ByteRequest) => Promise<Uint8Array>,
-): Promise<T> {
-  let step = walk.next();
-  while (step.done !== true) step = walk.next(await read(step.value));
-  return step.value;
-}
-
 /**
  * The children of `parent`, in order. Fewer than 8 bytes left at the end are ignored: QuickTime
  * ends some containers with a 32-bit zero.

@@ -1,5 +1,4 @@
-import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { codeOf } from "../../files/safe-file.js";
 import {
   describeBoxType,
@@ -10,7 +9,6 @@ import {
   PayloadReader,
   readTopLevelPayload,
   runByteWalk,
-  runByteWalkAsync,
   type Box,
   type ByteRequest,
 } from "./iso-boxes.js";
@@ -34,28 +32,38 @@ const FIXED_ONE = 0x10000;
  */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-/** Reads only the boxes it needs (seeks; never loads mdat). Never throws: an unreadable file or header gives {ok:false, reason}. */
+/**
+ * Reads only the boxes it needs (seeks; never loads mdat). Never throws: an unreadable file or
+ * header gives {ok:false, reason}. The reads are synchronous, like grokvid's other small file
+ * steps (see safe-file.ts): a few box headers and the movie header, each a single read(2) on the
+ * main thread, where a trip through the thread pool costs several thread wake-ups per read (a
+ * 1000-job batch reads 1000 headers). The result is still a promise, for callers and the API.
+ */
 export async function readVideoHeader(path: string): Promise<VideoHeaderResult> {
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    fd = openSync(path, OPEN_FLAGS);
   } catch (error) {
     return describeIoFailure(error);
   }
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     // Linux opens a directory read-only without complaint; only reading it fails.
     if (stats.isDirectory()) return { ok: false, reason: "cannot read the file (EISDIR)" };
     if (!stats.isFile()) return { ok: false, reason: "not a regular file" };
     const walk = readTopLevelPayload(stats.size, "moov", MAX_MOOV_BYTES);
-    const moov = await runByteWalkAsync(walk, (request) => readFileRange(handle, request));
-    return { ok: true, header: interpretMoov(moov) };
+    let step = walk.next();
+    while (step.done !== true) step = walk.next(readFileRange(fd, step.value));
+    return { ok: true, header: interpretMoov(step.value) };
   } catch (error) {
     if (error instanceof MalformedBoxError) return { ok: false, reason: error.message };
     return describeIoFailure(error);
   } finally {
-    // A failed close of a read-only descriptor loses nothing.
-    await handle.close().catch(() => undefined);
+    try {
+      closeSync(fd);
+    } catch {
+      // A failed close of a read-only descriptor loses nothing.
+    }
   }
 }
 
@@ -87,11 +95,11 @@ function describeIoFailure(error: unknown): VideoHeaderResult {
   return { ok: false, reason: `cannot read the file (${code})` };
 }
 
-async function readFileRange(handle: FileHandle, { offset, length }: ByteRequest): Promise<Uint8Array> {
+function readFileRange(fd: number, { offset, length }: ByteRequest): Uint8Array {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+    const bytesRead = readSync(fd, buffer, filled, length - filled, offset + filled);
     if (bytesRead === 0) break; // the file ended early; the walker reports it as a truncated box
     filled += bytesRead;
   }
