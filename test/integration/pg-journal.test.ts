@@ -83,6 +83,23 @@ describe("claims with leases", () => {
     expect("claim" in (await b.claims.take(KEY))).toBe(true);
   });
 
+  it("a holder whose claim was taken while it could not beat is told so at its next beat", async () => {
+    const warnings: string[] = [];
+    const a = journal({ GROKVID_HOST: "worker-a", GROKVID_JOURNAL_LEASE: "1s" }, db.url, warnings);
+    await a.claims.take(KEY);
+    await withClient(db.url, (c) =>
+      c.query(
+        "UPDATE grokvid_claims SET holder = 'worker-b:1:x', host = 'worker-b' WHERE request_hash = $1",
+        [KEY],
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(warnings.join("\n")).toMatch(
+      /claim on a request ran out .* another grokvid may be on the same job now/,
+    );
+    expect(a.claims.holds(KEY)).toBe(false);
+  });
+
   it("a holder on this machine that is gone is taken over at once, not after its lease", async () => {
     const mine = journal();
     await mine.claims.take("00".repeat(32));

@@ -32,6 +32,7 @@ export class PgClaims implements ClaimStore {
   constructor(
     private readonly db: Database,
     private readonly leaseMs: number,
+    private readonly onWarning: (message: string) => void = () => {},
   ) {}
 
   async take(key: string): Promise<ClaimAttempt> {
@@ -147,16 +148,34 @@ export class PgClaims implements ClaimStore {
     if (this.beat) return;
     // One statement for every claim this process holds; unref'd: it never keeps a process alive.
     this.beat = setInterval(() => {
+      const beating = [...this.held];
       void this.db
-        .query(
+        .query<{ request_hash: string }>(
           `UPDATE grokvid_claims SET lease_until = clock_timestamp() + $3 * interval '1 millisecond'
-           WHERE holder = $1 AND request_hash = ANY($2)`,
-          [this.db.identity.holder, [...this.held], this.leaseMs],
+           WHERE holder = $1 AND request_hash = ANY($2) RETURNING request_hash`,
+          [this.db.identity.holder, beating, this.leaseMs],
         )
+        .then(({ rows }) => this.noticeLost(beating, rows))
         // A beat that fails is tried again at the next; past the lease another may take over.
         .catch(() => undefined);
     }, this.leaseMs / 3);
     this.beat.unref();
+  }
+
+  /**
+   * A claim the beat no longer found as ours ran out (the database was out of reach longer than
+   * the lease) and may be another's now: no intent for it will commit (stillHeld), and the user is
+   * told once that another grokvid may be polling and downloading the same job.
+   */
+  private noticeLost(beating: readonly string[], rows: ReadonlyArray<{ request_hash: string }>): void {
+    const kept = new Set(rows.map((r) => r.request_hash));
+    for (const key of beating) {
+      if (kept.has(key) || !this.held.has(key)) continue;
+      this.held.delete(key);
+      this.onWarning(
+        `this grokvid's claim on a request ran out while the shared journal ${this.db.where} was out of reach; another grokvid may be on the same job now`,
+      );
+    }
   }
 
   private stopBeating(): void {

@@ -77,7 +77,7 @@ export class PgJournal implements Journal {
     this.db = new Database(setting);
     this.where = setting.display;
     this.host = setting.host;
-    this.claims = new PgClaims(this.db, setting.leaseMs);
+    this.claims = new PgClaims(this.db, setting.leaseMs, onWarning);
     this.unsent = new UnsentRecords(home, setting.display);
   }
 
