@@ -1,11 +1,11 @@
 import { hostname } from "node:os";
 import { ConfigError } from "../util/errors.js";
 import { parseDuration } from "../util/duration.js";
-import { registerSecret, urlPassword, urlSecrets } from "../util/redact.js";
+import { registerSecret, safeDecode, urlPassword, urlSecrets } from "../util/redact.js";
 import type { Env } from "../util/env.js";
 import type { GrokvidConfig } from "./schema.js";
 
-export { urlPassword };
+export { safeDecode, urlPassword };
 
 /** How long a worker's hold on a job lasts without a heartbeat before another may take it over. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -23,15 +23,6 @@ export interface SharedJournal {
   leaseMs: number;
   /** This machine's name in the journal: GROKVID_HOST, else the hostname (each machine its own). */
   host: string;
-}
-
-/** Percent-decoded, or as written when it is not valid percent-encoding (never a crash). */
-export function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** The URL, checked: a postgres:// or postgresql:// URL with a host. Messages never quote it. */

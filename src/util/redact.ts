@@ -69,13 +69,14 @@ export function registerEnvSecrets(env: Readonly<Record<string, string | undefin
 /** Query parameters of a connection URL that hold a secret (libpq's names). */
 const SECRET_PARAMS = new Set(["password", "sslpassword"]);
 
-const safeDecode = (text: string): string => {
+/** Percent-decoded, or as written when it is not valid percent-encoding (never a crash). */
+export function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
     return text;
   }
-};
+}
 
 /**
  * Every secret a connection URL (postgres://user:pass@host/db?sslpassword=...) carries, each as

@@ -156,8 +156,7 @@ export class FileJournal implements Journal {
 
   /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */
   async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
-    const state = await this.refresh();
-    return { jobs: [...state.jobs.values()], uncertain: new Map(state.uncertain) };
+    return (await this.refresh()).snapshot();
   }
 
   /** Every job, oldest first. */
@@ -184,7 +183,6 @@ export class FileJournal implements Journal {
     }
     if (damaged > 0)
       this.onWarning(`skipped ${damaged} damaged line${damaged === 1 ? "" : "s"} in ${this.path}`);
-    const jobs = [...found.jobs.values()].reverse();
-    return jobs.find((j) => provider === undefined || j.provider === provider);
+    return found.newest(provider);
   }
 }

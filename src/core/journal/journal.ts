@@ -68,6 +68,16 @@ export class JournalState {
   readonly byHash = new Map<string, JobRecord>();
   readonly uncertain = new Map<string, UncertainCreate>();
 
+  /** Every job, oldest first, and the creates whose fate is unknown: copies a caller may keep. */
+  snapshot(): { jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> } {
+    return { jobs: [...this.jobs.values()], uncertain: new Map(this.uncertain) };
+  }
+
+  /** The newest job folded with this id, on this provider when one is named (findJob's answer). */
+  newest(provider?: string): JobRecord | undefined {
+    return [...this.jobs.values()].reverse().find((j) => provider === undefined || j.provider === provider);
+  }
+
   apply(event: JournalEvent): void {
     if (event.type === "submitting") {
       const { provider, at, requestHash, model, prompt, output } = event;

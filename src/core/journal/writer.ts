@@ -109,7 +109,8 @@ export class JournalWriter {
   }
 }
 
-async function syncFolder(path: string): Promise<void> {
+/** A folder's entries made durable: a new file's name survives a power cut too. */
+export async function syncFolder(path: string): Promise<void> {
   const folder = await open(path, "r");
   try {
     await folder.sync();

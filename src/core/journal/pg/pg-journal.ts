@@ -316,8 +316,7 @@ export class PgJournal implements Journal {
   }
 
   async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
-    const state = await this.refresh();
-    return { jobs: [...state.jobs.values()], uncertain: new Map(state.uncertain) };
+    return (await this.refresh()).snapshot();
   }
 
   async readJobs(): Promise<JobRecord[]> {
@@ -333,8 +332,7 @@ export class PgJournal implements Journal {
     );
     const found = new JournalState();
     this.fold(found, rows);
-    const jobs = [...found.jobs.values()].reverse();
-    return jobs.find((j) => provider === undefined || j.provider === provider);
+    return found.newest(provider);
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { constants } from "node:fs";
-import { access, mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { access, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { withFileLock } from "../../../files/file-lock.js";
 import { codeOf, writeAllSync } from "../../../files/safe-file.js";
 import { openStateHandle } from "../../../files/state-file.js";
 import { ConfigError } from "../../../util/errors.js";
 import { EVERY_LINE, scanLines } from "../scan.js";
+import { syncFolder } from "../writer.js";
 
 const ROLE = "the unsent journal";
 
@@ -104,14 +105,5 @@ export class UnsentRecords {
       count += lines.length;
     }
     return count;
-  }
-}
-
-async function syncFolder(path: string): Promise<void> {
-  const folder = await open(path, "r");
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
   }
 }
