@@ -8,7 +8,8 @@ import { EVERY_LINE, scanLines } from "./scan.js";
 import { openStateFile } from "../../files/state-file.js";
 import { JournalWriter } from "./writer.js";
 import { type JournalEvent, parseEventLine as parseEvent } from "./events.js";
-import { type JobRecord, type Journal, JournalState, type UncertainCreate } from "./journal.js";
+import { FoldedJournal } from "./folded-journal.js";
+import { type JobRecord, type Journal, JournalState } from "./journal.js";
 
 /** Own lines remembered until read back; a client that never reads does not grow without bound. */
 const MAX_OWN_LINES = 10_000;
@@ -19,11 +20,10 @@ const MAX_OWN_LINES = 10_000;
  * processes appending at once; a line torn by a power cut is skipped on reading, with a warning.
  * Every file-system failure is a configuration problem (exit 3) naming the journal.
  */
-export class FileJournal implements Journal {
+export class FileJournal extends FoldedJournal implements Journal {
   readonly path: string;
   readonly where: string;
   readonly file: string;
-  private readonly state = new JournalState();
   /** Bytes of the file already folded into `state`: always the end of a whole line. */
   private offset = 0;
 
@@ -31,6 +31,7 @@ export class FileJournal implements Journal {
     readonly home: string,
     private readonly onWarning: (message: string) => void = () => {},
   ) {
+    super();
     this.path = join(home, JOURNAL_FILE);
     this.where = this.path;
     this.file = this.path;
@@ -80,19 +81,7 @@ export class FileJournal implements Journal {
     return this.writer.close();
   }
 
-  /**
-   * Folds whatever was appended since the last call (by this or any other process). Calls are
-   * chained: two reads from the same offset would fold the same lines twice and skip others.
-   */
-  refresh(): Promise<JournalState> {
-    const next = this.pending.then(() => this.foldNew());
-    this.pending = next.catch(() => undefined);
-    return next;
-  }
-
-  private pending: Promise<unknown> = Promise.resolve();
-
-  private async foldNew(): Promise<JournalState> {
+  protected async foldNew(): Promise<JournalState> {
     let text: string;
     try {
       text = this.readNew();
@@ -152,16 +141,6 @@ export class FileJournal implements Journal {
       throw journalError(err, this.path, "read");
     }
     yield* lines;
-  }
-
-  /** Every job, oldest first, and the creates whose fate is unknown (by request hash). */
-  async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
-    return (await this.refresh()).snapshot();
-  }
-
-  /** Every job, oldest first. */
-  async readJobs(): Promise<JobRecord[]> {
-    return (await this.readState()).jobs;
   }
 
   /**

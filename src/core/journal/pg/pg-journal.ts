@@ -4,7 +4,8 @@ import type { PoolClient } from "pg";
 import type { SharedJournal } from "../../../config/journal-setting.js";
 import { redact } from "../../../util/redact.js";
 import { type JournalEvent, parseEventLine } from "../events.js";
-import { type JobRecord, type Journal, JournalState, jobKey, type UncertainCreate } from "../journal.js";
+import { type JobRecord, type Journal, JournalState, jobKey } from "../journal.js";
+import { FoldedJournal } from "../folded-journal.js";
 import { Database } from "./database.js";
 import { PgClaims } from "./pg-claims.js";
 import { JournalUnreachableError } from "./pg-errors.js";
@@ -50,13 +51,12 @@ interface Row {
  * `seq` N never misses a row below it. Rows carry the host that wrote them: `jobs` shows who
  * works on each job.
  */
-export class PgJournal implements Journal {
+export class PgJournal extends FoldedJournal implements Journal {
   readonly where: string;
   readonly host: string;
   readonly claims: PgClaims;
   private readonly db: Database;
   private readonly unsent: UnsentRecords;
-  private readonly state = new JournalState();
   private lastSeq = 0;
   private queue: Pending[] = [];
   private running: Promise<void> | undefined;
@@ -74,6 +74,7 @@ export class PgJournal implements Journal {
     private readonly onWarning: (message: string) => void = () => {},
     private readonly now: () => string = () => new Date().toISOString(),
   ) {
+    super();
     this.db = new Database(setting);
     this.where = setting.display;
     this.host = setting.host;
@@ -110,7 +111,9 @@ export class PgJournal implements Journal {
 
   private async carryOver(): Promise<void> {
     const count = await this.unsent.carryOver(
-      (lines) => this.insert(lines),
+      async (lines) => {
+        await this.insert(lines);
+      },
       async () => {
         await this.db.query("SELECT 1");
       },
@@ -217,7 +220,8 @@ export class PgJournal implements Journal {
   }
 
   /** One transaction under the append lock; a record already there (same digest) is skipped. */
-  private insert(texts: readonly string[], fence?: string): Promise<void> {
+  /** Commits the records; resolves to how many were new (one already there is not added again). */
+  private insert(texts: readonly string[], fence?: string): Promise<number> {
     const rows = texts.map((text) => {
       const event = parseEventLine(text);
       const id = event && "id" in event ? event.id : null;
@@ -227,7 +231,7 @@ export class PgJournal implements Journal {
     return this.db.transaction(async (client: PoolClient) => {
       if (fence !== undefined) await this.claims.stillHeld(client, fence);
       await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
-      await client.query(
+      const inserted = await client.query(
         `INSERT INTO grokvid_events (digest, job_id, request_hash, host, body)
          SELECT d, j, r, $5, b FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(d, j, r, b)
          ON CONFLICT (digest) DO NOTHING`,
@@ -239,15 +243,16 @@ export class PgJournal implements Journal {
           this.db.identity.host,
         ],
       );
+      return inserted.rowCount ?? 0;
     });
   }
 
   /** Lines of another journal (import): committed as they are, each once. */
   async importLines(texts: readonly string[]): Promise<number> {
     await this.ready();
-    const before = await this.count();
-    for (let at = 0; at < texts.length; at += 1000) await this.insert(texts.slice(at, at + 1000));
-    return (await this.count()) - before;
+    let added = 0;
+    for (let at = 0; at < texts.length; at += 1000) added += await this.insert(texts.slice(at, at + 1000));
+    return added;
   }
 
   private async count(): Promise<number> {
@@ -271,15 +276,7 @@ export class PgJournal implements Journal {
     }
   }
 
-  refresh(): Promise<JournalState> {
-    const next = this.pending.then(() => this.foldNew());
-    this.pending = next.catch(() => undefined);
-    return next;
-  }
-
-  private pending: Promise<unknown> = Promise.resolve();
-
-  private async foldNew(): Promise<JournalState> {
+  protected async foldNew(): Promise<JournalState> {
     await this.ready();
     const { rows } = await this.db.query<Row>(
       `SELECT seq, host, ${BODY} FROM grokvid_events WHERE seq > $1 ORDER BY seq`,
@@ -313,14 +310,6 @@ export class PgJournal implements Journal {
     }
     if (damaged > 0)
       this.onWarning(`skipped ${damaged} unreadable record${damaged === 1 ? "" : "s"} in ${this.where}`);
-  }
-
-  async readState(): Promise<{ jobs: JobRecord[]; uncertain: Map<string, UncertainCreate> }> {
-    return (await this.refresh()).snapshot();
-  }
-
-  async readJobs(): Promise<JobRecord[]> {
-    return (await this.readState()).jobs;
   }
 
   /** The job's own rows only (indexed by job id), folded as the whole journal would fold them. */
