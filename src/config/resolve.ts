@@ -118,17 +118,25 @@ function checkUrl(value: string, from: string): string {
   return value;
 }
 
+/** The base URL the journal remembers for a job; `shared`: read from a journal others write to. */
+export interface RememberedBaseUrl {
+  baseUrl: string;
+  shared: boolean;
+}
+
 /**
  * Base URL and key for a real gateway: flags, then the base URL the journal remembers for the job,
- * then environment, then config, then built-in defaults. A missing key is a configuration error
- * (exit 3) and every key found is registered for redaction.
+ * then environment, then config, then built-in defaults. A shared journal's remembered URL is
+ * used only where it is the one this machine would use anyway: a record anyone with write access
+ * to the database can change must not send the key elsewhere (exit 3, naming --base-url). A
+ * missing key is a configuration error (exit 3) and every key found is registered for redaction.
  */
 export function resolveConnection(
   given: ProviderSelection | Pick<ProviderSelection, "choice" | "dialect">,
   baseUrlFlag: string | undefined,
   env: Env,
   config: GrokvidConfig,
-  rememberedBaseUrl?: string,
+  remembered?: RememberedBaseUrl,
   options: { allowMissingKey?: boolean } = {},
 ): Connection {
   // A bare {choice, dialect} names a built-in provider (or the sandbox).
@@ -139,14 +147,19 @@ export function resolveConnection(
   const own = selection.keyVariable;
   const ecosystem = selection.provider.ecosystemKeyVariable;
   const { apiKey, variable, source } = findKey(selection, env);
-  const baseUrl =
-    (baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined) ??
-    rememberedBaseUrl ??
+  const configured =
     (env[`GROKVID_${upper}_BASE_URL`]
       ? checkUrl(env[`GROKVID_${upper}_BASE_URL`] ?? "", `GROKVID_${upper}_BASE_URL`)
       : undefined) ??
     fileSettings?.baseUrl ??
     selection.provider.defaultBaseUrl;
+  const flagged = baseUrlFlag !== undefined ? checkUrl(baseUrlFlag, "--base-url") : undefined;
+  if (flagged === undefined && remembered?.shared && remembered.baseUrl !== configured)
+    throw new ConfigError(
+      `the shared journal's record of this job names ${remembered.baseUrl} for ${id}, and this machine's is ${configured}; no key was sent there`,
+      { hint: `if you trust that gateway, pass --base-url ${remembered.baseUrl}` },
+    );
+  const baseUrl = flagged ?? remembered?.baseUrl ?? configured;
   // --dry-run shows the request a user is about to configure, so it works before the key is set.
   if (!apiKey && options.allowMissingKey) return { baseUrl, apiKey: "", keyVariable: variable };
   if (!apiKey) {

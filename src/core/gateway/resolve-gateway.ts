@@ -7,7 +7,7 @@ import {
   selectRemembered,
 } from "../../config/resolve.js";
 import type { GrokvidConfig } from "../../config/schema.js";
-import { ConfigError, UsageError } from "../../util/errors.js";
+import { UsageError } from "../../util/errors.js";
 import type { Gateway } from "../../http/client.js";
 import type { ProviderSpec } from "../../providers/types.js";
 import { type GatewayChoice, realClock, type Reporter, type Runtime } from "../client/context.js";
@@ -40,27 +40,6 @@ export interface ResolvedGateway {
 type GatewayOptions = { allowMissingKey?: boolean };
 
 /**
- * A shared journal's record is written by whoever can write to the database: the base URL it
- * remembers for a job is used (and this machine's key sent there) only if it is the one this
- * machine would use anyway. Any other is refused, naming the flag that sends the key there.
- */
-function checkSharedBaseUrl(
-  job: Remembered,
-  selection: ProviderSelection,
-  runtime: Runtime,
-  config: GrokvidConfig,
-): void {
-  const own = resolveConnection(selection, undefined, runtime.env, config, undefined, {
-    allowMissingKey: true,
-  }).baseUrl;
-  if (job.baseUrl === own) return;
-  throw new ConfigError(
-    `the shared journal's record of this job names ${job.baseUrl} for ${selection.choice}, and this machine's is ${own}; no key was sent there`,
-    { hint: `if you trust that gateway, pass --base-url ${job.baseUrl}` },
-  );
-}
-
-/**
  * Resolves provider, base URL and key. `--provider sandbox` starts the simulator in this process
  * on 127.0.0.1, so the tool works with no network and no key.
  */
@@ -80,14 +59,12 @@ export async function resolveEndpoint(
   const { provider } = selection;
   const name = selection.choice;
   if (selection.choice !== "sandbox") {
-    if (job?.host !== undefined && flags.baseUrl === undefined)
-      checkSharedBaseUrl(job, selection, runtime, config);
     const connection = resolveConnection(
       selection,
       flags.baseUrl,
       runtime.env,
       config,
-      job?.baseUrl,
+      job && { baseUrl: job.baseUrl, shared: job.host !== undefined },
       options,
     );
     const endpoint = { name, provider, ...connection };
