@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { hostname, userInfo } from "node:os";
 import { ConfigError } from "../util/errors.js";
 import { parseDuration } from "../util/duration.js";
 import { registerSecret, safeDecode, urlPassword, urlSecrets } from "../util/redact.js";
@@ -23,6 +23,8 @@ export interface SharedJournal {
   leaseMs: number;
   /** This machine's name in the journal: GROKVID_HOST, else the hostname (each machine its own). */
   host: string;
+  /** The user as the server sees it, for messages: the URL's, else PGUSER, else this account's. */
+  user: string;
 }
 
 /** The URL, checked: a postgres:// or postgresql:// URL with a host. Messages never quote it. */
@@ -72,5 +74,6 @@ export function resolveSharedJournal(
     throw new ConfigError(
       "GROKVID_HOST must be a machine name: letters, digits, '.', '-' or '_', at most 64",
     );
-  return { url, display, source, leaseMs, host: named || hostname() };
+  const user = safeDecode(new URL(url).username) || env.PGUSER?.trim() || userInfo().username;
+  return { url, display, source, leaseMs, host: named || hostname(), user };
 }

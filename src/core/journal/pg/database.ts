@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { userInfo } from "node:os";
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
-import { safeDecode, type SharedJournal } from "../../../config/journal-setting.js";
+import type { SharedJournal } from "../../../config/journal-setting.js";
 import { journalDbError } from "./pg-errors.js";
 import { migrate } from "./schema.js";
 
@@ -50,10 +49,8 @@ export class Database {
     return this.setting.display;
   }
 
-  /** The user as the server sees it: the URL's, else libpq's PGUSER, else this account's. */
   get user(): string {
-    const named = safeDecode(new URL(this.setting.url).username);
-    return named || process.env.PGUSER || userInfo().username;
+    return this.setting.user;
   }
 
   /** Connected and migrated; a failure is not remembered, so a later call tries again. */
