@@ -37,24 +37,27 @@ const machine = () => ({
   },
 });
 
+/** The batch, run first with the database going away and then again once it is back. */
+const BATCH = [
+  "batch",
+  "lines.jsonl",
+  "--provider",
+  "apimart",
+  "--out-dir",
+  "out",
+  "--concurrency",
+  "4",
+  "--interval",
+  "100ms",
+];
+
 const taskIds = (text: string): string[] => text.match(/task_[a-z0-9]+/g) ?? [];
 
 it("database stopped mid-batch: no line paid twice, every sent line's id kept, exit 3; after restart resume finishes all", async () => {
   await writeFile(join(e2e.dir, "lines.jsonl"), batchLines(LINES));
   let stopping: Promise<void> | undefined;
   const run = runUntilSignalled(
-    [
-      "batch",
-      "lines.jsonl",
-      "--provider",
-      "apimart",
-      "--out-dir",
-      "out",
-      "--concurrency",
-      "4",
-      "--interval",
-      "100ms",
-    ],
+    BATCH,
     machine(),
     () => {
       // Stopped (not signalled: the batch goes on) once a quarter of the lines were paid for.
@@ -104,21 +107,7 @@ it("database stopped mid-batch: no line paid twice, every sent line's id kept, e
   expect(await unsentRecords(join(e2e.dir, "home"))).toBe("");
 
   // And the batch again sends only the lines never sent: each line paid exactly once in all.
-  const again = await runCli(
-    [
-      "batch",
-      "lines.jsonl",
-      "--provider",
-      "apimart",
-      "--out-dir",
-      "out",
-      "--concurrency",
-      "4",
-      "--interval",
-      "100ms",
-    ],
-    machine(),
-  );
+  const again = await runCli(BATCH, machine());
   expect(again.code, again.stderr.slice(-2000)).toBe(0);
   const all = createdPrompts(e2e.sandbox.requests);
   expectNoRepeats(all);

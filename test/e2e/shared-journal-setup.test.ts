@@ -227,12 +227,8 @@ describe("doctor", () => {
       /journal: postgres grokvid_admin@127\.0\.0\.1:\d+\/grokvid_test_\w+: schema version 1 \(was empty: migrated now\), [\d.]+ ms round trip, 0 records/,
     );
     const again = await shared(["doctor", "--provider", "apimart", "--json"]);
-    const checks = JSON.parse(again.stdout) as {
-      checks: Array<{ name: string; ok: boolean; detail: string }>;
-    };
-    const journal = (checks.checks ?? (checks as unknown as typeof checks.checks)).find(
-      (c) => c.name === "journal",
-    );
+    const checks = JSON.parse(again.stdout) as Array<{ name: string; ok: boolean; detail: string }>;
+    const journal = checks.find((c) => c.name === "journal");
     expect(journal?.ok).toBe(true);
     expect(journal?.detail).toMatch(/schema version 1, [\d.]+ ms round trip/);
     expect(again.stdout).not.toContain(passwordOf(db.url));

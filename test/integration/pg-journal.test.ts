@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveSharedJournal } from "../../src/config/journal-setting.js";
-import type { JournalEvent } from "../../src/core/journal/journal.js";
 import { PgJournal } from "../../src/core/journal/pg/pg-journal.js";
 import { MACHINE } from "../../src/core/journal/pg/pg-claims.js";
 import { unsentRecords } from "../helpers/shared-journal.js";
+import { created, succeeded } from "../helpers/journal-events.js";
 import {
   databaseUrl,
   type FreshDatabase,
@@ -40,19 +40,6 @@ function journal(env: Record<string, string> = {}, url = db.url, warnings: strin
 }
 
 const KEY = "cd".repeat(32);
-
-function created(id: string): JournalEvent {
-  return {
-    type: "created",
-    at: "2026-01-01T00:00:00.000Z",
-    id,
-    provider: "apimart",
-    baseUrl: "https://api.apimart.ai",
-    model: "grok-imagine-1.5-video-apimart",
-    params: { prompt: `prompt ${id}`, images: [] },
-    requestHash: `hash-${id}`,
-  };
-}
 
 describe("claims with leases", () => {
   it("another machine's live claim is refused, naming its host; once its lease ran out it is taken over", async () => {
@@ -151,16 +138,7 @@ describe("records", () => {
     const j = journal({ GROKVID_HOST: "worker-a" });
     await j.append(created("t1"));
     await j.append(created("t2"));
-    await j.append({
-      type: "status",
-      at: "2026-01-01T00:01:00.000Z",
-      id: "t1",
-      provider: "apimart",
-      status: "succeeded",
-      progress: 100,
-      videoUrl: "https://x/v.mp4",
-      error: null,
-    });
+    await j.append(succeeded("t1"));
     const whole = (await journal().readJobs()).find((x) => x.id === "t1");
     expect(await journal().findJob("t1")).toEqual(whole);
     expect(whole).toMatchObject({ status: "succeeded", host: "worker-a" });
@@ -187,16 +165,7 @@ it("the database gone after a create: the records go to the local file, an inten
     const j = journal({}, url, warnings);
     await j.append(created("t1"));
     await cluster.stop();
-    await j.append({
-      type: "status",
-      at: "2026-01-01T00:01:00.000Z",
-      id: "t1",
-      provider: "apimart",
-      status: "succeeded",
-      progress: 100,
-      videoUrl: "https://x/v.mp4",
-      error: null,
-    });
+    await j.append(succeeded("t1"));
     await expect(
       j.append({
         type: "submitting",

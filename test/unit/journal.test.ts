@@ -4,15 +4,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { worstExitCode } from "../../src/core/jobs/outcome.js";
 import { Claims } from "../../src/files/claims.js";
-import {
-  hashRequest,
-  type Journal as AnyJournal,
-  type JournalEvent,
-} from "../../src/core/journal/journal.js";
+import { hashRequest, type Journal as AnyJournal } from "../../src/core/journal/journal.js";
 import { FileJournal as Journal } from "../../src/core/journal/file-journal.js";
 import { PgJournal } from "../../src/core/journal/pg/pg-journal.js";
 import { resolveSharedJournal } from "../../src/config/journal-setting.js";
 import { sharedJournalRun } from "../helpers/journal-text.js";
+import { created } from "../helpers/journal-events.js";
 import { slugify, unknownTemplateFields } from "../../src/core/download/output-path.js";
 import { Limiter, runPool } from "../../src/util/pool.js";
 
@@ -34,19 +31,6 @@ function journalAt(home: string, onWarning?: (w: string) => void): AnyJournal {
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((j) => j.close()));
 });
-
-function created(id: string, at = "2026-01-01T00:00:00.000Z"): JournalEvent {
-  return {
-    type: "created",
-    at,
-    id,
-    provider: "apimart",
-    baseUrl: "https://api.apimart.ai",
-    model: "grok-imagine-1.5-video-apimart",
-    params: { prompt: `prompt ${id}`, images: [] },
-    requestHash: `hash-${id}`,
-  };
-}
 
 describe("Journal", () => {
   it("folds create, status and download events into one record per job", async () => {
