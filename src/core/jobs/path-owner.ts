@@ -100,10 +100,10 @@ export function lookupInJournal(journal: Journal): JobLookup {
 }
 
 function lookupInFold(journal: Journal): JobLookup {
-  const lookup = async () => {
-    const { jobs, uncertain } = await journal.readState();
-    return lookupInJobs(jobs, uncertain.values());
-  };
+  // Read and indexed once for the check it serves (claiming, then uncertainFor), not per question.
+  let indexed: Promise<JobLookup> | undefined;
+  const lookup = () =>
+    (indexed ??= journal.readState().then(({ jobs, uncertain }) => lookupInJobs(jobs, uncertain.values())));
   return {
     byId: (id) => journal.findJob(id),
     uncertainFor: async (path) => (await lookup()).uncertainFor(path),
